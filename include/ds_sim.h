@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ds_sim.h - the simulator (sim/): hardware profiles, run parameters, results.
+ *
+ * One run = one event source + one profile + one struct ds_params -> one struct ds_results.
+ * The model it implements is ../shared/spec/algorithm.md (copied in docs/algorithm-notes.md
+ * with defersim's own choices); every [I]nferred choice of the spec is a field of
+ * struct ds_params, listed by ds_params_foreach_inferred() so reports can print them.
+ */
+#ifndef DS_SIM_H
+#define DS_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <glib.h>
+
+#include "ds_event.h"
+#include "ds_source.h"
+
+/* Backends: each has its own zsmalloc pool, per-CPU buffers, page pool and worker. */
+enum ds_backend {
+	DS_BE_ZRAM = 0,
+	DS_BE_ZSWAP = 1,
+	DS_BE__COUNT
+};
+const char *ds_backend_name(unsigned int be);
+
+/*
+ * Hardware profile
+ */
+
+/**
+ * enum ds_dist - shape of a random duration around its mean
+ * @DS_DIST_FIXED: always the mean
+ * @DS_DIST_EXP: exponential with that mean
+ * @DS_DIST_LOGNORMAL: lognormal with that median and shape sigma
+ */
+enum ds_dist { DS_DIST_FIXED = 0, DS_DIST_EXP, DS_DIST_LOGNORMAL };
+
+/**
+ * struct ds_profile - costs of one machine, all in ns (profiles/NAME.ini, [costs] group)
+ * @name: profile name (printed in every report)
+ * @path: file it was loaded from, NULL for built-in
+ * @description: free text
+ * @cpus: CPU count of that machine (0: use the trace's)
+ * @page_size: bytes per page (4096)
+ * @push_ns: hot path: store one value in this CPU's buffer
+ * @swap_ns: hot path: take a pool page under the lock and put the full one on the drain list
+ * @queue_work_ns: hot path: queue_work() on the drain work item
+ * @lock_ns: one uncontended spin lock/unlock pair
+ * @wake_latency_ns: queue_work() to the worker running (median)
+ * @wake_dist: distribution of the wake-up latency
+ * @wake_sigma: lognormal shape parameter
+ * @drain_page_ns: worker: fixed cost per page (take it from the list, return it)
+ * @drain_entry_ns: worker: per-value cost, by backend (zram: slot_lock+slot_free+unlock;
+ *	zswap: zswap_entry_free)
+ * @sync_free_ns: full synchronous free of one value, by backend (slot_free / zswap_entry_free
+ *	on the releasing CPU; also the cost of a fallback)
+ * @zs_free_ns: zs_free() alone (policies that defer only the zsmalloc object)
+ * @object_bytes: mean compressed object size, for "memory pending" when the trace has no sizes
+ */
+struct ds_profile {
+	char *name;
+	char *path;
+	char *description;
+	unsigned int cpus;
+	unsigned int page_size;
+	uint64_t push_ns;
+	uint64_t swap_ns;
+	uint64_t queue_work_ns;
+	uint64_t lock_ns;
+	uint64_t wake_latency_ns;
+	enum ds_dist wake_dist;
+	double wake_sigma;
+	uint64_t drain_page_ns;
+	uint64_t drain_entry_ns[DS_BE__COUNT];
+	uint64_t sync_free_ns[DS_BE__COUNT];
+	uint64_t zs_free_ns;
+	uint64_t object_bytes;
+};
+
+/**
+ * ds_profile_load() - read a GKeyFile profile
+ * @path: .ini file; a bare name ("x86-desktop") is looked up in the profiles directory
+ *
+ * Unknown keys and negative or missing costs are errors that name the file, group and key.
+ * Return: a new profile or NULL with @error set.
+ */
+struct ds_profile *ds_profile_load(const char *path, GError **error);
+
+/** ds_profile_new_default() - the built-in profile ("builtin-default"), documented in profiles/README.md */
+struct ds_profile *ds_profile_new_default(void);
+void ds_profile_free(struct ds_profile *p);
+
+/*
+ * Run parameters
+ */
+
+enum ds_push_semantics { DS_PUSH_EAGER = 0, DS_PUSH_LAZY };
+enum ds_drain_order { DS_DRAIN_FIFO = 0, DS_DRAIN_LIFO };
+enum ds_stale_policy { DS_STALE_NOOP = 0 };
+enum ds_cost_source { DS_COST_TRACE = 0, DS_COST_PROFILE };
+
+/**
+ * struct ds_params - one run's parameters
+ * @policy: policy name ("sync", "v3", ...; see ds_policy_names())
+ * @cpus: virtual CPUs; 0 = the recorded CPUs, else recorded CPU c runs on c % cpus
+ * @pool_pages: pre-allocated pool pages per backend (spec: 64)
+ * @seed: random seed (wake-up latency draws)
+ * @cost_source: sync/fallback cost of a release: the recorded duration when the trace has it
+ *	(DS_COST_TRACE) or always the profile (DS_COST_PROFILE)
+ * @percpu_pages_from_pool: [I] per-CPU buffer pages come out of the pool (spec default false)
+ * @push_semantics: [I] eager: swap when the push fills the buffer; lazy: on the next push
+ * @retry_swap_on_full: [I] a CPU whose buffer is stranded full retries the swap on each push
+ * @drain_order: [I] order the worker takes full pages in
+ * @drainers_per_pool: [I] concurrent drain work items per pool (spec default 1)
+ * @max_pages_per_run: [I] pages a worker run drains before re-queueing itself (0 = unbounded)
+ * @idle_flush_ns: [I] flush a partial buffer after this long without a push (0 = off)
+ * @stale_policy: [I] what the drain of a reused zram slot does
+ * @shared_cpu_rate: [defersim] speed of the worker and the task it shares a CPU with when no
+ *	CPU is idle (processor sharing; 0.5 = fair share of two runnable entities)
+ * @check_invariants: keep a per-release ledger and check the spec's §5 invariants
+ * @timeseries_ns: sample pool/pending state at most once per this interval (0 = off)
+ */
+struct ds_params {
+	const char *policy;
+	unsigned int cpus;
+	int64_t pool_pages;
+	uint64_t seed;
+	enum ds_cost_source cost_source;
+	bool percpu_pages_from_pool;
+	enum ds_push_semantics push_semantics;
+	bool retry_swap_on_full;
+	enum ds_drain_order drain_order;
+	unsigned int drainers_per_pool;
+	unsigned int max_pages_per_run;
+	uint64_t idle_flush_ns;
+	enum ds_stale_policy stale_policy;
+	double shared_cpu_rate;
+	bool check_invariants;
+	uint64_t timeseries_ns;
+};
+
+/** ds_params_init() - fill @p with the spec's defaults (policy "v3", pool 64 pages) */
+void ds_params_init(struct ds_params *p);
+
+/**
+ * ds_params_set() - set a parameter by its name, as in `--set name=value` and sweep files
+ * Return: FALSE with @error naming the parameter and why the value is refused.
+ */
+gboolean ds_params_set(struct ds_params *p, const char *name, const char *value, GError **error);
+
+/**
+ * ds_params_validate() - reject nonsense (cpus 0 given explicitly, negative pool, ...)
+ */
+gboolean ds_params_validate(const struct ds_params *p, GError **error);
+
+/**
+ * ds_params_foreach() - every parameter with its current value as text and whether it is
+ * one of the spec's inferred [I] choices (reports print them all)
+ */
+void ds_params_foreach(const struct ds_params *p,
+		       void (*fn)(const char *name, const char *value, bool inferred, void *data),
+		       void *data);
+
+/** ds_policy_names() - NULL-terminated list of known policy names */
+const char *const *ds_policy_names(void);
+
+/*
+ * Results
+ */
+
+/**
+ * struct ds_hist - log-linear histogram of ns values: exact below 256, then 128 sub-buckets per
+ * power of two (relative error < 0.8%); min, max, sum and count are exact.
+ */
+struct ds_hist {
+	uint64_t count;
+	uint64_t min;
+	uint64_t max;
+	double sum;
+	uint64_t *buckets;	/* DS_HIST_BUCKETS */
+};
+#define DS_HIST_BUCKETS (256 + 56 * 128)
+
+void ds_hist_init(struct ds_hist *h);
+void ds_hist_clear(struct ds_hist *h);
+void ds_hist_add(struct ds_hist *h, uint64_t v);
+/** ds_hist_quantile() - value at quantile @q in [0,1] (the max for q=1, 0 when empty) */
+uint64_t ds_hist_quantile(const struct ds_hist *h, double q);
+
+/**
+ * struct ds_task_result - one releasing task
+ * @pid: task id
+ * @releases: releases it made
+ * @fallbacks: of them, synchronous fallbacks
+ * @hot_ns: time its releases spent on the hot path under the policy
+ * @sync_ns: the same releases' cost under sync (recorded durations or profile)
+ * @first_ts: its first release (trace clock)
+ * @rec_end_ts: recorded end: exit, else end of its last release
+ * @sim_end_ts: simulated end under the policy
+ * @exited: sched_process_exit was seen
+ */
+struct ds_task_result {
+	int32_t pid;
+	uint64_t releases;
+	uint64_t fallbacks;
+	uint64_t hot_ns;
+	uint64_t sync_ns;
+	uint64_t first_ts;
+	uint64_t rec_end_ts;
+	uint64_t sim_end_ts;
+	bool exited;
+};
+
+/**
+ * struct ds_backend_result - metrics of one backend's pool
+ * @releases: release events of this backend
+ * @pushed: values stored in a per-CPU buffer
+ * @fallbacks: values freed synchronously because no page could be had
+ * @drained: values freed by the worker (excluding stale ones)
+ * @stale_drains: drained values whose slot had been reused (freed by the write path)
+ * @teardown_drained: of @drained, those freed at teardown
+ * @swaps: full buffers swapped for a pool page
+ * @swap_failures: swap attempts that found the pool empty
+ * @queue_work_calls: queue_work() calls; @queue_work_noops: of them, already pending
+ * @worker_runs: worker executions; @worker_busy_ns: their total time
+ * @stranded_ns: CPU-time buffers stood full with no page; @stranded_episodes: how often
+ * @pool_free_min: fewest free pool pages; @pool_free_mean: time-weighted mean
+ * @peak_pending_values: most values waiting in buffers at once
+ * @peak_pending_bytes: memory they stood for (object sizes or profile object_bytes)
+ * @peak_pages_held: most pages holding pending values (per-CPU + queued + draining)
+ * @drain_latency: push to freed, deferred values only
+ * @slot_reuse_pending: zram writes to an index that was still pending
+ */
+struct ds_backend_result {
+	uint64_t releases;
+	uint64_t pushed;
+	uint64_t fallbacks;
+	uint64_t drained;
+	uint64_t stale_drains;
+	uint64_t teardown_drained;
+	uint64_t swaps;
+	uint64_t swap_failures;
+	uint64_t queue_work_calls;
+	uint64_t queue_work_noops;
+	uint64_t worker_runs;
+	uint64_t worker_busy_ns;
+	uint64_t stranded_ns;
+	uint64_t stranded_episodes;
+	uint64_t pool_free_min;
+	double pool_free_mean;
+	uint64_t peak_pending_values;
+	uint64_t peak_pending_bytes;
+	uint64_t peak_pages_held;
+	struct ds_hist drain_latency;
+	uint64_t slot_reuse_pending;
+};
+
+/**
+ * struct ds_ts_sample - one time-series sample (results->timeseries)
+ */
+struct ds_ts_sample {
+	uint64_t ts;
+	uint32_t backend;
+	uint32_t pool_free;
+	uint32_t queued_pages;
+	uint64_t pending_values;
+};
+
+/**
+ * struct ds_invariants - the spec's §5 checks, when params.check_invariants
+ * @checked: the ledger was kept
+ * @freed_twice: releases freed more than once (must be 0)
+ * @never_freed: releases not freed at the end (must be 0)
+ * @pages_violations: times the page count was not pool_pages + ncpus (must be 0)
+ */
+struct ds_invariants {
+	bool checked;
+	uint64_t freed_twice;
+	uint64_t never_freed;
+	uint64_t pages_violations;
+};
+
+/**
+ * struct ds_results - everything one run measured
+ * @policy: policy name
+ * @profile_name: profile used
+ * @params: copy of the parameters (policy points to @policy)
+ * @ncpus: virtual CPUs simulated
+ * @rec_start_ts, @rec_end_ts: span of the replayed events on the trace clock
+ * @sim_end_ts: when the last simulated activity (incl. teardown) ended
+ * @releases: all releases
+ * @hot_ns: total hot-path time under the policy; @sync_ns: the same under sync
+ * @be: per-backend metrics
+ * @tasks: GArray of struct ds_task_result, by first release
+ * @timeseries: GArray of struct ds_ts_sample (empty unless params.timeseries_ns)
+ * @inv: invariant checks
+ * @events_in: events consumed from the source
+ */
+struct ds_results {
+	char *policy;
+	char *profile_name;
+	struct ds_params params;
+	unsigned int ncpus;
+	uint64_t rec_start_ts;
+	uint64_t rec_end_ts;
+	uint64_t sim_end_ts;
+	uint64_t releases;
+	uint64_t hot_ns;
+	uint64_t sync_ns;
+	struct ds_backend_result be[DS_BE__COUNT];
+	GArray *tasks;
+	GArray *timeseries;
+	struct ds_invariants inv;
+	uint64_t events_in;
+};
+
+/**
+ * ds_sim_run() - replay @src under @params and @prof
+ * @src: event source, read to its end
+ * @ncpus_recorded: CPUs of the recording (used when params->cpus == 0)
+ *
+ * Return: results (free with ds_results_free()) or NULL with @error set (bad parameters, a
+ * source error, or with check_invariants an invariant failure is reported in ->inv, not here).
+ */
+struct ds_results *ds_sim_run(const struct ds_params *params, const struct ds_profile *prof,
+			      struct ds_source *src, unsigned int ncpus_recorded, GError **error);
+void ds_results_free(struct ds_results *r);
+
+#endif /* DS_SIM_H */

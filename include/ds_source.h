@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ds_source.h - sources of the event stream (replay/).
+ *
+ * A source hands out `struct ds_event` records in non-decreasing timestamp order, one at a
+ * time (pull, not callbacks): ds_source_next() until it returns 0.  Sources: a trace.dat read
+ * with libtracecmd, the binary cache of one, and an in-memory array (tests, synthesis).
+ * Errors are GErrors in the DS_ERROR domain whose message names the file, the offset or the
+ * event at fault.
+ */
+#ifndef DS_SOURCE_H
+#define DS_SOURCE_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "ds_event.h"
+
+#define DS_ERROR (ds_error_quark())
+GQuark ds_error_quark(void);
+
+/**
+ * enum ds_error_code - codes of the DS_ERROR domain
+ */
+enum ds_error_code {
+	DS_ERROR_IO = 1,	/* cannot open/read/write a file */
+	DS_ERROR_FORMAT,	/* not a trace.dat, truncated, corrupt cache */
+	DS_ERROR_CLOCK,		/* trace clock not synchronised across CPUs */
+	DS_ERROR_NO_RELEASES,	/* trace has no release event defersim recognises */
+	DS_ERROR_ORDER,		/* timestamps go backwards beyond repair */
+	DS_ERROR_PARAM,		/* nonsense parameter */
+	DS_ERROR_PROFILE,	/* bad hardware profile */
+	DS_ERROR_INTERNAL,	/* an invariant check failed */
+};
+
+struct ds_source;
+
+/**
+ * ds_source_next() - take the next event
+ * @src: source
+ * @ev: filled on success
+ * @error: set when 0 > return
+ *
+ * Return: 1 when @ev was filled, 0 at the end of the stream, -1 on error.
+ */
+int ds_source_next(struct ds_source *src, struct ds_event *ev, GError **error);
+
+/**
+ * ds_source_close() - free a source (NULL is allowed)
+ */
+void ds_source_close(struct ds_source *src);
+
+/**
+ * ds_source_new_array() - a source over an array of events, for tests and synthesis
+ * @evs: events, in time order; the array is copied
+ * @n: number of events
+ */
+struct ds_source *ds_source_new_array(const struct ds_event *evs, size_t n);
+
+/**
+ * struct ds_map_rule - an explicit event mapping given with --map SYSTEM/EVENT=KIND[:FIELD]
+ * @system: event system (kprobe group)
+ * @event: event name
+ * @type: enum ds_ev_type it becomes
+ * @flags: DS_EVF_* to set (e.g. DS_EVF_ZSWAP for "zswap_release")
+ * @field: field to read the value from, NULL for the default
+ */
+struct ds_map_rule {
+	char *system;
+	char *event;
+	unsigned int type;
+	unsigned int flags;
+	char *field;
+};
+
+/**
+ * ds_map_rule_parse() - parse "SYSTEM/EVENT=KIND[:FIELD]"
+ *
+ * KIND is one of: zram_release, zram_release_end, zswap_release, zswap_release_end,
+ * zs_free, zs_malloc, zs_malloc_end, slot_write, switch, exit, wq_queue, wq_activate,
+ * wq_start, wq_end, ignore.
+ * Return: TRUE on success; on failure FALSE with @error naming what was wrong.
+ */
+gboolean ds_map_rule_parse(const char *spec, struct ds_map_rule *rule, GError **error);
+void ds_map_rule_clear(struct ds_map_rule *rule);
+
+/**
+ * struct ds_trace_opts - how to open a trace
+ * @map: explicit rules, tried before name and probe-ip recognition
+ * @n_map: number of rules
+ * @force_clock: accept clocks not synchronised across CPUs
+ * @use_cache: read/write the binary cache (see ds_cache_path())
+ * @cache_dir: where caches live; NULL = $XDG_CACHE_HOME/defersim
+ * @progress: print progress to stderr on long reads
+ */
+struct ds_trace_opts {
+	const struct ds_map_rule *map;
+	size_t n_map;
+	gboolean force_clock;
+	gboolean use_cache;
+	const char *cache_dir;
+	gboolean progress;
+};
+
+/**
+ * struct ds_event_map_info - how one trace event was recognised
+ * @system: event system
+ * @name: event name
+ * @type: enum ds_ev_type it maps to (DS_EV_NONE: ignored)
+ * @flags: DS_EVF_* it sets
+ * @how: "name", "probe-ip", "probe-func", "map" or "ignored"
+ * @symbol: function the probe sits on, when known
+ * @field: value field used, when any
+ * @count: records of this event seen
+ */
+struct ds_event_map_info {
+	char *system;
+	char *name;
+	unsigned int type;
+	unsigned int flags;
+	const char *how;
+	char *symbol;
+	char *field;
+	uint64_t count;
+};
+
+/**
+ * struct ds_trace_info - what a trace holds (filled by the reader as it streams, complete
+ * after the last event; `defersim info` prints it)
+ * @path: file name
+ * @sha256: hex sha256 of the file
+ * @file_size: bytes
+ * @clock: trace clock name ("mono", "local", ...), "unknown" if not stored
+ * @clock_synced: whether that clock is synchronised across CPUs
+ * @ncpus: CPUs in the trace
+ * @first_ts: earliest first-record timestamp over CPUs
+ * @start_ts: replay start: latest per-CPU first timestamp (events before it are dropped)
+ * @last_ts: last timestamp seen
+ * @events_per_type: counts of delivered events by enum ds_ev_type
+ * @releases_per_cpu: release events per CPU (array of @ncpus)
+ * @lost_per_cpu: events lost per CPU as reported by the ring buffer (array of @ncpus)
+ * @lost_markers_per_cpu: number of lost-event markers per CPU
+ * @dropped_before_start: events dropped because they precede @start_ts
+ * @unpaired_ends: RELEASE_END without their entry
+ * @reordered: records whose timestamp went backwards and were clamped (reported)
+ * @maps: how each trace event was recognised (GPtrArray of struct ds_event_map_info)
+ */
+struct ds_trace_info {
+	char *path;
+	char sha256[65];
+	uint64_t file_size;
+	char *clock;
+	gboolean clock_synced;
+	unsigned int ncpus;
+	uint64_t first_ts;
+	uint64_t start_ts;
+	uint64_t last_ts;
+	uint64_t events_per_type[DS_EV__COUNT];
+	uint64_t *releases_per_cpu;
+	uint64_t *lost_per_cpu;
+	uint64_t *lost_markers_per_cpu;
+	uint64_t dropped_before_start;
+	uint64_t unpaired_ends;
+	uint64_t reordered;
+	GPtrArray *maps;
+};
+
+/**
+ * ds_source_open_trace() - open a trace.dat (or its valid cache) as a source
+ * @path: trace.dat file
+ * @opts: options, NULL for defaults
+ * @info: out: filled as the source is read; owned by the source (ds_source_info())
+ * @error: why it cannot be opened
+ *
+ * Fails with DS_ERROR_FORMAT for files that are not trace.dat, DS_ERROR_CLOCK for
+ * unsynchronised clocks (unless forced), DS_ERROR_NO_RELEASES when no event maps to a release.
+ * Return: a source, or NULL with @error set.
+ */
+struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_opts *opts,
+				       GError **error);
+
+/**
+ * ds_source_info() - the trace information of a trace or cache source (NULL for others)
+ */
+const struct ds_trace_info *ds_source_info(const struct ds_source *src);
+
+/**
+ * ds_trace_info_print() - human form of struct ds_trace_info, as `defersim info` prints it
+ */
+void ds_trace_info_print(const struct ds_trace_info *info, FILE *out);
+
+/**
+ * ds_file_sha256() - hex sha256 of a file
+ * @out: 65 bytes
+ */
+gboolean ds_file_sha256(const char *path, char out[65], GError **error);
+
+#endif /* DS_SOURCE_H */

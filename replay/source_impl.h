@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * source_impl.h - what a source implementation fills in (private to replay/).
+ */
+#ifndef DS_SOURCE_IMPL_H
+#define DS_SOURCE_IMPL_H
+
+#include "ds_source.h"
+
+struct ds_source_ops {
+	int (*next)(struct ds_source *src, struct ds_event *ev, GError **error);
+	void (*close)(struct ds_source *src);
+	const struct ds_trace_info *(*info)(const struct ds_source *src);
+};
+
+/* Every source embeds this first. */
+struct ds_source {
+	const struct ds_source_ops *ops;
+};
+
+#endif
