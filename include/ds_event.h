@@ -16,9 +16,13 @@
 /**
  * enum ds_ev_type - kinds of events in the stream
  * @DS_EV_RELEASE: a swap entry release reached the notify function (zram_slot_free_notify,
- *	zswap_invalidate, ...).  @value: zram slot index or zswap entry/offset.
- * @DS_EV_RELEASE_END: the notify function returned.  @aux: duration of the call in ns, 0 when
- *	the entry was not seen (flag DS_EVF_UNPAIRED).  @value: the value of the paired entry.
+ *	zswap_invalidate, ...).  @value: zram slot index or zswap entry/offset.  @aux: duration
+ *	of this call in ns when the trace has its return (flag DS_EVF_DURATION), else 0: the
+ *	reader holds a release back until its return is seen, so the consumer gets the cost
+ *	with the release itself and never has to look ahead for it.
+ * @DS_EV_RELEASE_END: the notify function returned (kept for info and calibration; the
+ *	duration is already on the release).  @aux: duration in ns, 0 when the entry was not
+ *	seen (flag DS_EVF_UNPAIRED).  @value: the value of the paired entry.
  * @DS_EV_ZS_FREE: zs_free().  @value: handle.
  * @DS_EV_ZS_MALLOC: zs_malloc().  @value: requested size in bytes.
  * @DS_EV_ZS_MALLOC_END: zs_malloc() returned.  @value: handle.
@@ -53,6 +57,7 @@ enum ds_ev_type {
 #define DS_EVF_ZSWAP	0x01	/* release belongs to zswap (else zram) */
 #define DS_EVF_NOVALUE	0x02	/* value unknown (e.g. function_graph entry) */
 #define DS_EVF_UNPAIRED	0x04	/* RELEASE_END without its entry: no duration */
+#define DS_EVF_DURATION	0x08	/* RELEASE: aux holds the measured duration of the call */
 
 /**
  * struct ds_event - one typed event

@@ -3,9 +3,9 @@
  * ds_sim.h - the simulator (sim/): hardware profiles, run parameters, results.
  *
  * One run = one event source + one profile + one struct ds_params -> one struct ds_results.
- * The model it implements is ../shared/spec/algorithm.md (copied in docs/algorithm-notes.md
- * with defersim's own choices); every [I]nferred choice of the spec is a field of
- * struct ds_params, listed by ds_params_foreach_inferred() so reports can print them.
+ * The model it implements is the spec (../shared/spec/algorithm.md); docs/model.md says how
+ * defersim realises it and which choices are defersim's own.  Every [I]nferred choice of the
+ * spec is a field of struct ds_params, listed by ds_params_foreach() so reports print them.
  */
 #ifndef DS_SIM_H
 #define DS_SIM_H
