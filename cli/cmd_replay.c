@@ -1,11 +1,250 @@
 // SPDX-License-Identifier: MIT
-/* cmd_replay.c - placeholder until `defersim replay` lands; fails loudly. */
+/*
+ * cmd_replay.c - `defersim replay TRACE`: one trace, one policy, one profile -> one report.
+ *
+ * Every run parameter goes through ds_params_set() (the dedicated options are spelled-out
+ * forms of `--set NAME=VALUE`), so a parameter is parsed and checked in exactly one place
+ * and errors read the same from the command line and from sweep files.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "ds_report.h"
+#include "ds_sim.h"
+#include "ds_source.h"
+
+struct replay_opts {
+	char *policy;
+	char *cpus;
+	char *pool_pages;
+	char *profile;
+	char *seed;
+	char *cost_source;
+	char **set;
+	char **map;
+	char *json;
+	char *csv;
+	char *timeseries;
+	char *timeseries_ns;
+	gboolean check;
+	gboolean force_clock;
+	gboolean no_cache;
+	gboolean quiet;
+	gint max_tasks;
+};
+
+static const char replay_summary[] =
+	"Replays the swap-entry releases of a trace.dat (recorded with `defersim record`,\n"
+	"scripts/record.sh or scripts/capture-vm; see traces/FORMAT.md) through a release policy\n"
+	"on N virtual CPUs with a hardware profile, and reports fallbacks, drain latency, pool\n"
+	"occupancy, memory pending and hot-path time per task.\n\n"
+	"Policies: sync (mainline), v3 (the series, RFC v3).  Every parameter can also be set\n"
+	"with --set NAME=VALUE; the report lists them all and marks the spec's inferred ones.";
+
+static void replay_opts_free(struct replay_opts *o)
+{
+	g_free(o->policy);
+	g_free(o->cpus);
+	g_free(o->pool_pages);
+	g_free(o->profile);
+	g_free(o->seed);
+	g_free(o->cost_source);
+	g_strfreev(o->set);
+	g_strfreev(o->map);
+	g_free(o->json);
+	g_free(o->csv);
+	g_free(o->timeseries);
+	g_free(o->timeseries_ns);
+}
+
+static gboolean parse_args(int *argc, char ***argv, struct replay_opts *o, GError **error)
+{
+	GOptionEntry entries[] = {
+		{ "policy", 'p', 0, G_OPTION_ARG_STRING, &o->policy, "Release policy (default v3)", "NAME" },
+		{ "cpus", 'c', 0, G_OPTION_ARG_STRING, &o->cpus, "Virtual CPUs (default: the recorded CPUs)", "N" },
+		{ "pool-pages", 'P', 0, G_OPTION_ARG_STRING, &o->pool_pages, "Pre-allocated pool pages per pool (default 64)", "N" },
+		{ "profile", 'H', 0, G_OPTION_ARG_STRING, &o->profile, "Hardware profile: .ini file or name in profiles/ (default builtin-default)", "FILE|NAME" },
+		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Random seed (default 1)", "N" },
+		{ "cost-source", 0, 0, G_OPTION_ARG_STRING, &o->cost_source, "Sync cost of a release: trace (recorded duration when present) or profile", "trace|profile" },
+		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->set, "Set any parameter (repeatable)", "NAME=VALUE" },
+		{ "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &o->map, "Map a trace event explicitly (repeatable; see traces/FORMAT.md)", "SYSTEM/EVENT=KIND[:FIELD]" },
+		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write the run as one JSON object ('-' = stdout)", "FILE" },
+		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Write the run's scalar metrics as a CSV header + row", "FILE" },
+		{ "timeseries", 0, 0, G_OPTION_ARG_FILENAME, &o->timeseries, "Write pool/pending state over time as CSV", "FILE" },
+		{ "timeseries-ns", 0, 0, G_OPTION_ARG_STRING, &o->timeseries_ns, "Sampling interval for --timeseries (default 1000000)", "NS" },
+		{ "check", 0, 0, G_OPTION_ARG_NONE, &o->check, "Check the spec's invariants (conservation, pages) during the run", NULL },
+		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
+		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, "Neither read nor write the binary event cache", NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No human report (use with --json/--csv)", NULL },
+		{ "tasks", 0, 0, G_OPTION_ARG_INT, &o->max_tasks, "Rows of the per-task table (0 = all; default 20)", "N" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionContext *ctx = g_option_context_new("TRACE.dat - replay a trace through a release policy");
+	gboolean ok;
+
+	o->max_tasks = 20;
+	g_option_context_set_summary(ctx, replay_summary);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	ok = g_option_context_parse(ctx, argc, argv, error);
+	g_option_context_free(ctx);
+	return ok;
+}
+
+/* Dedicated options first, then --set in order: a later --set wins, as users expect. */
+static gboolean build_params(const struct replay_opts *o, struct ds_params *p, GError **error)
+{
+	const struct { const char *name; const char *value; } named[] = {
+		{ "policy", o->policy }, { "cpus", o->cpus }, { "pool_pages", o->pool_pages },
+		{ "seed", o->seed }, { "cost_source", o->cost_source },
+		{ "timeseries_ns", o->timeseries_ns },
+	};
+
+	ds_params_init(p);
+	if (o->check)
+		p->check_invariants = true;
+	if (o->timeseries && !o->timeseries_ns)
+		p->timeseries_ns = 1000000;
+	for (size_t i = 0; i < G_N_ELEMENTS(named); i++)
+		if (named[i].value && !ds_params_set(p, named[i].name, named[i].value, error))
+			return FALSE;
+	for (char **s = o->set; s && *s; s++) {
+		char *eq = strchr(*s, '=');
+		char *name;
+		gboolean ok;
+
+		if (!eq) {
+			g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+				    "--set '%s': expected NAME=VALUE", *s);
+			return FALSE;
+		}
+		name = g_strndup(*s, (gsize)(eq - *s));
+		ok = ds_params_set(p, name, eq + 1, error);
+		g_free(name);
+		if (!ok)
+			return FALSE;
+	}
+	return ds_params_validate(p, error);
+}
+
+static struct ds_map_rule *build_map(char **specs, size_t *n, GError **error)
+{
+	size_t count = specs ? g_strv_length(specs) : 0;
+	struct ds_map_rule *rules = g_new0(struct ds_map_rule, count + 1);
+
+	for (size_t i = 0; i < count; i++) {
+		if (!ds_map_rule_parse(specs[i], &rules[i], error)) {
+			for (size_t j = 0; j < i; j++)
+				ds_map_rule_clear(&rules[j]);
+			g_free(rules);
+			return NULL;
+		}
+	}
+	*n = count;
+	return rules;
+}
+
+static void free_map(struct ds_map_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ds_map_rule_clear(&rules[i]);
+	g_free(rules);
+}
+
+static gboolean write_outputs(const struct replay_opts *o, const struct ds_results *r,
+			      const struct ds_profile *prof, const struct ds_trace_info *info,
+			      GError **error)
+{
+	JsonNode *root = ds_report_to_json(r, prof, info);
+	gboolean ok = TRUE;
+
+	if (o->json)
+		ok = ds_json_write(root, o->json, error);
+	if (ok && o->csv) {
+		GPtrArray *k = g_ptr_array_new_with_free_func(g_free);
+		GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+
+		ds_json_flatten(root, k, v);
+		ok = ds_csv_write_row(o->csv, k, v, error);
+		g_ptr_array_free(k, TRUE);
+		g_ptr_array_free(v, TRUE);
+	}
+	if (ok && o->timeseries)
+		ok = ds_timeseries_write_csv(r, o->timeseries, error);
+	json_node_unref(root);
+	return ok;
+}
+
+/* Runs the replay proper; returns an exit status and prints its own error. */
+static int run(const struct replay_opts *o, const char *trace, struct ds_params *params)
+{
+	struct ds_trace_opts topts = { 0 };
+	struct ds_profile *prof = NULL;
+	struct ds_source *src = NULL;
+	struct ds_results *r = NULL;
+	struct ds_map_rule *rules = NULL;
+	GError *error = NULL;
+	int status = DS_EXIT_USAGE;
+
+	prof = o->profile ? ds_profile_load(o->profile, &error) : ds_profile_new_default();
+	if (!prof)
+		goto out;
+	rules = build_map(o->map, &topts.n_map, &error);
+	if (!rules)
+		goto out;
+	topts.map = rules;
+	topts.force_clock = o->force_clock;
+	topts.use_cache = !o->no_cache;
+	topts.progress = isatty(STDERR_FILENO);
+	src = ds_source_open_trace(trace, &topts, &error);
+	if (!src)
+		goto out;
+	status = DS_EXIT_FAIL;
+	r = ds_sim_run(params, prof, src, ds_source_info(src)->ncpus, &error);
+	if (!r)
+		goto out;
+	if (!o->quiet) {
+		struct ds_report_opts ropts = { .max_tasks = (unsigned int)MAX(o->max_tasks, 0) };
+
+		ds_report_print(r, prof, ds_source_info(src), &ropts, stdout);
+	}
+	if (!write_outputs(o, r, prof, ds_source_info(src), &error))
+		goto out;
+	status = DS_EXIT_OK;
+out:
+	if (error) {
+		fprintf(stderr, "defersim replay: %s\n", error->message);
+		g_error_free(error);
+	}
+	ds_results_free(r);
+	ds_source_close(src);
+	free_map(rules, topts.n_map);
+	if (prof)
+		ds_profile_free(prof);
+	return status;
+}
 
 int ds_cmd_replay(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "defersim %s: not implemented yet\n", argv[0]);
-	return DS_EXIT_FAIL;
+	struct replay_opts o = { 0 };
+	struct ds_params params;
+	GError *error = NULL;
+	int status = DS_EXIT_USAGE;
+
+	if (!parse_args(&argc, &argv, &o, &error) || !build_params(&o, &params, &error)) {
+		fprintf(stderr, "defersim replay: %s\n", error->message);
+		g_error_free(error);
+		goto out;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "defersim replay: %s\nTry 'defersim replay --help'.\n",
+			argc < 2 ? "no trace given" : "more than one trace given");
+		goto out;
+	}
+	status = run(&o, argv[1], &params);
+out:
+	replay_opts_free(&o);
+	return status;
 }

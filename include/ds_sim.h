@@ -122,6 +122,9 @@ enum ds_cost_source { DS_COST_TRACE = 0, DS_COST_PROFILE };
  *	CPU is idle (processor sharing; 0.5 = fair share of two runnable entities)
  * @check_invariants: keep a per-release ledger and check the spec's §5 invariants
  * @timeseries_ns: sample pool/pending state at most once per this interval (0 = off)
+ * @page_size: bytes per page, overriding the profile's (0 = the profile's); sets CAP
+ * @busy_gap_ns: [defersim] a releasing task's think gap longer than this is spent asleep (its
+ *	CPU counts as idle and the gap is not slowed by CPU sharing); shorter gaps are CPU work
  */
 struct ds_params {
 	const char *policy;
@@ -140,6 +143,8 @@ struct ds_params {
 	double shared_cpu_rate;
 	bool check_invariants;
 	uint64_t timeseries_ns;
+	unsigned int page_size;
+	uint64_t busy_gap_ns;
 };
 
 /** ds_params_init() - fill @p with the spec's defaults (policy "v3", pool 64 pages) */
@@ -184,8 +189,11 @@ struct ds_hist {
 };
 #define DS_HIST_BUCKETS (256 + 56 * 128)
 
+/** ds_hist_init() - an empty histogram (allocates the buckets) */
 void ds_hist_init(struct ds_hist *h);
+/** ds_hist_clear() - free the buckets; ds_hist_init() again before reuse */
 void ds_hist_clear(struct ds_hist *h);
+/** ds_hist_add() - count one value */
 void ds_hist_add(struct ds_hist *h, uint64_t v);
 /** ds_hist_quantile() - value at quantile @q in [0,1] (the max for q=1, 0 when empty) */
 uint64_t ds_hist_quantile(const struct ds_hist *h, double q);
@@ -233,6 +241,9 @@ struct ds_task_result {
  * @peak_pages_held: most pages holding pending values (per-CPU + queued + draining)
  * @drain_latency: push to freed, deferred values only
  * @slot_reuse_pending: zram writes to an index that was still pending
+ * @cap: values per buffer page (page_size / 4 for zram, / 8 for zswap)
+ * @teardown_latency: push to freed of the values freed at teardown (they measure the end of
+ *	the trace, not the design, so they are kept out of @drain_latency)
  */
 struct ds_backend_result {
 	uint64_t releases;
@@ -256,6 +267,8 @@ struct ds_backend_result {
 	uint64_t peak_pages_held;
 	struct ds_hist drain_latency;
 	uint64_t slot_reuse_pending;
+	uint64_t cap;
+	struct ds_hist teardown_latency;
 };
 
 /**
@@ -298,6 +311,8 @@ struct ds_invariants {
  * @timeseries: GArray of struct ds_ts_sample (empty unless params.timeseries_ns)
  * @inv: invariant checks
  * @events_in: events consumed from the source
+ * @lost_markers: DS_EV_LOST events in the stream (the trace lost events: results degrade)
+ * @lost_events: events lost according to those markers (0 when their counts are unknown)
  */
 struct ds_results {
 	char *policy;
@@ -315,6 +330,8 @@ struct ds_results {
 	GArray *timeseries;
 	struct ds_invariants inv;
 	uint64_t events_in;
+	uint64_t lost_markers;
+	uint64_t lost_events;
 };
 
 /**

@@ -18,6 +18,10 @@
 
 #include "ds_event.h"
 
+/* json-glib's node type (json-glib/json-glib.h), declared here so that users of this header
+ * need not include json-glib. */
+typedef struct _JsonNode JsonNode;
+
 #define DS_ERROR (ds_error_quark())
 GQuark ds_error_quark(void);
 
@@ -146,6 +150,17 @@ struct ds_event_map_info {
  * @unpaired_ends: RELEASE_END without their entry
  * @reordered: records whose timestamp went backwards and were clamped (reported)
  * @maps: how each trace event was recognised (GPtrArray of struct ds_event_map_info)
+ * @file_version: trace.dat file format version (6 or 7; 0 for other sources)
+ * @cpus_with_events: CPUs that have at least one record
+ * @releases_per_backend: release events by backend: [0] zram, [1] zswap
+ * @lost_total: sum of the known lost-event counts over CPUs
+ * @lost_unknown: lost-event markers whose count the ring buffer did not store
+ * @durations: releases delivered with a measured duration (DS_EVF_DURATION)
+ * @dur_p50_ns: median of those durations (log-linear histogram, within 1%)
+ * @dur_p99_ns: 99th percentile of those durations (within 1%)
+ * @dur_max_ns: largest of those durations (exact)
+ * @unreturned: releases delivered without duration because no return closed them in time
+ *	(closed by the same pid's next release or exit, or by DS_PAIR_HORIZON_NS)
  */
 struct ds_trace_info {
 	char *path;
@@ -165,7 +180,24 @@ struct ds_trace_info {
 	uint64_t unpaired_ends;
 	uint64_t reordered;
 	GPtrArray *maps;
+	unsigned int file_version;
+	unsigned int cpus_with_events;
+	uint64_t releases_per_backend[2];
+	uint64_t lost_total;
+	uint64_t lost_unknown;
+	uint64_t durations;
+	uint64_t dur_p50_ns;
+	uint64_t dur_p99_ns;
+	uint64_t dur_max_ns;
+	uint64_t unreturned;
 };
+
+/*
+ * DS_PAIR_HORIZON_NS - how long (trace time) the reader holds a release back waiting for its
+ * return before delivering it without a duration.  Releases take microseconds; 100 ms is far
+ * beyond any plausible call yet bounds the reorder queue (traces/FORMAT.md, "Durations").
+ */
+#define DS_PAIR_HORIZON_NS (100ull * 1000 * 1000)
 
 /**
  * ds_source_open_trace() - open a trace.dat (or its valid cache) as a source
@@ -190,6 +222,23 @@ const struct ds_trace_info *ds_source_info(const struct ds_source *src);
  * ds_trace_info_print() - human form of struct ds_trace_info, as `defersim info` prints it
  */
 void ds_trace_info_print(const struct ds_trace_info *info, FILE *out);
+
+/**
+ * ds_trace_info_to_json() - JSON form of struct ds_trace_info (`defersim info --json`)
+ *
+ * Return: a new JSON object node (json_node_unref() it).
+ */
+JsonNode *ds_trace_info_to_json(const struct ds_trace_info *info);
+
+/**
+ * ds_cache_path() - where the binary cache of a trace with this sha256 and these options lives
+ * @sha256: hex sha256 of the trace.dat
+ * @opts: the --map rules are part of the key; @opts->cache_dir, or
+ *	$XDG_CACHE_HOME/defersim when NULL
+ *
+ * Return: a newly allocated path (the file may not exist).
+ */
+char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts);
 
 /**
  * ds_file_sha256() - hex sha256 of a file

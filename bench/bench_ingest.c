@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_ingest.c - how fast defersim reads a trace, beside a baseline measured in the same
+ * run, and whether its memory grows with trace length.
+ *
+ * For each trace, in a forked child each (so that peak RSS belongs to one measurement):
+ *   baseline  tracecmd_iterate_events() over the file, counting records, nothing else
+ *   reader    ds_source_open_trace() without cache, pulling every event
+ *   cache-w   the same with the cache on and empty: reads the trace and writes the cache
+ *   cache     ds_source_open_trace() again: served from the cache
+ * and prints records/s or events/s, the time ratio to the baseline, and peak RSS.
+ * Traces: the arguments; with none, every traces/NAME.dat plus two synthetic traces made by
+ * tests/replay/mkfixture.py --big (N and 10 N releases, labelled "synthetic").
+ * Each measurement is the best of REPEAT runs.
+ *
+ * struct measure: what one child reports back through a pipe.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <trace-cmd.h>
+
+#include "ds_source.h"
+
+#define REPEAT 3
+#define SYNTH_RELEASES 100000
+
+enum mode { M_BASELINE, M_READER, M_CACHE_WRITE, M_CACHE, M__COUNT };
+static const char *const mode_names[M__COUNT] = { "baseline", "reader", "cache-w", "cache" };
+
+struct measure {
+	int ok;
+	double seconds;
+	uint64_t items;
+	long maxrss_kb;
+};
+
+static int count_record(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
+{
+	(void)h;
+	(void)r;
+	(void)cpu;
+	(*(uint64_t *)data)++;
+	return 0;
+}
+
+static int run_baseline(const char *path, uint64_t *n)
+{
+	struct tracecmd_input *h;
+
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!h)
+		return -1;
+	*n = 0;
+	tracecmd_iterate_events(h, NULL, 0, count_record, n);
+	tracecmd_close(h);
+	return 0;
+}
+
+static int run_reader(const char *path, const struct ds_trace_opts *opts, uint64_t *n)
+{
+	g_autoptr(GError) err = NULL;
+	struct ds_source *src = ds_source_open_trace(path, opts, &err);
+	struct ds_event ev;
+	int r;
+
+	if (!src) {
+		fprintf(stderr, "bench_ingest: %s\n", err->message);
+		return -1;
+	}
+	*n = 0;
+	while ((r = ds_source_next(src, &ev, &err)) > 0)
+		(*n)++;
+	if (r < 0)
+		fprintf(stderr, "bench_ingest: %s\n", err->message);
+	ds_source_close(src);
+	return r;
+}
+
+/* One measurement in this process (the caller is a fresh child). */
+static struct measure measure_here(const char *path, enum mode m, const char *cache_dir)
+{
+	struct ds_trace_opts opts = { .use_cache = m >= M_CACHE_WRITE, .cache_dir = cache_dir };
+	struct measure out = { 0 };
+	struct rusage ru;
+	gint64 t0 = g_get_monotonic_time();
+	int r = m == M_BASELINE ? run_baseline(path, &out.items) : run_reader(path, &opts, &out.items);
+
+	out.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+	out.ok = r == 0;
+	getrusage(RUSAGE_SELF, &ru);
+	out.maxrss_kb = ru.ru_maxrss;
+	return out;
+}
+
+static struct measure measure_child(const char *path, enum mode m, const char *cache_dir)
+{
+	struct measure out = { 0 };
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return out;
+	pid = fork();
+	if (pid == 0) {
+		struct measure res = measure_here(path, m, cache_dir);
+
+		close(fds[0]);
+		_exit(write(fds[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &out, sizeof(out)) != sizeof(out))
+		out.ok = 0;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return out;
+}
+
+static void rm_cache(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name(d))) {
+		g_autofree char *p = g_build_filename(dir, name, NULL);
+
+		unlink(p);
+	}
+	if (d)
+		g_dir_close(d);
+}
+
+static void bench_trace(const char *path, const char *label, const char *cache_dir)
+{
+	struct measure best[M__COUNT];
+
+	rm_cache(cache_dir);
+	for (int m = 0; m < M__COUNT; m++) {
+		best[m] = (struct measure){ 0 };
+		for (int rep = 0; rep < REPEAT; rep++) {
+			if (m == M_CACHE_WRITE)
+				rm_cache(cache_dir);
+			struct measure x = measure_child(path, (enum mode)m, cache_dir);
+
+			if (!x.ok) {
+				printf("%-28s %-9s FAILED\n", label, mode_names[m]);
+				return;
+			}
+			if (!rep || x.seconds < best[m].seconds)
+				best[m] = x;
+		}
+	}
+	for (int m = 0; m < M__COUNT; m++) {
+		const struct measure *x = &best[m];
+
+		printf("%-28s %-9s %10" G_GUINT64_FORMAT " %-7s %8.3f s %12.0f /s  time x%5.2f "
+		       "baseline  peak RSS %7ld KiB\n", label, mode_names[m], x->items,
+		       m == M_BASELINE ? "records" : "events", x->seconds,
+		       (double)x->items / x->seconds, x->seconds / best[M_BASELINE].seconds,
+		       x->maxrss_kb);
+	}
+}
+
+static gboolean make_synthetic(const char *out, unsigned int releases)
+{
+	const char *root = g_getenv("DS_SOURCE_ROOT");
+	g_autofree char *gen = g_build_filename(root ? root : ".", "tests", "replay",
+						"mkfixture.py", NULL);
+	g_autofree char *n = g_strdup_printf("%u", releases);
+	const char *argv[] = { "python3", gen, "--big", n, out, NULL };
+	int status;
+
+	return g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *tmp = g_dir_make_tmp("ds-bench-ingest-XXXXXX", &err);
+	g_autofree char *cache_dir = tmp ? g_build_filename(tmp, "cache", NULL) : NULL;
+
+	if (!tmp) {
+		fprintf(stderr, "bench_ingest: %s\n", err->message);
+		return 1;
+	}
+	g_mkdir_with_parents(cache_dir, 0755);
+	printf("bench_ingest: best of %d; time ratio = seconds / baseline seconds "
+	       "(baseline: tracecmd_iterate_events counting records)\n", REPEAT);
+	if (argc > 1) {
+		for (int i = 1; i < argc; i++)
+			bench_trace(argv[i], argv[i], cache_dir);
+	} else {
+		const char *root = g_getenv("DS_SOURCE_ROOT");
+		g_autofree char *tdir = g_build_filename(root ? root : ".", "traces", NULL);
+		GDir *d = g_dir_open(tdir, 0, NULL);
+		const char *name;
+
+		while (d && (name = g_dir_read_name(d))) {
+			if (!g_str_has_suffix(name, ".dat"))
+				continue;
+			g_autofree char *p = g_build_filename(tdir, name, NULL);
+
+			bench_trace(p, name, cache_dir);
+		}
+		if (d)
+			g_dir_close(d);
+		for (unsigned int k = 1; k <= 10; k *= 10) {
+			g_autofree char *p = g_strdup_printf("%s/synthetic-%ux.dat", tmp, k);
+			g_autofree char *label = g_strdup_printf("synthetic %u releases", k * SYNTH_RELEASES);
+
+			if (!make_synthetic(p, k * SYNTH_RELEASES)) {
+				printf("%-28s cannot generate (needs python3 and trace-cmd)\n", label);
+				continue;
+			}
+			bench_trace(p, label, cache_dir);
+			unlink(p);
+		}
+	}
+	rm_cache(cache_dir);
+	rmdir(cache_dir);
+	rmdir(tmp);
+	return 0;
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cache.c - the binary cache of a trace's event stream, its writer and its source.
+ *
+ * File layout (native byte order; the byte-order mark rejects a foreign one):
+ *   struct cache_header (96 bytes)
+ *   n_events x struct ds_event (32 bytes each, exactly the stream the trace reader delivered)
+ *   info_len bytes: struct ds_trace_info as a GVariant (info.c, INFO_VARIANT_TYPE)
+ *   16 bytes: MD5 of (events, info, header) - a corruption check, not a security one
+ * The name is SHA256-vVERSION-MAPDIGEST.dscache (ds_cache_path()): the trace's content, the
+ * reader's output format and the --map rules are the key.  A writer streams into a temporary
+ * file next to the final one and renames it only once the whole trace was read without error.
+ * A reader checks the size, the key and the checksum before it delivers a single event; any
+ * mismatch is an error the caller turns into "ignore the cache, re-read the trace".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "source_impl.h"
+#include "trace_impl.h"
+
+#define CACHE_MAGIC "DSCACHE"
+#define CACHE_BOM 0x01020304u
+#define DIGEST_LEN 16
+#define BATCH 4096		/* events per read/write batch */
+
+struct cache_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t bom;
+	uint64_t n_events;
+	uint64_t info_len;
+	char sha256[64];
+};
+
+_Static_assert(sizeof(struct cache_header) == 96, "cache header layout");
+
+char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts)
+{
+	g_autofree char *dflt = NULL;
+	const char *dir = opts ? opts->cache_dir : NULL;
+	g_autofree char *digest = ds_map_rules_digest(opts ? opts->map : NULL, opts ? opts->n_map : 0);
+	g_autofree char *name = g_strdup_printf("%s-v%d-%s.dscache", sha256, DS_CACHE_VERSION,
+						digest);
+
+	if (!dir)
+		dir = dflt = g_build_filename(g_get_user_cache_dir(), "defersim", NULL);
+	return g_build_filename(dir, name, NULL);
+}
+
+/* --- writer ----------------------------------------------------------------------------- */
+
+struct ds_cache_writer {
+	FILE *f;
+	char *tmp;
+	char *path;
+	struct cache_header hdr;
+	GChecksum *ck;
+	struct ds_event *buf;
+	size_t nbuf;
+};
+
+struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	struct ds_cache_writer *w;
+	int fd;
+
+	if (g_mkdir_with_parents(dir, 0755) < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot create cache directory: %s",
+			    dir, g_strerror(errno));
+		return NULL;
+	}
+	w = g_new0(struct ds_cache_writer, 1);
+	w->tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
+	fd = g_mkstemp(w->tmp);
+	if (fd < 0 || !(w->f = fdopen(fd, "wb"))) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot create: %s", w->tmp,
+			    g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		g_free(w->tmp);
+		g_free(w);
+		return NULL;
+	}
+	w->path = g_strdup(path);
+	memcpy(w->hdr.magic, CACHE_MAGIC, sizeof(CACHE_MAGIC));
+	w->hdr.version = DS_CACHE_VERSION;
+	w->hdr.bom = CACHE_BOM;
+	memcpy(w->hdr.sha256, sha256, 64);
+	w->ck = g_checksum_new(G_CHECKSUM_MD5);
+	w->buf = g_new(struct ds_event, BATCH);
+	/* the header is rewritten at commit, once the counts are known */
+	if (fwrite(&w->hdr, sizeof(w->hdr), 1, w->f) != 1) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: write error: %s", w->tmp,
+			    g_strerror(errno));
+		ds_cache_writer_abort(w);
+		return NULL;
+	}
+	return w;
+}
+
+static gboolean flush_batch(struct ds_cache_writer *w, GError **error)
+{
+	if (!w->nbuf)
+		return TRUE;
+	g_checksum_update(w->ck, (const guchar *)w->buf, (gssize)(w->nbuf * sizeof(*w->buf)));
+	if (fwrite(w->buf, sizeof(*w->buf), w->nbuf, w->f) != w->nbuf) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: write error: %s", w->tmp,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	w->hdr.n_events += w->nbuf;
+	w->nbuf = 0;
+	return TRUE;
+}
+
+gboolean ds_cache_writer_add(struct ds_cache_writer *w, const struct ds_event *ev, GError **error)
+{
+	w->buf[w->nbuf++] = *ev;
+	return w->nbuf < BATCH || flush_batch(w, error);
+}
+
+gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace_info *info,
+				GError **error)
+{
+	g_autoptr(GVariant) v = g_variant_ref_sink(g_variant_new_variant(ds_trace_info_to_variant(info)));
+	gsize len = g_variant_get_size(v);
+	g_autofree guchar *data = g_malloc(len ? len : 1);
+	guint8 digest[DIGEST_LEN];
+	gsize dlen = sizeof(digest);
+	gboolean ok;
+
+	g_variant_store(v, data);
+	if (!flush_batch(w, error))
+		goto fail;
+	w->hdr.info_len = len;
+	g_checksum_update(w->ck, data, (gssize)len);
+	g_checksum_update(w->ck, (const guchar *)&w->hdr, sizeof(w->hdr));
+	g_checksum_get_digest(w->ck, digest, &dlen);
+	ok = fwrite(data, 1, len, w->f) == len && fwrite(digest, 1, dlen, w->f) == dlen &&
+	     fseek(w->f, 0, SEEK_SET) == 0 && fwrite(&w->hdr, sizeof(w->hdr), 1, w->f) == 1;
+	ok = (fclose(w->f) == 0) && ok;
+	w->f = NULL;
+	if (!ok || g_rename(w->tmp, w->path) < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot write cache: %s", w->path,
+			    g_strerror(errno));
+		goto fail;
+	}
+	g_free(w->tmp);
+	w->tmp = NULL;
+	ds_cache_writer_abort(w);
+	return TRUE;
+fail:
+	ds_cache_writer_abort(w);
+	return FALSE;
+}
+
+void ds_cache_writer_abort(struct ds_cache_writer *w)
+{
+	if (!w)
+		return;
+	if (w->f)
+		fclose(w->f);
+	if (w->tmp)
+		g_unlink(w->tmp);
+	g_free(w->tmp);
+	g_free(w->path);
+	g_checksum_free(w->ck);
+	g_free(w->buf);
+	g_free(w);
+}
+
+/* --- reader source ---------------------------------------------------------------------- */
+
+struct cache_source {
+	struct ds_source base;
+	FILE *f;
+	char *path;
+	struct ds_trace_info info;
+	uint64_t n_events;
+	uint64_t pos;
+	uint64_t last_ts;
+	struct ds_event *buf;
+	size_t nbuf;
+	size_t ibuf;
+};
+
+static gboolean corrupt(GError **error, const char *path, const char *why)
+{
+	g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt cache: %s", path, why);
+	return FALSE;
+}
+
+static int cache_next(struct ds_source *src, struct ds_event *ev, GError **error)
+{
+	struct cache_source *c = (struct cache_source *)src;
+
+	if (c->ibuf == c->nbuf) {
+		uint64_t left = c->n_events - c->pos;
+		size_t want = left < BATCH ? (size_t)left : BATCH;
+
+		if (!want)
+			return 0;
+		if (fread(c->buf, sizeof(*c->buf), want, c->f) != want) {
+			corrupt(error, c->path, "file changed while reading");
+			return -1;
+		}
+		c->nbuf = want;
+		c->ibuf = 0;
+	}
+	*ev = c->buf[c->ibuf++];
+	c->pos++;
+	if (ev->type >= DS_EV__COUNT || ev->ts < c->last_ts) {
+		corrupt(error, c->path, "bad event");
+		return -1;
+	}
+	c->last_ts = ev->ts;
+	return 1;
+}
+
+static void cache_close(struct ds_source *src)
+{
+	struct cache_source *c = (struct cache_source *)src;
+
+	if (c->f)
+		fclose(c->f);
+	g_free(c->path);
+	g_free(c->buf);
+	ds_trace_info_clear(&c->info);
+	g_free(c);
+}
+
+static const struct ds_trace_info *cache_info(const struct ds_source *src)
+{
+	return &((const struct cache_source *)src)->info;
+}
+
+static const struct ds_source_ops cache_ops = {
+	.next = cache_next,
+	.close = cache_close,
+	.info = cache_info,
+};
+
+/* Read [96, size - 16) once: MD5 over events+info+header must match the trailer. */
+static gboolean verify(FILE *f, const struct cache_header *h, uint64_t body, GError **error,
+		       const char *path)
+{
+	g_autofree guchar *buf = g_malloc(1u << 20);
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
+	guint8 want[DIGEST_LEN], got[DIGEST_LEN];
+	gsize glen = sizeof(got);
+	uint64_t left = body;
+	gboolean ok = TRUE;
+
+	while (ok && left) {
+		size_t n = left < (1u << 20) ? (size_t)left : (1u << 20);
+
+		ok = fread(buf, 1, n, f) == n;
+		g_checksum_update(ck, buf, (gssize)n);
+		left -= n;
+	}
+	ok = ok && fread(want, 1, sizeof(want), f) == sizeof(want);
+	g_checksum_update(ck, (const guchar *)h, sizeof(*h));
+	g_checksum_get_digest(ck, got, &glen);
+	g_checksum_free(ck);
+	if (!ok)
+		return corrupt(error, path, "short read");
+	if (memcmp(want, got, sizeof(want)))
+		return corrupt(error, path, "checksum mismatch");
+	return TRUE;
+}
+
+static gboolean load_info(struct cache_source *c, const struct cache_header *h,
+			  const char *trace_path, GError **error)
+{
+	g_autofree guchar *data = g_malloc(h->info_len ? h->info_len : 1);
+	g_autoptr(GBytes) bytes = NULL;
+	g_autoptr(GVariant) v = NULL;
+
+	if (fseeko(c->f, (off_t)(sizeof(*h) + h->n_events * sizeof(struct ds_event)), SEEK_SET) ||
+	    fread(data, 1, h->info_len, c->f) != h->info_len)
+		return corrupt(error, c->path, "short read");
+	bytes = g_bytes_new_take(g_steal_pointer(&data), h->info_len);
+	v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, bytes, FALSE));
+	g_autoptr(GVariant) inner = g_variant_is_normal_form(v) ? g_variant_get_variant(v) : NULL;
+
+	if (!inner || !ds_trace_info_from_variant(inner, &c->info))
+		return corrupt(error, c->path, "bad info record");
+	g_free(c->info.path);
+	c->info.path = g_strdup(trace_path);
+	return fseeko(c->f, (off_t)sizeof(*h), SEEK_SET) == 0 ||
+	       corrupt(error, c->path, "seek failed");
+}
+
+struct ds_source *ds_cache_open(const char *path, const char *trace_path, const char *sha256,
+				GError **error)
+{
+	struct cache_header h;
+	struct stat st;
+	FILE *f = fopen(path, "rbe");
+	struct cache_source *c;
+
+	if (!f)
+		return NULL;	/* no cache: not an error */
+	c = g_new0(struct cache_source, 1);
+	c->base.ops = &cache_ops;
+	c->f = f;
+	c->path = g_strdup(path);
+	if (fstat(fileno(f), &st) < 0 || fread(&h, sizeof(h), 1, f) != 1) {
+		corrupt(error, path, "shorter than its header");
+		goto fail;
+	}
+	uint64_t size = (uint64_t)st.st_size;
+
+	if (memcmp(h.magic, CACHE_MAGIC, sizeof(CACHE_MAGIC)) || h.bom != CACHE_BOM ||
+	    h.version != DS_CACHE_VERSION || memcmp(h.sha256, sha256, 64)) {
+		corrupt(error, path, "header does not match this trace and defersim version");
+		goto fail;
+	}
+	if (h.n_events > size / sizeof(struct ds_event) || h.info_len > size ||
+	    sizeof(h) + h.n_events * sizeof(struct ds_event) + h.info_len + DIGEST_LEN != size) {
+		corrupt(error, path, "size does not match its header (truncated?)");
+		goto fail;
+	}
+	if (!verify(f, &h, size - sizeof(h) - DIGEST_LEN, error, path) ||
+	    !load_info(c, &h, trace_path, error))
+		goto fail;
+	c->n_events = h.n_events;
+	c->buf = g_new(struct ds_event, BATCH);
+	return &c->base;
+fail:
+	cache_close(&c->base);
+	return NULL;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * datfile.h - a bounded, read-only walk of a trace.dat's headers (private to replay/).
+ *
+ * libtracecmd 1.3 has no public getter for the trace clock nor for where each CPU's data
+ * lies in the file, and it mmaps CPU data without checking it against the file size (a
+ * truncated file would SIGBUS).  So before handing a file to libtracecmd, defersim walks the
+ * headers itself (trace-cmd.dat.v6(5) / trace-cmd.dat.v7(5)), every read checked against
+ * the file size, and learns: the version, the clock, and each CPU's data extent.
+ *
+ * struct ds_datfile: what the walk found; @cpus is a GArray of struct ds_datfile_cpu
+ * (top instance only) in file order.
+ */
+#ifndef DS_DATFILE_H
+#define DS_DATFILE_H
+
+#include <stdint.h>
+#include <glib.h>
+
+struct ds_datfile_cpu {
+	unsigned int cpu;
+	uint64_t offset;
+	uint64_t size;
+};
+
+struct ds_datfile {
+	unsigned int version;
+	gboolean big_endian;
+	unsigned int long_size;
+	unsigned int page_size;
+	char *compression;	/* v7: algorithm name, "none"; NULL for v6 */
+	char *clock;		/* NULL when the file does not say */
+	gboolean latency;	/* a latency (text) trace: no binary per-CPU data */
+	uint64_t file_size;
+	GArray *cpus;
+};
+
+/**
+ * ds_datfile_read() - walk the headers of @path and check the data fits in the file
+ *
+ * Fails with DS_ERROR_IO (cannot open), DS_ERROR_FORMAT ("not a trace.dat" for a bad magic,
+ * "truncated at offset N" when a header or a CPU's data runs past the end of the file).
+ */
+gboolean ds_datfile_read(const char *path, struct ds_datfile *df, GError **error);
+void ds_datfile_clear(struct ds_datfile *df);
+
+#endif

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/*
+ * merge.c - k-way merge of per-CPU record streams with a binary min-heap (see merge.h).
+ */
+#include <string.h>
+#include <glib.h>
+
+#include "merge.h"
+
+static gboolean before(const struct ds_merge *m, unsigned int a, unsigned int b)
+{
+	uint64_t ta = m->cpus[a].rec->ts, tb = m->cpus[b].rec->ts;
+
+	return ta < tb || (ta == tb && a < b);
+}
+
+static void sift_down(struct ds_merge *m, unsigned int i)
+{
+	for (;;) {
+		unsigned int l = 2 * i + 1, r = l + 1, min = i;
+
+		if (l < m->nheap && before(m, m->heap[l], m->heap[min]))
+			min = l;
+		if (r < m->nheap && before(m, m->heap[r], m->heap[min]))
+			min = r;
+		if (min == i)
+			return;
+		unsigned int t = m->heap[i];
+
+		m->heap[i] = m->heap[min];
+		m->heap[min] = t;
+		i = min;
+	}
+}
+
+void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned int ncpus)
+{
+	memset(m, 0, sizeof(*m));
+	m->handle = handle;
+	m->ncpus = ncpus;
+	m->cpus = g_new0(struct ds_merge_cpu, ncpus ? ncpus : 1);
+	m->heap = g_new0(unsigned int, ncpus ? ncpus : 1);
+	for (unsigned int c = 0; c < ncpus; c++) {
+		struct tep_record *r = tracecmd_read_cpu_first(handle, (int)c);
+
+		if (!r)
+			continue;
+		m->cpus[c].rec = r;
+		m->cpus[c].first_ts = m->cpus[c].last_ts = r->ts;
+		m->heap[m->nheap++] = c;
+	}
+	for (unsigned int i = m->nheap / 2; i-- > 0;)
+		sift_down(m, i);
+}
+
+struct tep_record *ds_merge_next(struct ds_merge *m)
+{
+	if (!m->nheap)
+		return NULL;
+	unsigned int c = m->heap[0];
+	struct ds_merge_cpu *cs = &m->cpus[c];
+	struct tep_record *out = cs->rec;
+
+	cs->last_ts = out->ts;
+	cs->last_offset = out->offset;
+	cs->records++;
+	cs->rec = tracecmd_read_data(m->handle, (int)c);
+	if (cs->rec) {
+		if (cs->rec->ts < cs->last_ts) {
+			cs->rec->ts = cs->last_ts;
+			m->reordered++;
+		}
+	} else {
+		m->heap[0] = m->heap[--m->nheap];
+	}
+	sift_down(m, 0);
+	return out;
+}
+
+void ds_merge_clear(struct ds_merge *m)
+{
+	for (unsigned int c = 0; m->cpus && c < m->ncpus; c++)
+		if (m->cpus[c].rec)
+			tracecmd_free_record(m->cpus[c].rec);
+	g_free(m->cpus);
+	g_free(m->heap);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * merge.h - merge the per-CPU record streams of a trace.dat by timestamp (private).
+ *
+ * struct ds_merge: for each CPU its current record (libtracecmd's tracecmd_read_cpu_first /
+ * tracecmd_read_data) and the last timestamp it delivered; @heap holds the indices of CPUs
+ * that still have a record, as a binary min-heap on (ts, cpu), so taking the next record
+ * costs O(log CPUs).  A record whose timestamp is below its CPU's previous one is clamped to
+ * it and counted in @reordered: the output never goes backwards.
+ */
+#ifndef DS_MERGE_H
+#define DS_MERGE_H
+
+#include <stdint.h>
+#include <trace-cmd.h>
+
+struct ds_merge_cpu {
+	struct tep_record *rec;
+	uint64_t first_ts;
+	uint64_t last_ts;
+	unsigned long long last_offset;
+	uint64_t records;
+};
+
+struct ds_merge {
+	struct tracecmd_input *handle;
+	struct ds_merge_cpu *cpus;
+	unsigned int ncpus;
+	unsigned int *heap;
+	unsigned int nheap;
+	uint64_t reordered;
+};
+
+/* Reads the first record of every CPU. */
+void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned int ncpus);
+/* The next record in time order (free it with tracecmd_free_record()), NULL at the end. */
+struct tep_record *ds_merge_next(struct ds_merge *m);
+void ds_merge_clear(struct ds_merge *m);
+
+#endif

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/*
+ * open.c - ds_source_open_trace(): the trace's valid cache if there is one, else the trace
+ * itself (writing the cache as it is read, when caching is on).
+ */
+#include "clock.h"
+#include "source_impl.h"
+#include "trace_impl.h"
+
+/* A cache is only as good as the trace: the clock is checked on it too. */
+static gboolean cache_acceptable(struct ds_source *src, const char *path, gboolean force,
+				 GError **error)
+{
+	const struct ds_trace_info *info = ds_source_info(src);
+	const char *note = NULL;
+
+	if (info->clock_synced || force)
+		return TRUE;
+	ds_clock_is_synced(info->clock, &note);
+	g_set_error(error, DS_ERROR, DS_ERROR_CLOCK, "%s: trace clock \"%s\" is not synchronised "
+		    "across CPUs (%s): replay merges the CPUs by timestamp, so their order could be "
+		    "wrong.  Record with -C mono (or boot, global, mono_raw), or pass --force-clock "
+		    "to replay it anyway", path, info->clock, note ? note : "");
+	return FALSE;
+}
+
+struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_opts *opts,
+				       GError **error)
+{
+	char sha[65];
+	g_autofree char *cpath = NULL;
+	struct ds_source *src;
+	GError *cerr = NULL;
+	gboolean cache = opts && opts->use_cache;
+
+	if (!ds_file_sha256(path, sha, error))
+		return NULL;
+	if (cache) {
+		cpath = ds_cache_path(sha, opts);
+		src = ds_cache_open(cpath, path, sha, &cerr);
+		if (src) {
+			if (cache_acceptable(src, path, opts->force_clock, error))
+				return src;
+			ds_source_close(src);
+			return NULL;
+		}
+		if (cerr) {
+			g_printerr("defersim: warning: ignoring cache %s (%s); re-reading the trace\n",
+				   cpath, cerr->message);
+			g_clear_error(&cerr);
+		}
+	}
+	src = ds_trace_source_open(path, sha, opts, error);
+	if (!src || !cache)
+		return src;
+	struct ds_cache_writer *w = ds_cache_writer_new(cpath, sha, &cerr);
+
+	if (!w) {
+		g_printerr("defersim: warning: not caching %s: %s\n", path, cerr->message);
+		g_clear_error(&cerr);
+	}
+	ds_trace_source_set_cache(src, w);
+	return src;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pairq.h - the reorder queue that gives each release its measured duration (private).
+ *
+ * Events go in in timestamp order and come out in the same order; a RELEASE is held back
+ * (with everything after it) until its return arrives, so that it can leave carrying its
+ * duration.  Pairing is by pid: an entry pairs with the next return of the same pid and
+ * backend.  A held release is given up (delivered without duration, counted in @unreturned)
+ * when the same pid releases again or exits, when DS_PAIR_HORIZON_NS of trace time passed
+ * since it, or when DS_PAIRQ_MAX events wait behind it.
+ *
+ * struct ds_pairq: a ring buffer of struct pq_slot {event, open} addressed by a running
+ * sequence number (@head_seq is the sequence number of the slot at @head), and @open, a map
+ * pid -> sequence number + 1 of its held release.
+ */
+#ifndef DS_PAIRQ_H
+#define DS_PAIRQ_H
+
+#include <stdint.h>
+#include <glib.h>
+#include "ds_event.h"
+
+#define DS_PAIRQ_MAX (1u << 18)
+
+struct pq_slot {
+	struct ds_event ev;
+	gboolean open;
+};
+
+struct ds_pairq {
+	struct pq_slot *ring;
+	size_t cap;
+	size_t head;
+	size_t len;
+	uint64_t head_seq;
+	uint64_t horizon_ns;
+	GHashTable *open;
+	uint64_t unpaired_ends;
+	uint64_t unreturned;
+};
+
+void ds_pairq_init(struct ds_pairq *q, uint64_t horizon_ns);
+/**
+ * ds_pairq_push() - add the next event (timestamps must not decrease)
+ * @dur: duration carried by the return record itself (function graph), or -1 to use the
+ *	time from the entry
+ */
+void ds_pairq_push(struct ds_pairq *q, const struct ds_event *ev, int64_t dur);
+/* Take the oldest event if it is ready; return FALSE when none is. */
+gboolean ds_pairq_pop(struct ds_pairq *q, struct ds_event *out);
+/* End of input: give up every held release so that all can be popped. */
+void ds_pairq_finish(struct ds_pairq *q);
+void ds_pairq_clear(struct ds_pairq *q);
+
+#endif

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/*
+ * json.c - one run as one JSON object (json-glib), and its flat form for CSV.
+ *
+ * Layout: { tool, trace, profile, params, inferred_params, metrics{..., zram{}, zswap{},
+ * tasks[]}, invariants }.  Both backends are always present so that the CSV columns of
+ * different runs line up (a sweep concatenates rows).
+ */
+#include <string.h>
+
+#include "ds_report.h"
+
+static void add_u64(JsonBuilder *b, const char *k, uint64_t v)
+{
+	json_builder_set_member_name(b, k);
+	json_builder_add_int_value(b, (gint64)v);
+}
+
+static void add_dbl(JsonBuilder *b, const char *k, double v)
+{
+	json_builder_set_member_name(b, k);
+	json_builder_add_double_value(b, v);
+}
+
+static void add_str(JsonBuilder *b, const char *k, const char *v)
+{
+	json_builder_set_member_name(b, k);
+	if (v)
+		json_builder_add_string_value(b, v);
+	else
+		json_builder_add_null_value(b);
+}
+
+static void add_bool(JsonBuilder *b, const char *k, bool v)
+{
+	json_builder_set_member_name(b, k);
+	json_builder_add_boolean_value(b, v);
+}
+
+static double ratio(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 0.0;
+}
+
+static void add_hist(JsonBuilder *b, const char *k, const struct ds_hist *h)
+{
+	json_builder_set_member_name(b, k);
+	json_builder_begin_object(b);
+	add_u64(b, "count", h->count);
+	add_u64(b, "min_ns", h->count ? h->min : 0);
+	add_u64(b, "p50_ns", ds_hist_quantile(h, 0.50));
+	add_u64(b, "p90_ns", ds_hist_quantile(h, 0.90));
+	add_u64(b, "p99_ns", ds_hist_quantile(h, 0.99));
+	add_u64(b, "max_ns", h->max);
+	add_dbl(b, "mean_ns", h->count ? h->sum / (double)h->count : 0.0);
+	/* The distribution itself, for CDF plots: the value at each percentile 0..100. */
+	json_builder_set_member_name(b, "percentiles_ns");
+	json_builder_begin_array(b);
+	for (int q = 0; h->count && q <= 100; q++)
+		json_builder_add_int_value(b, (gint64)ds_hist_quantile(h, q / 100.0));
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+}
+
+static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_result *x)
+{
+	json_builder_set_member_name(b, k);
+	json_builder_begin_object(b);
+	add_u64(b, "releases", x->releases);
+	add_u64(b, "pushed", x->pushed);
+	add_u64(b, "fallbacks", x->fallbacks);
+	add_dbl(b, "fallback_rate", ratio(x->fallbacks, x->releases));
+	add_u64(b, "drained", x->drained);
+	add_u64(b, "stale_drains", x->stale_drains);
+	add_u64(b, "teardown_drained", x->teardown_drained);
+	add_u64(b, "swaps", x->swaps);
+	add_u64(b, "swap_failures", x->swap_failures);
+	add_u64(b, "queue_work_calls", x->queue_work_calls);
+	add_u64(b, "queue_work_noops", x->queue_work_noops);
+	add_u64(b, "worker_runs", x->worker_runs);
+	add_u64(b, "worker_busy_ns", x->worker_busy_ns);
+	add_u64(b, "stranded_ns", x->stranded_ns);
+	add_u64(b, "stranded_episodes", x->stranded_episodes);
+	add_u64(b, "pool_free_min", x->pool_free_min);
+	add_dbl(b, "pool_free_mean", x->pool_free_mean);
+	add_u64(b, "peak_pending_values", x->peak_pending_values);
+	add_u64(b, "peak_pending_bytes", x->peak_pending_bytes);
+	add_u64(b, "peak_pages_held", x->peak_pages_held);
+	add_u64(b, "slot_reuse_pending", x->slot_reuse_pending);
+	add_u64(b, "cap", x->cap);
+	add_hist(b, "drain_latency", &x->drain_latency);
+	add_hist(b, "teardown_latency", &x->teardown_latency);
+	json_builder_end_object(b);
+}
+
+static void add_tasks(JsonBuilder *b, const struct ds_results *r)
+{
+	json_builder_set_member_name(b, "tasks");
+	json_builder_begin_array(b);
+	for (guint i = 0; r->tasks && i < r->tasks->len; i++) {
+		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
+
+		json_builder_begin_object(b);
+		add_u64(b, "pid", (uint64_t)t->pid);
+		add_u64(b, "releases", t->releases);
+		add_u64(b, "fallbacks", t->fallbacks);
+		add_u64(b, "hot_ns", t->hot_ns);
+		add_u64(b, "sync_ns", t->sync_ns);
+		add_u64(b, "first_ts", t->first_ts);
+		add_u64(b, "rec_end_ts", t->rec_end_ts);
+		add_u64(b, "sim_end_ts", t->sim_end_ts);
+		add_bool(b, "exited", t->exited);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void add_metrics(JsonBuilder *b, const struct ds_results *r)
+{
+	uint64_t fb = 0;
+
+	for (int i = 0; i < DS_BE__COUNT; i++)
+		fb += r->be[i].fallbacks;
+	json_builder_set_member_name(b, "metrics");
+	json_builder_begin_object(b);
+	add_u64(b, "releases", r->releases);
+	add_u64(b, "fallbacks", fb);
+	add_dbl(b, "fallback_rate", ratio(fb, r->releases));
+	add_u64(b, "hot_ns", r->hot_ns);
+	add_u64(b, "sync_ns", r->sync_ns);
+	add_dbl(b, "hot_path_saved", r->sync_ns ? 1.0 - ratio(r->hot_ns, r->sync_ns) : 0.0);
+	add_u64(b, "ncpus", r->ncpus);
+	add_u64(b, "rec_start_ts", r->rec_start_ts);
+	add_u64(b, "rec_end_ts", r->rec_end_ts);
+	add_u64(b, "sim_end_ts", r->sim_end_ts);
+	add_u64(b, "events_in", r->events_in);
+	add_u64(b, "lost_markers", r->lost_markers);
+	add_u64(b, "lost_events", r->lost_events);
+	for (int i = 0; i < DS_BE__COUNT; i++)
+		add_backend(b, ds_backend_name(i), &r->be[i]);
+	add_tasks(b, r);
+	json_builder_end_object(b);
+}
+
+static void add_trace(JsonBuilder *b, const struct ds_trace_info *info)
+{
+	uint64_t lost = 0;
+
+	json_builder_set_member_name(b, "trace");
+	if (!info) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	for (unsigned int c = 0; c < info->ncpus; c++)
+		lost += info->lost_per_cpu ? info->lost_per_cpu[c] : 0;
+	json_builder_begin_object(b);
+	add_str(b, "path", info->path);
+	add_str(b, "sha256", info->sha256);
+	add_u64(b, "size", info->file_size);
+	add_str(b, "clock", info->clock);
+	add_u64(b, "ncpus", info->ncpus);
+	add_u64(b, "start_ts", info->start_ts);
+	add_u64(b, "last_ts", info->last_ts);
+	add_u64(b, "releases", info->events_per_type[DS_EV_RELEASE]);
+	add_u64(b, "lost_events", lost);
+	json_builder_end_object(b);
+}
+
+static void add_profile(JsonBuilder *b, const struct ds_profile *p)
+{
+	json_builder_set_member_name(b, "profile");
+	json_builder_begin_object(b);
+	add_str(b, "name", p->name);
+	add_str(b, "path", p->path);
+	add_u64(b, "cpus", p->cpus);
+	add_u64(b, "page_size", p->page_size);
+	add_u64(b, "push_ns", p->push_ns);
+	add_u64(b, "swap_ns", p->swap_ns);
+	add_u64(b, "queue_work_ns", p->queue_work_ns);
+	add_u64(b, "lock_ns", p->lock_ns);
+	add_u64(b, "wake_latency_ns", p->wake_latency_ns);
+	add_u64(b, "drain_page_ns", p->drain_page_ns);
+	add_u64(b, "drain_zram_ns", p->drain_entry_ns[DS_BE_ZRAM]);
+	add_u64(b, "drain_zswap_ns", p->drain_entry_ns[DS_BE_ZSWAP]);
+	add_u64(b, "sync_zram_ns", p->sync_free_ns[DS_BE_ZRAM]);
+	add_u64(b, "sync_zswap_ns", p->sync_free_ns[DS_BE_ZSWAP]);
+	add_u64(b, "zs_free_ns", p->zs_free_ns);
+	add_u64(b, "object_bytes", p->object_bytes);
+	json_builder_end_object(b);
+}
+
+struct param_ctx {
+	JsonBuilder *b;
+	GPtrArray *inferred;
+};
+
+static void add_param(const char *name, const char *value, bool inferred, void *data)
+{
+	struct param_ctx *ctx = data;
+
+	add_str(ctx->b, name, value);
+	if (inferred)
+		g_ptr_array_add(ctx->inferred, (gpointer)name);
+}
+
+static void add_params(JsonBuilder *b, const struct ds_params *p)
+{
+	struct param_ctx ctx = { b, g_ptr_array_new() };
+
+	json_builder_set_member_name(b, "params");
+	json_builder_begin_object(b);
+	ds_params_foreach(p, add_param, &ctx);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "inferred_params");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < ctx.inferred->len; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(ctx.inferred, i));
+	json_builder_end_array(b);
+	g_ptr_array_free(ctx.inferred, TRUE);
+}
+
+static void add_invariants(JsonBuilder *b, const struct ds_invariants *inv)
+{
+	json_builder_set_member_name(b, "invariants");
+	json_builder_begin_object(b);
+	add_bool(b, "checked", inv->checked);
+	add_u64(b, "freed_twice", inv->freed_twice);
+	add_u64(b, "never_freed", inv->never_freed);
+	add_u64(b, "pages_violations", inv->pages_violations);
+	json_builder_end_object(b);
+}
+
+JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile *prof,
+			    const struct ds_trace_info *info)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *root;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "tool");
+	json_builder_begin_object(b);
+	add_str(b, "name", "defersim");
+	add_str(b, "version", DS_VERSION);
+	json_builder_end_object(b);
+	add_str(b, "policy", r->policy);
+	add_trace(b, info);
+	add_profile(b, prof);
+	add_params(b, &r->params);
+	add_metrics(b, r);
+	add_invariants(b, &r->inv);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	g_object_unref(b);
+	return root;
+}
+
+gboolean ds_json_write(JsonNode *node, const char *path, GError **error)
+{
+	JsonGenerator *gen = json_generator_new();
+	gsize len;
+	gchar *text;
+	GString *s;
+	gboolean ok;
+
+	json_generator_set_root(gen, node);
+	json_generator_set_pretty(gen, TRUE);
+	text = json_generator_to_data(gen, &len);
+	s = g_string_new_len(text, (gssize)len);
+	g_free(text);
+	g_string_append_c(s, '\n');
+	ok = ds_write_atomic(path, s->str, s->len, error);
+	g_string_free(s, TRUE);
+	g_object_unref(gen);
+	return ok;
+}
+
+static void flatten(JsonNode *node, const char *prefix, GPtrArray *keys, GPtrArray *values)
+{
+	if (JSON_NODE_HOLDS_OBJECT(node)) {
+		JsonObject *o = json_node_get_object(node);
+		GList *members = json_object_get_members(o);
+
+		for (GList *l = members; l; l = l->next) {
+			char *k = prefix ? g_strconcat(prefix, ".", l->data, NULL) : g_strdup(l->data);
+
+			flatten(json_object_get_member(o, l->data), k, keys, values);
+			g_free(k);
+		}
+		g_list_free(members);
+		return;
+	}
+	if (JSON_NODE_HOLDS_ARRAY(node))
+		return;
+	g_ptr_array_add(keys, g_strdup(prefix ? prefix : ""));
+	if (JSON_NODE_HOLDS_NULL(node)) {
+		g_ptr_array_add(values, g_strdup(""));
+	} else {
+		GType t = json_node_get_value_type(node);
+
+		if (t == G_TYPE_INT64)
+			g_ptr_array_add(values, g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(node)));
+		else if (t == G_TYPE_DOUBLE)
+			g_ptr_array_add(values, g_strdup_printf("%.17g", json_node_get_double(node)));
+		else if (t == G_TYPE_BOOLEAN)
+			g_ptr_array_add(values, g_strdup(json_node_get_boolean(node) ? "true" : "false"));
+		else
+			g_ptr_array_add(values, g_strdup(json_node_get_string(node)));
+	}
+}
+
+void ds_json_flatten(JsonNode *node, GPtrArray *keys, GPtrArray *values)
+{
+	flatten(node, NULL, keys, values);
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * text.c - the human report of one run.
+ *
+ * Order follows the question users came with: what was replayed and under which assumptions
+ * (trace, profile, every parameter with the spec's inferred ones marked), then per backend the
+ * answers (fallbacks, drain latency, pool occupancy, memory pending), then what the exiting
+ * tasks gained or lost on their hot path.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "ds_report.h"
+
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+static void print_header(const struct ds_results *r, const struct ds_profile *prof,
+			 const struct ds_trace_info *info, FILE *out)
+{
+	char a[32];
+
+	fprintf(out, "defersim %s: policy %s, profile %s%s%s%s\n", DS_VERSION, r->policy,
+		prof->name, prof->path ? " (" : "", prof->path ? prof->path : "",
+		prof->path ? ")" : "");
+	if (info) {
+		uint64_t lost = 0;
+
+		for (unsigned int c = 0; c < info->ncpus; c++)
+			lost += info->lost_per_cpu ? info->lost_per_cpu[c] : 0;
+		fprintf(out, "trace   %s\n        sha256 %s, clock %s, %u recorded CPUs, %s replayed\n",
+			info->path, info->sha256, info->clock ? info->clock : "unknown", info->ncpus,
+			ds_fmt_ns(a, (double)(info->last_ts - info->start_ts)));
+		if (lost)
+			fprintf(out, "WARNING %" G_GUINT64_FORMAT " events were lost while recording: "
+				"releases may be missing, results undercount them\n", lost);
+	}
+	if (r->lost_markers)
+		fprintf(out, "WARNING the stream holds %" G_GUINT64_FORMAT " lost-event markers (%"
+			G_GUINT64_FORMAT " events known lost): releases and durations near them are "
+			"missing\n", r->lost_markers, r->lost_events);
+	fprintf(out, "sim     %u virtual CPUs, %" G_GUINT64_FORMAT " releases, %" G_GUINT64_FORMAT
+		" events read\n\n", r->ncpus, r->releases, r->events_in);
+}
+
+static void print_param(const char *name, const char *value, bool inferred, void *data)
+{
+	fprintf(data, "  %-24s %s%s\n", name, value, inferred ? "   [inferred]" : "");
+}
+
+static void print_latency(const struct ds_hist *h, FILE *out)
+{
+	char p50[32], p90[32], p99[32], mx[32];
+
+	if (!h->count) {
+		fprintf(out, "  drain latency         no deferred value was drained before teardown\n");
+		return;
+	}
+	fprintf(out, "  drain latency         p50 %s  p90 %s  p99 %s  max %s  (%" G_GUINT64_FORMAT
+		" values, push to freed)\n",
+		ds_fmt_ns(p50, (double)ds_hist_quantile(h, 0.50)),
+		ds_fmt_ns(p90, (double)ds_hist_quantile(h, 0.90)),
+		ds_fmt_ns(p99, (double)ds_hist_quantile(h, 0.99)), ds_fmt_ns(mx, (double)h->max),
+		h->count);
+}
+
+static void print_backend(const struct ds_results *r, const struct ds_profile *prof, int be,
+			  FILE *out)
+{
+	const struct ds_backend_result *x = &r->be[be];
+	unsigned int page = r->params.page_size ? r->params.page_size : prof->page_size;
+	char a[32], b[32];
+
+	fprintf(out, "%s pool (%" G_GUINT64_FORMAT " values per %u-byte page, %" G_GINT64_FORMAT
+		" pool pages)\n", ds_backend_name(be), x->cap, page, r->params.pool_pages);
+	fprintf(out, "  releases              %" G_GUINT64_FORMAT "\n", x->releases);
+	fprintf(out, "  deferred              %" G_GUINT64_FORMAT " (%.2f%%)\n", x->pushed,
+		pct(x->pushed, x->releases));
+	fprintf(out, "  fallbacks             %" G_GUINT64_FORMAT " (%.3f%%)\n", x->fallbacks,
+		pct(x->fallbacks, x->releases));
+	print_latency(&x->drain_latency, out);
+	fprintf(out, "  left for teardown     %" G_GUINT64_FORMAT " values (in partial buffers or "
+		"queued when the trace ended; not in the latency figures)\n", x->teardown_drained);
+	if (x->teardown_latency.count)
+		fprintf(out, "                        they waited up to %s until teardown\n",
+			ds_fmt_ns(a, (double)x->teardown_latency.max));
+	fprintf(out, "  pool pages free       min %" G_GUINT64_FORMAT ", mean %.1f\n",
+		x->pool_free_min, x->pool_free_mean);
+	fprintf(out, "  peak pending          %" G_GUINT64_FORMAT " values = %s of objects; %"
+		G_GUINT64_FORMAT " pages (%s) held\n", x->peak_pending_values,
+		ds_fmt_bytes(a, (double)x->peak_pending_bytes), x->peak_pages_held,
+		ds_fmt_bytes(b, (double)x->peak_pages_held * page));
+	fprintf(out, "  stranded buffers      %" G_GUINT64_FORMAT " episodes, %s\n",
+		x->stranded_episodes, ds_fmt_ns(a, (double)x->stranded_ns));
+	fprintf(out, "  stale drains          %" G_GUINT64_FORMAT " (zram writes to a pending slot: %"
+		G_GUINT64_FORMAT ")\n", x->stale_drains, x->slot_reuse_pending);
+	fprintf(out, "  worker                %" G_GUINT64_FORMAT " runs, busy %s; swaps %"
+		G_GUINT64_FORMAT " (failed %" G_GUINT64_FORMAT "), queue_work %" G_GUINT64_FORMAT
+		" (%" G_GUINT64_FORMAT " already pending)\n\n", x->worker_runs,
+		ds_fmt_ns(a, (double)x->worker_busy_ns), x->swaps, x->swap_failures,
+		x->queue_work_calls, x->queue_work_noops);
+}
+
+static void print_tasks(const struct ds_results *r, unsigned int max, FILE *out)
+{
+	char a[32], b[32], c[32];
+	guint n = r->tasks ? r->tasks->len : 0;
+
+	fprintf(out, "hot path, all releases  %s under %s vs %s under sync (%.1f%% %s)\n",
+		ds_fmt_ns(a, (double)r->hot_ns), r->policy, ds_fmt_ns(b, (double)r->sync_ns),
+		r->sync_ns ? fabs(100.0 - pct(r->hot_ns, r->sync_ns)) : 0.0,
+		r->hot_ns <= r->sync_ns ? "saved" : "more");
+	if (!n)
+		return;
+	fprintf(out, "\nper task (%u with releases%s)\n", n,
+		max && n > max ? ", largest first, table cut: see --json for all" : "");
+	fprintf(out, "  %8s %9s %9s %11s %11s %11s %s\n", "pid", "releases", "fallbacks",
+		"hot", "hot(sync)", "end shift", "exited");
+	for (guint i = 0; i < n && (!max || i < max); i++) {
+		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
+		double shift = (double)t->sim_end_ts - (double)t->rec_end_ts;
+
+		fprintf(out, "  %8d %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %11s %11s %s%10s %s\n",
+			t->pid, t->releases, t->fallbacks, ds_fmt_ns(a, (double)t->hot_ns),
+			ds_fmt_ns(b, (double)t->sync_ns), shift < 0 ? "-" : "+",
+			ds_fmt_ns(c, fabs(shift)), t->exited ? "yes" : "no");
+	}
+}
+
+static gint task_by_releases(gconstpointer a, gconstpointer b)
+{
+	const struct ds_task_result *x = a, *y = b;
+
+	if (x->releases != y->releases)
+		return x->releases < y->releases ? 1 : -1;
+	return x->pid - y->pid;
+}
+
+void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
+		     const struct ds_trace_info *info, const struct ds_report_opts *opts, FILE *out)
+{
+	unsigned int max = opts ? opts->max_tasks : 20;
+	struct ds_results sorted = *r;
+
+	print_header(r, prof, info, out);
+	fprintf(out, "parameters (spec's inferred choices marked; change with --set NAME=VALUE)\n");
+	ds_params_foreach(&r->params, print_param, out);
+	fprintf(out, "\n");
+	for (int be = 0; be < DS_BE__COUNT; be++)
+		if (r->be[be].releases)
+			print_backend(r, prof, be, out);
+	if (r->inv.checked)
+		fprintf(out, "invariants              freed twice %" G_GUINT64_FORMAT ", never freed %"
+			G_GUINT64_FORMAT ", page-count violations %" G_GUINT64_FORMAT " -> %s\n\n",
+			r->inv.freed_twice, r->inv.never_freed, r->inv.pages_violations,
+			r->inv.freed_twice || r->inv.never_freed || r->inv.pages_violations ?
+			"VIOLATED" : "hold");
+	/* The table shows the tasks that matter most first; the JSON keeps the engine's order. */
+	if (r->tasks && r->tasks->len) {
+		sorted.tasks = g_array_copy(r->tasks);
+		g_array_sort(sorted.tasks, task_by_releases);
+	}
+	print_tasks(&sorted, max, out);
+	if (sorted.tasks != r->tasks)
+		g_array_unref(sorted.tasks);
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/*
+ * munmap.c - the series' own benchmark: P processes each map S/P MiB, fill it, push it to
+ * swap, and on the signal munmap it, timing the call (zap_pte_range releases every swap
+ * entry in the munmap caller's context).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wl.h"
+
+static void child(const struct wl_opts *o, int i, int report_fd)
+{
+	void *p = wl_fill(o->bytes_each, (unsigned int)i + 1);
+	double t0;
+
+	wl_report(report_fd);
+	wl_wait_usr1();
+	t0 = wl_now_ms();
+	if (munmap(p, o->bytes_each))
+		wl_die("munmap");
+	printf("munmap: pid %d unmapped %zu MiB in %.3f ms\n", getpid(),
+	       o->bytes_each >> 20, wl_now_ms() - t0);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	struct wl_opts o;
+	struct wl_child *kids;
+	char pid[32];
+	double t0;
+
+	wl_parse(argc, argv, &o);
+	kids = calloc((size_t)o.procs, sizeof(*kids));
+	if (!kids)
+		wl_die("calloc");
+	wl_start_children(&o, kids, child);
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	wl_write_file(o.ready, pid);
+	wl_wait_usr1();
+	t0 = wl_now_ms();
+	for (int i = 0; i < o.procs; i++)
+		kill(kids[i].pid, SIGUSR1);
+	for (int i = 0; i < o.procs; i++)
+		waitpid(kids[i].pid, NULL, 0);
+	printf("munmap: %d process(es) done in %.3f ms\n", o.procs, wl_now_ms() - t0);
+	fflush(stdout);
+	wl_write_file(o.done, "done\n");
+	free(kids);
+	return 0;
+}

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: MIT
+/*
+ * engine.c - ds_sim_run(): the discrete-event loop and the streaming lookahead.
+ *
+ * The engine's clock is sim time.  Two queues hold what is due: the event queue (task
+ * steps, worker wake-ups and batch ends, idle-flush timers) and eng->ext, the recorded-time
+ * events (sched_switch, slot writes) in recorded order.  Events are read from the source in
+ * recorded order, only as far as needed:
+ *
+ *   an item due at sim time s may be processed only when no unread event can map to s or
+ *   earlier.  Unread events map to >= t_read + min(0, delta_T over WAITING tasks T): new
+ *   tasks and recorded-time events keep their time (delta 0), a task with queued items can
+ *   only add items after them, and a WAITING task's next item maps to recorded + delta_T.
+ *
+ * So memory follows how far tasks drift from their recorded times, not trace length.
+ * eng->waiting (a GSequence sorted by delta) gives the minimum in O(1).
+ * After the stream ends and every task is done, each pool is torn down (its buffers drained)
+ * and the loop runs once more to drain them.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+static gboolean ext_due(const struct ds_engine *eng, uint64_t *t)
+{
+	const struct ds_event *ev = ds_evring_peek(&eng->ext);
+
+	if (!ev)
+		return FALSE;
+	*t = ev->ts;
+	return TRUE;
+}
+
+/* The earliest due item: *is_ext tells which queue; recorded-time events win ties. */
+static gboolean next_due(const struct ds_engine *eng, uint64_t *t, bool *is_ext)
+{
+	const struct ds_sev *sev = ds_evq_peek(&eng->q);
+	uint64_t te;
+	gboolean have_ext = ext_due(eng, &te);
+
+	if (have_ext && (!sev || te <= sev->time)) {
+		*t = te;
+		*is_ext = true;
+		return TRUE;
+	}
+	if (!sev)
+		return FALSE;
+	*t = sev->time;
+	*is_ext = false;
+	return TRUE;
+}
+
+static bool must_read(const struct ds_engine *eng, uint64_t t)
+{
+	int64_t bound = (int64_t)eng->t_read;
+	GSequenceIter *it;
+
+	if (eng->eof)
+		return false;
+	if (!eng->any_read)
+		return true;
+	it = g_sequence_get_begin_iter(eng->waiting);
+	if (!g_sequence_iter_is_end(it)) {
+		const struct ds_task *w = g_sequence_get(it);
+
+		if (w->delta < 0)
+			bound += w->delta;
+	}
+	return (int64_t)t >= bound;
+}
+
+static gboolean check_order(struct ds_engine *eng, const struct ds_event *ev, GError **error)
+{
+	if (ev->ts > (uint64_t)G_MAXINT64) {
+		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
+			    "event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d): timestamp %"
+			    G_GUINT64_FORMAT " is out of range", eng->r->events_in,
+			    ds_ev_type_name(ev->type), ev->cpu, ev->pid, ev->ts);
+		return FALSE;
+	}
+	if (eng->any_read && ev->ts < eng->t_read) {
+		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
+			    "event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d) at %" G_GUINT64_FORMAT
+			    " ns comes after an event at %" G_GUINT64_FORMAT
+			    " ns: the stream is not in time order", eng->r->events_in,
+			    ds_ev_type_name(ev->type), ev->cpu, ev->pid, ev->ts, eng->t_read);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void first_event(struct ds_engine *eng, uint64_t ts)
+{
+	eng->any_read = true;
+	eng->r->rec_start_ts = ts;
+	eng->now = ts;
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		eng->pools[be].obs_t = ts;
+}
+
+static void dispatch_read(struct ds_engine *eng, const struct ds_event *ev)
+{
+	switch (ev->type) {
+	case DS_EV_RELEASE:
+		ds_task_read_release(eng, ev);
+		break;
+	case DS_EV_EXIT:
+		ds_task_read_exit(eng, ev);
+		break;
+	case DS_EV_SWITCH:
+		ds_evring_push(&eng->ext, ev);
+		break;
+	case DS_EV_SLOT_WRITE:
+		if (!eng->pools_active)
+			break;
+		ds_pool_index_enable(&eng->pools[DS_BE_ZRAM]);
+		ds_evring_push(&eng->ext, ev);
+		break;
+	case DS_EV_LOST:
+		eng->r->lost_markers++;
+		eng->r->lost_events += ev->value;
+		break;
+	default:
+		break;		/* kept for info/calibration; no effect on the model */
+	}
+}
+
+int ds_engine_read_one(struct ds_engine *eng, GError **error)
+{
+	struct ds_event ev;
+	int rc = ds_source_next(eng->src, &ev, error);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		eng->eof = true;
+		ds_tasks_eof(eng);
+		return 0;
+	}
+	if (!check_order(eng, &ev, error))
+		return -1;
+	if (!eng->any_read)
+		first_event(eng, ev.ts);
+	eng->r->events_in++;
+	eng->t_read = ev.ts;
+	eng->r->rec_end_ts = ev.ts;
+	dispatch_read(eng, &ev);
+	return 1;
+}
+
+static void handle_ext(struct ds_engine *eng)
+{
+	struct ds_event ev;
+
+	ds_evring_pop(&eng->ext, &ev);
+	if (ev.type == DS_EV_SWITCH)
+		ds_cpu_switch(eng, ev.cpu, ev.pid);
+	else if (ev.type == DS_EV_SLOT_WRITE)
+		ds_pool_slot_write(&eng->pools[DS_BE_ZRAM], ev.value);
+}
+
+static gboolean handle_sev(struct ds_engine *eng, GError **error)
+{
+	struct ds_sev ev;
+	struct ds_task *t;
+	struct ds_worker *w;
+	struct ds_pool *pool;
+
+	ds_evq_pop(&eng->q, &ev);
+	switch (ev.kind) {
+	case DS_SEV_TASK:
+		t = ev.obj;
+		t->heap_refs--;
+		if (t->dead) {
+			if (!t->heap_refs)
+				ds_task_free(t);
+			return TRUE;
+		}
+		return ev.gen == t->job.gen ? ds_task_step(eng, t, error) : TRUE;
+	case DS_SEV_WAKE:
+		w = ev.obj;
+		if (ev.gen == w->wake_gen && w->state == DS_WK_PENDING)
+			ds_worker_wake(eng, w);
+		return TRUE;
+	case DS_SEV_BATCH:
+		w = ev.obj;
+		if (w->in_batch && ev.gen == w->job.gen)
+			ds_worker_batch_end(eng, w);
+		return TRUE;
+	case DS_SEV_FLUSH:
+		pool = ev.obj;
+		if (ev.gen == pool->flush_gen[ev.arg] && pool->flush_at[ev.arg])
+			ds_pool_flush_fired(pool, ev.arg);
+		return TRUE;
+	default:
+		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "engine event of unknown kind %u",
+			    ev.kind);
+		return FALSE;
+	}
+}
+
+static gboolean run_loop(struct ds_engine *eng, GError **error)
+{
+	for (;;) {
+		uint64_t t = 0;
+		bool is_ext = false;
+		gboolean have = next_due(eng, &t, &is_ext);
+
+		if (!eng->eof && (!have || must_read(eng, t))) {
+			if (ds_engine_read_one(eng, error) < 0)
+				return FALSE;
+			continue;
+		}
+		if (!have)
+			return TRUE;
+		if (t < eng->now) {
+			g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL,
+				    "sim time went back from %" G_GUINT64_FORMAT " to %"
+				    G_GUINT64_FORMAT " ns", eng->now, t);
+			return FALSE;
+		}
+		eng->now = t;
+		if (is_ext)
+			handle_ext(eng);
+		else if (!handle_sev(eng, error))
+			return FALSE;
+	}
+}
+
+/* End of stream, every task done, every queued page drained: destroy the pools. */
+static void teardown(struct ds_engine *eng)
+{
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		struct ds_pool *pool = &eng->pools[be];
+
+		ds_pool_freeze(pool, eng->now, eng->r->rec_start_ts);
+		if (pool->ops->teardown(pool, eng->now))
+			ds_worker_kick(pool, eng->now);
+		ds_pool_observe(pool, eng->now);
+	}
+}
+
+static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *params,
+			     const struct ds_profile *prof, struct ds_source *src,
+			     unsigned int ncpus_recorded, GError **error)
+{
+	struct ds_pool_state st;
+	guint32 seed[2];
+
+	if (!ds_params_validate(params, error))
+		return FALSE;
+	eng->p = params;
+	eng->prof = prof;
+	eng->src = src;
+	eng->ops = ds_policy_find(params->policy);
+	eng->ncpus = params->cpus ? params->cpus : ncpus_recorded;
+	if (!eng->ncpus) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+			    "parameter cpus=recorded: the recorded CPU count is unknown; give cpus=N");
+		return FALSE;
+	}
+	eng->page_size = params->page_size ? params->page_size : prof->page_size;
+	if (eng->page_size < 8 || (eng->page_size & (eng->page_size - 1))) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE,
+			    "profile %s: page_size %u is not a power of two >= 8",
+			    prof->name ? prof->name : "?", eng->page_size);
+		return FALSE;
+	}
+	eng->r = ds_results_new(params, prof);
+	eng->r->ncpus = eng->ncpus;
+	seed[0] = (guint32)params->seed;
+	seed[1] = (guint32)(params->seed >> 32);
+	eng->rng = g_rand_new_with_seed_array(seed, 2);
+	ds_evq_init(&eng->q);
+	ds_cpus_init(eng);
+	eng->open_tasks = g_hash_table_new(g_direct_hash, g_direct_equal);
+	eng->live = g_hash_table_new(g_direct_hash, g_direct_equal);
+	eng->waiting = g_sequence_new(NULL);
+	if (params->check_invariants)
+		eng->ledger = g_byte_array_new();
+	eng->pools_active = eng->ops->create != NULL;
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		struct ds_pool *pool = &eng->pools[be];
+
+		ds_pool_init(eng, pool, (enum ds_backend)be);
+		if (!eng->pools_active)
+			continue;
+		pool->priv = eng->ops->create(pool);
+		ds_workers_init(pool, params->drainers_per_pool);
+		eng->ops->state(pool, &st);
+		pool->obs_free = st.free;
+		pool->res->pool_free_min = st.free;
+	}
+	return TRUE;
+}
+
+static void engine_clear(struct ds_engine *eng)
+{
+	struct ds_sev ev;
+	GHashTableIter it;
+	gpointer t;
+
+	/* Finished tasks live until the last event naming them is gone; live ones (only after
+	 * an error) are in eng->live.  Each is freed exactly once. */
+	while (eng->q.heap && eng->q.heap->len) {
+		ds_evq_pop(&eng->q, &ev);
+		if (ev.kind != DS_SEV_TASK)
+			continue;
+		t = ev.obj;
+		if (!--((struct ds_task *)t)->heap_refs && ((struct ds_task *)t)->dead)
+			ds_task_free(t);
+	}
+	if (eng->live) {
+		g_hash_table_iter_init(&it, eng->live);
+		while (g_hash_table_iter_next(&it, &t, NULL))
+			ds_task_free(t);
+		g_hash_table_destroy(eng->live);
+	}
+	ds_evq_clear(&eng->q);
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		if (eng->pools[be].eng)
+			ds_pool_clear(&eng->pools[be]);
+	ds_cpus_clear(eng);
+	if (eng->open_tasks)
+		g_hash_table_destroy(eng->open_tasks);
+	if (eng->waiting)
+		g_sequence_free(eng->waiting);
+	ds_evring_clear(&eng->ext);
+	if (eng->rng)
+		g_rand_free(eng->rng);
+	if (eng->ledger)
+		g_byte_array_free(eng->ledger, TRUE);
+}
+
+static void engine_finish(struct ds_engine *eng)
+{
+	struct ds_results *r = eng->r;
+
+	r->sim_end_ts = eng->now;
+	for (guint i = 0; i < r->tasks->len; i++)
+		r->sim_end_ts = MAX(r->sim_end_ts,
+				    g_array_index(r->tasks, struct ds_task_result, i).sim_end_ts);
+	for (unsigned int be = 0; eng->pools_active && be < DS_BE__COUNT; be++)
+		if (eng->pools[be].pending_values)
+			r->inv.never_freed += eng->pools[be].pending_values;
+	ds_ledger_finish(eng);
+}
+
+struct ds_results *ds_sim_run(const struct ds_params *params, const struct ds_profile *prof,
+			      struct ds_source *src, unsigned int ncpus_recorded, GError **error)
+{
+	struct ds_engine eng;
+	struct ds_results *r = NULL;
+	gboolean ok;
+
+	memset(&eng, 0, sizeof(eng));
+	ok = engine_setup(&eng, params, prof, src, ncpus_recorded, error) &&
+		run_loop(&eng, error);
+	if (ok && eng.pools_active) {
+		teardown(&eng);
+		ok = run_loop(&eng, error);
+	}
+	if (ok) {
+		engine_finish(&eng);
+		r = g_steal_pointer(&eng.r);
+	}
+	engine_clear(&eng);
+	ds_results_free(eng.r);
+	return r;
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/*
+ * evq.c - the engine's event queue: a binary min-heap of struct ds_sev in a GArray, ordered
+ * by (time, seq).  GLib has no priority queue (GSequence would do, at a tree node allocation
+ * per event); the heap stays as small as the number of live tasks and work items.
+ */
+#include "engine.h"
+
+static bool sev_before(const struct ds_sev *a, const struct ds_sev *b)
+{
+	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+void ds_evq_init(struct ds_evq *q)
+{
+	q->heap = g_array_sized_new(FALSE, FALSE, sizeof(struct ds_sev), 64);
+	q->seq = 0;
+}
+
+void ds_evq_clear(struct ds_evq *q)
+{
+	if (q->heap)
+		g_array_free(q->heap, TRUE);
+	q->heap = NULL;
+}
+
+void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint32_t gen,
+		 uint32_t arg)
+{
+	struct ds_sev ev = { .time = time, .seq = q->seq++, .obj = obj, .kind = kind, .gen = gen,
+			     .arg = arg };
+	struct ds_sev *h;
+	guint i;
+
+	g_array_append_val(q->heap, ev);
+	h = (struct ds_sev *)(void *)q->heap->data;
+	for (i = q->heap->len - 1; i > 0; ) {
+		guint parent = (i - 1) / 2;
+
+		if (!sev_before(&ev, &h[parent]))
+			break;
+		h[i] = h[parent];
+		i = parent;
+	}
+	h[i] = ev;
+}
+
+const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
+{
+	return q->heap->len ? &g_array_index(q->heap, struct ds_sev, 0) : NULL;
+}
+
+void ds_evq_pop(struct ds_evq *q, struct ds_sev *out)
+{
+	struct ds_sev *h = (struct ds_sev *)(void *)q->heap->data;
+	guint n = q->heap->len - 1, i = 0;
+	struct ds_sev last = h[n];
+
+	*out = h[0];
+	g_array_set_size(q->heap, n);
+	if (!n)
+		return;
+	for (;;) {
+		guint c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && sev_before(&h[c + 1], &h[c]))
+			c++;
+		if (!sev_before(&h[c], &last))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = last;
+}

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * policy_v3.c - RFC v3 (spec §2): per-CPU buffer pages, a pool of free pages, a drain list.
+ *
+ * Data structures: struct v3 per pool: per CPU a struct v3_cpu (its buffer page, whether it
+ * owns one, whether it is stranded full and since when, its last push for the idle flush);
+ * @free, the count of pages in the pool (a free page has no storage until a CPU takes it);
+ * @drain, the GQueue of full pages; @draining, pages the workers hold.  Counters @percpu and
+ * @nonempty keep state() O(1), since it runs at every state change.
+ *
+ * Hot path (zs_free_deferred) as the spec's pseudo-code, with its inferred choices as
+ * parameters: push_semantics (eager: swap when the push fills the buffer; lazy: when a push
+ * finds it full), retry_swap_on_full, percpu_pages_from_pool, idle_flush_ns.  Times:
+ * push_ns for every call; + swap_ns + queue_work_ns when a full page is swapped; + lock_ns for
+ * a swap attempt that finds the pool empty; + the release's sync cost when it falls back.
+ */
+#include "engine.h"
+
+struct v3_cpu {
+	struct ds_page *page;	/* NULL until the first push (storage is lazy) */
+	bool has_page;
+	bool stranded;
+	uint64_t stranded_since;
+	uint64_t last_push;
+};
+
+struct v3 {
+	struct v3_cpu *cpu;
+	uint64_t free;
+	GQueue drain;
+	GPtrArray *draining;
+	uint64_t percpu;
+	uint64_t nonempty;
+};
+
+static void *v3_create(struct ds_pool *pool)
+{
+	const struct ds_params *p = pool->eng->p;
+	struct v3 *v = g_new0(struct v3, 1);
+
+	v->cpu = g_new0(struct v3_cpu, pool->ncpus);
+	v->free = (uint64_t)p->pool_pages;
+	g_queue_init(&v->drain);
+	v->draining = g_ptr_array_new();
+	for (unsigned int c = 0; c < pool->ncpus; c++) {
+		if (p->percpu_pages_from_pool) {
+			if (!v->free)
+				continue;	/* this CPU starts without a page */
+			v->free--;
+		}
+		v->cpu[c].has_page = true;
+		v->percpu++;
+	}
+	return v;
+}
+
+static void v3_destroy(struct ds_pool *pool)
+{
+	struct v3 *v = pool->priv;
+	struct ds_page *page;
+
+	for (unsigned int c = 0; c < pool->ncpus; c++)
+		if (v->cpu[c].page)
+			ds_pool_page_put(pool, v->cpu[c].page);
+	while ((page = g_queue_pop_head(&v->drain)))
+		ds_pool_page_put(pool, page);
+	for (guint i = 0; i < v->draining->len; i++)
+		ds_pool_page_put(pool, g_ptr_array_index(v->draining, i));
+	g_ptr_array_free(v->draining, TRUE);
+	g_free(v->cpu);
+	g_free(v);
+}
+
+static bool v3_full(const struct ds_pool *pool, const struct v3_cpu *pc)
+{
+	return !pc->has_page || (pc->page && pc->page->count == pool->cap);
+}
+
+static void stranded_end(struct ds_pool *pool, struct v3_cpu *pc, uint64_t now)
+{
+	if (!pc->stranded)
+		return;
+	pool->res->stranded_ns += now - pc->stranded_since;
+	pc->stranded = false;
+}
+
+/* Put this CPU's non-empty page on the drain list and give it a fresh one. */
+static void v3_swap_page(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc)
+{
+	v->free--;
+	if (pc->page && pc->page->count) {
+		g_queue_push_tail(&v->drain, pc->page);
+		v->nonempty--;
+		pc->page = NULL;
+	}
+	if (!pc->has_page) {
+		pc->has_page = true;
+		v->percpu++;
+	}
+	if (!pc->page)
+		pc->page = ds_pool_page_get(pool);
+	pool->res->swaps++;
+}
+
+/* Take a page from the pool for a full buffer (or a CPU without one), under the pool lock. */
+static bool v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
+			struct ds_release_out *out)
+{
+	const struct ds_profile *prof = pool->eng->prof;
+	bool queues = pc->page && pc->page->count;
+
+	if (!v->free) {
+		out->hot_ns += prof->lock_ns;
+		pool->res->swap_failures++;
+		if (!pc->stranded) {
+			pc->stranded = true;
+			pc->stranded_since = now;
+			pool->res->stranded_episodes++;
+		}
+		return false;
+	}
+	v3_swap_page(pool, v, pc);
+	out->hot_ns += prof->swap_ns;
+	if (queues) {
+		out->hot_ns += prof->queue_work_ns;
+		out->queue_work = true;
+	}
+	stranded_end(pool, pc, now);
+	return true;
+}
+
+static void v3_store(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc,
+		     const struct ds_release *rel, struct ds_release_out *out)
+{
+	const struct ds_params *p = pool->eng->p;
+
+	if (!pc->page)
+		pc->page = ds_pool_page_get(pool);
+	if (!pc->page->count)
+		v->nonempty++;
+	ds_pool_push(pool, pc->page, rel);
+	pc->last_push = rel->now;
+	out->pushed = true;
+	if (p->idle_flush_ns)
+		out->flush_at = rel->now + p->idle_flush_ns;
+}
+
+static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
+		       struct ds_release_out *out)
+{
+	const struct ds_params *p = pool->eng->p;
+	struct v3 *v = pool->priv;
+	struct v3_cpu *pc = &v->cpu[rel->cpu];
+
+	out->hot_ns = pool->eng->prof->push_ns;
+	if (v3_full(pool, pc)) {
+		/* Eager: the attempt at fill time failed (stranded), retry only if allowed.
+		 * Lazy (or a CPU without a page): the first attempt is now. */
+		bool attempt = !pc->stranded || p->retry_swap_on_full;
+
+		if (attempt && v3_try_swap(pool, v, pc, rel->now, out)) {
+			v3_store(pool, v, pc, rel, out);
+			return;
+		}
+		out->fallback = true;	/* the value is not stored: freed synchronously */
+		out->hot_ns += rel->sync_cost;
+		return;
+	}
+	v3_store(pool, v, pc, rel, out);
+	if (p->push_semantics == DS_PUSH_EAGER && pc->page->count == pool->cap)
+		v3_try_swap(pool, v, pc, rel->now, out);	/* the filling value is stored */
+}
+
+static bool v3_has_work(const struct ds_pool *pool)
+{
+	const struct v3 *v = pool->priv;
+
+	return v->drain.length > 0;
+}
+
+/* Head of the drain list (fifo) or its tail (lifo), taken under the pool lock. */
+static bool v3_take(struct ds_pool *pool, struct ds_batch *b)
+{
+	const struct ds_profile *prof = pool->eng->prof;
+	struct v3 *v = pool->priv;
+	struct ds_page *page;
+	uint64_t work;
+
+	if (!v->drain.length)
+		return false;
+	page = pool->eng->p->drain_order == DS_DRAIN_LIFO ? g_queue_pop_tail(&v->drain) :
+		g_queue_pop_head(&v->drain);
+	g_ptr_array_add(v->draining, page);
+	b->page = page;
+	b->before = prof->lock_ns;
+	b->after = prof->drain_page_ns;
+	work = b->before + b->after;
+	for (unsigned int i = 0; i < page->count; i++) {
+		struct ds_entry *e = &page->e[i];
+
+		/* stale_policy noop: the slot lock is taken, nothing is left to free */
+		if (e->flags & DS_ENTRY_STALE)
+			e->cost = (uint32_t)MIN(prof->lock_ns, G_MAXUINT32);
+		work += e->cost;
+	}
+	b->work = work;
+	return true;
+}
+
+static void v3_done(struct ds_pool *pool, struct ds_batch *b, uint64_t now)
+{
+	struct v3 *v = pool->priv;
+
+	(void)now;
+	g_ptr_array_remove_fast(v->draining, b->page);
+	ds_pool_page_put(pool, b->page);
+	v->free++;
+}
+
+static unsigned int v3_run_limit(const struct ds_pool *pool)
+{
+	return pool->eng->p->max_pages_per_run;
+}
+
+/* [defersim] idle flush: a non-empty buffer untouched for idle_flush_ns goes to the drain
+ * list if a page is free; costs nothing to tasks (a timer on that CPU). */
+static bool v3_flush(struct ds_pool *pool, unsigned int cpu, uint64_t now, uint64_t *rearm_at)
+{
+	struct v3 *v = pool->priv;
+	struct v3_cpu *pc = &v->cpu[cpu];
+	uint64_t due = pc->last_push + pool->eng->p->idle_flush_ns;
+
+	if (!pc->page || !pc->page->count)
+		return false;
+	if (now < due) {
+		*rearm_at = due;
+		return false;
+	}
+	if (!v->free)
+		return false;
+	v3_swap_page(pool, v, pc);
+	stranded_end(pool, pc, now);
+	return true;
+}
+
+/* [I] teardown: every non-empty buffer is drained; empty ones go back to the pool. */
+static bool v3_teardown(struct ds_pool *pool, uint64_t now)
+{
+	struct v3 *v = pool->priv;
+
+	for (unsigned int c = 0; c < pool->ncpus; c++) {
+		struct v3_cpu *pc = &v->cpu[c];
+
+		stranded_end(pool, pc, now);
+		if (!pc->has_page)
+			continue;
+		if (pc->page && pc->page->count) {
+			pc->page->teardown = true;
+			g_queue_push_tail(&v->drain, pc->page);
+			v->nonempty--;
+		} else {
+			if (pc->page)
+				ds_pool_page_put(pool, pc->page);
+			v->free++;
+		}
+		pc->page = NULL;
+		pc->has_page = false;
+		v->percpu--;
+	}
+	return v->drain.length > 0;
+}
+
+static void v3_state(const struct ds_pool *pool, struct ds_pool_state *st)
+{
+	const struct v3 *v = pool->priv;
+
+	st->free = v->free;
+	st->queued = v->drain.length;
+	st->draining = v->draining->len;
+	st->percpu = v->percpu;
+	st->percpu_nonempty = v->nonempty;
+}
+
+static struct ds_page *v3_page_at(const struct ds_pool *pool, size_t i)
+{
+	const struct v3 *v = pool->priv;
+
+	for (unsigned int c = 0; c < pool->ncpus; c++) {
+		if (!v->cpu[c].page)
+			continue;
+		if (!i--)
+			return v->cpu[c].page;
+	}
+	if (i < v->drain.length)
+		return g_queue_peek_nth((GQueue *)&v->drain, (guint)i);
+	i -= v->drain.length;
+	return i < v->draining->len ? g_ptr_array_index(v->draining, i) : NULL;
+}
+
+const struct ds_policy_ops ds_policy_v3 = {
+	.name = "v3",
+	.create = v3_create,
+	.destroy = v3_destroy,
+	.release = v3_release,
+	.has_work = v3_has_work,
+	.take = v3_take,
+	.done = v3_done,
+	.run_limit = v3_run_limit,
+	.flush = v3_flush,
+	.teardown = v3_teardown,
+	.state = v3_state,
+	.page_at = v3_page_at,
+};

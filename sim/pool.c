@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pool.c - what every pool shares, whatever the policy: page storage, pushing a value,
+ * accounting a drained batch, slot reuse, idle-flush timers, and observation (occupancy,
+ * peaks, time series, page conservation).  Data structures: pool.h.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+void ds_pool_init(struct ds_engine *eng, struct ds_pool *pool, enum ds_backend be)
+{
+	pool->eng = eng;
+	pool->be = be;
+	pool->cap = eng->page_size / (be == DS_BE_ZRAM ? 4u : 8u);	/* u32 index / pointer */
+	pool->ncpus = eng->ncpus;
+	pool->res = &eng->r->be[be];
+	pool->res->cap = pool->cap;
+	pool->ops = eng->ops;
+	pool->spare = g_ptr_array_new();
+	pool->flush_at = g_new0(uint64_t, eng->ncpus);
+	pool->flush_gen = g_new0(uint32_t, eng->ncpus);
+}
+
+static void page_free(gpointer data)
+{
+	struct ds_page *page = data;
+
+	g_free(page->e);
+	g_free(page);
+}
+
+void ds_pool_clear(struct ds_pool *pool)
+{
+	if (pool->priv && pool->ops->destroy)
+		pool->ops->destroy(pool);
+	pool->priv = NULL;
+	if (pool->spare) {
+		g_ptr_array_set_free_func(pool->spare, page_free);
+		g_ptr_array_free(pool->spare, TRUE);
+	}
+	pool->spare = NULL;
+	if (pool->pending_index)
+		g_hash_table_destroy(pool->pending_index);
+	pool->pending_index = NULL;
+	g_free(pool->flush_at);
+	g_free(pool->flush_gen);
+	pool->flush_at = NULL;
+	pool->flush_gen = NULL;
+	ds_workers_clear(pool);
+}
+
+struct ds_page *ds_pool_page_get(struct ds_pool *pool)
+{
+	struct ds_page *page;
+
+	if (pool->spare->len) {
+		page = g_ptr_array_steal_index_fast(pool->spare, pool->spare->len - 1);
+	} else {
+		page = g_new0(struct ds_page, 1);
+		page->e = g_new(struct ds_entry, pool->cap);
+	}
+	page->count = 0;
+	page->teardown = false;
+	return page;
+}
+
+void ds_pool_page_put(struct ds_pool *pool, struct ds_page *page)
+{
+	g_ptr_array_add(pool->spare, page);
+}
+
+void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_release *rel)
+{
+	struct ds_entry *e = &page->e[page->count++];
+
+	g_assert(page->count <= pool->cap);
+	e->id = rel->id;
+	e->pushed = rel->now;
+	e->value = rel->value;
+	e->cost = (uint32_t)MIN(rel->drain_cost, G_MAXUINT32);
+	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
+	pool->pending_values++;
+	if (pool->pending_index && !rel->novalue)
+		g_hash_table_replace(pool->pending_index, &e->value, e);
+}
+
+static void index_forget(struct ds_pool *pool, struct ds_entry *e)
+{
+	if (!pool->pending_index || (e->flags & (DS_ENTRY_NOVALUE | DS_ENTRY_STALE)))
+		return;
+	if (g_hash_table_lookup(pool->pending_index, &e->value) == e)
+		g_hash_table_remove(pool->pending_index, &e->value);
+}
+
+/*
+ * Value i of the batch is freed once the work before it and its own cost are done; with a
+ * constant rate over the batch that is exact, with a rate change in the middle it is
+ * interpolated linearly over the batch's wall time.
+ */
+void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b, uint64_t start,
+			 uint64_t end)
+{
+	struct ds_backend_result *res = pool->res;
+	struct ds_page *page = b->page;
+	uint64_t span = end - start, cum = b->before;
+
+	for (unsigned int i = 0; i < page->count; i++) {
+		struct ds_entry *e = &page->e[i];
+		uint64_t freed;
+
+		cum += e->cost;
+		if (span == b->work)
+			freed = start + cum;
+		else
+			freed = b->work ? start + (uint64_t)((double)span * (double)cum /
+							     (double)b->work) : end;
+		index_forget(pool, e);
+		ds_ledger_free(pool->eng, e->id);
+		if (e->flags & DS_ENTRY_STALE) {
+			res->stale_drains++;
+			continue;
+		}
+		res->drained++;
+		if (page->teardown) {
+			res->teardown_drained++;
+			ds_hist_add(&res->teardown_latency, freed - e->pushed);
+		} else {
+			ds_hist_add(&res->drain_latency, freed - e->pushed);
+		}
+	}
+	pool->pending_values -= page->count;
+}
+
+void ds_pool_slot_write(struct ds_pool *pool, uint64_t index)
+{
+	struct ds_entry *e;
+
+	if (!pool->pending_index)
+		return;
+	e = g_hash_table_lookup(pool->pending_index, &index);
+	if (!e)
+		return;
+	g_hash_table_remove(pool->pending_index, &index);
+	e->flags |= DS_ENTRY_STALE;
+	pool->res->slot_reuse_pending++;
+}
+
+void ds_pool_index_enable(struct ds_pool *pool)
+{
+	struct ds_page *page;
+
+	if (pool->pending_index)
+		return;
+	pool->pending_index = g_hash_table_new(g_int64_hash, g_int64_equal);
+	for (size_t i = 0; pool->ops->page_at && (page = pool->ops->page_at(pool, i)); i++) {
+		for (unsigned int k = 0; k < page->count; k++) {
+			struct ds_entry *e = &page->e[k];
+
+			if (!(e->flags & (DS_ENTRY_NOVALUE | DS_ENTRY_STALE)))
+				g_hash_table_replace(pool->pending_index, &e->value, e);
+		}
+	}
+}
+
+void ds_pool_arm_flush(struct ds_pool *pool, unsigned int cpu, uint64_t at)
+{
+	if (pool->flush_at[cpu] && pool->flush_at[cpu] <= at)
+		return;		/* fires earlier and re-arms itself if still needed */
+	pool->flush_at[cpu] = at;
+	pool->flush_gen[cpu]++;
+	ds_evq_push(&pool->eng->q, at, DS_SEV_FLUSH, pool, pool->flush_gen[cpu], cpu);
+}
+
+void ds_pool_flush_fired(struct ds_pool *pool, unsigned int cpu)
+{
+	struct ds_engine *eng = pool->eng;
+	uint64_t rearm = 0;
+
+	pool->flush_at[cpu] = 0;
+	if (pool->ops->flush(pool, cpu, eng->now, &rearm))
+		ds_worker_queue(pool, (int)cpu, eng->now);
+	if (rearm)
+		ds_pool_arm_flush(pool, cpu, rearm);
+	ds_pool_observe(pool, eng->now);
+}
+
+uint64_t ds_pool_pages_total(const struct ds_pool *pool)
+{
+	const struct ds_params *p = pool->eng->p;
+
+	return (uint64_t)p->pool_pages + (p->percpu_pages_from_pool ? 0 : pool->ncpus);
+}
+
+static void pool_sample(struct ds_pool *pool, uint64_t now, const struct ds_pool_state *st)
+{
+	uint64_t every = pool->eng->p->timeseries_ns;
+	struct ds_ts_sample s;
+
+	if (!every || (pool->sampled && now < pool->last_sample + every))
+		return;
+	memset(&s, 0, sizeof(s));	/* padding too: results are compared byte for byte */
+	s.ts = now;
+	s.backend = pool->be;
+	s.pool_free = (uint32_t)MIN(st->free, G_MAXUINT32);
+	s.queued_pages = (uint32_t)MIN(st->queued, G_MAXUINT32);
+	s.pending_values = pool->pending_values;
+	g_array_append_val(pool->eng->r->timeseries, s);
+	pool->sampled = true;
+	pool->last_sample = now;
+}
+
+void ds_pool_observe(struct ds_pool *pool, uint64_t now)
+{
+	struct ds_backend_result *res = pool->res;
+	struct ds_pool_state st;
+	uint64_t held;
+
+	pool->ops->state(pool, &st);
+	if (!pool->obs_frozen) {
+		pool->free_area += (double)pool->obs_free * (double)(now - pool->obs_t);
+		pool->obs_t = now;
+		pool->obs_free = st.free;
+		res->pool_free_min = MIN(res->pool_free_min, st.free);
+	}
+	held = st.percpu_nonempty + st.queued + st.draining;
+	res->peak_pages_held = MAX(res->peak_pages_held, held);
+	if (pool->pending_values > res->peak_pending_values) {
+		res->peak_pending_values = pool->pending_values;
+		res->peak_pending_bytes = pool->pending_values * pool->eng->prof->object_bytes;
+	}
+	pool_sample(pool, now, &st);
+	if (pool->eng->p->check_invariants &&
+	    st.free + st.queued + st.draining + st.percpu != ds_pool_pages_total(pool))
+		pool->eng->r->inv.pages_violations++;
+}
+
+void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start)
+{
+	if (pool->obs_frozen)
+		return;
+	pool->free_area += (double)pool->obs_free * (double)(now - pool->obs_t);
+	pool->res->pool_free_mean = now > start ? pool->free_area / (double)(now - start) :
+		(double)pool->obs_free;
+	pool->obs_frozen = true;
+}

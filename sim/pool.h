@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pool.h - one backend's deferred-free pool as the engine sees it (private to sim/).
+ *
+ * Data structures:
+ * - struct ds_entry: one pending value (release id, push time, value, its drain cost, flags);
+ * - struct ds_page: a buffer page of up to CAP entries; page storage is allocated on first
+ *   use and recycled, so memory follows the pages actually holding values, not the trace;
+ * - struct ds_batch: what a worker drains in one go (a page) and how long that takes;
+ * - struct ds_pool: the policy's private state (@priv) plus what every policy shares: CAP,
+ *   the backend's result counters, the pending-value count, the optional index of pending
+ *   zram slots (for slot reuse), the per-CPU idle-flush timers, the work items, and the
+ *   observation state (time-weighted pool occupancy, samples).
+ */
+#ifndef DS_POOL_H
+#define DS_POOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "ds_sim.h"
+
+struct ds_engine;
+struct ds_worker;
+struct ds_policy_ops;
+struct ds_release;
+
+#define DS_ENTRY_STALE		0x1	/* slot rewritten while pending: its drain is a no-op */
+#define DS_ENTRY_NOVALUE	0x2	/* value unknown: not indexed */
+
+/**
+ * struct ds_entry - one pending value
+ * @id: release sequence number
+ * @pushed: sim time it was stored
+ * @value: slot index / entry (the pending index's key)
+ * @cost: ns the worker spends on it (set by the policy's take())
+ * @flags: DS_ENTRY_*
+ */
+struct ds_entry {
+	uint64_t id;
+	uint64_t pushed;
+	uint64_t value;
+	uint32_t cost;
+	uint32_t flags;
+};
+
+/**
+ * struct ds_page - a buffer page
+ * @e: CAP entries
+ * @count: entries in use
+ * @teardown: put on the drain list by pool destruction (its values are not design latency)
+ */
+struct ds_page {
+	struct ds_entry *e;
+	unsigned int count;
+	bool teardown;
+};
+
+/**
+ * struct ds_batch - one unit of worker work
+ * @page: the page drained
+ * @before: ns before the first value (taking the page under the lock)
+ * @after: ns after the last value (returning the page)
+ * @work: @before + every entry's cost + @after
+ */
+struct ds_batch {
+	struct ds_page *page;
+	uint64_t before;
+	uint64_t after;
+	uint64_t work;
+};
+
+/**
+ * struct ds_pool_state - page counts of a pool at one instant
+ * @free: pages in the pool
+ * @queued: full (or flushed) pages on the drain list
+ * @draining: pages a worker is draining
+ * @percpu: pages owned by CPUs as their buffer
+ * @percpu_nonempty: of them, those holding values
+ */
+struct ds_pool_state {
+	uint64_t free;
+	uint64_t queued;
+	uint64_t draining;
+	uint64_t percpu;
+	uint64_t percpu_nonempty;
+};
+
+/**
+ * struct ds_pool - one backend's pool
+ * @eng: the run it belongs to (params, profile, ledger, clock)
+ * @be: backend
+ * @cap: values per page
+ * @ncpus: virtual CPUs
+ * @res: this backend's result counters
+ * @ops: policy; @priv: its state
+ * @spare: recycled page storage (struct ds_page *)
+ * @pending_index: slot index -> struct ds_entry * of pending zram values, NULL until the
+ *	trace shows a slot write (it costs a hash operation per push)
+ * @pending_values: values stored and not yet drained
+ * @workers: @nworkers work items
+ * @flush_at, @flush_gen: per CPU, the armed idle-flush timer (0 = none) and its generation
+ * @obs_t, @obs_free, @free_area: time-weighted pool occupancy integral
+ * @obs_frozen: teardown began: occupancy figures are final
+ * @sampled, @last_sample: time-series state
+ */
+struct ds_pool {
+	struct ds_engine *eng;
+	enum ds_backend be;
+	unsigned int cap;
+	unsigned int ncpus;
+	struct ds_backend_result *res;
+	const struct ds_policy_ops *ops;
+	void *priv;
+	GPtrArray *spare;
+	GHashTable *pending_index;
+	uint64_t pending_values;
+	struct ds_worker *workers;
+	unsigned int nworkers;
+	uint64_t *flush_at;
+	uint32_t *flush_gen;
+	uint64_t obs_t;
+	uint64_t obs_free;
+	double free_area;
+	bool obs_frozen;
+	bool sampled;
+	uint64_t last_sample;
+};
+
+/* Page storage: a page with room for CAP entries, count 0. */
+struct ds_page *ds_pool_page_get(struct ds_pool *pool);
+void ds_pool_page_put(struct ds_pool *pool, struct ds_page *page);
+
+/**
+ * ds_pool_push() - store a value in @page (the policy checked there is room)
+ * Keeps the pending count and the pending index.
+ */
+void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_release *rel);
+
+/**
+ * ds_pool_batch_freed() - account a drained batch: free time of each value interpolated
+ * over [@start, @end] by cumulative work, latency (or teardown latency), stale drains,
+ * ledger, pending count and index.
+ */
+void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b, uint64_t start,
+			 uint64_t end);
+
+/* ds_pool_slot_write() - a zram write to @index: mark a pending value with it stale */
+void ds_pool_slot_write(struct ds_pool *pool, uint64_t index);
+
+/* ds_pool_index_enable() - start the pending index, with the values pending now */
+void ds_pool_index_enable(struct ds_pool *pool);
+
+/**
+ * ds_pool_observe() - after every state change: min/mean occupancy, peaks, time series,
+ * and page conservation when invariants are checked
+ */
+void ds_pool_observe(struct ds_pool *pool, uint64_t now);
+
+/* ds_pool_freeze() - end of the stream: close the occupancy integral at @now */
+void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start);
+
+/* ds_pool_pages_total() - the constant of page conservation */
+uint64_t ds_pool_pages_total(const struct ds_pool *pool);
+
+#endif

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * profile.c - hardware profiles: profiles/NAME.ini read with GKeyFile, and the built-in one.
+ *
+ * A profile file has two groups: [profile] (name, description, cpus, page_size, object_bytes)
+ * and [costs] (nanoseconds; key_table below lists them).  Every key of the file must be known
+ * and every required cost present, non-negative and numeric; errors name file, group and key.
+ * profiles/README.md says where each number of the shipped profiles comes from.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ds_sim.h"
+
+enum key_kind { KK_STRING, KK_UINT, KK_NS, KK_DIST, KK_DOUBLE };
+
+struct key_desc {
+	const char *group;
+	const char *key;
+	enum key_kind kind;
+	bool required;
+	size_t offset;
+};
+
+#define K(g, k, kind, req, field) { g, k, kind, req, offsetof(struct ds_profile, field) }
+
+static const struct key_desc key_table[] = {
+	K("profile", "name", KK_STRING, true, name),
+	K("profile", "description", KK_STRING, false, description),
+	K("profile", "cpus", KK_UINT, false, cpus),
+	K("profile", "page_size", KK_UINT, false, page_size),
+	K("profile", "object_bytes", KK_NS, false, object_bytes),
+	K("costs", "push_ns", KK_NS, true, push_ns),
+	K("costs", "swap_ns", KK_NS, true, swap_ns),
+	K("costs", "queue_work_ns", KK_NS, true, queue_work_ns),
+	K("costs", "lock_ns", KK_NS, true, lock_ns),
+	K("costs", "wake_latency_ns", KK_NS, true, wake_latency_ns),
+	K("costs", "wake_dist", KK_DIST, false, wake_dist),
+	K("costs", "wake_sigma", KK_DOUBLE, false, wake_sigma),
+	K("costs", "drain_page_ns", KK_NS, true, drain_page_ns),
+	K("costs", "drain_entry_zram_ns", KK_NS, true, drain_entry_ns[DS_BE_ZRAM]),
+	K("costs", "drain_entry_zswap_ns", KK_NS, true, drain_entry_ns[DS_BE_ZSWAP]),
+	K("costs", "sync_free_zram_ns", KK_NS, true, sync_free_ns[DS_BE_ZRAM]),
+	K("costs", "sync_free_zswap_ns", KK_NS, true, sync_free_ns[DS_BE_ZSWAP]),
+	K("costs", "zs_free_ns", KK_NS, true, zs_free_ns),
+};
+
+#undef K
+
+static const char *const dist_names[] = { "fixed", "exp", "lognormal" };
+
+/*
+ * The built-in profile: the values of profiles/x86-desktop.ini (see profiles/README.md for
+ * their origin), so that a run without --profile is the x86 desktop.
+ */
+struct ds_profile *ds_profile_new_default(void)
+{
+	struct ds_profile *p = g_new0(struct ds_profile, 1);
+
+	p->name = g_strdup("builtin-default");
+	p->description = g_strdup("built-in copy of profiles/x86-desktop.ini");
+	p->cpus = 8;
+	p->page_size = 4096;
+	p->object_bytes = 1024;
+	p->push_ns = 5;
+	p->swap_ns = 40;
+	p->queue_work_ns = 500;
+	p->lock_ns = 10;
+	p->wake_latency_ns = 20000;
+	p->wake_dist = DS_DIST_LOGNORMAL;
+	p->wake_sigma = 0.5;
+	p->drain_page_ns = 100;
+	p->drain_entry_ns[DS_BE_ZRAM] = 241;
+	p->drain_entry_ns[DS_BE_ZSWAP] = 293;
+	p->sync_free_ns[DS_BE_ZRAM] = 241;
+	p->sync_free_ns[DS_BE_ZSWAP] = 313;
+	p->zs_free_ns = 201;
+	return p;
+}
+
+void ds_profile_free(struct ds_profile *p)
+{
+	if (!p)
+		return;
+	g_free(p->name);
+	g_free(p->path);
+	g_free(p->description);
+	g_free(p);
+}
+
+static gboolean bad_key(GError **error, const char *path, const char *group, const char *key,
+			const char *why, const char *text)
+{
+	if (!text)
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile %s: [%s] %s: %s", path,
+			    group, key, why);
+	else
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile %s: [%s] %s = '%s': %s",
+			    path, group, key, text, why);
+	return FALSE;
+}
+
+static gboolean parse_key(const struct key_desc *d, GKeyFile *kf, const char *path,
+			  struct ds_profile *p, GError **error)
+{
+	g_autofree char *raw = g_key_file_get_value(kf, d->group, d->key, NULL);
+	g_autofree char *text = raw ? g_strstrip(g_strdup(raw)) : NULL;
+	void *field = (char *)p + d->offset;
+	guint64 v;
+	char *end = NULL;
+	double x;
+
+	if (!text)
+		return d->required ? bad_key(error, path, d->group, d->key, "missing required key",
+					     NULL) : TRUE;
+	switch (d->kind) {
+	case KK_STRING:
+		g_free(*(char **)field);
+		*(char **)field = g_key_file_get_string(kf, d->group, d->key, NULL);
+		return TRUE;
+	case KK_DIST:
+		for (size_t i = 0; i < G_N_ELEMENTS(dist_names); i++) {
+			if (!strcmp(text, dist_names[i])) {
+				*(enum ds_dist *)field = (enum ds_dist)i;
+				return TRUE;
+			}
+		}
+		return bad_key(error, path, d->group, d->key,
+			       "expected fixed, exp or lognormal", text);
+	case KK_DOUBLE:
+		x = g_ascii_strtod(text, &end);
+		if (!*text || !end || *end || !(x >= 0.0 && x < 100.0))
+			return bad_key(error, path, d->group, d->key,
+				       "expected a non-negative number", text);
+		*(double *)field = x;
+		return TRUE;
+	case KK_UINT:
+	case KK_NS:
+		if (text[0] == '-')
+			return bad_key(error, path, d->group, d->key, "negative value", text);
+		if (!g_ascii_isdigit(text[0]) ||
+		    !g_ascii_string_to_unsigned(text, 10, 0,
+						d->kind == KK_UINT ? G_MAXUINT32 : G_MAXUINT64, &v,
+						NULL))
+			return bad_key(error, path, d->group, d->key,
+				       d->kind == KK_NS ? "expected a non-negative integer (ns)" :
+				       "expected a non-negative integer", text);
+		if (d->kind == KK_UINT)
+			*(unsigned int *)field = (unsigned int)v;
+		else
+			*(uint64_t *)field = v;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean key_known(const char *group, const char *key)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(key_table); i++)
+		if (!strcmp(key_table[i].group, group) && !strcmp(key_table[i].key, key))
+			return TRUE;
+	return FALSE;
+}
+
+/* Typos must not silently fall back to defaults: every group and key must be known. */
+static gboolean check_unknown(GKeyFile *kf, const char *path, GError **error)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+
+	for (size_t g = 0; groups[g]; g++) {
+		g_auto(GStrv) keys = NULL;
+
+		if (strcmp(groups[g], "profile") && strcmp(groups[g], "costs")) {
+			g_set_error(error, DS_ERROR, DS_ERROR_PROFILE,
+				    "profile %s: unknown group [%s] (expected [profile] and [costs])",
+				    path, groups[g]);
+			return FALSE;
+		}
+		keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
+		for (size_t k = 0; keys && keys[k]; k++)
+			if (!key_known(groups[g], keys[k]))
+				return bad_key(error, path, groups[g], keys[k], "unknown key", NULL);
+	}
+	return TRUE;
+}
+
+static gboolean check_sane(const struct ds_profile *p, const char *path, GError **error)
+{
+	if (p->page_size < 8 || (p->page_size & (p->page_size - 1)))
+		return bad_key(error, path, "profile", "page_size", "expected a power of two >= 8",
+			       NULL);
+	if (p->wake_dist == DS_DIST_LOGNORMAL && p->wake_sigma <= 0.0)
+		return bad_key(error, path, "costs", "wake_sigma",
+			       "wake_dist lognormal needs wake_sigma > 0", NULL);
+	return TRUE;
+}
+
+/* A bare name ("rpi4b") is looked up as NAME.ini in the source tree, then the install tree. */
+static char *resolve_path(const char *name)
+{
+	const char *root = g_getenv("DS_SOURCE_ROOT");
+	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+	g_autofree char *exedir = exe ? g_path_get_dirname(exe) : NULL;
+	g_autofree char *file = g_strconcat(name, ".ini", NULL);
+	char *candidates[3] = {
+		g_build_filename(root ? root : DS_SOURCE_ROOT, "profiles", file, NULL),
+		exedir ? g_build_filename(exedir, "..", "share", "defersim", "profiles", file, NULL) :
+			NULL,
+		NULL,
+	};
+	char *found = NULL;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (!found && candidates[i] && g_file_test(candidates[i], G_FILE_TEST_IS_REGULAR))
+			found = g_steal_pointer(&candidates[i]);
+		g_free(candidates[i]);
+	}
+	return found;
+}
+
+static bool is_bare_name(const char *s)
+{
+	return !strchr(s, '/') && !g_str_has_suffix(s, ".ini");
+}
+
+struct ds_profile *ds_profile_load(const char *path, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autofree char *file = is_bare_name(path) ? resolve_path(path) : g_strdup(path);
+	struct ds_profile *p;
+	GError *e = NULL;
+
+	if (!file) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE,
+			    "profile '%s': no %s.ini in %s/profiles nor in ../share/defersim/profiles "
+			    "next to the program", path, path,
+			    g_getenv("DS_SOURCE_ROOT") ? g_getenv("DS_SOURCE_ROOT") : DS_SOURCE_ROOT);
+		return NULL;
+	}
+	if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, &e)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile %s: %s", file, e->message);
+		g_error_free(e);
+		return NULL;
+	}
+	if (!check_unknown(kf, file, error))
+		return NULL;
+	p = g_new0(struct ds_profile, 1);
+	p->page_size = 4096;
+	p->wake_dist = DS_DIST_FIXED;
+	p->object_bytes = 1024;
+	for (size_t i = 0; i < G_N_ELEMENTS(key_table); i++) {
+		if (!parse_key(&key_table[i], kf, file, p, error)) {
+			ds_profile_free(p);
+			return NULL;
+		}
+	}
+	if (!check_sane(p, file, error)) {
+		ds_profile_free(p);
+		return NULL;
+	}
+	p->path = g_steal_pointer(&file);
+	return p;
+}

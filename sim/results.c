@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/*
+ * results.c - struct ds_results: allocation with its arrays and histograms, and freeing.
+ */
+#include "engine.h"
+
+static const char *const backend_names[DS_BE__COUNT] = { "zram", "zswap" };
+
+const char *ds_backend_name(unsigned int be)
+{
+	return be < DS_BE__COUNT ? backend_names[be] : "unknown";
+}
+
+struct ds_results *ds_results_new(const struct ds_params *p, const struct ds_profile *prof)
+{
+	struct ds_results *r = g_new0(struct ds_results, 1);
+
+	r->policy = g_strdup(p->policy);
+	r->profile_name = g_strdup(prof->name ? prof->name : "unnamed");
+	r->params = *p;
+	r->params.policy = r->policy;
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		ds_hist_init(&r->be[be].drain_latency);
+		ds_hist_init(&r->be[be].teardown_latency);
+	}
+	r->tasks = g_array_new(FALSE, TRUE, sizeof(struct ds_task_result));
+	r->timeseries = g_array_new(FALSE, TRUE, sizeof(struct ds_ts_sample));
+	return r;
+}
+
+void ds_results_free(struct ds_results *r)
+{
+	if (!r)
+		return;
+	g_free(r->policy);
+	g_free(r->profile_name);
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		ds_hist_clear(&r->be[be].drain_latency);
+		ds_hist_clear(&r->be[be].teardown_latency);
+	}
+	if (r->tasks)
+		g_array_free(r->tasks, TRUE);
+	if (r->timeseries)
+		g_array_free(r->timeseries, TRUE);
+	g_free(r);
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/*
+ * run.c - one run (the same pipeline as `defersim replay`) and one point's record.
+ *
+ * A record is the run's JSON object (ds_report_to_json()) with a "point" member put first:
+ *   { "point": { "index": 17, "key": "…", "values": { "pool_pages": "8", … } }, "tool": …, … }
+ * First, so that the CSV twin starts with the point's columns.  Values stay the text of the
+ * sweep file; the run's "params" member has every parameter as the simulator used it.
+ */
+#include <unistd.h>
+
+#include "ds_report.h"
+#include "ds_sweep.h"
+
+gboolean ds_sweep_run_one(const char *trace, const struct ds_trace_opts *topts,
+			  const struct ds_profile *prof, const struct ds_params *params,
+			  struct ds_results **results, JsonNode **json, GError **error)
+{
+	struct ds_source *src = ds_source_open_trace(trace, topts, error);
+	struct ds_results *r;
+
+	if (!src)
+		return FALSE;
+	r = ds_sim_run(params, prof, src, ds_source_info(src)->ncpus, error);
+	if (r && json)
+		*json = ds_report_to_json(r, prof, ds_source_info(src));
+	ds_source_close(src);
+	if (!r)
+		return FALSE;
+	if (results)
+		*results = r;
+	else
+		ds_results_free(r);
+	return TRUE;
+}
+
+JsonNode *ds_record_set_point(JsonNode *run, const struct ds_sweep_point *pt)
+{
+	JsonObject *src = json_node_get_object(run);
+	JsonObject *rec = json_object_new();
+	JsonObject *point = json_object_new();
+	JsonObject *values = json_object_new();
+	GList *members = json_object_get_members(src);
+	JsonNode *node;
+
+	json_object_set_int_member(point, "index", (gint64)pt->index);
+	json_object_set_string_member(point, "key", pt->key);
+	for (guint i = 0; i < pt->n_axes; i++)
+		json_object_set_string_member(values, pt->axis_keys[i], pt->values[i]);
+	json_object_set_object_member(point, "values", values);
+	json_object_set_object_member(rec, "point", point);
+	for (GList *l = members; l; l = l->next)
+		if (g_strcmp0(l->data, "point"))
+			json_object_set_member(rec, l->data,
+					       json_node_copy(json_object_get_member(src, l->data)));
+	g_list_free(members);
+	node = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(node, rec);
+	return node;
+}
+
+JsonNode *ds_sweep_point_run(const struct ds_sweep_point *pt, const struct ds_trace_opts *topts,
+			     GError **error)
+{
+	JsonNode *run = NULL, *rec;
+
+	if (!ds_sweep_run_one(pt->trace, topts, pt->profile, &pt->params, NULL, &run, error))
+		return NULL;
+	rec = ds_record_set_point(run, pt);
+	json_node_unref(run);
+	return rec;
+}
+
+gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topts,
+			     GError **error)
+{
+	struct ds_source *src = ds_source_open_trace(trace, topts, error);
+	const struct ds_trace_info *info;
+	g_autofree char *cpath = NULL;
+	struct ds_event ev;
+	int rc;
+
+	if (!src)
+		return FALSE;
+	while ((rc = ds_source_next(src, &ev, error)) > 0)
+		;
+	info = ds_source_info(src);
+	cpath = info ? ds_cache_path(info->sha256, topts) : NULL;
+	ds_source_close(src);
+	if (rc < 0)
+		return FALSE;
+	if (!cpath || !g_file_test(cpath, G_FILE_TEST_IS_REGULAR)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO,
+			    "%s: its binary cache %s was not written, and parallel points must not "
+			    "read the trace.dat itself at the same time (give --cache-dir a "
+			    "writable directory, or run with -j 1)", trace, cpath ? cpath : "?");
+		return FALSE;
+	}
+	return TRUE;
+}

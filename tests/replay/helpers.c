@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/*
+ * helpers.c - see helpers.h.
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "helpers.h"
+
+char *fixture(const char *name)
+{
+	const char *dir = g_getenv("DS_FIXTURES");
+
+	if (!dir)
+		g_error("DS_FIXTURES is not set: run the tests through meson");
+	return g_build_filename(dir, name, NULL);
+}
+
+gboolean read_all(struct ds_source *src, GArray *evs, GError **error)
+{
+	struct ds_event ev;
+	int r;
+
+	while ((r = ds_source_next(src, &ev, error)) > 0)
+		g_array_append_val(evs, ev);
+	return r == 0;
+}
+
+GArray *decode(const char *path, const struct ds_trace_opts *opts)
+{
+	g_autoptr(GError) err = NULL;
+	GArray *evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+	struct ds_source *src = ds_source_open_trace(path, opts, &err);
+
+	g_assert_no_error(err);
+	g_assert_nonnull(src);
+	read_all(src, evs, &err);
+	g_assert_no_error(err);
+	ds_source_close(src);
+	return evs;
+}
+
+static void fail_at(size_t i, const char *what, uint64_t want, uint64_t got)
+{
+	g_autofree char *msg = g_strdup_printf("event %zu: %s is %" G_GUINT64_FORMAT
+					       ", expected %" G_GUINT64_FORMAT, i, what, got, want);
+
+	g_assertion_message(G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
+}
+
+void assert_events(const struct ds_event *want, size_t n, const GArray *got)
+{
+	for (size_t i = 0; i < n && i < got->len; i++) {
+		const struct ds_event *w = &want[i], *g = &g_array_index(got, struct ds_event, i);
+
+		if (w->ts != g->ts)
+			fail_at(i, "ts", w->ts, g->ts);
+		if (w->type != g->type)
+			fail_at(i, "type", w->type, g->type);
+		if (w->cpu != g->cpu)
+			fail_at(i, "cpu", w->cpu, g->cpu);
+		if (w->pid != g->pid)
+			fail_at(i, "pid", (uint64_t)w->pid, (uint64_t)g->pid);
+		if (w->value != g->value)
+			fail_at(i, "value", w->value, g->value);
+		if (w->aux != g->aux)
+			fail_at(i, "aux", w->aux, g->aux);
+		if (w->flags != g->flags)
+			fail_at(i, "flags", w->flags, g->flags);
+	}
+	g_assert_cmpuint(got->len, ==, n);
+}
+
+void assert_ordered(const GArray *got)
+{
+	for (guint i = 1; i < got->len; i++)
+		g_assert_cmpuint(g_array_index(got, struct ds_event, i - 1).ts, <=,
+				 g_array_index(got, struct ds_event, i).ts);
+}
+
+char *tmp_dir(void)
+{
+	g_autoptr(GError) err = NULL;
+	char *d = g_dir_make_tmp("ds-replay-test-XXXXXX", &err);
+
+	g_assert_no_error(err);
+	return d;
+}
+
+void rm_rf(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (!d)
+		return;
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *p = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(p, G_FILE_TEST_IS_DIR))
+			rm_rf(p);
+		else
+			g_unlink(p);
+	}
+	g_dir_close(d);
+	g_rmdir(dir);
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_bundled.c - every real capture bundled in traces/ (NAME.dat or NAME.dat.xz) reads end
+ * to end without error, in time order, with at least one release; where traces/NAME.md
+ * records `defersim info` lines ("releases: N", "cpus: N", "lost events: N"), the reader
+ * agrees with them.  Data-driven: a new capture is covered by dropping it in traces/.
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "helpers.h"
+
+/* The number after "PREFIX" on a line of @md that starts with it (also inside `code`). */
+static gboolean md_number(const char *md, const char *prefix, guint64 *v)
+{
+	g_auto(GStrv) lines = g_strsplit(md, "\n", -1);
+
+	for (char **l = lines; *l; l++) {
+		const char *s = g_strstrip(*l);
+
+		while (*s == '`' || *s == '-' || *s == ' ')
+			s++;
+		if (g_str_has_prefix(s, prefix)) {
+			*v = g_ascii_strtoull(s + strlen(prefix), NULL, 10);
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+static char *unpack_xz(const char *xz, const char *dir)
+{
+	g_autofree char *base = g_path_get_basename(xz);
+	char *out = g_build_filename(dir, base, NULL);
+	g_autofree char *cmd = NULL;
+	g_autoptr(GError) err = NULL;
+	int status;
+
+	out[strlen(out) - 3] = '\0';
+	cmd = g_strdup_printf("sh -c 'xz -dc \"$0\" > \"$1\"' '%s' '%s'", xz, out);
+	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, &err));
+	g_assert_no_error(err);
+	g_assert_true(g_spawn_check_wait_status(status, NULL));
+	return out;
+}
+
+static void check_trace(gconstpointer data)
+{
+	const char *orig = data;
+	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = g_str_has_suffix(orig, ".xz") ? unpack_xz(orig, dir) : g_strdup(orig);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+	struct ds_source *src = ds_source_open_trace(path, NULL, &err);
+	const struct ds_trace_info *info;
+	g_autofree char *stem = g_strndup(orig, strstr(orig, ".dat") - orig);
+	g_autofree char *mdpath = g_strconcat(stem, ".md", NULL);
+	g_autofree char *md = NULL;
+	guint64 v;
+
+	g_assert_no_error(err);
+	g_assert_true(read_all(src, evs, &err));
+	g_assert_no_error(err);
+	assert_ordered(evs);
+	info = ds_source_info(src);
+	g_assert_cmpuint(info->events_per_type[DS_EV_RELEASE], >, 0);
+	if (g_file_get_contents(mdpath, &md, NULL, NULL)) {
+		if (md_number(md, "releases: ", &v))
+			g_assert_cmpuint(info->events_per_type[DS_EV_RELEASE], ==, v);
+		if (md_number(md, "cpus: ", &v))
+			g_assert_cmpuint(info->ncpus, ==, v);
+		if (md_number(md, "lost events: ", &v))
+			g_assert_cmpuint(info->lost_total, ==, v);
+	}
+	ds_source_close(src);
+	rm_rf(dir);
+}
+
+static void test_none(void)
+{
+	g_test_skip("no bundled traces in traces/");
+}
+
+int main(int argc, char **argv)
+{
+	const char *root = g_getenv("DS_SOURCE_ROOT");
+	g_autofree char *tdir = g_build_filename(root ? root : ".", "traces", NULL);
+	GDir *d;
+	const char *name;
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+
+	g_test_init(&argc, &argv, NULL);
+	d = g_dir_open(tdir, 0, NULL);
+	while (d && (name = g_dir_read_name(d)))
+		if (g_str_has_suffix(name, ".dat") || g_str_has_suffix(name, ".dat.xz"))
+			g_ptr_array_add(paths, g_build_filename(tdir, name, NULL));
+	if (d)
+		g_dir_close(d);
+	g_ptr_array_sort(paths, (GCompareFunc)g_strcmp0);
+	for (guint i = 0; i < paths->len; i++) {
+		g_autofree char *base = g_path_get_basename(g_ptr_array_index(paths, i));
+		g_autofree char *tp = g_strdup_printf("/replay/bundled/%s", base);
+
+		g_test_add_data_func(tp, g_ptr_array_index(paths, i), check_trace);
+	}
+	if (!paths->len)
+		g_test_add_func("/replay/bundled/none", test_none);
+	return g_test_run();
+}

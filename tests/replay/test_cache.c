@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_cache.c - the binary cache: same stream and info as the trace, byte for byte; a
+ * corrupt or truncated cache is ignored (and rebuilt); nothing is cached from a failed or
+ * unfinished read; --map rules and the clock check apply to cached traces too.
+ *
+ * White-box: a source's ops pointer (source_impl.h) tells a cache source from a trace source.
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "ds_source.h"
+#include "helpers.h"
+#include "source_impl.h"
+
+struct run {
+	GArray *evs;
+	const struct ds_source_ops *ops;
+	struct ds_trace_info copy;	/* scalars only */
+};
+
+static struct run read_run(const char *path, const struct ds_trace_opts *opts)
+{
+	g_autoptr(GError) err = NULL;
+	struct run r = { .evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event)) };
+	struct ds_source *src = ds_source_open_trace(path, opts, &err);
+
+	g_assert_no_error(err);
+	r.ops = src->ops;
+	g_assert_true(read_all(src, r.evs, &err));
+	g_assert_no_error(err);
+	r.copy = *ds_source_info(src);
+	r.copy.path = NULL;
+	r.copy.clock = NULL;
+	r.copy.releases_per_cpu = r.copy.lost_per_cpu = r.copy.lost_markers_per_cpu = NULL;
+	r.copy.maps = NULL;
+	ds_source_close(src);
+	return r;
+}
+
+static void assert_same_run(const struct run *a, const struct run *b)
+{
+	g_assert_cmpuint(a->evs->len, ==, b->evs->len);
+	g_assert_cmpint(memcmp(a->evs->data, b->evs->data, a->evs->len * sizeof(struct ds_event)),
+			==, 0);
+	const struct ds_trace_info *x = &a->copy, *y = &b->copy;
+
+	g_assert_cmpstr(x->sha256, ==, y->sha256);
+	g_assert_cmpuint(x->file_size, ==, y->file_size);
+	g_assert_cmpuint(x->file_version, ==, y->file_version);
+	g_assert_cmpint(x->clock_synced, ==, y->clock_synced);
+	g_assert_cmpuint(x->ncpus, ==, y->ncpus);
+	g_assert_cmpuint(x->cpus_with_events, ==, y->cpus_with_events);
+	g_assert_cmpuint(x->first_ts, ==, y->first_ts);
+	g_assert_cmpuint(x->start_ts, ==, y->start_ts);
+	g_assert_cmpuint(x->last_ts, ==, y->last_ts);
+	g_assert_cmpint(memcmp(x->events_per_type, y->events_per_type, sizeof(x->events_per_type)),
+			==, 0);
+	g_assert_cmpuint(x->dropped_before_start, ==, y->dropped_before_start);
+	g_assert_cmpuint(x->unpaired_ends, ==, y->unpaired_ends);
+	g_assert_cmpuint(x->reordered, ==, y->reordered);
+	g_assert_cmpuint(x->releases_per_backend[0], ==, y->releases_per_backend[0]);
+	g_assert_cmpuint(x->releases_per_backend[1], ==, y->releases_per_backend[1]);
+	g_assert_cmpuint(x->lost_total, ==, y->lost_total);
+	g_assert_cmpuint(x->lost_unknown, ==, y->lost_unknown);
+	g_assert_cmpuint(x->durations, ==, y->durations);
+	g_assert_cmpuint(x->dur_p50_ns, ==, y->dur_p50_ns);
+	g_assert_cmpuint(x->dur_p99_ns, ==, y->dur_p99_ns);
+	g_assert_cmpuint(x->dur_max_ns, ==, y->dur_max_ns);
+	g_assert_cmpuint(x->unreturned, ==, y->unreturned);
+}
+
+static char *cache_file(const char *trace, const struct ds_trace_opts *opts)
+{
+	char sha[65];
+
+	g_assert_true(ds_file_sha256(trace, sha, NULL));
+	return ds_cache_path(sha, opts);
+}
+
+static guint count_files(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	guint n = 0;
+
+	while (d && g_dir_read_name(d))
+		n++;
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
+static void test_round_trip(void)
+{
+	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = fixture("basic.dat");
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	g_autofree char *cpath = cache_file(path, &opts);
+	struct run plain = read_run(path, NULL);
+	struct run first, second;
+
+	g_assert_false(g_file_test(cpath, G_FILE_TEST_EXISTS));
+	first = read_run(path, &opts);
+	g_assert_true(g_file_test(cpath, G_FILE_TEST_EXISTS));
+	g_assert_cmpuint(count_files(dir), ==, 1);	/* no temporary left behind */
+	second = read_run(path, &opts);
+	g_assert_true(first.ops == plain.ops);		/* read from the trace */
+	g_assert_true(second.ops != plain.ops);		/* read from the cache */
+	assert_same_run(&plain, &first);
+	assert_same_run(&plain, &second);
+	/* the cache holds exactly the events plus a bounded header/info/trailer */
+	struct stat st;
+
+	g_assert_cmpint(g_stat(cpath, &st), ==, 0);
+	g_assert_cmpuint((guint64)st.st_size, >, plain.evs->len * sizeof(struct ds_event));
+	g_array_unref(plain.evs);
+	g_array_unref(first.evs);
+	g_array_unref(second.evs);
+	rm_rf(dir);
+}
+
+/* Info strings and arrays survive the cache too. */
+static void test_info_from_cache(void)
+{
+	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = fixture("probes.dat");
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+	g_autoptr(GError) err = NULL;
+	struct run first = read_run(path, &opts);
+	struct ds_source *src = ds_source_open_trace(path, &opts, &err);
+	const struct ds_trace_info *info = ds_source_info(src);
+	gboolean found = FALSE;
+
+	g_assert_true(src->ops != first.ops);
+	g_assert_cmpstr(info->path, ==, path);
+	g_assert_cmpstr(info->clock, ==, "global");
+	g_assert_cmpuint(info->releases_per_cpu[0], ==, 3);
+	for (guint i = 0; i < info->maps->len; i++) {
+		const struct ds_event_map_info *mi = g_ptr_array_index(info->maps, i);
+
+		if (!strcmp(mi->name, "foo")) {
+			g_assert_cmpstr(mi->how, ==, "probe-ip");
+			g_assert_cmpstr(mi->symbol, ==, "zram_slot_free_notify+0x4");
+			g_assert_cmpstr(mi->field, ==, "flags");
+			g_assert_cmpuint(mi->count, ==, 2);
+			found = TRUE;
+		}
+	}
+	g_assert_true(found);
+	g_assert_true(read_all(src, evs, &err));
+	g_assert_cmpuint(evs->len, ==, first.evs->len);
+	ds_source_close(src);
+	g_array_unref(first.evs);
+	rm_rf(dir);
+}
+
+static void damage(const char *cpath, gboolean truncate)
+{
+	g_autofree char *data = NULL;
+	gsize len;
+
+	g_assert_true(g_file_get_contents(cpath, &data, &len, NULL));
+	if (truncate) {
+		len -= 40;
+	} else {
+		data[96 + 3 * 32 + 9] ^= 0x10;	/* the value of the fourth event */
+	}
+	g_assert_true(g_file_set_contents(cpath, data, (gssize)len, NULL));
+}
+
+static void corrupt_case(gboolean truncate)
+{
+	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = fixture("basic.dat");
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	g_autofree char *cpath = cache_file(path, &opts);
+	struct run plain = read_run(path, NULL);
+	struct run again, third;
+
+	g_array_unref(read_run(path, &opts).evs);
+	damage(cpath, truncate);
+	again = read_run(path, &opts);		/* warns, re-reads the trace */
+	g_assert_true(again.ops == plain.ops);
+	assert_same_run(&plain, &again);
+	third = read_run(path, &opts);		/* the cache was rebuilt */
+	g_assert_true(third.ops != plain.ops);
+	assert_same_run(&plain, &third);
+	g_array_unref(plain.evs);
+	g_array_unref(again.evs);
+	g_array_unref(third.evs);
+	rm_rf(dir);
+}
+
+static void test_corrupt(void)
+{
+	corrupt_case(FALSE);
+}
+
+static void test_truncated(void)
+{
+	corrupt_case(TRUE);
+}
+
+/* A foreign trace fails at its end, and a read abandoned half way: neither is cached. */
+static void test_no_cache_on_failure(void)
+{
+	g_autofree char *dir = tmp_dir();
+	g_autofree char *foreign = fixture("foreign.dat");
+	g_autofree char *basic = fixture("basic.dat");
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+	struct ds_source *src = ds_source_open_trace(foreign, &opts, &err);
+	struct ds_event ev;
+
+	g_assert_false(read_all(src, evs, &err));
+	ds_source_close(src);
+	g_assert_cmpuint(count_files(dir), ==, 0);
+	g_clear_error(&err);
+	src = ds_source_open_trace(basic, &opts, &err);
+	for (int i = 0; i < 3; i++)
+		g_assert_cmpint(ds_source_next(src, &ev, &err), ==, 1);
+	ds_source_close(src);
+	g_assert_cmpuint(count_files(dir), ==, 0);
+	rm_rf(dir);
+}
+
+/* --map rules are part of the key: a mapped read neither uses nor overwrites the plain one. */
+static void test_key_has_rules(void)
+{
+	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = fixture("probes.dat");
+	struct ds_map_rule rule;
+	struct ds_trace_opts plain = { .use_cache = TRUE, .cache_dir = dir };
+
+	g_assert_true(ds_map_rule_parse("myprobes/foo=zram_release:idx", &rule, NULL));
+	struct ds_trace_opts mapped = { .use_cache = TRUE, .cache_dir = dir, .map = &rule,
+					.n_map = 1 };
+	g_autofree char *p1 = cache_file(path, &plain);
+	g_autofree char *p2 = cache_file(path, &mapped);
+	struct run a, b, c;
+
+	g_assert_cmpstr(p1, !=, p2);
+	a = read_run(path, &plain);
+	b = read_run(path, &mapped);
+	c = read_run(path, &mapped);
+	g_assert_true(b.ops == a.ops);		/* not served the plain cache */
+	g_assert_true(c.ops != a.ops);
+	g_assert_cmpuint(g_array_index(a.evs, struct ds_event, 0).value, ==, 1);
+	g_assert_cmpuint(g_array_index(c.evs, struct ds_event, 0).value, ==, 500);
+	g_assert_cmpuint(count_files(dir), ==, 2);
+	g_array_unref(a.evs);
+	g_array_unref(b.evs);
+	g_array_unref(c.evs);
+	ds_map_rule_clear(&rule);
+	rm_rf(dir);
+}
+
+/* A cached trace with an unsynchronised clock is still refused without --force-clock. */
+static void test_cache_clock(void)
+{
+	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = fixture("local.dat");
+	struct ds_trace_opts forced = { .use_cache = TRUE, .cache_dir = dir, .force_clock = TRUE };
+	struct ds_trace_opts strict = { .use_cache = TRUE, .cache_dir = dir };
+	g_autoptr(GError) err = NULL;
+
+	g_array_unref(read_run(path, &forced).evs);
+	g_assert_cmpuint(count_files(dir), ==, 1);
+	g_assert_null(ds_source_open_trace(path, &strict, &err));
+	g_assert_error(err, DS_ERROR, DS_ERROR_CLOCK);
+	rm_rf(dir);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/replay/cache/round-trip", test_round_trip);
+	g_test_add_func("/replay/cache/info", test_info_from_cache);
+	g_test_add_func("/replay/cache/corrupt-ignored", test_corrupt);
+	g_test_add_func("/replay/cache/truncated-ignored", test_truncated);
+	g_test_add_func("/replay/cache/not-on-failure", test_no_cache_on_failure);
+	g_test_add_func("/replay/cache/key-has-rules", test_key_has_rules);
+	g_test_add_func("/replay/cache/clock", test_cache_clock);
+	return g_test_run();
+}

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_model.c - the spec's §5 oracles on generated streams, and the engine's contracts.
+ *
+ * Streams come from simtest_generate(): random but seeded, synthetic (no measured figure),
+ * several tasks on several recorded CPUs, both backends, exits, long sleeps, migrations,
+ * sched_switch, slot writes, pid reuse.  Expectations are invariants or independently
+ * counted from the stream itself (e.g. releases per CPU), never a figure copied from a run.
+ */
+#include <string.h>
+
+#include "simtest.h"
+
+#define NCPUS_REC 4
+
+static const guint32 seeds[] = { 1, 7, 42, 1234 };
+
+struct stream_counts {
+	uint64_t releases[DS_BE__COUNT];
+	GHashTable *per_cpu[DS_BE__COUNT];	/* virtual CPU -> releases */
+};
+
+/* Releases per backend and per virtual CPU (recorded CPU % ncpus), counted from the stream. */
+static void count_stream(const GArray *evs, unsigned int ncpus, struct stream_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		c->per_cpu[be] = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (guint i = 0; i < evs->len; i++) {
+		const struct ds_event *ev = &g_array_index(evs, struct ds_event, i);
+		unsigned int be = ds_ev_is_zswap(ev) ? DS_BE_ZSWAP : DS_BE_ZRAM;
+		gpointer key = GUINT_TO_POINTER(ev->cpu % ncpus);
+
+		if (ev->type != DS_EV_RELEASE)
+			continue;
+		c->releases[be]++;
+		g_hash_table_insert(c->per_cpu[be], key, GUINT_TO_POINTER(
+			GPOINTER_TO_UINT(g_hash_table_lookup(c->per_cpu[be], key)) + 1));
+	}
+}
+
+static void counts_clear(struct stream_counts *c)
+{
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		g_hash_table_destroy(c->per_cpu[be]);
+}
+
+/* Conservation (spec §5) and the bookkeeping identities every run must satisfy. */
+static void assert_conservation(const struct ds_results *r, const struct stream_counts *c)
+{
+	bool is_sync = !strcmp(r->policy, "sync");
+	uint64_t rel = 0, hot = 0, sync = 0, fb = 0, task_fb = 0;
+
+	g_assert_true(r->inv.checked);
+	g_assert_cmpuint(r->inv.freed_twice, ==, 0);
+	g_assert_cmpuint(r->inv.never_freed, ==, 0);
+	g_assert_cmpuint(r->inv.pages_violations, ==, 0);
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		const struct ds_backend_result *x = &r->be[be];
+
+		g_assert_cmpuint(x->releases, ==, c->releases[be]);
+		if (is_sync) {
+			/* everything freed synchronously: the ledger above saw each once */
+			g_assert_cmpuint(x->pushed + x->fallbacks + x->drained, ==, 0);
+			continue;
+		}
+		g_assert_cmpuint(x->releases, ==, x->pushed + x->fallbacks);
+		g_assert_cmpuint(x->pushed, ==, x->drained + x->stale_drains);
+		g_assert_cmpuint(x->stale_drains, ==, x->slot_reuse_pending);
+		g_assert_cmpuint(x->drained, ==, x->drain_latency.count + x->teardown_drained);
+		g_assert_cmpuint(x->teardown_latency.count, ==, x->teardown_drained);
+		g_assert_cmpuint(x->queue_work_noops, <=, x->queue_work_calls);
+		fb += x->fallbacks;
+	}
+	for (guint i = 0; i < r->tasks->len; i++) {
+		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
+
+		rel += t->releases;
+		hot += t->hot_ns;
+		sync += t->sync_ns;
+		task_fb += t->fallbacks;
+		g_assert_cmpuint(t->sim_end_ts, >=, t->first_ts);
+	}
+	g_assert_cmpuint(rel, ==, r->releases);
+	g_assert_cmpuint(hot, ==, r->hot_ns);
+	g_assert_cmpuint(sync, ==, r->sync_ns);
+	g_assert_cmpuint(task_fb, ==, fb);
+}
+
+static struct ds_results *run_gen(const GArray *evs, struct ds_params *p)
+{
+	struct ds_profile *prof = simtest_profile();
+	struct ds_results *r = simtest_run(evs, p, prof, NCPUS_REC);
+
+	ds_profile_free(prof);
+	return r;
+}
+
+/* Conservation and page conservation under many parameter combinations. */
+static void test_conservation(void)
+{
+	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
+		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
+		struct stream_counts c;
+
+		count_stream(evs, NCPUS_REC, &c);
+		for (unsigned int v = 0; v < 8; v++) {
+			struct ds_params p;
+			struct ds_results *r;
+
+			simtest_params(&p);
+			p.check_invariants = true;
+			p.pool_pages = (int64_t)(v * 3) % 7;
+			p.push_semantics = v & 1 ? DS_PUSH_LAZY : DS_PUSH_EAGER;
+			p.retry_swap_on_full = !(v & 2);
+			p.percpu_pages_from_pool = v & 4;
+			p.drain_order = v % 3 ? DS_DRAIN_FIFO : DS_DRAIN_LIFO;
+			p.drainers_per_pool = 1 + v % 2;
+			p.max_pages_per_run = v % 3;
+			p.idle_flush_ns = v == 5 ? 50000 : 0;
+			p.timeseries_ns = v == 6 ? 100000 : 0;
+			r = run_gen(evs, &p);
+			assert_conservation(r, &c);
+			ds_results_free(r);
+		}
+		counts_clear(&c);
+	}
+}
+
+/* Remapping onto fewer (or more) virtual CPUs keeps every invariant. */
+static void test_remap_cpus(void)
+{
+	g_autoptr(GArray) evs = simtest_generate(3, 10, 300, NCPUS_REC, true, false);
+
+	for (unsigned int n = 1; n <= 6; n++) {
+		struct stream_counts c;
+		struct ds_params p;
+		struct ds_results *r;
+
+		count_stream(evs, n, &c);
+		simtest_params(&p);
+		p.check_invariants = true;
+		p.cpus = n;
+		p.pool_pages = 3;
+		r = run_gen(evs, &p);
+		g_assert_cmpuint(r->ncpus, ==, n);
+		assert_conservation(r, &c);
+		ds_results_free(r);
+		counts_clear(&c);
+	}
+}
+
+/* A pool large enough never runs out: no fallback at all. */
+static void test_large_pool(void)
+{
+	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
+		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
+		struct ds_params p;
+		struct ds_results *r;
+
+		simtest_params(&p);
+		p.pool_pages = 100000;
+		r = run_gen(evs, &p);
+		g_assert_cmpuint(r->be[DS_BE_ZRAM].fallbacks, ==, 0);
+		g_assert_cmpuint(r->be[DS_BE_ZSWAP].fallbacks, ==, 0);
+		g_assert_cmpuint(r->be[DS_BE_ZRAM].swap_failures, ==, 0);
+		g_assert_cmpuint(r->be[DS_BE_ZRAM].stranded_ns, ==, 0);
+		ds_results_free(r);
+	}
+}
+
+/*
+ * pool_pages 0: each CPU stores CAP values in its own page, the swap fails, and from then
+ * on every release on that CPU finds its buffer full and falls back: fallbacks per backend
+ * = sum over CPUs of max(0, releases on it - CAP), eager or lazy, retry or not.  With
+ * percpu_pages_from_pool no CPU even has a page: every release falls back.
+ */
+static void test_pool_zero(void)
+{
+	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
+		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
+		struct stream_counts c;
+
+		count_stream(evs, NCPUS_REC, &c);
+		for (unsigned int v = 0; v < 5; v++) {
+			struct ds_params p;
+			struct ds_results *r;
+
+			simtest_params(&p);
+			p.pool_pages = 0;
+			p.check_invariants = true;
+			p.push_semantics = v & 1 ? DS_PUSH_LAZY : DS_PUSH_EAGER;
+			p.retry_swap_on_full = !(v & 2);
+			p.percpu_pages_from_pool = v == 4;
+			r = run_gen(evs, &p);
+			for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+				uint64_t cap = be == DS_BE_ZRAM ? 4 : 2, expect = 0;
+				GHashTableIter it;
+				gpointer n;
+
+				g_hash_table_iter_init(&it, c.per_cpu[be]);
+				while (g_hash_table_iter_next(&it, NULL, &n)) {
+					uint64_t k = GPOINTER_TO_UINT(n);
+
+					expect += p.percpu_pages_from_pool ? k : (k > cap ? k - cap : 0);
+				}
+				g_assert_cmpuint(r->be[be].fallbacks, ==, expect);
+				g_assert_cmpuint(r->be[be].swaps, ==, 0);
+			}
+			assert_conservation(r, &c);
+			ds_results_free(r);
+		}
+		counts_clear(&c);
+	}
+}
+
+/* Fallbacks should not increase as the pool grows (spec §5: checked, not a law). */
+static void test_fallbacks_monotonic(void)
+{
+	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
+		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
+		uint64_t prev = G_MAXUINT64;
+
+		for (int64_t pool = 0; pool <= 24; pool++) {
+			struct ds_params p;
+			struct ds_results *r;
+			uint64_t fb;
+
+			simtest_params(&p);
+			p.pool_pages = pool;
+			r = run_gen(evs, &p);
+			fb = r->be[DS_BE_ZRAM].fallbacks + r->be[DS_BE_ZSWAP].fallbacks;
+			if (fb > prev)
+				g_test_message("seed %u: %" G_GUINT64_FORMAT " fallbacks with pool %"
+					       G_GINT64_FORMAT " > %" G_GUINT64_FORMAT " with %"
+					       G_GINT64_FORMAT, seeds[s], fb, pool, prev, pool - 1);
+			g_assert_cmpuint(fb, <=, prev);
+			prev = fb;
+			ds_results_free(r);
+		}
+		g_assert_cmpuint(prev, ==, 0);	/* and it reaches 0 within the range */
+	}
+}
+
+/*
+ * Policy sync fed the recorded costs reproduces the recorded timeline: with every release
+ * carrying its duration and cost_source trace, s_{k+1} = s_k + c_k + (t_{k+1} - t_k - c_k)
+ * = t_{k+1}, so each task ends exactly when it ended in the recording, and the hot-path time
+ * is the sync time.  (The drift of a release would carry to the task's end: think gaps are
+ * never negative in these streams.)
+ */
+static void test_sync_reproduces(void)
+{
+	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
+		g_autoptr(GArray) evs = simtest_generate(seeds[s], 16, 400, NCPUS_REC, true, true);
+		struct stream_counts c;
+		struct ds_params p;
+		struct ds_results *r;
+
+		count_stream(evs, NCPUS_REC, &c);
+		ds_params_init(&p);
+		g_assert_true(ds_params_set(&p, "policy", "sync", NULL));
+		p.cost_source = DS_COST_TRACE;
+		p.check_invariants = true;
+		r = run_gen(evs, &p);
+		assert_conservation(r, &c);
+		g_assert_cmpuint(r->hot_ns, ==, r->sync_ns);
+		g_assert_cmpuint(r->be[DS_BE_ZRAM].pushed, ==, 0);
+		g_assert_cmpuint(r->be[DS_BE_ZRAM].worker_runs, ==, 0);
+		for (guint i = 0; i < r->tasks->len; i++) {
+			const struct ds_task_result *t =
+				&g_array_index(r->tasks, struct ds_task_result, i);
+
+			g_assert_cmpuint(t->sim_end_ts, ==, t->rec_end_ts);
+			g_assert_cmpuint(t->hot_ns, ==, t->sync_ns);
+		}
+		ds_results_free(r);
+		counts_clear(&c);
+	}
+}
+
+/* Same seed: byte-identical results; another seed changes the random wake-ups. */
+static void test_determinism(void)
+{
+	g_autoptr(GArray) evs = simtest_generate(5, 12, 300, NCPUS_REC, true, false);
+	struct ds_profile *prof = simtest_profile();
+	struct ds_params p;
+	struct ds_results *a, *b, *c;
+
+	prof->wake_dist = DS_DIST_LOGNORMAL;
+	prof->wake_sigma = 1.0;
+	simtest_params(&p);
+	p.pool_pages = 3;
+	p.timeseries_ns = 50000;
+	p.seed = 99;
+	a = simtest_run(evs, &p, prof, NCPUS_REC);
+	b = simtest_run(evs, &p, prof, NCPUS_REC);
+	g_assert_true(simtest_results_equal(a, b));
+	g_assert_cmpuint(a->timeseries->len, >, 0);
+	p.seed = 100;
+	c = simtest_run(evs, &p, prof, NCPUS_REC);
+	g_assert_false(simtest_results_equal(a, c));
+	g_assert_cmpfloat(a->be[DS_BE_ZRAM].drain_latency.sum, !=,
+			  c->be[DS_BE_ZRAM].drain_latency.sum);
+	ds_results_free(a);
+	ds_results_free(b);
+	ds_results_free(c);
+	ds_profile_free(prof);
+}
+
+/*
+ * Events the model ignores (zs_free, workqueue, release ends) change where the engine's
+ * read-ahead stops, never the results: the lookahead must be exact, not approximate.
+ */
+static void test_lookahead_exact(void)
+{
+	g_autoptr(GArray) evs = simtest_generate(11, 12, 300, NCPUS_REC, true, false);
+	g_autoptr(GArray) noisy = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	GRand *rng = g_rand_new_with_seed(3);
+	struct ds_params p;
+	struct ds_results *a, *b;
+
+	for (guint i = 0; i < evs->len; i++) {
+		struct ds_event ev = g_array_index(evs, struct ds_event, i);
+
+		g_array_append_val(noisy, ev);
+		for (int k = g_rand_int_range(rng, 0, 4); k > 0; k--) {
+			struct ds_event n = ev;
+
+			n.type = (uint8_t)(k == 1 ? DS_EV_ZS_FREE : k == 2 ? DS_EV_WQ_START :
+					   DS_EV_RELEASE_END);
+			n.pid = 4242;
+			n.flags = 0;
+			g_array_append_val(noisy, n);
+		}
+	}
+	g_rand_free(rng);
+	simtest_params(&p);
+	p.pool_pages = 2;
+	p.timeseries_ns = 20000;
+	a = run_gen(evs, &p);
+	b = run_gen(noisy, &p);
+	g_assert_cmpuint(b->events_in, >, a->events_in);
+	b->events_in = a->events_in;
+	g_assert_true(simtest_results_equal(a, b));
+	ds_results_free(a);
+	ds_results_free(b);
+}
+
+/* Time series: at most one sample per interval per backend, in time order. */
+static void test_timeseries(void)
+{
+	g_autoptr(GArray) evs = simtest_generate(2, 12, 300, NCPUS_REC, true, false);
+	struct ds_params p;
+	struct ds_results *r;
+	uint64_t last[DS_BE__COUNT] = { 0 };
+	bool seen[DS_BE__COUNT] = { false };
+
+	simtest_params(&p);
+	p.pool_pages = 2;
+	p.timeseries_ns = 100000;
+	r = run_gen(evs, &p);
+	g_assert_cmpuint(r->timeseries->len, >, 10);
+	for (guint i = 0; i < r->timeseries->len; i++) {
+		const struct ds_ts_sample *x = &g_array_index(r->timeseries, struct ds_ts_sample, i);
+
+		g_assert_cmpuint(x->backend, <, DS_BE__COUNT);
+		g_assert_cmpuint(x->pool_free, <=, 2 + NCPUS_REC);
+		if (seen[x->backend])
+			g_assert_cmpuint(x->ts, >=, last[x->backend] + 100000);
+		seen[x->backend] = true;
+		last[x->backend] = x->ts;
+	}
+	ds_results_free(r);
+}
+
+/* Lost-event markers are counted, so reports can flag a degraded trace. */
+static void test_lost_events(void)
+{
+	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	struct ds_event list[] = {
+		simtest_release(1000, 100, 0, 1), simtest_lost(1500, 1, 37),
+		simtest_lost(1600, 0, 0), simtest_release(2000, 100, 0, 2),
+	};
+	struct ds_params p;
+	struct ds_results *r;
+
+	g_array_append_vals(evs, list, G_N_ELEMENTS(list));
+	simtest_params(&p);
+	r = run_gen(evs, &p);
+	g_assert_cmpuint(r->lost_markers, ==, 2);
+	g_assert_cmpuint(r->lost_events, ==, 37);
+	g_assert_cmpuint(r->events_in, ==, 4);
+	g_assert_cmpuint(r->releases, ==, 2);
+	ds_results_free(r);
+	g_array_free(evs, TRUE);
+}
+
+/* A stream going back in time is refused with the event named; nothing is returned. */
+static void test_out_of_order(void)
+{
+	struct ds_event list[] = {
+		simtest_release(1000, 100, 0, 1), simtest_release(3000, 100, 0, 2),
+		simtest_release(2000, 101, 1, 3),
+	};
+	struct ds_source *src = ds_source_new_array(list, G_N_ELEMENTS(list));
+	struct ds_profile *prof = simtest_profile();
+	struct ds_params p;
+	GError *error = NULL;
+	struct ds_results *r;
+
+	simtest_params(&p);
+	r = ds_sim_run(&p, prof, src, 2, &error);
+	g_assert_null(r);
+	g_assert_error(error, DS_ERROR, DS_ERROR_ORDER);
+	g_assert_nonnull(strstr(error->message, "event 2 (release, cpu 1, pid 101) at 2000"));
+	g_assert_nonnull(strstr(error->message, "3000"));
+	g_clear_error(&error);
+	ds_source_close(src);
+	ds_profile_free(prof);
+}
+
+/* cpus=recorded with no recorded count, and bad parameters, fail before any work. */
+static void test_run_errors(void)
+{
+	struct ds_event ev = simtest_release(1000, 100, 0, 1);
+	struct ds_source *src = ds_source_new_array(&ev, 1);
+	struct ds_profile *prof = simtest_profile();
+	struct ds_params p;
+	GError *error = NULL;
+
+	simtest_params(&p);
+	g_assert_null(ds_sim_run(&p, prof, src, 0, &error));
+	g_assert_error(error, DS_ERROR, DS_ERROR_PARAM);
+	g_assert_nonnull(strstr(error->message, "cpus"));
+	g_clear_error(&error);
+	p.shared_cpu_rate = 0;
+	g_assert_null(ds_sim_run(&p, prof, src, 2, &error));
+	g_assert_error(error, DS_ERROR, DS_ERROR_PARAM);
+	g_assert_nonnull(strstr(error->message, "shared_cpu_rate"));
+	g_clear_error(&error);
+	simtest_params(&p);
+	p.policy = "v9";
+	g_assert_null(ds_sim_run(&p, prof, src, 2, &error));
+	g_assert_error(error, DS_ERROR, DS_ERROR_PARAM);
+	g_assert_nonnull(strstr(error->message, "sync, v3"));
+	g_clear_error(&error);
+	ds_source_close(src);
+	ds_profile_free(prof);
+}
+
+/* An empty stream is a valid, empty run. */
+static void test_empty(void)
+{
+	g_autoptr(GArray) evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	struct ds_params p;
+	struct ds_results *r;
+
+	simtest_params(&p);
+	p.check_invariants = true;
+	r = run_gen(evs, &p);
+	g_assert_cmpuint(r->releases, ==, 0);
+	g_assert_cmpuint(r->tasks->len, ==, 0);
+	g_assert_cmpuint(r->inv.never_freed + r->inv.pages_violations, ==, 0);
+	ds_results_free(r);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/sim/model/conservation", test_conservation);
+	g_test_add_func("/sim/model/remap-cpus", test_remap_cpus);
+	g_test_add_func("/sim/model/large-pool", test_large_pool);
+	g_test_add_func("/sim/model/pool-zero", test_pool_zero);
+	g_test_add_func("/sim/model/fallbacks-monotonic", test_fallbacks_monotonic);
+	g_test_add_func("/sim/model/sync-reproduces", test_sync_reproduces);
+	g_test_add_func("/sim/model/determinism", test_determinism);
+	g_test_add_func("/sim/model/lookahead-exact", test_lookahead_exact);
+	g_test_add_func("/sim/model/timeseries", test_timeseries);
+	g_test_add_func("/sim/model/lost-events", test_lost_events);
+	g_test_add_func("/sim/model/out-of-order", test_out_of_order);
+	g_test_add_func("/sim/model/run-errors", test_run_errors);
+	g_test_add_func("/sim/model/empty", test_empty);
+	return g_test_run();
+}

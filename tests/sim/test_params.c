@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_params.c - run parameters, hardware profiles and the histogram.
+ */
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "ds_sim.h"
+
+static void assert_refused(const char *name, const char *value, const char *needle)
+{
+	struct ds_params p;
+	GError *error = NULL;
+
+	ds_params_init(&p);
+	g_assert_false(ds_params_set(&p, name, value, &error));
+	g_assert_error(error, DS_ERROR, DS_ERROR_PARAM);
+	/* the message names the parameter and the value refused */
+	g_assert_nonnull(strstr(error->message, name));
+	if (*value)
+		g_assert_nonnull(strstr(error->message, value));
+	if (needle)
+		g_assert_nonnull(strstr(error->message, needle));
+	g_clear_error(&error);
+}
+
+static void test_defaults(void)
+{
+	struct ds_params p;
+
+	ds_params_init(&p);
+	g_assert_cmpstr(p.policy, ==, "v3");
+	g_assert_cmpint(p.pool_pages, ==, 64);	/* 256 KiB of 4 KiB pages [S] */
+	g_assert_cmpuint(p.cpus, ==, 0);
+	g_assert_false(p.percpu_pages_from_pool);
+	g_assert_cmpint(p.push_semantics, ==, DS_PUSH_EAGER);
+	g_assert_true(p.retry_swap_on_full);
+	g_assert_cmpint(p.drain_order, ==, DS_DRAIN_FIFO);
+	g_assert_cmpuint(p.drainers_per_pool, ==, 1);
+	g_assert_cmpuint(p.max_pages_per_run, ==, 0);
+	g_assert_cmpuint(p.idle_flush_ns, ==, 0);
+	g_assert_cmpfloat(p.shared_cpu_rate, ==, 0.5);
+	g_assert_cmpuint(p.busy_gap_ns, ==, 1000000);
+	g_assert_true(ds_params_validate(&p, NULL));
+}
+
+static void test_set(void)
+{
+	struct ds_params p;
+
+	ds_params_init(&p);
+	g_assert_true(ds_params_set(&p, "policy", "sync", NULL));
+	g_assert_cmpstr(p.policy, ==, "sync");
+	g_assert_true(ds_params_set(&p, "cpus", "8", NULL));
+	g_assert_cmpuint(p.cpus, ==, 8);
+	g_assert_true(ds_params_set(&p, "cpus", "recorded", NULL));
+	g_assert_cmpuint(p.cpus, ==, 0);
+	g_assert_true(ds_params_set(&p, "pool_pages", "0", NULL));
+	g_assert_cmpint(p.pool_pages, ==, 0);
+	g_assert_true(ds_params_set(&p, "seed", "18446744073709551615", NULL));
+	g_assert_cmpuint(p.seed, ==, G_MAXUINT64);
+	g_assert_true(ds_params_set(&p, "cost_source", "profile", NULL));
+	g_assert_cmpint(p.cost_source, ==, DS_COST_PROFILE);
+	g_assert_true(ds_params_set(&p, "push_semantics", "lazy", NULL));
+	g_assert_cmpint(p.push_semantics, ==, DS_PUSH_LAZY);
+	g_assert_true(ds_params_set(&p, "retry_swap_on_full", "false", NULL));
+	g_assert_false(p.retry_swap_on_full);
+	g_assert_true(ds_params_set(&p, "percpu_pages_from_pool", "yes", NULL));
+	g_assert_true(p.percpu_pages_from_pool);
+	g_assert_true(ds_params_set(&p, "drain_order", "lifo", NULL));
+	g_assert_true(ds_params_set(&p, "drainers_per_pool", "3", NULL));
+	g_assert_cmpuint(p.drainers_per_pool, ==, 3);
+	g_assert_true(ds_params_set(&p, "max_pages_per_run", "unbounded", NULL));
+	g_assert_cmpuint(p.max_pages_per_run, ==, 0);
+	g_assert_true(ds_params_set(&p, "max_pages_per_run", "32", NULL));
+	g_assert_cmpuint(p.max_pages_per_run, ==, 32);
+	g_assert_true(ds_params_set(&p, "idle_flush_ns", "2ms", NULL));
+	g_assert_cmpuint(p.idle_flush_ns, ==, 2000000);
+	g_assert_true(ds_params_set(&p, "idle_flush_ns", "off", NULL));
+	g_assert_cmpuint(p.idle_flush_ns, ==, 0);
+	g_assert_true(ds_params_set(&p, "busy_gap_ns", "250us", NULL));
+	g_assert_cmpuint(p.busy_gap_ns, ==, 250000);
+	g_assert_true(ds_params_set(&p, "timeseries_ns", "1s", NULL));
+	g_assert_cmpuint(p.timeseries_ns, ==, 1000000000);
+	g_assert_true(ds_params_set(&p, "shared_cpu_rate", "1", NULL));
+	g_assert_cmpfloat(p.shared_cpu_rate, ==, 1.0);
+	g_assert_true(ds_params_set(&p, "page_size", "16384", NULL));
+	g_assert_cmpuint(p.page_size, ==, 16384);
+	g_assert_true(ds_params_set(&p, "check_invariants", "on", NULL));
+	g_assert_true(p.check_invariants);
+	g_assert_true(ds_params_set(&p, "stale_policy", "noop", NULL));
+	g_assert_true(ds_params_validate(&p, NULL));
+}
+
+static void test_refused(void)
+{
+	assert_refused("cpus", "0", "recorded");
+	assert_refused("cpus", "-2", NULL);
+	assert_refused("cpus", "4x", NULL);
+	assert_refused("pool_pages", "-1", "negative");
+	assert_refused("pool_pages", "many", NULL);
+	assert_refused("pool_pages", "64 ", NULL);
+	assert_refused("policy", "v9", "sync, v3");
+	assert_refused("shared_cpu_rate", "0", "(0, 1]");
+	assert_refused("shared_cpu_rate", "1.5", NULL);
+	assert_refused("shared_cpu_rate", "nan", NULL);
+	assert_refused("shared_cpu_rate", "0.5x", NULL);
+	assert_refused("seed", "", NULL);
+	assert_refused("seed", "+3", NULL);
+	assert_refused("seed", "12abc", NULL);
+	assert_refused("idle_flush_ns", "5 ms", NULL);
+	assert_refused("idle_flush_ns", "5h", NULL);
+	assert_refused("push_semantics", "sometimes", "eager, lazy");
+	assert_refused("drainers_per_pool", "0", NULL);
+	assert_refused("page_size", "1000", NULL);
+	assert_refused("page_size", "4", NULL);
+	assert_refused("check_invariants", "maybe", NULL);
+	assert_refused("cost_source", "guess", "trace, profile");
+}
+
+static void test_unknown_name(void)
+{
+	struct ds_params p;
+	GError *error = NULL;
+
+	ds_params_init(&p);
+	g_assert_false(ds_params_set(&p, "pool_size", "3", &error));
+	g_assert_error(error, DS_ERROR, DS_ERROR_PARAM);
+	g_assert_nonnull(strstr(error->message, "pool_size"));
+	g_assert_nonnull(strstr(error->message, "pool_pages"));	/* lists the known ones */
+	g_clear_error(&error);
+}
+
+static void test_validate(void)
+{
+	struct ds_params p;
+	GError *error = NULL;
+
+	ds_params_init(&p);
+	p.pool_pages = -5;
+	g_assert_false(ds_params_validate(&p, &error));
+	g_assert_nonnull(strstr(error->message, "pool_pages"));
+	g_clear_error(&error);
+	ds_params_init(&p);
+	p.shared_cpu_rate = 2.0;
+	g_assert_false(ds_params_validate(&p, &error));
+	g_assert_nonnull(strstr(error->message, "shared_cpu_rate"));
+	g_clear_error(&error);
+	ds_params_init(&p);
+	p.drainers_per_pool = 0;
+	g_assert_false(ds_params_validate(&p, &error));
+	g_clear_error(&error);
+	ds_params_init(&p);
+	p.policy = NULL;
+	g_assert_false(ds_params_validate(&p, &error));
+	g_clear_error(&error);
+}
+
+struct seen {
+	GHashTable *values;
+	GHashTable *inferred;
+};
+
+static void collect(const char *name, const char *value, bool inferred, void *data)
+{
+	struct seen *s = data;
+
+	g_hash_table_insert(s->values, g_strdup(name), g_strdup(value));
+	if (inferred)
+		g_hash_table_add(s->inferred, g_strdup(name));
+}
+
+/* Every parameter is listed, round-trips through ds_params_set, and the spec's [I] ones
+ * (§2, §3) are exactly those marked inferred. */
+static void test_foreach(void)
+{
+	static const char *const spec_inferred[] = {
+		"percpu_pages_from_pool", "push_semantics", "retry_swap_on_full", "drain_order",
+		"drainers_per_pool", "max_pages_per_run", "idle_flush_ns", "stale_policy",
+	};
+	struct seen s = {
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+	};
+	struct ds_params p, q;
+	GHashTableIter it;
+	gpointer k, v;
+
+	ds_params_init(&p);
+	p.cpus = 3;
+	p.idle_flush_ns = 777;
+	p.shared_cpu_rate = 0.25;
+	ds_params_foreach(&p, collect, &s);
+	g_assert_cmpuint(g_hash_table_size(s.inferred), ==, G_N_ELEMENTS(spec_inferred));
+	for (size_t i = 0; i < G_N_ELEMENTS(spec_inferred); i++)
+		g_assert_true(g_hash_table_contains(s.inferred, spec_inferred[i]));
+	g_assert_cmpstr(g_hash_table_lookup(s.values, "cpus"), ==, "3");
+	g_assert_cmpstr(g_hash_table_lookup(s.values, "idle_flush_ns"), ==, "777");
+	g_assert_cmpstr(g_hash_table_lookup(s.values, "max_pages_per_run"), ==, "unbounded");
+	g_assert_cmpuint(g_hash_table_size(s.values), ==, 18);
+	ds_params_init(&q);
+	g_hash_table_iter_init(&it, s.values);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_assert_true(ds_params_set(&q, k, v, NULL));
+	g_assert_cmpuint(q.cpus, ==, 3);
+	g_assert_cmpuint(q.idle_flush_ns, ==, 777);
+	g_assert_cmpfloat(q.shared_cpu_rate, ==, 0.25);
+	g_hash_table_destroy(s.values);
+	g_hash_table_destroy(s.inferred);
+}
+
+/* profiles */
+
+static char *write_profile(const char *dir, const char *name, const char *text)
+{
+	char *path = g_build_filename(dir, name, NULL);
+
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	return path;
+}
+
+static const char good_costs[] =
+	"[costs]\npush_ns=1\nswap_ns=2\nqueue_work_ns=3\nlock_ns=4\nwake_latency_ns=5\n"
+	"drain_page_ns=6\ndrain_entry_zram_ns=7\ndrain_entry_zswap_ns=8\nsync_free_zram_ns=9\n"
+	"sync_free_zswap_ns=10\nzs_free_ns=11\n";
+
+static void test_profile_file(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ds-prof-XXXXXX", NULL);
+	g_autofree char *text = g_strconcat("[profile]\nname=t\ncpus=2\npage_size=16384\n",
+					    good_costs, "wake_dist=exp\n", NULL);
+	g_autofree char *path = write_profile(dir, "t.ini", text);
+	GError *error = NULL;
+	struct ds_profile *p = ds_profile_load(path, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(p->name, ==, "t");
+	g_assert_cmpstr(p->path, ==, path);
+	g_assert_cmpuint(p->cpus, ==, 2);
+	g_assert_cmpuint(p->page_size, ==, 16384);
+	g_assert_cmpuint(p->push_ns, ==, 1);
+	g_assert_cmpuint(p->lock_ns, ==, 4);
+	g_assert_cmpuint(p->drain_entry_ns[DS_BE_ZSWAP], ==, 8);
+	g_assert_cmpuint(p->sync_free_ns[DS_BE_ZRAM], ==, 9);
+	g_assert_cmpuint(p->zs_free_ns, ==, 11);
+	g_assert_cmpint(p->wake_dist, ==, DS_DIST_EXP);
+	ds_profile_free(p);
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
+/* Each broken file is refused with file, group and key in the message. */
+static void test_profile_errors(void)
+{
+	static const struct {
+		const char *body;
+		const char *group;
+		const char *key;
+	} cases[] = {
+		{ "[profile]\nname=x\nspeed=3\n", "profile", "speed" },		/* unknown key */
+		{ "[profile]\nname=x\n[costs]\npush_ns=-1\n", "costs", "push_ns" },	/* negative */
+		{ "[profile]\nname=x\n[costs]\npush_ns=fast\n", "costs", "push_ns" },	/* text */
+		{ "[profile]\nname=x\n[costs]\npush_ns=12ns\n", "costs", "push_ns" },	/* garbage */
+		{ "[profile]\nname=x\n[costs]\npush_ns=1\n", "costs", "swap_ns" },	/* missing */
+		{ "[profile]\nname=x\n[costs]\nwake_dist=gauss\npush_ns=1\nswap_ns=2\n"
+		  "queue_work_ns=3\nlock_ns=4\nwake_latency_ns=5\n", "costs", "wake_dist" },
+		{ "[profile]\n[costs]\n", "profile", "name" },
+	};
+	g_autofree char *dir = g_dir_make_tmp("ds-prof-XXXXXX", NULL);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *path = write_profile(dir, "bad.ini", cases[i].body);
+		GError *error = NULL;
+		g_autofree char *grp = g_strdup_printf("[%s]", cases[i].group);
+
+		g_assert_null(ds_profile_load(path, &error));
+		g_assert_error(error, DS_ERROR, DS_ERROR_PROFILE);
+		g_test_message("%s", error->message);
+		g_assert_nonnull(strstr(error->message, path));
+		g_assert_nonnull(strstr(error->message, grp));
+		g_assert_nonnull(strstr(error->message, cases[i].key));
+		g_clear_error(&error);
+		g_unlink(path);
+	}
+	{
+		g_autofree char *text = g_strconcat("[profile]\nname=x\n[extra]\na=1\n", good_costs,
+						    NULL);
+		g_autofree char *path = write_profile(dir, "bad.ini", text);
+		GError *error = NULL;
+
+		g_assert_null(ds_profile_load(path, &error));
+		g_assert_nonnull(strstr(error->message, "[extra]"));
+		g_clear_error(&error);
+		g_unlink(path);
+	}
+	{
+		GError *error = NULL;
+
+		g_assert_null(ds_profile_load("no-such-profile", &error));
+		g_assert_error(error, DS_ERROR, DS_ERROR_PROFILE);
+		g_assert_nonnull(strstr(error->message, "no-such-profile"));
+		g_clear_error(&error);
+		g_assert_null(ds_profile_load("/nonexistent/x.ini", &error));
+		g_assert_nonnull(strstr(error->message, "/nonexistent/x.ini"));
+		g_clear_error(&error);
+	}
+	g_rmdir(dir);
+}
+
+/*
+ * The shipped profiles load by bare name and follow their documented derivation
+ * (profiles/README.md): Pi 4B per-page munmap cost from the spec's §6 fit, slot_free >= 80%
+ * of it, zs_free ~ 87% of slot_free; x86-desktop = that / 3 (stated assumption); the
+ * built-in default equals x86-desktop.
+ */
+static void test_shipped_profiles(void)
+{
+	GError *error = NULL;
+	struct ds_profile *pi = ds_profile_load("rpi4b", &error);
+	struct ds_profile *x86, *def;
+	/* §6: (114.4 - 15.0) ms / (512 - 64) MiB of 4 KiB pages */
+	double per_page = (114.4e6 - 15.0e6) / ((512.0 - 64.0) * 256.0);
+
+	g_assert_no_error(error);
+	x86 = ds_profile_load("x86-desktop", &error);
+	g_assert_no_error(error);
+	def = ds_profile_new_default();
+
+	g_assert_cmpstr(pi->name, ==, "rpi4b");
+	g_assert_cmpuint(pi->cpus, ==, 4);
+	g_assert_cmpuint(pi->page_size, ==, 4096);
+	g_assert_cmpfloat(per_page, >, 866.0);
+	g_assert_cmpfloat(per_page, <, 868.0);
+	/* slot_free is > 80% of the per-page cost and below all of it */
+	g_assert_cmpfloat((double)pi->sync_free_ns[DS_BE_ZRAM], >=, 0.8 * per_page);
+	g_assert_cmpfloat((double)pi->sync_free_ns[DS_BE_ZRAM], <, per_page);
+	g_assert_cmpfloat(fabs((double)pi->zs_free_ns -
+			       0.87 * (double)(pi->sync_free_ns[DS_BE_ZRAM] - pi->lock_ns)), <, 5.0);
+	g_assert_cmpuint(pi->drain_entry_ns[DS_BE_ZRAM], ==, pi->sync_free_ns[DS_BE_ZRAM]);
+	g_assert_cmpfloat(fabs((double)x86->sync_free_ns[DS_BE_ZRAM] * 3.0 -
+			       (double)pi->sync_free_ns[DS_BE_ZRAM]), <, 15.0);
+
+	g_assert_cmpstr(def->name, ==, "builtin-default");
+	g_assert_cmpuint(def->push_ns, ==, x86->push_ns);
+	g_assert_cmpuint(def->swap_ns, ==, x86->swap_ns);
+	g_assert_cmpuint(def->queue_work_ns, ==, x86->queue_work_ns);
+	g_assert_cmpuint(def->lock_ns, ==, x86->lock_ns);
+	g_assert_cmpuint(def->wake_latency_ns, ==, x86->wake_latency_ns);
+	g_assert_cmpint(def->wake_dist, ==, x86->wake_dist);
+	g_assert_cmpfloat(def->wake_sigma, ==, x86->wake_sigma);
+	g_assert_cmpuint(def->drain_page_ns, ==, x86->drain_page_ns);
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		g_assert_cmpuint(def->drain_entry_ns[be], ==, x86->drain_entry_ns[be]);
+		g_assert_cmpuint(def->sync_free_ns[be], ==, x86->sync_free_ns[be]);
+	}
+	g_assert_cmpuint(def->zs_free_ns, ==, x86->zs_free_ns);
+	g_assert_cmpuint(def->object_bytes, ==, x86->object_bytes);
+	g_assert_cmpuint(def->page_size, ==, x86->page_size);
+	ds_profile_free(pi);
+	ds_profile_free(x86);
+	ds_profile_free(def);
+}
+
+/* histogram */
+
+static void test_hist_exact_small(void)
+{
+	struct ds_hist h;
+
+	ds_hist_init(&h);
+	g_assert_cmpuint(ds_hist_quantile(&h, 0.5), ==, 0);
+	for (uint64_t v = 1; v <= 100; v++)
+		ds_hist_add(&h, v);
+	g_assert_cmpuint(h.count, ==, 100);
+	g_assert_cmpuint(h.min, ==, 1);
+	g_assert_cmpuint(h.max, ==, 100);
+	g_assert_cmpfloat(h.sum, ==, 5050.0);
+	/* rank ceil(q * 100): exact below 256 */
+	g_assert_cmpuint(ds_hist_quantile(&h, 0.5), ==, 50);
+	g_assert_cmpuint(ds_hist_quantile(&h, 0.99), ==, 99);
+	g_assert_cmpuint(ds_hist_quantile(&h, 0.001), ==, 1);
+	g_assert_cmpuint(ds_hist_quantile(&h, 0.0), ==, 1);
+	g_assert_cmpuint(ds_hist_quantile(&h, 1.0), ==, 100);
+	ds_hist_clear(&h);
+}
+
+static gint u64_cmp(gconstpointer a, gconstpointer b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Quantiles of wide-ranging values are within 0.8% of the exact order statistic. */
+static void test_hist_relative_error(void)
+{
+	GRand *rng = g_rand_new_with_seed(17);
+	GArray *vals = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	static const double qs[] = { 0.01, 0.1, 0.5, 0.9, 0.99, 0.999 };
+	struct ds_hist h;
+
+	ds_hist_init(&h);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t v = (uint64_t)exp(g_rand_double_range(rng, 0.0, 40.0));
+
+		g_array_append_val(vals, v);
+		ds_hist_add(&h, v);
+	}
+	ds_hist_add(&h, G_MAXUINT64);	/* the top bucket exists */
+	g_array_append_val(vals, (uint64_t){ G_MAXUINT64 });
+	g_array_sort(vals, u64_cmp);
+	for (size_t i = 0; i < G_N_ELEMENTS(qs); i++) {
+		double rank = ceil(qs[i] * (double)vals->len);
+		uint64_t exact = g_array_index(vals, uint64_t, (guint)rank - 1);
+		uint64_t got = ds_hist_quantile(&h, qs[i]);
+		double err = fabs((double)got - (double)exact) / (double)MAX(exact, 1);
+
+		g_assert_cmpfloat(err, <, 0.008);
+	}
+	g_assert_cmpuint(ds_hist_quantile(&h, 1.0), ==, G_MAXUINT64);
+	ds_hist_clear(&h);
+	g_array_free(vals, TRUE);
+	g_rand_free(rng);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/sim/params/defaults", test_defaults);
+	g_test_add_func("/sim/params/set", test_set);
+	g_test_add_func("/sim/params/refused", test_refused);
+	g_test_add_func("/sim/params/unknown-name", test_unknown_name);
+	g_test_add_func("/sim/params/validate", test_validate);
+	g_test_add_func("/sim/params/foreach", test_foreach);
+	g_test_add_func("/sim/profile/file", test_profile_file);
+	g_test_add_func("/sim/profile/errors", test_profile_errors);
+	g_test_add_func("/sim/profile/shipped", test_shipped_profiles);
+	g_test_add_func("/sim/hist/exact-small", test_hist_exact_small);
+	g_test_add_func("/sim/hist/relative-error", test_hist_relative_error);
+	return g_test_run();
+}
