@@ -102,6 +102,7 @@ static gboolean parse_args(int *argc, char ***argv, struct record_opts *o, GErro
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- record swap-entry releases");
 	gboolean ok;
 
+	g_set_prgname("defersim record");	/* the "Usage:" line of --help */
 	g_option_context_set_summary(ctx, record_summary);
 	g_option_context_set_description(ctx, record_description);
 	g_option_context_add_main_entries(ctx, entries, NULL);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ds_plot.h - pictures of results (sweep/plot*.c, plots/*.gp): data files for the gnuplot
+ * ds_plot.h - pictures of results (sweep/plotdata.c, sweep/gnuplot.c, the plots/ templates): data files for the gnuplot
  * templates in plots/, and running gnuplot on them.
  *
  * Records (ds_records_load()) -> ds_plot_plan() writes one data file per picture into the

@@ -100,7 +100,7 @@ void ds_profile_free(struct ds_profile *p);
 enum ds_push_semantics { DS_PUSH_EAGER = 0, DS_PUSH_LAZY };
 enum ds_drain_order { DS_DRAIN_FIFO = 0, DS_DRAIN_LIFO };
 enum ds_stale_policy { DS_STALE_NOOP = 0 };
-enum ds_cost_source { DS_COST_TRACE = 0, DS_COST_PROFILE };
+enum ds_cost_source { DS_COST_TRACE = 0, DS_COST_PROFILE, DS_COST_AUTO };
 
 /**
  * struct ds_params - one run's parameters
@@ -109,7 +109,9 @@ enum ds_cost_source { DS_COST_TRACE = 0, DS_COST_PROFILE };
  * @pool_pages: pre-allocated pool pages per backend (spec: 64)
  * @seed: random seed (wake-up latency draws)
  * @cost_source: sync/fallback cost of a release: the recorded duration when the trace has it
- *	(DS_COST_TRACE) or always the profile (DS_COST_PROFILE)
+ *	(DS_COST_TRACE) or always the profile (DS_COST_PROFILE); DS_COST_AUTO (the default)
+ *	means the profile when it was loaded from a file (the user asked for that machine's
+ *	costs) and the trace with the built-in profile.  Results hold the resolved value.
  * @percpu_pages_from_pool: [I] per-CPU buffer pages come out of the pool (spec default false)
  * @push_semantics: [I] eager: swap when the push fills the buffer; lazy: on the next push
  * @retry_swap_on_full: [I] a CPU whose buffer is stranded full retries the swap on each push

@@ -19,6 +19,7 @@
 #define MAGIC "\x17\x08\x44tracing"
 #define MAX_STR 4096		/* longest header string we accept */
 #define MAX_SECTIONS 4096	/* bound on the v7 options chain (guards against loops) */
+#define DS_MAX_CPUS 65536	/* CPU ids above are corrupt data (Linux: NR_CPUS <= 8192) */
 
 /* v7 option ids (trace-cmd.dat.v7(5)); v6 uses the same ids in its options list */
 enum {
@@ -337,7 +338,7 @@ static gboolean read_option(struct cursor *c, struct ds_datfile *df, uint64_t id
 			goto done;
 		g_free(df->clock);
 		df->clock = g_steal_pointer(&clock);
-		if (ncpus > 1u << 16)
+		if (ncpus > DS_MAX_CPUS)
 			goto corrupt;
 		for (uint64_t i = 0; i < ncpus; i++) {
 			uint64_t cpu;
@@ -347,6 +348,11 @@ static gboolean read_option(struct cursor *c, struct ds_datfile *df, uint64_t id
 			    !cur_u64(c, &cd.offset, "BUFFER option", error) ||
 			    !cur_u64(c, &cd.size, "BUFFER option", error))
 				return FALSE;
+			if (cpu >= DS_MAX_CPUS)
+				goto corrupt;	/* libtracecmd would allocate per CPU id */
+			for (guint k = 0; k < df->cpus->len; k++)
+				if (g_array_index(df->cpus, struct ds_datfile_cpu, k).cpu == cpu)
+					goto corrupt;
 			cd.cpu = (unsigned int)cpu;
 			g_array_append_val(df->cpus, cd);
 		}
@@ -456,7 +462,7 @@ static gboolean read_v6(struct cursor *c, struct ds_datfile *df, GError **error)
 			    "data at offset %" G_GUINT64_FORMAT, c->path, c->pos - 10);
 		return FALSE;
 	}
-	if (ncpus > 1u << 16)
+	if (ncpus > DS_MAX_CPUS)
 		return truncated(c, ncpus * 16, "CPU table", error);
 	for (uint64_t i = 0; i < ncpus; i++) {
 		struct ds_datfile_cpu cd = { .cpu = (unsigned int)i };

@@ -268,6 +268,11 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	}
 	eng->r = ds_results_new(params, prof);
 	eng->r->ncpus = eng->ncpus;
+	/* From here on the engine reads the results' copy, where "auto" is resolved, so the
+	 * report shows which costs were really used. */
+	if (eng->r->params.cost_source == DS_COST_AUTO)
+		eng->r->params.cost_source = prof->path ? DS_COST_PROFILE : DS_COST_TRACE;
+	eng->p = &eng->r->params;
 	seed[0] = (guint32)params->seed;
 	seed[1] = (guint32)(params->seed >> 32);
 	eng->rng = g_rand_new_with_seed_array(seed, 2);

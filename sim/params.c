@@ -41,7 +41,7 @@ struct param_desc {
 static const char *const push_names[] = { "eager", "lazy", NULL };
 static const char *const order_names[] = { "fifo", "lifo", NULL };
 static const char *const stale_names[] = { "noop", NULL };
-static const char *const cost_names[] = { "trace", "profile", NULL };
+static const char *const cost_names[] = { "trace", "profile", "auto", NULL };
 
 #define P(n, k, inf) { #n, k, offsetof(struct ds_params, n), inf, NULL }
 #define E(n, names, inf) { #n, PK_ENUM, offsetof(struct ds_params, n), inf, names }
@@ -77,7 +77,7 @@ void ds_params_init(struct ds_params *p)
 	p->cpus = 0;
 	p->pool_pages = 64;		/* 256 KiB / 4 KiB [S] */
 	p->seed = 1;
-	p->cost_source = DS_COST_TRACE;
+	p->cost_source = DS_COST_AUTO;
 	p->percpu_pages_from_pool = false;
 	p->push_semantics = DS_PUSH_EAGER;
 	p->retry_swap_on_full = true;
@@ -378,7 +378,7 @@ gboolean ds_params_validate(const struct ds_params *p, GError **error)
 	if ((unsigned int)p->push_semantics > DS_PUSH_LAZY ||
 	    (unsigned int)p->drain_order > DS_DRAIN_LIFO ||
 	    (unsigned int)p->stale_policy > DS_STALE_NOOP ||
-	    (unsigned int)p->cost_source > DS_COST_PROFILE)
+	    (unsigned int)p->cost_source > DS_COST_AUTO)
 		return refuse(error, "push_semantics/drain_order/stale_policy/cost_source",
 			      "(out of range)", "not a known choice");
 	return TRUE;

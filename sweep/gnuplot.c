@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gnuplot.c - running gnuplot on a plots/ template: `gnuplot -e "VARS" TEMPLATE`.
+ *
+ * The template draws into a temporary file named by the `out` variable; the image is renamed
+ * into place only when gnuplot succeeded and wrote something, so a half-drawn picture never
+ * replaces a good one.  gnuplot runs with its argv (no shell), so names and titles need only
+ * gnuplot's own string quoting (ds_plot_quote()).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "ds_plot.h"
+#include "ds_source.h"
+
+char *ds_plot_templates_dir(void)
+{
+	const char *env = g_getenv("DS_PLOT_TEMPLATES");
+	const char *root = g_getenv("DS_SOURCE_ROOT");
+	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+	g_autofree char *exedir = exe ? g_path_get_dirname(exe) : NULL;
+	char *candidates[] = {
+		env ? g_strdup(env) : NULL,
+		g_build_filename(root ? root : DS_SOURCE_ROOT, "plots", NULL),
+		exedir ? g_build_filename(exedir, "..", "share", "defersim", "plots", NULL) : NULL,
+	};
+	char *found = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(candidates); i++) {
+		g_autofree char *probe = candidates[i] ?
+			g_build_filename(candidates[i], "cdf.gp", NULL) : NULL;
+
+		if (!found && probe && g_file_test(probe, G_FILE_TEST_IS_REGULAR))
+			found = g_steal_pointer(&candidates[i]);
+		g_free(candidates[i]);
+	}
+	return found;
+}
+
+static char *join_vars(const struct ds_plot_job *job, const char *out_tmp, const char *format)
+{
+	GString *s = g_string_new(NULL);
+	g_autofree char *qo = ds_plot_quote(out_tmp);
+	g_autofree char *qf = ds_plot_quote(format);
+
+	for (guint i = 0; i < job->vars->len; i++)
+		g_string_append_printf(s, "%s; ", (char *)g_ptr_array_index(job->vars, i));
+	g_string_append_printf(s, "out=%s; fmt=%s", qo, qf);
+	return g_string_free(s, FALSE);
+}
+
+gboolean ds_plot_render(const struct ds_plot_job *job, const char *templates,
+			const char *outdir, const char *format, char **out, GError **error)
+{
+	g_autofree char *template = g_build_filename(templates, job->template, NULL);
+	g_autofree char *file = g_strdup_printf("%s.%s", job->name, format);
+	g_autofree char *final = g_build_filename(outdir, file, NULL);
+	g_autofree char *tmp = g_strdup_printf("%s.tmp.%d", final, (int)getpid());
+	g_autofree char *vars = NULL, *err_text = NULL;
+	const char *argv[] = { "gnuplot", "-e", NULL, template, NULL };
+	GStatBuf st;
+	gint status = 0;
+
+	if (strcmp(format, "png") && strcmp(format, "svg")) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--format %s: expected png or svg",
+			    format);
+		return FALSE;
+	}
+	vars = join_vars(job, tmp, format);
+	argv[2] = vars;
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH |
+			  G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err_text, &status,
+			  error)) {
+		g_prefix_error(error, "cannot run gnuplot (Debian package gnuplot-nox): ");
+		return FALSE;
+	}
+	if (!g_spawn_check_wait_status(status, NULL) || g_stat(tmp, &st) < 0 || st.st_size == 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "gnuplot %s for %s failed: %s", template,
+			    file, err_text && *err_text ? g_strstrip(err_text) : "no image written");
+		g_unlink(tmp);
+		return FALSE;
+	}
+	if (g_rename(tmp, final) < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "cannot rename %s to %s: %s", tmp, final,
+			    g_strerror(errno));
+		g_unlink(tmp);
+		return FALSE;
+	}
+	if (out)
+		*out = g_steal_pointer(&final);
+	return TRUE;
+}

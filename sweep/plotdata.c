@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: MIT
+/*
+ * plotdata.c - records -> the data files of the plots/ templates, and the jobs drawing them.
+ *
+ * struct plot_ctx is what every picture needs: the records left after --where filters, their
+ * "dimensions" (the swept keys of sweep records, else every parameter plus profile and trace)
+ * and the ones that vary (curve labels are made of those), and a title naming the traces and
+ * profiles.  Data files are whitespace-separated columns, one gnuplot data block per curve
+ * (two blank lines apart) whose first line is a header holding the curve's label, so the
+ * templates can say `plot for [i=0:ncurves-1] data index i ... title columnheader(1)`.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "ds_plot.h"
+#include "ds_report.h"
+#include "ds_sweep.h"
+
+#define HOTPATH_MAX_TASKS 30
+
+struct plot_ctx {
+	GPtrArray *records;	/* JsonNode *, borrowed */
+	GPtrArray *dims;	/* char * record paths */
+	GPtrArray *varying;	/* char *, subset of dims */
+	char *title;
+	const struct ds_plot_opts *opts;
+};
+
+void ds_plot_job_free(struct ds_plot_job *job)
+{
+	if (!job)
+		return;
+	g_free(job->name);
+	g_free(job->template);
+	g_ptr_array_free(job->vars, TRUE);
+	g_free(job);
+}
+
+char *ds_plot_quote(const char *s)
+{
+	GString *q = g_string_new("'");
+
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			g_string_append_c(q, '\'');
+		if (*p != '\n' && *p != '\r')
+			g_string_append_c(q, *p);
+	}
+	g_string_append_c(q, '\'');
+	return g_string_free(q, FALSE);
+}
+
+static char *scalar_text(JsonNode *n)
+{
+	GType t;
+
+	if (!n || !JSON_NODE_HOLDS_VALUE(n))
+		return NULL;
+	t = json_node_get_value_type(n);
+	if (t == G_TYPE_INT64)
+		return g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(n));
+	if (t == G_TYPE_DOUBLE)
+		return g_strdup_printf("%.12g", json_node_get_double(n));
+	if (t == G_TYPE_BOOLEAN)
+		return g_strdup(json_node_get_boolean(n) ? "true" : "false");
+	return g_strdup(json_node_get_string(n));
+}
+
+static char *rec_text(JsonNode *rec, const char *path)
+{
+	return scalar_text(ds_record_get(rec, path));
+}
+
+static double rec_num(JsonNode *rec, const char *path)
+{
+	JsonNode *n = ds_record_get(rec, path);
+	g_autofree char *text = NULL;
+	char *end = NULL;
+	double v;
+
+	if (n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) != G_TYPE_STRING)
+		return json_node_get_double(n);
+	text = scalar_text(n);
+	if (!text)
+		return NAN;
+	v = g_ascii_strtod(text, &end);
+	return end && !*end && end != text ? v : NAN;
+}
+
+/* "pool_pages" is a swept value, then a parameter, then a top-level member; "a.b" a path. */
+static char *filter_value(JsonNode *rec, const char *name)
+{
+	static const char *const prefixes[] = { "point.values.", "params.", "" };
+
+	if (strchr(name, '.') && !g_str_has_prefix(name, "scale."))
+		return rec_text(rec, name);
+	for (size_t i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+		g_autofree char *path = g_strconcat(prefixes[i], name, NULL);
+		JsonNode *n = NULL;
+
+		if (i == 0) {	/* swept keys may hold dots ("scale.sync_free") */
+			JsonNode *values = ds_record_get(rec, "point.values");
+
+			if (values && JSON_NODE_HOLDS_OBJECT(values))
+				n = json_object_get_member(json_node_get_object(values), name);
+		} else {
+			n = ds_record_get(rec, path);
+		}
+		if (n)
+			return scalar_text(n);
+	}
+	return NULL;
+}
+
+static GPtrArray *filter_records(GPtrArray *records, const struct ds_plot_opts *o,
+				 GError **error)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	for (guint f = 0; f < o->n_where; f++) {
+		if (!strchr(o->where[f], '=')) {
+			g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+				    "--where '%s': expected NAME=VALUE", o->where[f]);
+			g_ptr_array_free(out, TRUE);
+			return NULL;
+		}
+	}
+	for (guint i = 0; i < records->len; i++) {
+		JsonNode *rec = g_ptr_array_index(records, i);
+		gboolean keep = TRUE;
+
+		for (guint f = 0; keep && f < o->n_where; f++) {
+			const char *eq = strchr(o->where[f], '=');
+			g_autofree char *name = g_strndup(o->where[f], (gsize)(eq - o->where[f]));
+			g_autofree char *v = filter_value(rec, name);
+
+			keep = v && !strcmp(v, eq + 1);
+		}
+		if (keep)
+			g_ptr_array_add(out, rec);
+	}
+	if (!out->len && records->len) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+			    "no record matches the --where filters (%u records read)", records->len);
+		g_ptr_array_free(out, TRUE);
+		return NULL;
+	}
+	return out;
+}
+
+static void add_unique(GPtrArray *a, const char *s)
+{
+	for (guint i = 0; i < a->len; i++)
+		if (!strcmp(g_ptr_array_index(a, i), s))
+			return;
+	g_ptr_array_add(a, g_strdup(s));
+}
+
+static void add_members(GPtrArray *dims, JsonNode *obj, const char *prefix)
+{
+	GList *members;
+
+	if (!obj || !JSON_NODE_HOLDS_OBJECT(obj))
+		return;
+	members = json_object_get_members(json_node_get_object(obj));
+	for (GList *l = members; l; l = l->next) {
+		g_autofree char *path = g_strconcat(prefix, l->data, NULL);
+
+		add_unique(dims, path);
+	}
+	g_list_free(members);
+}
+
+static char *dim_value(JsonNode *rec, const char *dim)
+{
+	if (g_str_has_prefix(dim, "point.values."))
+		return filter_value(rec, dim + strlen("point.values."));
+	return rec_text(rec, dim);
+}
+
+static void find_dims(struct plot_ctx *c)
+{
+	c->dims = g_ptr_array_new_with_free_func(g_free);
+	c->varying = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < c->records->len; i++) {
+		JsonNode *rec = g_ptr_array_index(c->records, i);
+		JsonNode *values = ds_record_get(rec, "point.values");
+
+		if (values) {
+			add_members(c->dims, values, "point.values.");
+		} else {
+			add_members(c->dims, ds_record_get(rec, "params"), "params.");
+			add_unique(c->dims, "profile.name");
+			add_unique(c->dims, "trace.path");
+		}
+	}
+	for (guint d = 0; d < c->dims->len; d++) {
+		const char *dim = g_ptr_array_index(c->dims, d);
+		g_autofree char *first = NULL;
+
+		for (guint i = 0; i < c->records->len; i++) {
+			g_autofree char *v = dim_value(g_ptr_array_index(c->records, i), dim);
+
+			if (i == 0) {
+				first = g_steal_pointer(&v);
+			} else if (g_strcmp0(first, v)) {
+				add_unique(c->varying, dim);
+				break;
+			}
+		}
+	}
+}
+
+static const char *dim_name(const char *dim)
+{
+	if (g_str_has_prefix(dim, "point.values."))
+		return dim + strlen("point.values.");
+	if (g_str_has_prefix(dim, "params."))
+		return dim + strlen("params.");
+	if (!strcmp(dim, "profile.name"))
+		return "profile";
+	if (!strcmp(dim, "trace.path"))
+		return "trace";
+	return dim;
+}
+
+/* "policy=v3, cpus=4": the varying dimensions except @skip; the policy when none varies. */
+static char *label_of(const struct plot_ctx *c, JsonNode *rec, const char *skip)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint d = 0; d < c->varying->len; d++) {
+		const char *dim = g_ptr_array_index(c->varying, d);
+		g_autofree char *v = dim_value(rec, dim);
+		g_autofree char *base = NULL;
+
+		if (skip && !strcmp(dim_name(dim), skip))
+			continue;
+		if (!strcmp(dim_name(dim), "trace") && v)
+			base = g_path_get_basename(v);
+		g_string_append_printf(s, "%s%s=%s", s->len ? ", " : "", dim_name(dim),
+				       base ? base : v ? v : "?");
+	}
+	if (!s->len) {
+		g_autofree char *policy = rec_text(rec, "policy");
+
+		g_string_append(s, policy ? policy : "run");
+	}
+	return g_string_free(s, FALSE);
+}
+
+static char *join_distinct(GPtrArray *records, const char *path, gboolean basename)
+{
+	g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < records->len; i++) {
+		g_autofree char *v = rec_text(g_ptr_array_index(records, i), path);
+		g_autofree char *b = v && basename ? g_path_get_basename(v) : NULL;
+
+		if (v)
+			add_unique(seen, b ? b : v);
+	}
+	if (!seen->len)
+		return g_strdup("?");
+	g_ptr_array_add(seen, NULL);
+	return g_strjoinv(", ", (char **)seen->pdata);
+}
+
+static char *make_title(GPtrArray *records)
+{
+	g_autofree char *traces = join_distinct(records, "trace.path", TRUE);
+	g_autofree char *profiles = join_distinct(records, "profile.name", FALSE);
+
+	return g_strdup_printf("trace %s, profile %s", traces, profiles);
+}
+
+static struct ds_plot_job *job_new(const struct plot_ctx *c, const char *name,
+				   const char *template, const char *data)
+{
+	struct ds_plot_job *j = g_new0(struct ds_plot_job, 1);
+	g_autofree char *qd = ds_plot_quote(data);
+	g_autofree char *qt = ds_plot_quote(c->title);
+
+	j->name = g_strdup(name);
+	j->template = g_strdup(template);
+	j->vars = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(j->vars, g_strdup_printf("data=%s", qd));
+	g_ptr_array_add(j->vars, g_strdup_printf("title=%s", qt));
+	return j;
+}
+
+static void job_var(struct ds_plot_job *j, const char *name, const char *text)
+{
+	g_autofree char *q = ds_plot_quote(text);
+
+	g_ptr_array_add(j->vars, g_strdup_printf("%s=%s", name, q));
+}
+
+static gboolean write_data(const struct plot_ctx *c, const char *file, GString *s,
+			   char **path, GError **error)
+{
+	*path = g_build_filename(c->opts->outdir, file, NULL);
+	return ds_write_atomic(*path, s->str, s->len, error);
+}
+
+static void block_header(GString *s, const char *label, const char *rest)
+{
+	g_autofree char *q = g_strdup(label);
+
+	g_strdelimit(q, "\"", '\'');
+	if (s->len)
+		g_string_append(s, "\n\n");
+	g_string_append_printf(s, "\"%s\" %s\n", q, rest);
+}
+
+static void note(GPtrArray *notes, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void note(GPtrArray *notes, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (notes)
+		g_ptr_array_add(notes, g_strdup_vprintf(fmt, ap));
+	va_end(ap);
+}
+
+/* --- drain-latency CDF ------------------------------------------------------------------ */
+
+static guint cdf_curve(GString *s, const struct plot_ctx *c, JsonNode *rec, const char *be,
+		       gboolean both)
+{
+	g_autofree char *hpath = g_strdup_printf("metrics.%s.drain_latency.percentiles_ns", be);
+	JsonNode *pct = ds_record_get(rec, hpath);
+	g_autofree char *label = NULL;
+	JsonArray *a;
+
+	if (!pct || !JSON_NODE_HOLDS_ARRAY(pct))
+		return 0;
+	a = json_node_get_array(pct);
+	if (json_array_get_length(a) != 101)
+		return 0;	/* nothing deferred: no distribution */
+	label = label_of(c, rec, NULL);
+	if (both) {
+		char *l = g_strdup_printf("%s (%s)", label, be);
+
+		g_free(label);
+		label = l;
+	}
+	block_header(s, label, "fraction");
+	for (guint q = 0; q <= 100; q++)
+		g_string_append_printf(s, "%.4f %.2f\n",
+				       (double)json_array_get_int_element(a, q) / 1e3, q / 100.0);
+	return 1;
+}
+
+static struct ds_plot_job *plan_cdf(const struct plot_ctx *c, GPtrArray *notes, GError **error)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	g_autofree char *path = NULL;
+	struct ds_plot_job *j;
+	gboolean both = FALSE;
+	guint n = 0;
+	char num[32];
+
+	for (guint i = 0; i < c->records->len; i++)
+		both |= rec_num(g_ptr_array_index(c->records, i),
+				"metrics.zswap.drain_latency.count") > 0;
+	for (guint i = 0; i < c->records->len; i++) {
+		JsonNode *rec = g_ptr_array_index(c->records, i);
+
+		n += cdf_curve(s, c, rec, "zram", both);
+		if (both)
+			n += cdf_curve(s, c, rec, "zswap", both);
+	}
+	if (!n) {
+		note(notes, "cdf: no run deferred any value (policy sync only?): no drain latency");
+		return NULL;
+	}
+	if (n > c->opts->max_curves) {
+		note(notes, "cdf: %u curves (more than %u): narrow the records with --where, e.g. "
+		     "--where pool_pages=64", n, c->opts->max_curves);
+		return NULL;
+	}
+	if (!write_data(c, "cdf.dat", s, &path, error))
+		return NULL;
+	j = job_new(c, "cdf", "cdf.gp", path);
+	g_snprintf(num, sizeof(num), "ncurves=%u", n);
+	g_ptr_array_add(j->vars, g_strdup(num));
+	return j;
+}
+
+/* --- fallback rate and p99 vs pool_pages -------------------------------------------------- */
+
+struct pool_row {
+	double pages;
+	double value;
+};
+
+static gint by_pages(gconstpointer a, gconstpointer b)
+{
+	const struct pool_row *x = a, *y = b;
+
+	return x->pages < y->pages ? -1 : x->pages > y->pages;
+}
+
+/* Series: one per combination of the varying dimensions other than pool_pages. */
+static guint pool_series(const struct plot_ctx *c, gboolean p99, GString *s)
+{
+	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+	guint n = 0;
+
+	for (guint i = 0; i < c->records->len; i++) {
+		JsonNode *rec = g_ptr_array_index(c->records, i);
+		g_autofree char *label = label_of(c, rec, "pool_pages");
+		double deferred = rec_num(rec, "metrics.zram.drain_latency.count") +
+				  rec_num(rec, "metrics.zswap.drain_latency.count");
+		struct pool_row r = { rec_num(rec, "params.pool_pages"), NAN };
+		guint k;
+
+		if (p99 && !(deferred > 0))
+			continue;	/* nothing deferred: no latency to draw */
+		r.value = p99 ? MAX(rec_num(rec, "metrics.zram.drain_latency.p99_ns"),
+				    rec_num(rec, "metrics.zswap.drain_latency.p99_ns")) / 1e3 :
+			rec_num(rec, "metrics.fallback_rate") * 100.0;
+		for (k = 0; k < labels->len; k++)
+			if (!strcmp(g_ptr_array_index(labels, k), label))
+				break;
+		if (k == labels->len) {
+			g_ptr_array_add(labels, g_steal_pointer(&label));
+			g_ptr_array_add(rows, g_array_new(FALSE, FALSE, sizeof(struct pool_row)));
+		}
+		g_array_append_val((GArray *)g_ptr_array_index(rows, k), r);
+	}
+	for (guint k = 0; k < labels->len; k++) {
+		GArray *a = g_ptr_array_index(rows, k);
+
+		g_array_sort(a, by_pages);
+		block_header(s, g_ptr_array_index(labels, k), p99 ? "p99_us" : "fallback_pct");
+		for (guint i = 0; i < a->len; i++) {
+			struct pool_row *r = &g_array_index(a, struct pool_row, i);
+
+			g_string_append_printf(s, "%.0f %.6g\n", r->pages, r->value);
+		}
+		n++;
+	}
+	return n;
+}
+
+static struct ds_plot_job *plan_vs_pool(const struct plot_ctx *c, gboolean p99,
+					GPtrArray *notes, GError **error)
+{
+	const char *name = p99 ? "p99_vs_pool" : "fallback_vs_pool";
+	g_autoptr(GString) s = g_string_new(NULL);
+	g_autofree char *file = g_strconcat(name, ".dat", NULL);
+	g_autofree char *path = NULL;
+	struct ds_plot_job *j;
+	gboolean varies = FALSE, zero = FALSE;
+	guint n;
+
+	for (guint d = 0; d < c->varying->len; d++)
+		varies |= !strcmp(dim_name(g_ptr_array_index(c->varying, d)), "pool_pages");
+	if (!varies) {
+		note(notes, "%s: pool_pages does not vary among the records", name);
+		return NULL;
+	}
+	n = pool_series(c, p99, s);
+	if (!n) {
+		note(notes, "%s: no run deferred any value", name);
+		return NULL;
+	}
+	if (n > c->opts->max_curves) {
+		note(notes, "%s: %u lines (more than %u): narrow the records with --where", name,
+		     n, c->opts->max_curves);
+		return NULL;
+	}
+	for (guint i = 0; i < c->records->len; i++)
+		zero |= rec_num(g_ptr_array_index(c->records, i), "params.pool_pages") <= 0;
+	if (!write_data(c, file, s, &path, error))
+		return NULL;
+	j = job_new(c, name, "vs_pool.gp", path);
+	g_ptr_array_add(j->vars, g_strdup_printf("ncurves=%u", n));
+	g_ptr_array_add(j->vars, g_strdup_printf("logx=%d", zero ? 0 : 1));
+	job_var(j, "ylab", p99 ? "p99 drain latency (us)" : "fallback rate (% of releases)");
+	job_var(j, "what", p99 ? "p99 drain latency" : "Fallback rate");
+	return j;
+}
+
+/* --- hot-path time per task ------------------------------------------------------------- */
+
+static gint by_sync_desc(gconstpointer a, gconstpointer b)
+{
+	JsonObject *x = json_node_get_object(*(JsonNode *const *)a);
+	JsonObject *y = json_node_get_object(*(JsonNode *const *)b);
+	gint64 sx = json_object_get_int_member(x, "sync_ns");
+	gint64 sy = json_object_get_int_member(y, "sync_ns");
+
+	return sx > sy ? -1 : sx < sy;
+}
+
+static JsonNode *hotpath_record(const struct plot_ctx *c)
+{
+	for (guint i = 0; i < c->records->len; i++) {
+		JsonNode *rec = g_ptr_array_index(c->records, i);
+		g_autofree char *policy = rec_text(rec, "policy");
+		JsonNode *tasks = ds_record_get(rec, "metrics.tasks");
+
+		if (g_strcmp0(policy, "sync") && tasks && JSON_NODE_HOLDS_ARRAY(tasks) &&
+		    json_array_get_length(json_node_get_array(tasks)))
+			return rec;
+	}
+	return NULL;
+}
+
+static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *notes,
+					GError **error)
+{
+	JsonNode *rec = hotpath_record(c);
+	g_autoptr(GString) s = g_string_new("pid sync_ms policy_ms\n");
+	g_autoptr(GPtrArray) tasks = g_ptr_array_new();
+	g_autofree char *path = NULL, *policy = NULL, *label = NULL, *which = NULL;
+	struct ds_plot_job *j;
+	JsonArray *a;
+
+	if (!rec) {
+		note(notes, "hotpath: no run of a deferring policy with tasks");
+		return NULL;
+	}
+	a = json_node_get_array(ds_record_get(rec, "metrics.tasks"));
+	for (guint i = 0; i < json_array_get_length(a); i++)
+		g_ptr_array_add(tasks, json_array_get_element(a, i));
+	g_ptr_array_sort(tasks, by_sync_desc);
+	for (guint i = 0; i < tasks->len && i < HOTPATH_MAX_TASKS; i++) {
+		JsonObject *t = json_node_get_object(g_ptr_array_index(tasks, i));
+
+		g_string_append_printf(s, "%" G_GINT64_FORMAT " %.6f %.6f\n",
+				       json_object_get_int_member(t, "pid"),
+				       (double)json_object_get_int_member(t, "sync_ns") / 1e6,
+				       (double)json_object_get_int_member(t, "hot_ns") / 1e6);
+	}
+	if (!write_data(c, "hotpath.dat", s, &path, error))
+		return NULL;
+	policy = rec_text(rec, "policy");
+	label = label_of(c, rec, NULL);
+	which = g_strdup_printf("%s%s%s%s", policy ? policy : "?",
+				c->records->len > 1 ? " (" : "",
+				c->records->len > 1 ? label : "", c->records->len > 1 ? ")" : "");
+	j = job_new(c, "hotpath", "hotpath.gp", path);
+	job_var(j, "policy", which);
+	if (tasks->len > HOTPATH_MAX_TASKS)
+		note(notes, "hotpath: the %d tasks of largest sync time of %u", HOTPATH_MAX_TASKS,
+		     tasks->len);
+	if (c->records->len > 1)
+		note(notes, "hotpath: drawn for one run: %s (choose another with --where)", which);
+	return j;
+}
+
+/* --- pool and pending values over time -------------------------------------------------- */
+
+#define TS_HEADER "ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values"
+
+static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order, GError **error)
+{
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	GError *e = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, &e)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s", e->message);
+		g_error_free(e);
+		return FALSE;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	if (!lines[0] || strcmp(g_strstrip(lines[0]), TS_HEADER)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT,
+			    "%s: not a time series of `defersim replay --timeseries` (header "
+			    "should be %s)", path, TS_HEADER);
+		return FALSE;
+	}
+	for (guint i = 1; lines[i]; i++) {
+		g_auto(GStrv) f = NULL;
+		GString *s;
+
+		if (!*g_strstrip(lines[i]))
+			continue;
+		f = g_strsplit(lines[i], ",", -1);
+		if (g_strv_length(f) != 6) {
+			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s:%u: expected 6 fields",
+				    path, i + 1);
+			return FALSE;
+		}
+		s = g_hash_table_lookup(by_be, f[2]);
+		if (!s) {
+			s = g_string_new(NULL);
+			g_hash_table_insert(by_be, g_strdup(f[2]), s);
+			g_ptr_array_add(order, g_strdup(f[2]));
+			g_string_append(s, "t_s pool_free queued_pages pending_values\n");
+		}
+		g_string_append_printf(s, "%s %s %s %s\n", f[1], f[3], f[4], f[5]);
+	}
+	return TRUE;
+}
+
+static void string_free(gpointer s)
+{
+	g_string_free(s, TRUE);
+}
+
+static gboolean plan_timeseries(const struct plot_ctx *c, GPtrArray *jobs, GPtrArray *notes,
+				GError **error)
+{
+	GHashTable *by_be = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						  string_free);
+	g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
+	gboolean ok = ts_split(c->opts->timeseries, by_be, order, error);
+
+	for (guint i = 0; ok && i < order->len; i++) {
+		const char *be = g_ptr_array_index(order, i);
+		g_autofree char *name = g_strconcat("timeseries_", be, NULL);
+		g_autofree char *file = g_strconcat(name, ".dat", NULL);
+		g_autofree char *path = NULL;
+		struct ds_plot_job *j;
+
+		ok = write_data(c, file, g_hash_table_lookup(by_be, be), &path, error);
+		if (!ok)
+			break;
+		j = job_new(c, name, "timeseries.gp", path);
+		job_var(j, "backend", be);
+		g_ptr_array_add(jobs, j);
+	}
+	if (ok && !order->len)
+		note(notes, "timeseries: %s has no samples (run replay with --timeseries-ns)",
+		     c->opts->timeseries);
+	g_hash_table_destroy(by_be);
+	return ok;
+}
+
+GPtrArray *ds_plot_plan(GPtrArray *records, const struct ds_plot_opts *opts, GPtrArray *notes,
+			GError **error)
+{
+	struct plot_ctx c = { .opts = opts };
+	GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)ds_plot_job_free);
+	struct ds_plot_job *j;
+
+	if (g_mkdir_with_parents(opts->outdir, 0755) < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot create: %s", opts->outdir,
+			    g_strerror(errno));
+		goto fail;
+	}
+	c.records = filter_records(records, opts, error);
+	if (!c.records)
+		goto fail;
+	find_dims(&c);
+	c.title = c.records->len ? make_title(c.records) :
+		g_path_get_basename(opts->timeseries ? opts->timeseries : "?");
+	if (opts->timeseries && !plan_timeseries(&c, jobs, notes, error))
+		goto fail;
+	if (c.records->len) {
+		struct ds_plot_job *(*plans[])(const struct plot_ctx *, GPtrArray *, GError **) = {
+			plan_cdf, plan_hotpath,
+		};
+
+		for (size_t p = 0; p < G_N_ELEMENTS(plans); p++) {
+			GError *e = NULL;
+
+			if ((j = plans[p](&c, notes, &e)))
+				g_ptr_array_add(jobs, j);
+			else if (e) {
+				g_propagate_error(error, e);
+				goto fail;
+			}
+		}
+		for (int p99 = 0; p99 < 2; p99++) {
+			GError *e = NULL;
+
+			if ((j = plan_vs_pool(&c, p99, notes, &e)))
+				g_ptr_array_add(jobs, j);
+			else if (e) {
+				g_propagate_error(error, e);
+				goto fail;
+			}
+		}
+	}
+	goto out;
+fail:
+	g_ptr_array_free(jobs, TRUE);
+	jobs = NULL;
+out:
+	if (c.records)
+		g_ptr_array_free(c.records, TRUE);
+	if (c.dims)
+		g_ptr_array_free(c.dims, TRUE);
+	if (c.varying)
+		g_ptr_array_free(c.varying, TRUE);
+	g_free(c.title);
+	return jobs;
+}
