@@ -211,6 +211,8 @@ uint64_t ds_hist_quantile(const struct ds_hist *h, double q);
  * @rec_end_ts: recorded end: exit, else end of its last release
  * @sim_end_ts: simulated end under the policy
  * @exited: sched_process_exit was seen
+ * @think_clamped_ns: recorded costs that overlapped the next release (negative think time
+ *	clamped to 0): under sync with recorded costs, sim_end_ts - rec_end_ts equals this
  */
 struct ds_task_result {
 	int32_t pid;
@@ -222,6 +224,7 @@ struct ds_task_result {
 	uint64_t rec_end_ts;
 	uint64_t sim_end_ts;
 	bool exited;
+	uint64_t think_clamped_ns;
 };
 
 /**

@@ -110,6 +110,7 @@ static void add_tasks(JsonBuilder *b, const struct ds_results *r)
 		add_u64(b, "rec_end_ts", t->rec_end_ts);
 		add_u64(b, "sim_end_ts", t->sim_end_ts);
 		add_bool(b, "exited", t->exited);
+		add_u64(b, "think_clamped_ns", t->think_clamped_ns);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);

@@ -231,7 +231,14 @@ static gboolean task_release_end(struct ds_engine *eng, struct ds_task *t, GErro
 		t->wait_iter = g_sequence_insert_sorted(eng->waiting, t, wait_cmp, NULL);
 		return TRUE;
 	}
-	think = MAX((int64_t)next->ts - (int64_t)t->rec_end, 0);
+	think = (int64_t)next->ts - (int64_t)t->rec_end;
+	if (think < 0) {
+		/* The recorded cost overlaps the next release (function_graph times are taken
+		 * apart from the record's timestamp): the gap is clamped to 0, and the clamp is
+		 * counted so that a replay's end can still be reconciled with the recording. */
+		task_res(eng, t)->think_clamped_ns += (uint64_t)-think;
+		think = 0;
+	}
 	if ((uint64_t)think <= eng->p->busy_gap_ns) {
 		t->phase = DS_TP_THINK;
 		ds_job_start(&t->job, eng->now, (uint64_t)think,

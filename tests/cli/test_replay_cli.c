@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_replay_cli.c - `defersim replay` as users run it: bad input gets a clear error and a
+ * non-zero exit; on every bundled real trace, sync with the recorded costs reproduces the
+ * recorded timeline and v3 keeps the spec's invariants; output is deterministic and the JSON
+ * agrees with what can be computed independently (sha256, release counts, conservation).
+ *
+ * Environment: DS_DEFERSIM (the binary), DS_SOURCE_ROOT (traces/), DS_FIXTURES (the replay
+ * tests' generated trace.dat fixtures).
+ */
+#include <string.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+struct run {
+	int status;
+	char *out;
+	char *err;
+};
+
+static void run_clear(struct run *r)
+{
+	g_free(r->out);
+	g_free(r->err);
+}
+
+/* Runs defersim with a NULL-terminated argument list (after the binary). */
+static struct run run_defersim(const char *first, ...)
+{
+	GPtrArray *argv = g_ptr_array_new();
+	struct run r = { 0 };
+	GError *error = NULL;
+	va_list ap;
+	int wait;
+
+	g_ptr_array_add(argv, (gpointer)g_getenv("DS_DEFERSIM"));
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		g_ptr_array_add(argv, (gpointer)a);
+	va_end(ap);
+	g_ptr_array_add(argv, NULL);
+	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+				   &r.out, &r.err, &wait, &error));
+	g_assert_no_error(error);
+	g_assert_true(WIFEXITED(wait));	/* never a crash */
+	r.status = WEXITSTATUS(wait);
+	g_ptr_array_free(argv, TRUE);
+	return r;
+}
+
+static char *fixture(const char *name)
+{
+	return g_build_filename(g_getenv("DS_FIXTURES"), name, NULL);
+}
+
+static char *bundled(const char *name)
+{
+	return g_build_filename(g_getenv("DS_SOURCE_ROOT"), "traces", name, NULL);
+}
+
+static GPtrArray *bundled_traces(void)
+{
+	char *dir = g_build_filename(g_getenv("DS_SOURCE_ROOT"), "traces", NULL);
+	GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *n;
+
+	g_assert_nonnull(d);
+	while ((n = g_dir_read_name(d)))
+		if (g_str_has_suffix(n, ".dat"))
+			g_ptr_array_add(list, g_build_filename(dir, n, NULL));
+	g_dir_close(d);
+	g_free(dir);
+	g_assert_cmpuint(list->len, >, 0);
+	return list;
+}
+
+static void assert_usage_error(struct run *r, const char *needle)
+{
+	if (r->status == 0 || !strstr(r->err, needle))
+		g_error("expected a failure mentioning '%s'; exit %d, stderr: %s", needle, r->status,
+			r->err);
+	run_clear(r);
+}
+
+static void test_bad_params(void)
+{
+	char *t = bundled("munmap-64m-6.12.dat");
+	struct run r;
+
+	r = run_defersim("replay", NULL);
+	g_assert_cmpint(r.status, ==, 2);
+	assert_usage_error(&r, "no trace given");
+	r = run_defersim("replay", t, "--cpus", "0", NULL);
+	g_assert_cmpint(r.status, ==, 2);
+	assert_usage_error(&r, "cpus");
+	r = run_defersim("replay", t, "--pool-pages", "-1", NULL);
+	g_assert_cmpint(r.status, ==, 2);
+	assert_usage_error(&r, "pool_pages");
+	r = run_defersim("replay", t, "--pool-pages", "12abc", NULL);
+	assert_usage_error(&r, "pool_pages");
+	r = run_defersim("replay", t, "--policy", "nosuch", NULL);
+	assert_usage_error(&r, "v3");	/* the message lists the known policies */
+	r = run_defersim("replay", t, "--set", "no_such_param=1", NULL);
+	assert_usage_error(&r, "no_such_param");
+	r = run_defersim("replay", t, "--set", "pool_pages", NULL);
+	assert_usage_error(&r, "NAME=VALUE");
+	r = run_defersim("replay", t, "--profile", "/nonexistent/p.ini", NULL);
+	assert_usage_error(&r, "/nonexistent/p.ini");
+	g_free(t);
+}
+
+static void test_bad_files(void)
+{
+	char *dir = g_dir_make_tmp("ds-cli-XXXXXX", NULL);
+	char *trunc = g_build_filename(dir, "truncated.dat", NULL);
+	char *src = bundled("munmap-64m-6.12.dat");
+	char *notatrace = fixture("notatrace.dat");
+	char *foreign = fixture("foreign.dat");
+	char *data;
+	gsize len;
+	struct run r;
+
+	r = run_defersim("replay", "/nonexistent/trace.dat", NULL);
+	assert_usage_error(&r, "/nonexistent/trace.dat");
+	r = run_defersim("replay", notatrace, "--no-cache", NULL);
+	assert_usage_error(&r, "notatrace.dat");
+	r = run_defersim("replay", foreign, "--no-cache", NULL);
+	assert_usage_error(&r, "release");
+	/* A real trace cut in the middle of its CPU data. */
+	g_assert_true(g_file_get_contents(src, &data, &len, NULL));
+	g_assert_true(g_file_set_contents(trunc, data, (gssize)(len / 2), NULL));
+	r = run_defersim("replay", trunc, "--no-cache", NULL);
+	assert_usage_error(&r, "truncated");
+	g_unlink(trunc);
+	g_rmdir(dir);
+	g_free(data);
+	g_free(trunc);
+	g_free(src);
+	g_free(notatrace);
+	g_free(foreign);
+	g_free(dir);
+}
+
+static JsonObject *load_json(JsonParser *p, const char *path)
+{
+	GError *error = NULL;
+
+	g_assert_true(json_parser_load_from_file(p, path, &error));
+	g_assert_no_error(error);
+	return json_node_get_object(json_parser_get_root(p));
+}
+
+static gint64 member_int(JsonObject *o, const char *dotted)
+{
+	char **parts = g_strsplit(dotted, ".", -1);
+	gint64 v;
+
+	for (int i = 0; parts[i + 1]; i++)
+		o = json_object_get_object_member(o, parts[i]);
+	v = json_object_get_int_member(o, parts[g_strv_length(parts) - 1]);
+	g_strfreev(parts);
+	return v;
+}
+
+static char *sha256_of(const char *path)
+{
+	char *data;
+	gsize len;
+	char *hex;
+
+	g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+	hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+	g_free(data);
+	return hex;
+}
+
+/*
+ * Policy sync fed the recorded costs replays every task exactly as recorded: its simulated
+ * end equals its recorded end, except for recorded costs that overlapped the next release
+ * (clamped think time, reported per task), by exactly that amount.
+ */
+static void check_sync_timeline(const char *trace, const char *json)
+{
+	JsonParser *p = json_parser_new();
+	JsonObject *o;
+	JsonArray *tasks;
+	struct run r = run_defersim("replay", trace, "--policy", "sync", "--cost-source", "trace",
+				    "--check", "-q", "--json", json, NULL);
+
+	g_assert_cmpint(r.status, ==, 0);
+	run_clear(&r);
+	o = load_json(p, json);
+	g_assert_cmpint(member_int(o, "invariants.freed_twice"), ==, 0);
+	g_assert_cmpint(member_int(o, "invariants.never_freed"), ==, 0);
+	tasks = json_object_get_array_member(json_object_get_object_member(o, "metrics"), "tasks");
+	g_assert_cmpuint(json_array_get_length(tasks), >, 0);
+	for (guint i = 0; i < json_array_get_length(tasks); i++) {
+		JsonObject *t = json_array_get_object_element(tasks, i);
+
+		g_assert_cmpint(json_object_get_int_member(t, "sim_end_ts") -
+				json_object_get_int_member(t, "rec_end_ts"), ==,
+				json_object_get_int_member(t, "think_clamped_ns"));
+		g_assert_cmpint(json_object_get_int_member(t, "hot_ns"), ==,
+				json_object_get_int_member(t, "sync_ns"));
+	}
+	g_object_unref(p);
+}
+
+/* v3 on the same trace: invariants hold and every release is accounted for once. */
+static void check_v3_conservation(const char *trace, const char *json)
+{
+	JsonParser *p = json_parser_new();
+	JsonObject *o;
+	gint64 releases = 0;
+	struct run r = run_defersim("replay", trace, "--policy", "v3", "--check", "-q", "--json",
+				    json, NULL);
+	char *sha = sha256_of(trace);
+
+	g_assert_cmpint(r.status, ==, 0);
+	run_clear(&r);
+	o = load_json(p, json);
+	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(o, "trace"),
+						      "sha256"), ==, sha);
+	g_assert_cmpint(member_int(o, "invariants.freed_twice"), ==, 0);
+	g_assert_cmpint(member_int(o, "invariants.never_freed"), ==, 0);
+	g_assert_cmpint(member_int(o, "invariants.pages_violations"), ==, 0);
+	for (int be = 0; be < 2; be++) {
+		const char *name = be ? "metrics.zswap." : "metrics.zram.";
+		char *k[5];
+		const char *f[5] = { "releases", "pushed", "fallbacks", "drained", "stale_drains" };
+
+		for (int i = 0; i < 5; i++)
+			k[i] = g_strconcat(name, f[i], NULL);
+		/* Each release is pushed or falls back; each pushed value is drained or stale. */
+		g_assert_cmpint(member_int(o, k[0]), ==, member_int(o, k[1]) + member_int(o, k[2]));
+		g_assert_cmpint(member_int(o, k[1]), ==, member_int(o, k[3]) + member_int(o, k[4]));
+		releases += member_int(o, k[0]);
+		for (int i = 0; i < 5; i++)
+			g_free(k[i]);
+	}
+	g_assert_cmpint(releases, ==, member_int(o, "trace.releases"));
+	g_assert_cmpint(releases, ==, member_int(o, "metrics.releases"));
+	g_free(sha);
+	g_object_unref(p);
+}
+
+static void test_bundled_traces(void)
+{
+	GPtrArray *list = bundled_traces();
+	char *dir = g_dir_make_tmp("ds-cli-XXXXXX", NULL);
+	char *json = g_build_filename(dir, "r.json", NULL);
+
+	for (guint i = 0; i < list->len; i++) {
+		g_test_message("trace %s", (char *)list->pdata[i]);
+		check_sync_timeline(list->pdata[i], json);
+		check_v3_conservation(list->pdata[i], json);
+	}
+	g_unlink(json);
+	g_rmdir(dir);
+	g_free(json);
+	g_free(dir);
+	g_ptr_array_free(list, TRUE);
+}
+
+/* Same inputs, same seed: byte-identical JSON and CSV. */
+static void test_deterministic(void)
+{
+	char *t = bundled("lmk-4x64m-6.12.dat");
+	char *dir = g_dir_make_tmp("ds-cli-XXXXXX", NULL);
+	char *f[4];
+	char *data[4];
+	gsize len[4];
+
+	for (int i = 0; i < 4; i++)
+		f[i] = g_strdup_printf("%s/out%d.%s", dir, i / 2, i % 2 ? "csv" : "json");
+	for (int run = 0; run < 2; run++) {
+		struct run r = run_defersim("replay", t, "--pool-pages", "4", "--seed", "7",
+					    "--profile", "x86-desktop", "-q", "--json", f[2 * run],
+					    "--csv", f[2 * run + 1], NULL);
+
+		g_assert_cmpint(r.status, ==, 0);
+		run_clear(&r);
+	}
+	for (int i = 0; i < 4; i++)
+		g_assert_true(g_file_get_contents(f[i], &data[i], &len[i], NULL));
+	g_assert_cmpmem(data[0], len[0], data[2], len[2]);
+	g_assert_cmpmem(data[1], len[1], data[3], len[3]);
+	/* The CSV is a header and one row with as many fields (no field holds a comma). */
+	{
+		char **lines = g_strsplit(data[1], "\n", -1);
+
+		g_assert_cmpuint(g_strv_length(lines), ==, 3);
+		g_assert_cmpstr(lines[2], ==, "");
+		g_assert_cmpuint(strlen(lines[0]) > 0, ==, TRUE);
+		{
+			char **h = g_strsplit(lines[0], ",", -1), **v = g_strsplit(lines[1], ",", -1);
+
+			g_assert_cmpuint(g_strv_length(h), ==, g_strv_length(v));
+			g_strfreev(h);
+			g_strfreev(v);
+		}
+		g_strfreev(lines);
+	}
+	for (int i = 0; i < 4; i++) {
+		g_unlink(f[i]);
+		g_free(f[i]);
+		g_free(data[i]);
+	}
+	g_rmdir(dir);
+	g_free(dir);
+	g_free(t);
+}
+
+/* A trace with lost events is replayed, but the report says so. */
+static void test_lost_events_reported(void)
+{
+	char *t = fixture("lost.dat");
+	struct run r = run_defersim("replay", t, "--no-cache", NULL);
+
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "WARNING"));
+	g_assert_nonnull(strstr(r.out, "lost"));
+	run_clear(&r);
+	g_free(t);
+}
+
+/* The report names the profile and prints every inferred parameter of the spec. */
+static void test_report_names_assumptions(void)
+{
+	char *t = bundled("munmap-64m-6.12.dat");
+	struct run r = run_defersim("replay", t, "--profile", "rpi4b", NULL);
+	const char *inferred[] = { "percpu_pages_from_pool", "push_semantics",
+				   "retry_swap_on_full", "drain_order", "drainers_per_pool",
+				   "max_pages_per_run", "idle_flush_ns", "stale_policy" };
+
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "profile rpi4b"));
+	for (size_t i = 0; i < G_N_ELEMENTS(inferred); i++) {
+		const char *line = strstr(r.out, inferred[i]);
+
+		g_assert_nonnull(line);
+		g_assert_true(strstr(line, "[inferred]") < strchr(line, '\n'));
+	}
+	run_clear(&r);
+	g_free(t);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/replay-cli/bad-params", test_bad_params);
+	g_test_add_func("/replay-cli/bad-files", test_bad_files);
+	g_test_add_func("/replay-cli/bundled-traces", test_bundled_traces);
+	g_test_add_func("/replay-cli/deterministic", test_deterministic);
+	g_test_add_func("/replay-cli/lost-events-reported", test_lost_events_reported);
+	g_test_add_func("/replay-cli/report-names-assumptions", test_report_names_assumptions);
+	return g_test_run();
+}
