@@ -157,6 +157,9 @@ selftest() {
 }
 
 main() {
+	# an ASan/UBSan test build of defersim may be the recorder: leaks are checked by the
+	# host's unit tests (with their suppressions), not here
+	export ASAN_OPTIONS=detect_leaks=0
 	: > "$S/guest.log"
 	uname -r > "$S/uname"
 	mkdir -p /opt/ds && cp "$S"/bin/* /opt/ds/ && chmod +x /opt/ds/*
