@@ -8,7 +8,9 @@
  *   reader    ds_source_open_trace() without cache, pulling every event
  *   cache-w   the same with the cache on and empty: reads the trace and writes the cache
  *   cache     ds_source_open_trace() again: served from the cache
- * and prints records/s or events/s, the time ratio to the baseline, and peak RSS.
+ * and prints records/s or events/s, the time ratio to the baseline, peak RSS (getrusage;
+ * it includes the file pages libtracecmd mmaps) and the anonymous RSS at the end of the
+ * stream (the heap: what would grow if anything were kept per event).
  * Traces: the arguments; with none, every traces/NAME.dat plus two synthetic traces made by
  * tests/replay/mkfixture.py --big (N and 10 N releases, labelled "synthetic").
  * Each measurement is the best of REPEAT runs.
@@ -36,7 +38,20 @@ struct measure {
 	double seconds;
 	uint64_t items;
 	long maxrss_kb;
+	long anon_kb;		/* anonymous RSS at the end of the stream, before closing */
 };
+
+/* RssAnon of /proc/self/status: heap and anonymous maps, not the file pages mmapped. */
+static long rss_anon_kb(void)
+{
+	g_autofree char *text = NULL;
+	const char *p;
+
+	if (!g_file_get_contents("/proc/self/status", &text, NULL, NULL) ||
+	    !(p = strstr(text, "RssAnon:")))
+		return -1;
+	return strtol(p + 8, NULL, 10);
+}
 
 static int count_record(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
 {
@@ -47,7 +62,7 @@ static int count_record(struct tracecmd_input *h, struct tep_record *r, int cpu,
 	return 0;
 }
 
-static int run_baseline(const char *path, uint64_t *n)
+static int run_baseline(const char *path, uint64_t *n, long *anon)
 {
 	struct tracecmd_input *h;
 
@@ -57,11 +72,13 @@ static int run_baseline(const char *path, uint64_t *n)
 		return -1;
 	*n = 0;
 	tracecmd_iterate_events(h, NULL, 0, count_record, n);
+	*anon = rss_anon_kb();
 	tracecmd_close(h);
 	return 0;
 }
 
-static int run_reader(const char *path, const struct ds_trace_opts *opts, uint64_t *n)
+static int run_reader(const char *path, const struct ds_trace_opts *opts, uint64_t *n,
+		      long *anon)
 {
 	g_autoptr(GError) err = NULL;
 	struct ds_source *src = ds_source_open_trace(path, opts, &err);
@@ -77,6 +94,7 @@ static int run_reader(const char *path, const struct ds_trace_opts *opts, uint64
 		(*n)++;
 	if (r < 0)
 		fprintf(stderr, "bench_ingest: %s\n", err->message);
+	*anon = rss_anon_kb();
 	ds_source_close(src);
 	return r;
 }
@@ -88,7 +106,8 @@ static struct measure measure_here(const char *path, enum mode m, const char *ca
 	struct measure out = { 0 };
 	struct rusage ru;
 	gint64 t0 = g_get_monotonic_time();
-	int r = m == M_BASELINE ? run_baseline(path, &out.items) : run_reader(path, &opts, &out.items);
+	int r = m == M_BASELINE ? run_baseline(path, &out.items, &out.anon_kb) :
+				  run_reader(path, &opts, &out.items, &out.anon_kb);
 
 	out.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
 	out.ok = r == 0;
@@ -159,10 +178,10 @@ static void bench_trace(const char *path, const char *label, const char *cache_d
 		const struct measure *x = &best[m];
 
 		printf("%-28s %-9s %10" G_GUINT64_FORMAT " %-7s %8.3f s %12.0f /s  time x%5.2f "
-		       "baseline  peak RSS %7ld KiB\n", label, mode_names[m], x->items,
-		       m == M_BASELINE ? "records" : "events", x->seconds,
+		       "baseline  peak RSS %7ld KiB  anon RSS %7ld KiB\n", label, mode_names[m],
+		       x->items, m == M_BASELINE ? "records" : "events", x->seconds,
 		       (double)x->items / x->seconds, x->seconds / best[M_BASELINE].seconds,
-		       x->maxrss_kb);
+		       x->maxrss_kb, x->anon_kb);
 	}
 }
 

@@ -139,6 +139,11 @@ int ds_cmd_info(int argc, char **argv)
 		status = DS_EXIT_USAGE;
 		goto out;
 	}
+	if (a.events && a.json && !strcmp(a.json, "-")) {
+		fprintf(stderr, "defersim info: --events and --json - both write to stdout\n");
+		status = DS_EXIT_USAGE;
+		goto out;
+	}
 	for (char **m = a.map; m && *m; m++) {
 		struct ds_map_rule r;
 

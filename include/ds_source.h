@@ -206,8 +206,11 @@ struct ds_trace_info {
  * @info: out: filled as the source is read; owned by the source (ds_source_info())
  * @error: why it cannot be opened
  *
- * Fails with DS_ERROR_FORMAT for files that are not trace.dat, DS_ERROR_CLOCK for
- * unsynchronised clocks (unless forced), DS_ERROR_NO_RELEASES when no event maps to a release.
+ * Fails with DS_ERROR_IO (cannot read), DS_ERROR_FORMAT for files that are not trace.dat,
+ * truncated or corrupt, DS_ERROR_CLOCK for unsynchronised clocks (unless forced),
+ * DS_ERROR_PARAM for --map rules naming missing events or fields.  A trace in which no record
+ * maps to a release is only known at its end: the last ds_source_next() then fails with
+ * DS_ERROR_NO_RELEASES (a kprobe's function is learnt from its first record).
  * Return: a source, or NULL with @error set.
  */
 struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_opts *opts,

@@ -342,7 +342,7 @@ static gboolean read_option(struct cursor *c, struct ds_datfile *df, uint64_t id
 			goto corrupt;
 		for (uint64_t i = 0; i < ncpus; i++) {
 			uint64_t cpu;
-			struct ds_datfile_cpu cd;
+			struct ds_datfile_cpu cd = { 0 };
 
 			if (!cur_u32(c, &cpu, "BUFFER option", error) ||
 			    !cur_u64(c, &cd.offset, "BUFFER option", error) ||
@@ -495,7 +495,7 @@ static gboolean check_pages(struct cursor *c, struct ds_datfile *df, GError **er
 		return FALSE;
 	}
 	for (guint i = 0; i < df->cpus->len; i++) {
-		const struct ds_datfile_cpu *cd = &g_array_index(df->cpus, struct ds_datfile_cpu, i);
+		struct ds_datfile_cpu *cd = &g_array_index(df->cpus, struct ds_datfile_cpu, i);
 
 		for (uint64_t off = cd->offset; off + hdr <= cd->offset + cd->size;
 		     off += df->page_size) {
@@ -512,6 +512,10 @@ static gboolean check_pages(struct cursor *c, struct ds_datfile *df, GError **er
 					    G_GUINT64_FORMAT " bytes of data, a page holds %" G_GUINT64_FORMAT,
 					    c->path, off, cd->cpu, len, df->page_size - hdr);
 				return FALSE;
+			}
+			if (commit & COMMIT_MASK) {
+				cd->last_data_page = off;
+				cd->has_data = TRUE;
 			}
 		}
 	}

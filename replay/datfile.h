@@ -21,6 +21,8 @@ struct ds_datfile_cpu {
 	unsigned int cpu;
 	uint64_t offset;
 	uint64_t size;
+	uint64_t last_data_page;	/* offset of its last page holding data (uncompressed) */
+	gboolean has_data;		/* some page holds data (uncompressed files only) */
 };
 
 struct ds_datfile {

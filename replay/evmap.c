@@ -274,18 +274,6 @@ gboolean ds_evmap_init(struct ds_evmap *m, const char *path, struct tep_handle *
 	return TRUE;
 }
 
-gboolean ds_evmap_may_release(const struct ds_evmap *m)
-{
-	for (unsigned int i = 0; i < m->n_ids; i++) {
-		const struct ds_evmap_entry *x = &m->by_id[i];
-
-		if (x->event && (x->type == DS_EV_RELEASE || x->lazy == DS_EVM_PROBE_IP ||
-				 x->special == DS_EVM_FGRAPH_ENTRY))
-			return TRUE;
-	}
-	return FALSE;
-}
-
 static gboolean read_field(struct ds_evmap *m, const struct tep_format_field *f,
 			   const struct tep_record *rec, uint64_t *v, GError **error)
 {

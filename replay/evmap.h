@@ -73,7 +73,4 @@ int ds_evmap_decode(struct ds_evmap *m, struct tep_record *rec, struct ds_event 
 
 void ds_evmap_clear(struct ds_evmap *m);
 
-/* Whether some event may still turn out to be a release (name, rule, or unresolved probe). */
-gboolean ds_evmap_may_release(const struct ds_evmap *m);
-
 #endif

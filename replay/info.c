@@ -332,10 +332,8 @@ gboolean ds_trace_info_from_variant(GVariant *v, struct ds_trace_info *info)
 		      &ncpus, &with_events, &first, &start, &last, &dropped, &unpaired, &reord, &rz,
 		      &rs, &lost, &lunk, &durs, &p50, &p99, &dmax, &unret, &spare, &ept, &rpc, &lpc,
 		      &lmpc, &maps);
-	if (ncpus > 1u << 16 || strlen(sha) != 64) {
-		g_variant_iter_free(g_steal_pointer(&maps));
+	if (ncpus > 1u << 16 || strlen(sha) != 64)
 		return FALSE;
-	}
 	ds_trace_info_init(info, path, ncpus);
 	g_strlcpy(info->sha256, sha, sizeof(info->sha256));
 	g_free(info->clock);

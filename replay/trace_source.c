@@ -113,23 +113,22 @@ static gboolean pull(struct trace_source *t, GError **error)
 	return TRUE;
 }
 
-/* Reading stopped well before the end of a CPU's data: libtracecmd gave up on a page. */
+/* Reading stopped before the last page holding data: libtracecmd gave up on a page. */
 static gboolean check_complete(struct trace_source *t, GError **error)
 {
-	if (t->df.compression && strcmp(t->df.compression, "none"))
-		return TRUE;	/* record offsets are not file offsets then */
 	for (guint i = 0; i < t->df.cpus->len; i++) {
 		const struct ds_datfile_cpu *cd = &g_array_index(t->df.cpus, struct ds_datfile_cpu, i);
 		const struct ds_merge_cpu *mc;
 
-		if (cd->cpu >= t->merge.ncpus)
-			continue;
+		if (!cd->has_data || cd->cpu >= t->merge.ncpus)
+			continue;	/* compressed (offsets are not file offsets), or empty */
 		mc = &t->merge.cpus[cd->cpu];
-		if (mc->records && mc->last_offset + 2ull * t->df.page_size < cd->offset + cd->size) {
+		if (!mc->records || mc->last_offset < cd->last_data_page) {
 			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: CPU %u data stops being "
-				    "readable at offset %llu, before its end at offset %" G_GUINT64_FORMAT
-				    " (corrupt ring-buffer page?)", t->path, cd->cpu, mc->last_offset,
-				    cd->offset + cd->size);
+				    "readable at offset %llu, before its last page at offset %"
+				    G_GUINT64_FORMAT " (corrupt ring-buffer page?)", t->path, cd->cpu,
+				    mc->records ? mc->last_offset : (unsigned long long)cd->offset,
+				    cd->last_data_page);
 			return FALSE;
 		}
 	}

@@ -327,6 +327,22 @@ def patch_clock(path, clock):
     raise RuntimeError("no BUFFER option in " + path)
 
 
+def add_v6_traceclock(src, dst, trace_clock):
+    """Copy a v6 file adding a TRACECLOCK option (what trace-cmd record writes in v6 files;
+    `trace-cmd convert` drops it): inserted first in the options list, and as many bytes of
+    the zero padding before the page-aligned CPU data removed, so no offset moves."""
+    buf = bytearray(open(src, "rb").read())
+    assert buf[10:12] == b"6\0", "expected a v6 file"
+    at = buf.index(b"options  \0") + 10
+    fly = buf.index(b"flyrecord\0", at) + 10
+    first_cpu = struct.unpack_from("<Q", buf, fly)[0]
+    text = trace_clock.encode() + b"\0"
+    opt = struct.pack("<HI", 4, len(text)) + text
+    assert buf[first_cpu - len(opt):first_cpu] == bytes(len(opt)), "no room in the padding"
+    buf = buf[:at] + opt + buf[at:first_cpu - len(opt)] + buf[first_cpu:]
+    open(dst, "wb").write(buf)
+
+
 def build(out, cpus, clock="mono", events=None, work=None):
     """cpus: list (one per CPU) of item lists -> trace.dat at out."""
     events = list(EVENTS.values()) if events is None else events
@@ -483,6 +499,7 @@ def all_fixtures(outdir):
     build(p("fgraph.dat"), fgraph_cpus(), clock="boot")
     build(p("ooo.dat"), ooo_cpus())
     run(["trace-cmd", "convert", "--file-version", "6", "-i", p("basic.dat"), "-o", p("basic-v6.dat")])
+    add_v6_traceclock(p("basic-v6.dat"), p("basic-v6clock.dat"), "local global [mono] boot")
     run(["trace-cmd", "convert", "--compression", "any", "-i", p("basic.dat"),
          "-o", p("basic-zstd.dat")])
     with open(p("notatrace.dat"), "wb") as fh:

@@ -128,7 +128,8 @@ static void test_basic(void)
 	ds_source_close(src);
 }
 
-/* The same trace converted by trace-cmd to file format v6 and to zstd-compressed v7. */
+/* The same trace converted by trace-cmd to file format v6 and to zstd-compressed v7, and
+ * with the local clock (all forced: v6 from convert has no clock). */
 static void test_basic_converted(void)
 {
 	struct ds_trace_opts forced = { .force_clock = TRUE };
@@ -140,6 +141,22 @@ static void test_basic_converted(void)
 
 		assert_events(basic_want, G_N_ELEMENTS(basic_want), evs);
 	}
+}
+
+/* A v6 file whose TRACECLOCK option (as trace-cmd record writes it) names the clock. */
+static void test_v6_clock(void)
+{
+	g_autofree char *path = fixture("basic-v6clock.dat");
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+	struct ds_source *src = ds_source_open_trace(path, NULL, &err);
+
+	g_assert_no_error(err);
+	g_assert_cmpstr(ds_source_info(src)->clock, ==, "mono");
+	g_assert_cmpuint(ds_source_info(src)->file_version, ==, 6);
+	g_assert_true(read_all(src, evs, &err));
+	assert_events(basic_want, G_N_ELEMENTS(basic_want), evs);
+	ds_source_close(src);
 }
 
 static void test_lost(void)
@@ -356,6 +373,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/replay/decode/basic", test_basic);
 	g_test_add_func("/replay/decode/converted-v6-zstd-local", test_basic_converted);
+	g_test_add_func("/replay/decode/v6-traceclock", test_v6_clock);
 	g_test_add_func("/replay/decode/lost", test_lost);
 	g_test_add_func("/replay/decode/probes-by-ip", test_probes);
 	g_test_add_func("/replay/decode/probes-mapped", test_probes_mapped);
