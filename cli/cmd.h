@@ -15,5 +15,12 @@
 int ds_cmd_replay(int argc, char **argv);
 int ds_cmd_info(int argc, char **argv);
 int ds_cmd_record(int argc, char **argv);
+int ds_cmd_compare(int argc, char **argv);
+int ds_cmd_synth(int argc, char **argv);
+int ds_cmd_calibrate(int argc, char **argv);
+int ds_cmd_sweep(int argc, char **argv);
+int ds_cmd_merge(int argc, char **argv);
+int ds_cmd_size(int argc, char **argv);
+int ds_cmd_plot(int argc, char **argv);
 
 #endif

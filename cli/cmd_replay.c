@@ -4,7 +4,8 @@
  *
  * Every run parameter goes through ds_params_set() (the dedicated options are spelled-out
  * forms of `--set NAME=VALUE`), so a parameter is parsed and checked in exactly one place
- * and errors read the same from the command line and from sweep files.
+ * and errors read the same from the command line and from sweep files.  The pieces shared
+ * with `defersim compare` (parameters, profile, --map) are in run_common.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "ds_report.h"
 #include "ds_sim.h"
 #include "ds_source.h"
+#include "run_common.h"
 
 struct replay_opts {
 	char *policy;
@@ -41,7 +43,8 @@ static const char replay_summary[] =
 	"scripts/record.sh or scripts/capture-vm; see traces/FORMAT.md) through a release policy\n"
 	"on N virtual CPUs with a hardware profile, and reports fallbacks, drain latency, pool\n"
 	"occupancy, memory pending and hot-path time per task.\n\n"
-	"Policies: sync (mainline), v3 (the series, RFC v3).  Every parameter can also be set\n"
+	"Policies: sync (mainline), v2 (the series' v2), v3 (RFC v3), zsonly (the zsmalloc-only\n"
+	"variant).  Every parameter can also be set\n"
 	"with --set NAME=VALUE; the report lists them all and marks the spec's inferred ones.";
 
 static void replay_opts_free(struct replay_opts *o)
@@ -93,10 +96,10 @@ static gboolean parse_args(int *argc, char ***argv, struct replay_opts *o, GErro
 	return ok;
 }
 
-/* Dedicated options first, then --set in order: a later --set wins, as users expect. */
+/* Dedicated options first, then --set in order (run_common.c). */
 static gboolean build_params(const struct replay_opts *o, struct ds_params *p, GError **error)
 {
-	const struct { const char *name; const char *value; } named[] = {
+	const struct ds_cli_named named[] = {
 		{ "policy", o->policy }, { "cpus", o->cpus }, { "pool_pages", o->pool_pages },
 		{ "seed", o->seed }, { "cost_source", o->cost_source },
 		{ "timeseries_ns", o->timeseries_ns },
@@ -107,50 +110,7 @@ static gboolean build_params(const struct replay_opts *o, struct ds_params *p, G
 		p->check_invariants = true;
 	if (o->timeseries && !o->timeseries_ns)
 		p->timeseries_ns = 1000000;
-	for (size_t i = 0; i < G_N_ELEMENTS(named); i++)
-		if (named[i].value && !ds_params_set(p, named[i].name, named[i].value, error))
-			return FALSE;
-	for (char **s = o->set; s && *s; s++) {
-		char *eq = strchr(*s, '=');
-		char *name;
-		gboolean ok;
-
-		if (!eq) {
-			g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
-				    "--set '%s': expected NAME=VALUE", *s);
-			return FALSE;
-		}
-		name = g_strndup(*s, (gsize)(eq - *s));
-		ok = ds_params_set(p, name, eq + 1, error);
-		g_free(name);
-		if (!ok)
-			return FALSE;
-	}
-	return ds_params_validate(p, error);
-}
-
-static struct ds_map_rule *build_map(char **specs, size_t *n, GError **error)
-{
-	size_t count = specs ? g_strv_length(specs) : 0;
-	struct ds_map_rule *rules = g_new0(struct ds_map_rule, count + 1);
-
-	for (size_t i = 0; i < count; i++) {
-		if (!ds_map_rule_parse(specs[i], &rules[i], error)) {
-			for (size_t j = 0; j < i; j++)
-				ds_map_rule_clear(&rules[j]);
-			g_free(rules);
-			return NULL;
-		}
-	}
-	*n = count;
-	return rules;
-}
-
-static void free_map(struct ds_map_rule *rules, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		ds_map_rule_clear(&rules[i]);
-	g_free(rules);
+	return ds_cli_params_apply(p, named, G_N_ELEMENTS(named), o->set, error);
 }
 
 static gboolean write_outputs(const struct replay_opts *o, const struct ds_results *r,
@@ -188,10 +148,10 @@ static int run(const struct replay_opts *o, const char *trace, struct ds_params 
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 
-	prof = o->profile ? ds_profile_load(o->profile, &error) : ds_profile_new_default();
+	prof = ds_cli_profile_load(o->profile, &error);
 	if (!prof)
 		goto out;
-	rules = build_map(o->map, &topts.n_map, &error);
+	rules = ds_cli_map_build(o->map, &topts.n_map, &error);
 	if (!rules)
 		goto out;
 	topts.map = rules;
@@ -220,7 +180,7 @@ out:
 	}
 	ds_results_free(r);
 	ds_source_close(src);
-	free_map(rules, topts.n_map);
+	ds_cli_map_free(rules, topts.n_map);
 	if (prof)
 		ds_profile_free(prof);
 	return status;

@@ -17,6 +17,13 @@ static const struct subcmd subcmds[] = {
 	{ "replay", ds_cmd_replay, "replay a trace through a policy and report what it costs" },
 	{ "info", ds_cmd_info, "what a trace holds: events per type and CPU, clock, lost events" },
 	{ "record", ds_cmd_record, "record swap-entry releases with kprobes (needs root, kprobes)" },
+	{ "compare", ds_cmd_compare, "replay one trace under every policy and compare them side by side" },
+	{ "synth", ds_cmd_synth, "write a synthetic trace (munmap, lmk, churn, poisson workloads)" },
+	{ "calibrate", ds_cmd_calibrate, "measure a machine's costs from traces into a profile" },
+	{ "sweep", ds_cmd_sweep, "run every point of a sweep file in parallel, resumably" },
+	{ "merge", ds_cmd_merge, "merge the results of several sweep directories" },
+	{ "size", ds_cmd_size, "smallest pool meeting a fallback-rate / drain-latency target" },
+	{ "plot", ds_cmd_plot, "draw sweep or replay results with gnuplot" },
 };
 
 static void usage(FILE *out)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ds_plot.h - pictures of results (sweep/plotdata.c, sweep/gnuplot.c, the plots/ templates): data files for the gnuplot
- * templates in plots/, and running gnuplot on them.
+ * ds_plot.h - pictures of results (sweep/plotdata.c, sweep/gnuplot.c): data files for the
+ * gnuplot templates in plots/, and running gnuplot on them.
  *
  * Records (ds_records_load()) -> ds_plot_plan() writes one data file per picture into the
  * output directory and returns the pictures it can draw (struct ds_plot_job: template + its

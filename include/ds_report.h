@@ -62,6 +62,13 @@ void ds_json_flatten(JsonNode *node, GPtrArray *keys, GPtrArray *values);
 gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, GError **error);
 
 /**
+ * ds_csv_write_rows() - write a header line and several rows atomically
+ * @keys: the columns (char *)
+ * @rows: GPtrArray of GPtrArray of char *, each as long as @keys (use "" for a missing value)
+ */
+gboolean ds_csv_write_rows(const char *path, GPtrArray *keys, GPtrArray *rows, GError **error);
+
+/**
  * ds_timeseries_write_csv() - the results' time series as CSV, atomically
  * Columns: ts_ns, t_rel_s, backend, pool_free, queued_pages, pending_values.
  */

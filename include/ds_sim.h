@@ -39,6 +39,35 @@ const char *ds_backend_name(unsigned int be);
 enum ds_dist { DS_DIST_FIXED = 0, DS_DIST_EXP, DS_DIST_LOGNORMAL };
 
 /**
+ * enum ds_size_kind - how compressed object sizes are drawn when the trace has none
+ * @DS_SIZE_FIXED: every object is the profile's object_bytes (one size class)
+ * @DS_SIZE_LOGNORMAL: lognormal with median @median and shape @sigma, clamped to [1, page]
+ * @DS_SIZE_HISTOGRAM: one of @bin_size[], with probability proportional to @bin_weight[]
+ */
+enum ds_size_kind { DS_SIZE_FIXED = 0, DS_SIZE_LOGNORMAL, DS_SIZE_HISTOGRAM };
+
+#define DS_SIZE_BINS 64
+
+/**
+ * struct ds_size_dist - distribution of compressed object sizes (profile [sizes] group).
+ * Inline arrays, no pointers: a profile stays copyable by assignment.
+ * @kind: enum ds_size_kind
+ * @median: lognormal median in bytes (0: the profile's object_bytes)
+ * @sigma: lognormal shape
+ * @nbins: histogram bins in use
+ * @bin_size: histogram sizes in bytes
+ * @bin_weight: their relative weights (> 0)
+ */
+struct ds_size_dist {
+	enum ds_size_kind kind;
+	unsigned int median;
+	double sigma;
+	unsigned int nbins;
+	uint32_t bin_size[DS_SIZE_BINS];
+	double bin_weight[DS_SIZE_BINS];
+};
+
+/**
  * struct ds_profile - costs of one machine, all in ns (profiles/NAME.ini, [costs] group)
  * @name: profile name (printed in every report)
  * @path: file it was loaded from, NULL for built-in
@@ -59,6 +88,9 @@ enum ds_dist { DS_DIST_FIXED = 0, DS_DIST_EXP, DS_DIST_LOGNORMAL };
  *	on the releasing CPU; also the cost of a fallback)
  * @zs_free_ns: zs_free() alone (policies that defer only the zsmalloc object)
  * @object_bytes: mean compressed object size, for "memory pending" when the trace has no sizes
+ * @copy_entry_ns: copying one handle out of v2's array under its lock (v2_drain_holds_lock=copy)
+ * @sizes: compressed object sizes ([sizes] group) for policies that need a zsmalloc size class
+ *	per object (zsonly) when the trace does not record it
  */
 struct ds_profile {
 	char *name;
@@ -78,6 +110,8 @@ struct ds_profile {
 	uint64_t sync_free_ns[DS_BE__COUNT];
 	uint64_t zs_free_ns;
 	uint64_t object_bytes;
+	uint64_t copy_entry_ns;
+	struct ds_size_dist sizes;
 };
 
 /**
@@ -101,6 +135,7 @@ enum ds_push_semantics { DS_PUSH_EAGER = 0, DS_PUSH_LAZY };
 enum ds_drain_order { DS_DRAIN_FIFO = 0, DS_DRAIN_LIFO };
 enum ds_stale_policy { DS_STALE_NOOP = 0 };
 enum ds_cost_source { DS_COST_TRACE = 0, DS_COST_PROFILE, DS_COST_AUTO };
+enum ds_v2_lock { DS_V2_LOCK_COPY = 0, DS_V2_LOCK_WHOLE };
 
 /**
  * struct ds_params - one run's parameters
@@ -127,6 +162,15 @@ enum ds_cost_source { DS_COST_TRACE = 0, DS_COST_PROFILE, DS_COST_AUTO };
  * @page_size: bytes per page, overriding the profile's (0 = the profile's); sets CAP
  * @busy_gap_ns: [defersim] a releasing task's think gap longer than this is spent asleep (its
  *	CPU counts as idle and the gap is not slowed by CPU sharing); shorter gaps are CPU work
+ * @v2_array_entries: v2: handles in the per-pool array (0 = 128 MiB >> PAGE_SHIFT [S], 32768
+ *	at 4 KiB)
+ * @v2_drain_threshold: v2: entries at which the push queues the drain (0 = half the array [S])
+ * @v2_drain_holds_lock: [I] v2: the drain holds the array lock only while copying the array
+ *	out (DS_V2_LOCK_COPY) or for the whole drain (DS_V2_LOCK_WHOLE)
+ * @zsonly_pages_per_run: zsonly: pages one worker run drains before re-queueing itself
+ *	(0 = pool_pages / 2, at least 1 [S])
+ * @zs_chain_size: [defersim] zsmalloc's maximum pages per zspage (CONFIG_ZSMALLOC_CHAIN_SIZE;
+ *	4 before 6.3): decides which size classes are merged and so share a class lock
  */
 struct ds_params {
 	const char *policy;
@@ -147,6 +191,11 @@ struct ds_params {
 	uint64_t timeseries_ns;
 	unsigned int page_size;
 	uint64_t busy_gap_ns;
+	unsigned int v2_array_entries;
+	unsigned int v2_drain_threshold;
+	enum ds_v2_lock v2_drain_holds_lock;
+	unsigned int zsonly_pages_per_run;
+	unsigned int zs_chain_size;
 };
 
 /** ds_params_init() - fill @p with the spec's defaults (policy "v3", pool 64 pages) */
@@ -200,6 +249,46 @@ void ds_hist_add(struct ds_hist *h, uint64_t v);
 /** ds_hist_quantile() - value at quantile @q in [0,1] (the max for q=1, 0 when empty) */
 uint64_t ds_hist_quantile(const struct ds_hist *h, double q);
 
+/*
+ * DS_ARRIVAL_SCALES - window widths of struct ds_arrivals: 2^(10+k) ns for k = 0..23
+ * (1.02 us to 8.6 s)
+ */
+#define DS_ARRIVAL_SCALES 24
+#define DS_ARRIVAL_SCALE0 10
+
+/**
+ * struct ds_arrivals - statistics of an arrival process (a pool's swap attempts), kept for
+ * the analytic cross-check (include/ds_analytic.h): how many, when, how regular
+ * @n: arrivals
+ * @first_ts, @last_ts: first and last arrival (sim time)
+ * @seen: the counter value last observed (ds_arrivals_observe())
+ * @gap_sum, @gap_sumsq: sum and sum of squares of the inter-arrival gaps (ns)
+ * @scale: per window width 2^(DS_ARRIVAL_SCALE0 + k) ns, windows aligned on @first_ts: the
+ *	window being counted (@window, @count) and, over the windows already closed (empty ones
+ *	included), their number, the sum and the sum of squares of their counts
+ */
+struct ds_arrivals {
+	uint64_t n;
+	uint64_t first_ts;
+	uint64_t last_ts;
+	uint64_t seen;
+	double gap_sum;
+	double gap_sumsq;
+	struct {
+		uint64_t window;
+		uint64_t count;
+		uint64_t closed;
+		double sum;
+		double sumsq;
+	} scale[DS_ARRIVAL_SCALES];
+};
+
+/**
+ * ds_arrivals_observe() - the running arrival counter is @total at sim time @now: count the
+ * arrivals since the last observation as arriving at @now (sim/analytic.c)
+ */
+void ds_arrivals_observe(struct ds_arrivals *a, uint64_t total, uint64_t now);
+
 /**
  * struct ds_task_result - one releasing task
  * @pid: task id
@@ -249,6 +338,15 @@ struct ds_task_result {
  * @cap: values per buffer page (page_size / 4 for zram, / 8 for zswap)
  * @teardown_latency: push to freed of the values freed at teardown (they measure the end of
  *	the trace, not the design, so they are kept out of @drain_latency)
+ * @fallbacks_lock: v2: of @fallbacks, those whose spin_trylock found the drain holding the lock
+ *	(the rest found the array full)
+ * @class_lock_acquisitions: zsonly: class->lock acquisitions by the drain (one per run of
+ *	consecutive same-class handles in a page; the other policies' drains take one per value)
+ * @sizes_from_trace: zsonly: pushed values whose object size came from the trace (zs_malloc
+ *	records); the others were drawn from the profile's [sizes]
+ * @swap_arrivals: when swap attempts (@swaps + @swap_failures) happened: the arrival process
+ *	of pages to the pool, for the analytic cross-check
+ * @observed_ns: the span @pool_free_mean is averaged over (first event to teardown)
  */
 struct ds_backend_result {
 	uint64_t releases;
@@ -274,6 +372,11 @@ struct ds_backend_result {
 	uint64_t slot_reuse_pending;
 	uint64_t cap;
 	struct ds_hist teardown_latency;
+	uint64_t fallbacks_lock;
+	uint64_t class_lock_acquisitions;
+	uint64_t sizes_from_trace;
+	struct ds_arrivals swap_arrivals;
+	uint64_t observed_ns;
 };
 
 /**

@@ -222,6 +222,12 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 const struct ds_trace_info *ds_source_info(const struct ds_source *src);
 
 /**
+ * ds_trace_info_is_synthetic() - whether the trace was made by `defersim synth` (its events
+ * are in the kprobe group "defersim_synth", see include/ds_synth.h); NULL is not
+ */
+gboolean ds_trace_info_is_synthetic(const struct ds_trace_info *info);
+
+/**
  * ds_trace_info_print() - human form of struct ds_trace_info, as `defersim info` prints it
  */
 void ds_trace_info_print(const struct ds_trace_info *info, FILE *out);

@@ -25,7 +25,8 @@
 
 /* Bounds that keep a typo ("0..1e9/1") from turning into a sweep that never ends. */
 #define DS_SWEEP_MAX_VALUES 100000	/* values one key may expand to */
-#define DS_SWEEP_MAX_POINTS 1000000	/* points one sweep may have */
+#define DS_SWEEP_MAX_POINTS 100000	/* points one sweep may have (each finished one is kept
+					   in memory as text, ~10 KB) */
 
 /**
  * ds_sweep_values_parse() - expand one sweep-file value into its list of values
@@ -276,6 +277,26 @@ gboolean ds_sweep_store_save(const char *dir, JsonNode *record, GError **error);
  */
 gboolean ds_sweep_results_write(const char *dir, GPtrArray *records, GError **error);
 
+/*
+ * struct ds_results_table - the rows of results.jsonl/csv by point index, kept as text (a
+ * running sweep holds every finished point to rewrite the files; text is several times
+ * smaller than a JsonNode tree)
+ */
+struct ds_results_table;
+
+struct ds_results_table *ds_results_table_new(guint n_rows);
+void ds_results_table_free(struct ds_results_table *t);
+
+/** ds_results_table_set() - (re)place row @index with @record (not kept: converted) */
+void ds_results_table_set(struct ds_results_table *t, guint index, JsonNode *record);
+
+/** ds_results_table_count() - rows present */
+guint ds_results_table_count(const struct ds_results_table *t);
+
+/** ds_results_table_write() - the present rows, by index, as DIR/results.jsonl and .csv */
+gboolean ds_results_table_write(const struct ds_results_table *t, const char *dir,
+				GError **error);
+
 /**
  * ds_record_set_point() - a copy of @run with the "point" member put first
  */
@@ -344,7 +365,7 @@ struct ds_size_targets {
  * @releases: releases replayed
  * @fallbacks: of them, fallbacks
  * @fallback_rate: fallbacks / releases
- * @deferred: values freed by the worker (both backends)
+ * @deferred: values freed by the worker whose drain latency counts (teardown excluded)
  * @p99_ns: p99 drain latency over both backends (0 when nothing was deferred)
  * @meets: whether the targets are met (set by ds_size_search_feed())
  */

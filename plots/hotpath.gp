@@ -14,13 +14,15 @@ if (fmt eq 'svg') {
 set output out
 set title 'Exit hot-path time per task: sync vs ' . policy . "\n" . title
 set xlabel 'task (pid)'
-set ylabel 'time releasing swap entries (ms)'
+set ylabel 'time releasing swap entries (ms, log scale)'
+set logscale y 10
+stats data using 2 nooutput
+set xrange [-0.6:STATS_records - 0.4]
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
 set xtics rotate by -45
-set yrange [0:*]
 set grid ytics
 set key top right box
 plot data using 2:xtic(1) title 'sync (mainline)', '' using 3 title policy

@@ -4,6 +4,7 @@
  * itself (writing the cache as it is read, when caching is on).
  */
 #include "clock.h"
+#include "ds_synth.h"
 #include "source_impl.h"
 #include "trace_impl.h"
 
@@ -33,6 +34,9 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 	GError *cerr = NULL;
 	gboolean cache = opts && opts->use_cache;
 
+	/* a synthetic event file (`defersim synth -o X.dsev`) is its own binary stream */
+	if (ds_synth_file_is(path))
+		return ds_synth_file_open(path, error);
 	if (!ds_file_sha256(path, sha, error))
 		return NULL;
 	if (cache) {

@@ -46,6 +46,19 @@ gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, 
 	return ok;
 }
 
+gboolean ds_csv_write_rows(const char *path, GPtrArray *keys, GPtrArray *rows, GError **error)
+{
+	GString *s = g_string_new(NULL);
+	gboolean ok;
+
+	csv_append_line(s, keys);
+	for (guint i = 0; i < rows->len; i++)
+		csv_append_line(s, g_ptr_array_index(rows, i));
+	ok = ds_write_atomic(path, s->str, s->len, error);
+	g_string_free(s, TRUE);
+	return ok;
+}
+
 gboolean ds_timeseries_write_csv(const struct ds_results *r, const char *path, GError **error)
 {
 	GString *s = g_string_new("ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values\n");

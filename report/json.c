@@ -8,6 +8,9 @@
  */
 #include <string.h>
 
+#include <math.h>
+
+#include "ds_analytic.h"
 #include "ds_report.h"
 
 static void add_u64(JsonBuilder *b, const char *k, uint64_t v)
@@ -90,6 +93,9 @@ static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_r
 	add_u64(b, "cap", x->cap);
 	add_hist(b, "drain_latency", &x->drain_latency);
 	add_hist(b, "teardown_latency", &x->teardown_latency);
+	add_u64(b, "fallbacks_lock", x->fallbacks_lock);
+	add_u64(b, "class_lock_acquisitions", x->class_lock_acquisitions);
+	add_u64(b, "sizes_from_trace", x->sizes_from_trace);
 	json_builder_end_object(b);
 }
 
@@ -159,11 +165,38 @@ static void add_trace(JsonBuilder *b, const struct ds_trace_info *info)
 	add_str(b, "sha256", info->sha256);
 	add_u64(b, "size", info->file_size);
 	add_str(b, "clock", info->clock);
+	add_bool(b, "synthetic", ds_trace_info_is_synthetic(info));
 	add_u64(b, "ncpus", info->ncpus);
 	add_u64(b, "start_ts", info->start_ts);
 	add_u64(b, "last_ts", info->last_ts);
 	add_u64(b, "releases", info->events_per_type[DS_EV_RELEASE]);
 	add_u64(b, "lost_events", lost);
+	json_builder_end_object(b);
+}
+
+/* The profile's [sizes]: how object sizes are drawn where the trace has none (zsonly). */
+static void add_sizes(JsonBuilder *b, const struct ds_size_dist *d)
+{
+	static const char *const kinds[] = { "fixed", "lognormal", "histogram" };
+
+	json_builder_set_member_name(b, "object_sizes");
+	json_builder_begin_object(b);
+	add_str(b, "dist", (unsigned int)d->kind < G_N_ELEMENTS(kinds) ? kinds[d->kind] : "?");
+	if (d->kind == DS_SIZE_LOGNORMAL) {
+		add_u64(b, "median", d->median);
+		add_dbl(b, "sigma", d->sigma);
+	}
+	if (d->kind == DS_SIZE_HISTOGRAM) {
+		json_builder_set_member_name(b, "histogram");
+		json_builder_begin_array(b);
+		for (unsigned int i = 0; i < d->nbins; i++) {
+			json_builder_begin_array(b);
+			json_builder_add_int_value(b, d->bin_size[i]);
+			json_builder_add_double_value(b, d->bin_weight[i]);
+			json_builder_end_array(b);
+		}
+		json_builder_end_array(b);
+	}
 	json_builder_end_object(b);
 }
 
@@ -187,6 +220,8 @@ static void add_profile(JsonBuilder *b, const struct ds_profile *p)
 	add_u64(b, "sync_zswap_ns", p->sync_free_ns[DS_BE_ZSWAP]);
 	add_u64(b, "zs_free_ns", p->zs_free_ns);
 	add_u64(b, "object_bytes", p->object_bytes);
+	add_u64(b, "copy_entry_ns", p->copy_entry_ns);
+	add_sizes(b, &p->sizes);
 	json_builder_end_object(b);
 }
 
@@ -231,6 +266,55 @@ static void add_invariants(JsonBuilder *b, const struct ds_invariants *inv)
 	json_builder_end_object(b);
 }
 
+/* A number that may be undefined (no steady state, too few windows): null then. */
+static void add_num(JsonBuilder *b, const char *k, double v, bool defined)
+{
+	json_builder_set_member_name(b, k);
+	if (defined && isfinite(v))
+		json_builder_add_double_value(b, v);
+	else
+		json_builder_add_null_value(b);
+}
+
+/* Queueing-theory estimates per backend (sim/analytic.c); both backends always present, with
+ * nulls when a pool saw no swaps, so that CSV columns line up. */
+static void add_analytic(JsonBuilder *b, const struct ds_results *r, const struct ds_profile *p)
+{
+	json_builder_set_member_name(b, "analytic");
+	json_builder_begin_object(b);
+	for (int be = 0; be < DS_BE__COUNT; be++) {
+		struct ds_analytic x;
+		bool v;
+
+		ds_analytic_compute(r, p, (enum ds_backend)be, &x);
+		v = x.valid;
+		json_builder_set_member_name(b, ds_backend_name(be));
+		json_builder_begin_object(b);
+		add_bool(b, "valid", v);
+		add_u64(b, "swap_attempts", x.arrivals);
+		add_num(b, "attempts_per_s", x.lambda, v);
+		add_num(b, "arrival_cv", x.cv, v && x.cv >= 0);
+		add_num(b, "arrival_idc", x.idc, v && x.idc >= 0);
+		add_num(b, "idc_window_ns", x.idc_window_ns, v && x.idc >= 0);
+		add_num(b, "drain_ns", x.drain_ns, v);
+		add_num(b, "wake_ns", x.wake_ns, v);
+		add_num(b, "hold_ns", x.hold_ns, v);
+		add_num(b, "offered_erlangs", x.offered, v);
+		add_u64(b, "servers", x.servers);
+		add_num(b, "sim_block", x.sim_block, v);
+		add_num(b, "erlang_b", x.erlang_b, v);
+		add_str(b, "erlang_b_verdict", v ? x.erlang_verdict : NULL);
+		add_num(b, "md1k_block", x.md1k_block, v);
+		add_str(b, "md1k_verdict", v ? x.md1k_verdict : NULL);
+		add_num(b, "utilisation", x.rho, v);
+		add_num(b, "sim_wait_ns", x.sim_wait_ns, v);
+		add_num(b, "md1_wait_ns", x.md1_wait_ns, v && x.md1_wait_ns >= 0);
+		add_str(b, "md1_verdict", v ? x.md1_verdict : NULL);
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+}
+
 JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile *prof,
 			    const struct ds_trace_info *info)
 {
@@ -248,6 +332,7 @@ JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile 
 	add_profile(b, prof);
 	add_params(b, &r->params);
 	add_metrics(b, r);
+	add_analytic(b, r, prof);
 	add_invariants(b, &r->inv);
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ds_analytic.h"
 #include "ds_report.h"
 
 static double pct(uint64_t a, uint64_t b)
@@ -33,6 +34,8 @@ static void print_header(const struct ds_results *r, const struct ds_profile *pr
 		fprintf(out, "trace   %s\n        sha256 %s, clock %s, %u recorded CPUs, %s replayed\n",
 			info->path, info->sha256, info->clock ? info->clock : "unknown", info->ncpus,
 			ds_fmt_ns(a, (double)(info->last_ts - info->start_ts)));
+		if (ds_trace_info_is_synthetic(info))
+			fprintf(out, "        SYNTHETIC (made by defersim synth, not recorded)\n");
 		if (lost)
 			fprintf(out, "WARNING %" G_GUINT64_FORMAT " events were lost while recording: "
 				"releases may be missing, results undercount them\n", lost);
@@ -71,10 +74,16 @@ static void print_backend(const struct ds_results *r, const struct ds_profile *p
 {
 	const struct ds_backend_result *x = &r->be[be];
 	unsigned int page = r->params.page_size ? r->params.page_size : prof->page_size;
+	bool array = !strcmp(r->policy, "v2");	/* one array of handles: no pages, no pool */
 	char a[32], b[32];
 
-	fprintf(out, "%s pool (%" G_GUINT64_FORMAT " values per %u-byte page, %" G_GINT64_FORMAT
-		" pool pages)\n", ds_backend_name(be), x->cap, page, r->params.pool_pages);
+	if (array)
+		fprintf(out, "%s pool (one array of %" G_GUINT64_FORMAT " handles)\n",
+			ds_backend_name(be), x->cap);
+	else
+		fprintf(out, "%s pool (%" G_GUINT64_FORMAT " values per %u-byte page, %"
+			G_GINT64_FORMAT " pool pages)\n", ds_backend_name(be), x->cap, page,
+			r->params.pool_pages);
 	fprintf(out, "  releases              %" G_GUINT64_FORMAT "\n", x->releases);
 	fprintf(out, "  deferred              %" G_GUINT64_FORMAT " (%.2f%%)\n", x->pushed,
 		pct(x->pushed, x->releases));
@@ -86,21 +95,65 @@ static void print_backend(const struct ds_results *r, const struct ds_profile *p
 	if (x->teardown_latency.count)
 		fprintf(out, "                        they waited up to %s until teardown\n",
 			ds_fmt_ns(a, (double)x->teardown_latency.max));
-	fprintf(out, "  pool pages free       min %" G_GUINT64_FORMAT ", mean %.1f\n",
-		x->pool_free_min, x->pool_free_mean);
-	fprintf(out, "  peak pending          %" G_GUINT64_FORMAT " values = %s of objects; %"
-		G_GUINT64_FORMAT " pages (%s) held\n", x->peak_pending_values,
-		ds_fmt_bytes(a, (double)x->peak_pending_bytes), x->peak_pages_held,
-		ds_fmt_bytes(b, (double)x->peak_pages_held * page));
-	fprintf(out, "  stranded buffers      %" G_GUINT64_FORMAT " episodes, %s\n",
-		x->stranded_episodes, ds_fmt_ns(a, (double)x->stranded_ns));
+	if (array) {
+		fprintf(out, "  peak pending          %" G_GUINT64_FORMAT " values = %s of objects\n",
+			x->peak_pending_values, ds_fmt_bytes(a, (double)x->peak_pending_bytes));
+	} else {
+		fprintf(out, "  pool pages free       min %" G_GUINT64_FORMAT ", mean %.1f\n",
+			x->pool_free_min, x->pool_free_mean);
+		fprintf(out, "  peak pending          %" G_GUINT64_FORMAT " values = %s of objects; %"
+			G_GUINT64_FORMAT " pages (%s) held\n", x->peak_pending_values,
+			ds_fmt_bytes(a, (double)x->peak_pending_bytes), x->peak_pages_held,
+			ds_fmt_bytes(b, (double)x->peak_pages_held * page));
+		fprintf(out, "  stranded buffers      %" G_GUINT64_FORMAT " episodes, %s\n",
+			x->stranded_episodes, ds_fmt_ns(a, (double)x->stranded_ns));
+	}
 	fprintf(out, "  stale drains          %" G_GUINT64_FORMAT " (zram writes to a pending slot: %"
 		G_GUINT64_FORMAT ")\n", x->stale_drains, x->slot_reuse_pending);
+	if (array)
+		fprintf(out, "  lock contended        %" G_GUINT64_FORMAT " of the fallbacks found the "
+			"drain holding the array lock (the rest found it full)\n", x->fallbacks_lock);
+	if (!strcmp(r->policy, "zsonly"))
+		fprintf(out, "  class locks           %" G_GUINT64_FORMAT " class->lock acquisitions by "
+			"the drain for %" G_GUINT64_FORMAT " values; sizes from the trace for %"
+			G_GUINT64_FORMAT " of the deferred values\n", x->class_lock_acquisitions,
+			x->drained + x->stale_drains, x->sizes_from_trace);
 	fprintf(out, "  worker                %" G_GUINT64_FORMAT " runs, busy %s; swaps %"
 		G_GUINT64_FORMAT " (failed %" G_GUINT64_FORMAT "), queue_work %" G_GUINT64_FORMAT
 		" (%" G_GUINT64_FORMAT " already pending)\n\n", x->worker_runs,
 		ds_fmt_ns(a, (double)x->worker_busy_ns), x->swaps, x->swap_failures,
 		x->queue_work_calls, x->queue_work_noops);
+}
+
+/* Queueing-theory estimates beside the simulated figures (sim/analytic.c, docs/model.md). */
+static void print_analytic(const struct ds_results *r, const struct ds_profile *prof, int be,
+			   FILE *out)
+{
+	struct ds_analytic x;
+	char a[32], b[32], c[32];
+
+	ds_analytic_compute(r, prof, (enum ds_backend)be, &x);
+	if (!x.valid)
+		return;
+	fprintf(out, "%s analytic cross-check (Poisson queueing models of the pool's pages)\n",
+		ds_backend_name(be));
+	fprintf(out, "  swap attempts         %" G_GUINT64_FORMAT " at %.1f/s (CV %.2f, IDC %.2f "
+		"over %s windows; Poisson: 1, 1)\n", x.arrivals, x.lambda, x.cv, x.idc,
+		ds_fmt_ns(a, x.idc_window_ns));
+	fprintf(out, "  page holding          drain D %s + wake-up W %s = S %s; offered a = %.3f "
+		"Erlang on c = %u pages\n", ds_fmt_ns(a, x.drain_ns), ds_fmt_ns(b, x.wake_ns),
+		ds_fmt_ns(c, x.hold_ns), x.offered, x.servers);
+	fprintf(out, "  blocked swaps         simulated %.4f%%\n", 100.0 * x.sim_block);
+	fprintf(out, "    Erlang-B B(c, a)    %.4f%%  %s\n", 100.0 * x.erlang_b, x.erlang_verdict);
+	fprintf(out, "    M/D/1/K (1 drainer) %.4f%%  %s\n", 100.0 * x.md1k_block, x.md1k_verdict);
+	fprintf(out, "  page wait before drain simulated %s (held %s in all)\n",
+		ds_fmt_ns(a, x.sim_wait_ns), ds_fmt_ns(b, x.sim_hold_ns));
+	if (x.md1_wait_ns >= 0)
+		ds_fmt_ns(c, x.md1_wait_ns);
+	else
+		g_strlcpy(c, "unbounded", sizeof(c));
+	fprintf(out, "    M/D/1 + wake-up     %s at utilisation %.3f (one drainer)  %s\n\n", c, x.rho,
+		x.md1_verdict);
 }
 
 static void print_tasks(const struct ds_results *r, unsigned int max, FILE *out)
@@ -151,6 +204,9 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 	for (int be = 0; be < DS_BE__COUNT; be++)
 		if (r->be[be].releases)
 			print_backend(r, prof, be, out);
+	for (int be = 0; be < DS_BE__COUNT; be++)
+		if (r->be[be].releases)
+			print_analytic(r, prof, be, out);
 	if (r->inv.checked)
 		fprintf(out, "invariants              freed twice %" G_GUINT64_FORMAT ", never freed %"
 			G_GUINT64_FORMAT ", page-count violations %" G_GUINT64_FORMAT " -> %s\n\n",

@@ -4,7 +4,8 @@
 # Needs root (or sudo) only when something is missing.
 set -eu
 DS_PKGS="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libjson-glib-dev \
-libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd gnuplot-nox python3 xz-utils"
+libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd gnuplot-nox python3 xz-utils \
+parallel"
 missing=""
 for p in $DS_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

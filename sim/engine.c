@@ -120,6 +120,11 @@ static void dispatch_read(struct ds_engine *eng, const struct ds_event *ev)
 		eng->r->lost_markers++;
 		eng->r->lost_events += ev->value;
 		break;
+	case DS_EV_ZS_MALLOC:
+	case DS_EV_ZS_MALLOC_END:
+	case DS_EV_ZS_FREE:
+		ds_objsize_read(eng, ev);
+		break;
 	default:
 		break;		/* kept for info/calibration; no effect on the model */
 	}
@@ -253,6 +258,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	eng->prof = prof;
 	eng->src = src;
 	eng->ops = ds_policy_find(params->policy);
+	eng->objsize.active = eng->ops->needs_obj_size;
 	eng->ncpus = params->cpus ? params->cpus : ncpus_recorded;
 	if (!eng->ncpus) {
 		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
@@ -266,6 +272,8 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 			    prof->name ? prof->name : "?", eng->page_size);
 		return FALSE;
 	}
+	if (eng->ops->check && !eng->ops->check(params, eng->page_size, error))
+		return FALSE;
 	eng->r = ds_results_new(params, prof);
 	eng->r->ncpus = eng->ncpus;
 	/* From here on the engine reads the results' copy, where "auto" is resolved, so the
@@ -283,6 +291,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	eng->waiting = g_sequence_new(NULL);
 	if (params->check_invariants)
 		eng->ledger = g_byte_array_new();
+	ds_objsize_init(eng);
 	eng->pools_active = eng->ops->create != NULL;
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
 		struct ds_pool *pool = &eng->pools[be];
@@ -331,6 +340,7 @@ static void engine_clear(struct ds_engine *eng)
 	if (eng->waiting)
 		g_sequence_free(eng->waiting);
 	ds_evring_clear(&eng->ext);
+	ds_objsize_clear(eng);
 	if (eng->rng)
 		g_rand_free(eng->rng);
 	if (eng->ledger)

@@ -17,6 +17,8 @@
  *   its job, the recorded end of its latest release, its shift while it waits asleep.
  * - struct ds_worker (worker.c): one drain work item with Linux workqueue semantics.
  * - struct ds_pool (pool.h): one backend's pool, per policy.
+ * - struct ds_objsize (objsize.c): zsmalloc object sizes from the trace's zs_malloc records,
+ *   for policies that need a size class per value (zsonly).
  * - struct ds_engine (engine.c): all of the above for one run, plus the source, the reading
  *   position (lookahead), the RNG, the ledger and the results being filled.
  */
@@ -142,6 +144,9 @@ struct ds_task {
 	GSequenceIter *wait_iter;
 	unsigned int heap_refs;	/* engine events still naming it */
 	bool dead;		/* finished: freed when @heap_refs drops to 0 */
+	struct ds_evring zsf;	/* objsize.c: sizes found for its read releases (ts = release) */
+	bool zsf_await;		/* its latest read release still waits for its zs_free */
+	uint64_t await_ts;	/* recorded time of that release */
 };
 
 void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev);
@@ -192,6 +197,33 @@ void ds_pool_arm_flush(struct ds_pool *pool, unsigned int cpu, uint64_t at);
 /* ds_pool_flush_fired() - the timer of @cpu fired at eng->now */
 void ds_pool_flush_fired(struct ds_pool *pool, unsigned int cpu);
 
+/* --- objsize.c --- */
+
+/*
+ * struct ds_objsize - object sizes from the trace (only when the policy needs them)
+ * @active: the policy has needs_obj_size
+ * @malloc_size: pid -> size of its zs_malloc() whose return is not read yet
+ * @handle_size: live objects allocated inside the trace: struct objsize_rec (objsize.c), keyed by
+ *	their handle (first member)
+ */
+struct ds_objsize {
+	bool active;
+	GHashTable *malloc_size;
+	GHashTable *handle_size;
+};
+
+void ds_objsize_init(struct ds_engine *eng);
+void ds_objsize_clear(struct ds_engine *eng);
+/* ds_objsize_read() - a zs_malloc, its return or a zs_free was read */
+void ds_objsize_read(struct ds_engine *eng, const struct ds_event *ev);
+/* ds_objsize_release_read() - release @ev of task @t was read: it waits for its zs_free */
+void ds_objsize_release_read(struct ds_engine *eng, struct ds_task *t, const struct ds_event *ev);
+/* ds_objsize_wait() - before @t starts its next release: read ahead until its zs_free is read
+ * (or cannot come any more); false on a read error */
+gboolean ds_objsize_wait(struct ds_engine *eng, struct ds_task *t, GError **error);
+/* ds_objsize_take() - the object size of release @ev of @t (0 = unknown) */
+uint32_t ds_objsize_take(struct ds_engine *eng, struct ds_task *t, const struct ds_event *ev);
+
 /* --- ledger.c --- */
 
 void ds_ledger_add(struct ds_engine *eng, uint64_t id);
@@ -229,6 +261,7 @@ struct ds_engine {
 	GRand *rng;
 	GByteArray *ledger;	/* per release: times freed (check_invariants only) */
 	uint64_t next_id;
+	struct ds_objsize objsize;
 };
 
 /* ds_engine_read_one() - read one event from the source (lookahead); -1 on error */

@@ -28,6 +28,8 @@ enum param_kind {
 	PK_RATE,	/* double in (0, 1] */
 	PK_PAGE_SIZE,	/* unsigned: 0 ("profile") or a power of two >= 8 */
 	PK_ENUM,	/* int-sized enum, names in .names */
+	PK_AUTO,	/* unsigned: "auto" = 0 (derived at run time), else 1 .. 2^31-1 */
+	PK_CHAIN,	/* unsigned 1 .. 16 */
 };
 
 struct param_desc {
@@ -42,6 +44,7 @@ static const char *const push_names[] = { "eager", "lazy", NULL };
 static const char *const order_names[] = { "fifo", "lifo", NULL };
 static const char *const stale_names[] = { "noop", NULL };
 static const char *const cost_names[] = { "trace", "profile", "auto", NULL };
+static const char *const v2_lock_names[] = { "copy", "whole", NULL };
 
 #define P(n, k, inf) { #n, k, offsetof(struct ds_params, n), inf, NULL }
 #define E(n, names, inf) { #n, PK_ENUM, offsetof(struct ds_params, n), inf, names }
@@ -65,6 +68,11 @@ static const struct param_desc param_table[] = {
 	P(busy_gap_ns, PK_NS, false),
 	P(check_invariants, PK_BOOL, false),
 	P(timeseries_ns, PK_NS_OFF, false),
+	P(v2_array_entries, PK_AUTO, false),
+	P(v2_drain_threshold, PK_AUTO, false),
+	E(v2_drain_holds_lock, v2_lock_names, true),
+	P(zsonly_pages_per_run, PK_AUTO, false),
+	P(zs_chain_size, PK_CHAIN, false),
 };
 
 #undef P
@@ -91,6 +99,11 @@ void ds_params_init(struct ds_params *p)
 	p->check_invariants = false;
 	p->timeseries_ns = 0;
 	p->page_size = 0;
+	p->v2_array_entries = 0;	/* 128 MiB >> PAGE_SHIFT [S] */
+	p->v2_drain_threshold = 0;	/* half the array [S] */
+	p->v2_drain_holds_lock = DS_V2_LOCK_COPY;
+	p->zsonly_pages_per_run = 0;	/* pool_pages / 2 [S] */
+	p->zs_chain_size = 8;		/* CONFIG_ZSMALLOC_CHAIN_SIZE default since 6.3 */
 }
 
 static const struct param_desc *find_param(const char *name)
@@ -257,6 +270,22 @@ static gboolean set_unsigned(const struct param_desc *d, void *field, const char
 				      "expected \"unbounded\" (or 0) or a page count");
 		*(unsigned int *)field = (unsigned int)v;
 		return TRUE;
+	case PK_AUTO:
+		if (!strcmp(value, "auto")) {
+			*(unsigned int *)field = 0;
+			return TRUE;
+		}
+		if (!parse_u64(value, G_MAXINT32, &v) || !v)
+			return refuse(error, d->name, value,
+				      "expected \"auto\" or a count from 1 to 2^31-1");
+		*(unsigned int *)field = (unsigned int)v;
+		return TRUE;
+	case PK_CHAIN:
+		if (!parse_u64(value, 16, &v) || !v)
+			return refuse(error, d->name, value,
+				      "expected pages per zspage from 1 to 16");
+		*(unsigned int *)field = (unsigned int)v;
+		return TRUE;
 	case PK_PAGE_SIZE:
 		if (!strcmp(value, "profile")) {
 			*(unsigned int *)field = 0;
@@ -375,6 +404,17 @@ gboolean ds_params_validate(const struct ds_params *p, GError **error)
 	if (p->page_size && (p->page_size < 8 || (p->page_size & (p->page_size - 1))))
 		return refuse(error, "page_size", "(not a power of two >= 8)",
 			      "expected 0 or a power of two from 8");
+	if (p->v2_array_entries > G_MAXINT32 || p->v2_drain_threshold > G_MAXINT32 ||
+	    p->zsonly_pages_per_run > G_MAXINT32)
+		return refuse(error, "v2_array_entries/v2_drain_threshold/zsonly_pages_per_run",
+			      "(too large)", "expected \"auto\" or a count from 1 to 2^31-1");
+	if (p->v2_array_entries && p->v2_drain_threshold > p->v2_array_entries)
+		return refuse(error, "v2_drain_threshold", "(above v2_array_entries)",
+			      "the drain threshold cannot exceed the array's size");
+	if (p->zs_chain_size < 1 || p->zs_chain_size > 16)
+		return refuse(error, "zs_chain_size", "(out of range)", "expected 1 to 16");
+	if ((unsigned int)p->v2_drain_holds_lock > DS_V2_LOCK_WHOLE)
+		return refuse(error, "v2_drain_holds_lock", "(out of range)", "not a known choice");
 	if ((unsigned int)p->push_semantics > DS_PUSH_LAZY ||
 	    (unsigned int)p->drain_order > DS_DRAIN_LIFO ||
 	    (unsigned int)p->stale_policy > DS_STALE_NOOP ||
@@ -413,6 +453,11 @@ static char *value_text(const struct param_desc *d, const struct ds_params *p)
 	case PK_PAGE_SIZE:
 		return *(const unsigned int *)field ? g_strdup_printf("%u", *(const unsigned int *)field) :
 			g_strdup("profile");
+	case PK_AUTO:
+		return *(const unsigned int *)field ? g_strdup_printf("%u", *(const unsigned int *)field) :
+			g_strdup("auto");
+	case PK_CHAIN:
+		return g_strdup_printf("%u", *(const unsigned int *)field);
 	case PK_BOOL:
 		return g_strdup(*(const bool *)field ? "true" : "false");
 	case PK_RATE:

@@ -10,10 +10,12 @@
 
 static const struct ds_policy_ops *const policies[] = {
 	&ds_policy_sync,
+	&ds_policy_v2,
 	&ds_policy_v3,
+	&ds_policy_zsonly,
 };
 
-static const char *const policy_names[] = { "sync", "v3", NULL };
+static const char *const policy_names[] = { "sync", "v2", "v3", "zsonly", NULL };
 
 _Static_assert(G_N_ELEMENTS(policies) + 1 == G_N_ELEMENTS(policy_names),
 	       "every policy has its name in policy_names");

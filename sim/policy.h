@@ -9,10 +9,11 @@
  * of entries, batches, the pool's accounting) is in pool.h.
  *
  * Adding a policy = one file policy_NAME.c with a `const struct ds_policy_ops`, listed in
- * policy.c.  What the next ones need is already here: v2 (one array per pool with a trylock)
- * decides fallbacks in release() and hands the array to the worker as batches of entries;
- * zsonly sets per-entry costs in take() (class-lock batching) and its run limit in
- * run_limit() (pool_pages / 2).
+ * policy.c.  v2 (one array per pool with a trylock, policy_v2.c) decides fallbacks in
+ * release() and hands the array to the worker as one batch; zsonly (policy_zsonly.c) is v3's
+ * structure with per-entry costs set in take() (class-lock batching) and its run limit in
+ * run_limit() (pool_pages / 2).  Helpers for the policies that defer only zs_free(): zscost.c
+ * (which part of a release is zs_free) and sizeclass.c (zsmalloc size classes, sizes).
  */
 #ifndef DS_POLICY_H
 #define DS_POLICY_H
@@ -31,6 +32,12 @@
  * @drain_cost: what the worker's free of this value costs
  * @cpu: virtual CPU it runs on
  * @novalue: the trace did not give the value (no slot-reuse tracking)
+ * @rec_ts: recorded time of the release (a key for per-release random draws that does not
+ *	depend on the simulated timeline)
+ * @pid: releasing task
+ * @obj_size: size of its zsmalloc object from the trace's zs_malloc records, 0 = unknown
+ *	(only resolved for policies with @needs_obj_size)
+ * @cls: the object's class-lock id (set by the policy before ds_pool_push())
  */
 struct ds_release {
 	uint64_t id;
@@ -40,6 +47,10 @@ struct ds_release {
 	uint64_t drain_cost;
 	unsigned int cpu;
 	bool novalue;
+	uint64_t rec_ts;
+	int32_t pid;
+	uint32_t obj_size;
+	uint16_t cls;
 };
 
 /**
@@ -76,6 +87,13 @@ struct ds_release_out {
  * @state: page counts (conservation, occupancy)
  * @page_at: pull-style walk over every page holding pending entries (per-CPU, queued,
  *	draining): the @i-th one, NULL past the end
+ * @pages_total: the constant of page conservation, when it is not pool_pages + ncpus (NULL:
+ *	that default; v2 has arrays, not pages)
+ * @check: reject parameters that make no sense for this policy once the page size is known
+ *	(NULL: nothing to check)
+ * @needs_obj_size: the engine resolves each release's object size from the trace
+ *	(struct ds_release.obj_size): zs_malloc(size) -> handle, release -> the next zs_free
+ *	of its pid
  */
 struct ds_policy_ops {
 	const char *name;
@@ -91,10 +109,15 @@ struct ds_policy_ops {
 	bool (*teardown)(struct ds_pool *pool, uint64_t now);
 	void (*state)(const struct ds_pool *pool, struct ds_pool_state *st);
 	struct ds_page *(*page_at)(const struct ds_pool *pool, size_t i);
+	uint64_t (*pages_total)(const struct ds_pool *pool);
+	gboolean (*check)(const struct ds_params *p, unsigned int page_size, GError **error);
+	bool needs_obj_size;
 };
 
 extern const struct ds_policy_ops ds_policy_sync;
 extern const struct ds_policy_ops ds_policy_v3;
+extern const struct ds_policy_ops ds_policy_v2;
+extern const struct ds_policy_ops ds_policy_zsonly;
 
 /* ds_policy_find() - the policy called @name, NULL if unknown */
 const struct ds_policy_ops *ds_policy_find(const char *name);

@@ -80,6 +80,7 @@ void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_re
 	e->value = rel->value;
 	e->cost = (uint32_t)MIN(rel->drain_cost, G_MAXUINT32);
 	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
+	e->cls = rel->cls;
 	pool->pending_values++;
 	if (pool->pending_index && !rel->novalue)
 		g_hash_table_replace(pool->pending_index, &e->value, e);
@@ -189,6 +190,8 @@ uint64_t ds_pool_pages_total(const struct ds_pool *pool)
 {
 	const struct ds_params *p = pool->eng->p;
 
+	if (pool->ops->pages_total)
+		return pool->ops->pages_total(pool);
 	return (uint64_t)p->pool_pages + (p->percpu_pages_from_pool ? 0 : pool->ncpus);
 }
 
@@ -223,6 +226,8 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 		pool->obs_free = st.free;
 		res->pool_free_min = MIN(res->pool_free_min, st.free);
 	}
+	/* swap attempts are arrivals of pages to the pool (analytic cross-check) */
+	ds_arrivals_observe(&res->swap_arrivals, res->swaps + res->swap_failures, now);
 	held = st.percpu_nonempty + st.queued + st.draining;
 	res->peak_pages_held = MAX(res->peak_pages_held, held);
 	if (pool->pending_values > res->peak_pending_values) {
@@ -242,5 +247,6 @@ void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start)
 	pool->free_area += (double)pool->obs_free * (double)(now - pool->obs_t);
 	pool->res->pool_free_mean = now > start ? pool->free_area / (double)(now - start) :
 		(double)pool->obs_free;
+	pool->res->observed_ns = now > start ? now - start : 0;
 	pool->obs_frozen = true;
 }

@@ -36,13 +36,15 @@ struct ds_release;
  * @value: slot index / entry (the pending index's key)
  * @cost: ns the worker spends on it (set by the policy's take())
  * @flags: DS_ENTRY_*
+ * @cls: class-lock id of its zsmalloc object (zsonly; 0 for the others)
  */
 struct ds_entry {
 	uint64_t id;
 	uint64_t pushed;
 	uint64_t value;
 	uint32_t cost;
-	uint32_t flags;
+	uint16_t flags;
+	uint16_t cls;
 };
 
 /**
@@ -94,7 +96,8 @@ struct ds_pool_state {
  * @cap: values per page
  * @ncpus: virtual CPUs
  * @res: this backend's result counters
- * @ops: policy; @priv: its state
+ * @ops: policy; @priv: its state; @ext: the state of a policy built on another's (zsonly keeps
+ *	its own here while v3's is in @priv)
  * @spare: recycled page storage (struct ds_page *)
  * @pending_index: slot index -> struct ds_entry * of pending zram values, NULL until the
  *	trace shows a slot write (it costs a hash operation per push)
@@ -113,6 +116,7 @@ struct ds_pool {
 	struct ds_backend_result *res;
 	const struct ds_policy_ops *ops;
 	void *priv;
+	void *ext;
 	GPtrArray *spare;
 	GHashTable *pending_index;
 	uint64_t pending_values;

@@ -3,7 +3,9 @@
  * profile.c - hardware profiles: profiles/NAME.ini read with GKeyFile, and the built-in one.
  *
  * A profile file has two groups: [profile] (name, description, cpus, page_size, object_bytes)
- * and [costs] (nanoseconds; key_table below lists them).  Every key of the file must be known
+ * and [costs] (nanoseconds; key_table below lists them), and an optional third, [sizes]: the
+ * distribution of compressed object sizes used where the trace records none (zsonly's class
+ * locks; see docs/model.md).  Every key of the file must be known
  * and every required cost present, non-negative and numeric; errors name file, group and key.
  * profiles/README.md says where each number of the shipped profiles comes from.
  */
@@ -13,7 +15,7 @@
 
 #include "ds_sim.h"
 
-enum key_kind { KK_STRING, KK_UINT, KK_NS, KK_DIST, KK_DOUBLE };
+enum key_kind { KK_STRING, KK_UINT, KK_NS, KK_DIST, KK_DOUBLE, KK_SIZE_DIST, KK_HISTOGRAM };
 
 struct key_desc {
 	const char *group;
@@ -44,11 +46,17 @@ static const struct key_desc key_table[] = {
 	K("costs", "sync_free_zram_ns", KK_NS, true, sync_free_ns[DS_BE_ZRAM]),
 	K("costs", "sync_free_zswap_ns", KK_NS, true, sync_free_ns[DS_BE_ZSWAP]),
 	K("costs", "zs_free_ns", KK_NS, true, zs_free_ns),
+	K("costs", "copy_entry_ns", KK_NS, false, copy_entry_ns),
+	K("sizes", "object_size_dist", KK_SIZE_DIST, false, sizes.kind),
+	K("sizes", "object_size_median", KK_UINT, false, sizes.median),
+	K("sizes", "object_size_sigma", KK_DOUBLE, false, sizes.sigma),
+	K("sizes", "object_size_histogram", KK_HISTOGRAM, false, sizes),
 };
 
 #undef K
 
 static const char *const dist_names[] = { "fixed", "exp", "lognormal" };
+static const char *const size_dist_names[] = { "fixed", "lognormal", "histogram" };
 
 /*
  * The built-in profile: the values of profiles/x86-desktop.ini (see profiles/README.md for
@@ -76,6 +84,7 @@ struct ds_profile *ds_profile_new_default(void)
 	p->sync_free_ns[DS_BE_ZRAM] = 241;
 	p->sync_free_ns[DS_BE_ZSWAP] = 313;
 	p->zs_free_ns = 201;
+	p->copy_entry_ns = 1;
 	return p;
 }
 
@@ -99,6 +108,39 @@ static gboolean bad_key(GError **error, const char *path, const char *group, con
 		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile %s: [%s] %s = '%s': %s",
 			    path, group, key, text, why);
 	return FALSE;
+}
+
+/* "SIZE:WEIGHT,SIZE:WEIGHT,...": sizes in bytes (1..16 MiB), weights > 0. */
+static gboolean parse_histogram(const char *text, struct ds_size_dist *h, const char *path,
+				GError **error)
+{
+	g_auto(GStrv) bins = g_strsplit(text, ",", -1);
+	unsigned int n = 0;
+
+	for (size_t i = 0; bins[i]; i++) {
+		g_auto(GStrv) kv = g_strsplit(g_strstrip(bins[i]), ":", 2);
+		guint64 size;
+		char *end = NULL;
+		double w;
+
+		if (n == DS_SIZE_BINS)
+			return bad_key(error, path, "sizes", "object_size_histogram",
+				       "too many bins (at most 64)", text);
+		if (!kv[0] || !kv[1] || !g_ascii_isdigit(kv[0][0]) ||
+		    !g_ascii_string_to_unsigned(kv[0], 10, 1, 1u << 24, &size, NULL))
+			return bad_key(error, path, "sizes", "object_size_histogram",
+				       "expected SIZE:WEIGHT pairs separated by commas, SIZE in bytes "
+				       "from 1", text);
+		w = g_ascii_strtod(kv[1], &end);
+		if (!*kv[1] || !end || *end || !(w > 0.0 && w < 1e300))
+			return bad_key(error, path, "sizes", "object_size_histogram",
+				       "every WEIGHT must be a number > 0", text);
+		h->bin_size[n] = (uint32_t)size;
+		h->bin_weight[n] = w;
+		n++;
+	}
+	h->nbins = n;
+	return TRUE;
 }
 
 static gboolean parse_key(const struct key_desc *d, GKeyFile *kf, const char *path,
@@ -128,6 +170,17 @@ static gboolean parse_key(const struct key_desc *d, GKeyFile *kf, const char *pa
 		}
 		return bad_key(error, path, d->group, d->key,
 			       "expected fixed, exp or lognormal", text);
+	case KK_SIZE_DIST:
+		for (size_t i = 0; i < G_N_ELEMENTS(size_dist_names); i++) {
+			if (!strcmp(text, size_dist_names[i])) {
+				*(enum ds_size_kind *)field = (enum ds_size_kind)i;
+				return TRUE;
+			}
+		}
+		return bad_key(error, path, d->group, d->key,
+			       "expected fixed, lognormal or histogram", text);
+	case KK_HISTOGRAM:
+		return parse_histogram(text, field, path, error);
 	case KK_DOUBLE:
 		x = g_ascii_strtod(text, &end);
 		if (!*text || !end || *end || !(x >= 0.0 && x < 100.0))
@@ -171,10 +224,11 @@ static gboolean check_unknown(GKeyFile *kf, const char *path, GError **error)
 	for (size_t g = 0; groups[g]; g++) {
 		g_auto(GStrv) keys = NULL;
 
-		if (strcmp(groups[g], "profile") && strcmp(groups[g], "costs")) {
+		if (strcmp(groups[g], "profile") && strcmp(groups[g], "costs") &&
+		    strcmp(groups[g], "sizes")) {
 			g_set_error(error, DS_ERROR, DS_ERROR_PROFILE,
-				    "profile %s: unknown group [%s] (expected [profile] and [costs])",
-				    path, groups[g]);
+				    "profile %s: unknown group [%s] (expected [profile], [costs] and "
+				    "optionally [sizes])", path, groups[g]);
 			return FALSE;
 		}
 		keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
@@ -193,6 +247,15 @@ static gboolean check_sane(const struct ds_profile *p, const char *path, GError 
 	if (p->wake_dist == DS_DIST_LOGNORMAL && p->wake_sigma <= 0.0)
 		return bad_key(error, path, "costs", "wake_sigma",
 			       "wake_dist lognormal needs wake_sigma > 0", NULL);
+	if (p->sizes.kind == DS_SIZE_LOGNORMAL && p->sizes.sigma <= 0.0)
+		return bad_key(error, path, "sizes", "object_size_sigma",
+			       "object_size_dist lognormal needs object_size_sigma > 0", NULL);
+	if (p->sizes.kind == DS_SIZE_HISTOGRAM && !p->sizes.nbins)
+		return bad_key(error, path, "sizes", "object_size_histogram",
+			       "object_size_dist histogram needs object_size_histogram", NULL);
+	if (p->sizes.kind != DS_SIZE_HISTOGRAM && p->sizes.nbins)
+		return bad_key(error, path, "sizes", "object_size_histogram",
+			       "given, but object_size_dist is not histogram", NULL);
 	return TRUE;
 }
 
@@ -249,6 +312,7 @@ struct ds_profile *ds_profile_load(const char *path, GError **error)
 	p->page_size = 4096;
 	p->wake_dist = DS_DIST_FIXED;
 	p->object_bytes = 1024;
+	p->copy_entry_ns = 1;
 	for (size_t i = 0; i < G_N_ELEMENTS(key_table); i++) {
 		if (!parse_key(&key_table[i], kf, file, p, error)) {
 			ds_profile_free(p);

@@ -45,6 +45,7 @@ static void task_sleep_until(struct ds_engine *eng, struct ds_task *t, uint64_t 
 void ds_task_free(struct ds_task *t)
 {
 	ds_evring_clear(&t->fifo);
+	ds_evring_clear(&t->zsf);
 	g_free(t);
 }
 
@@ -98,6 +99,7 @@ void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev)
 
 	if (t) {
 		ds_evring_push(&t->fifo, ev);
+		ds_objsize_release_read(eng, t, ev);
 		if (t->phase == DS_TP_WAITING)
 			task_wake(eng, t);
 		return;
@@ -113,6 +115,7 @@ void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev)
 	g_hash_table_insert(eng->open_tasks, GINT_TO_POINTER(ev->pid), t);
 	g_hash_table_add(eng->live, t);
 	ds_evring_push(&t->fifo, ev);
+	ds_objsize_release_read(eng, t, ev);
 	task_sleep_until(eng, t, ev->ts);	/* s_0 = t_0 */
 }
 
@@ -156,6 +159,9 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		.drain_cost = recorded ? ev->aux : prof->drain_entry_ns[be],
 		.cpu = ev->cpu % eng->ncpus,
 		.novalue = ev->flags & DS_EVF_NOVALUE,
+		.rec_ts = ev->ts,
+		.pid = ev->pid,
+		.obj_size = ds_objsize_take(eng, t, ev),
 	};
 	struct ds_release_out out = { 0 };
 
@@ -256,6 +262,8 @@ gboolean ds_task_step(struct ds_engine *eng, struct ds_task *t, GError **error)
 {
 	if (t->phase == DS_TP_RELEASE)
 		return task_release_end(eng, t, error);
+	if (!ds_objsize_wait(eng, t, error))
+		return FALSE;
 	task_start_next(eng, t);
 	return TRUE;
 }

@@ -67,10 +67,32 @@ static void append_u64(GChecksum *ck, const char *k, uint64_t v)
 	g_checksum_update(ck, (const guchar *)line, -1);
 }
 
+static void append_double(GChecksum *ck, const char *k, double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	append_kv(ck, k, g_ascii_dtostr(buf, sizeof(buf), v));
+}
+
+static void append_sizes(GChecksum *ck, const struct ds_size_dist *s)
+{
+	append_u64(ck, "profile.sizes.kind", (uint64_t)s->kind);
+	append_u64(ck, "profile.sizes.median", s->median);
+	append_double(ck, "profile.sizes.sigma", s->sigma);
+	append_u64(ck, "profile.sizes.nbins", s->nbins);
+	for (unsigned int i = 0; i < s->nbins && i < DS_SIZE_BINS; i++) {
+		append_u64(ck, "profile.sizes.bin_size", s->bin_size[i]);
+		append_double(ck, "profile.sizes.bin_weight", s->bin_weight[i]);
+	}
+}
+
+/*
+ * Every field of struct ds_profile that decides a result.  (A profile read from a file is
+ * also keyed by the file's bytes, so a field added to the struct and missed here still
+ * changes the key through the file; the built-in profile changes only with the version.)
+ */
 static void append_profile(GChecksum *ck, const struct ds_profile *p)
 {
-	char sigma[G_ASCII_DTOSTR_BUF_SIZE];
-
 	append_kv(ck, "profile.name", p->name);
 	append_u64(ck, "profile.cpus", p->cpus);
 	append_u64(ck, "profile.page_size", p->page_size);
@@ -80,7 +102,7 @@ static void append_profile(GChecksum *ck, const struct ds_profile *p)
 	append_u64(ck, "profile.lock_ns", p->lock_ns);
 	append_u64(ck, "profile.wake_latency_ns", p->wake_latency_ns);
 	append_u64(ck, "profile.wake_dist", (uint64_t)p->wake_dist);
-	append_kv(ck, "profile.wake_sigma", g_ascii_dtostr(sigma, sizeof(sigma), p->wake_sigma));
+	append_double(ck, "profile.wake_sigma", p->wake_sigma);
 	append_u64(ck, "profile.drain_page_ns", p->drain_page_ns);
 	for (int b = 0; b < DS_BE__COUNT; b++) {
 		g_autofree char *d = g_strdup_printf("profile.drain_entry_%s_ns", ds_backend_name(b));
@@ -91,6 +113,8 @@ static void append_profile(GChecksum *ck, const struct ds_profile *p)
 	}
 	append_u64(ck, "profile.zs_free_ns", p->zs_free_ns);
 	append_u64(ck, "profile.object_bytes", p->object_bytes);
+	append_u64(ck, "profile.copy_entry_ns", p->copy_entry_ns);
+	append_sizes(ck, &p->sizes);
 }
 
 void ds_sweep_key(const char *trace_sha256, const char *profile_digest,
@@ -121,12 +145,14 @@ gboolean ds_sweep_profile_digest(const struct ds_profile *prof, char *out, GErro
 	return TRUE;
 }
 
-/* Relative paths in a sweep file are relative to the file, as in most config formats. */
+/* Relative paths in a sweep file are relative to the file, as in most config formats; the
+ * result is absolute and without "..", so records name the trace the same from anywhere. */
 static char *resolve(const struct ds_sweep *sw, const char *value)
 {
-	if (g_path_is_absolute(value))
-		return g_strdup(value);
-	return g_build_filename(sw->dir, value, NULL);
+	g_autofree char *cwd = g_get_current_dir();
+	g_autofree char *dir = g_canonicalize_filename(sw->dir, cwd);
+
+	return g_canonicalize_filename(value, dir);
 }
 
 static const char *trace_sha(struct plan_inputs *in, const char *path, GError **error)

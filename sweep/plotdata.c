@@ -268,12 +268,25 @@ static char *join_distinct(GPtrArray *records, const char *path, gboolean basena
 	return g_strjoinv(", ", (char **)seen->pdata);
 }
 
+/* "v3, pool_pages=4, 4 CPUs": what one run was */
+static char *run_text(JsonNode *rec)
+{
+	g_autofree char *policy = rec_text(rec, "policy");
+	g_autofree char *pool = rec_text(rec, "params.pool_pages");
+	g_autofree char *cpus = rec_text(rec, "metrics.ncpus");
+
+	return g_strdup_printf("%s, pool_pages=%s, %s CPUs", policy ? policy : "?",
+			       pool ? pool : "?", cpus ? cpus : "?");
+}
+
 static char *make_title(GPtrArray *records)
 {
 	g_autofree char *traces = join_distinct(records, "trace.path", TRUE);
 	g_autofree char *profiles = join_distinct(records, "profile.name", FALSE);
+	g_autofree char *run = records->len == 1 ? run_text(records->pdata[0]) : NULL;
 
-	return g_strdup_printf("trace %s, profile %s", traces, profiles);
+	return g_strdup_printf("trace %s, profile %s%s%s", traces, profiles, run ? ": " : "",
+			       run ? run : "");
 }
 
 static struct ds_plot_job *job_new(const struct plot_ctx *c, const char *name,
@@ -406,9 +419,53 @@ static gint by_pages(gconstpointer a, gconstpointer b)
 	return x->pages < y->pages ? -1 : x->pages > y->pages;
 }
 
-/* Series: one per combination of the varying dimensions other than pool_pages. */
-static guint pool_series(const struct plot_ctx *c, gboolean p99, GString *s)
+/*
+ * How a metric-vs-pool picture is drawn: @p99 (else the fallback rate); @logx when the pool
+ * sizes span a factor of 16 or more (then pool_pages = 0 cannot be shown: @zero_left_out);
+ * @unit_ns: ns per unit of the p99 axis (us, or ms for latencies of 10 ms and more).
+ */
+struct vs_pool {
+	gboolean p99;
+	gboolean logx;
+	gboolean zero_left_out;
+	double unit_ns;
+};
+
+static gboolean deferring(JsonNode *rec)
 {
+	g_autofree char *policy = rec_text(rec, "policy");
+
+	return g_strcmp0(policy, "sync") != 0;
+}
+
+static void vs_pool_axes(const struct plot_ctx *c, struct vs_pool *v)
+{
+	double min_pos = INFINITY, max = 0, p99_max = 0;
+	gboolean zero = FALSE;
+
+	for (guint i = 0; i < c->records->len; i++) {
+		JsonNode *rec = g_ptr_array_index(c->records, i);
+		double pages = rec_num(rec, "params.pool_pages");
+
+		if (!deferring(rec))
+			continue;
+		zero |= pages <= 0;
+		if (pages > 0)
+			min_pos = MIN(min_pos, pages);
+		max = MAX(max, pages);
+		p99_max = MAX(p99_max, MAX(rec_num(rec, "metrics.zram.drain_latency.p99_ns"),
+					   rec_num(rec, "metrics.zswap.drain_latency.p99_ns")));
+	}
+	v->logx = isfinite(min_pos) && max / min_pos >= 16;
+	v->zero_left_out = v->logx && zero;
+	v->unit_ns = p99_max >= 1e7 ? 1e6 : 1e3;
+}
+
+/* Series: one per combination of the varying dimensions other than pool_pages; runs of
+ * policy sync are left out (no pool, no fallbacks). */
+static guint pool_series(const struct plot_ctx *c, const struct vs_pool *v, GString *s)
+{
+	gboolean p99 = v->p99;
 	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
 	guint n = 0;
@@ -421,10 +478,14 @@ static guint pool_series(const struct plot_ctx *c, gboolean p99, GString *s)
 		struct pool_row r = { rec_num(rec, "params.pool_pages"), NAN };
 		guint k;
 
+		if (!deferring(rec))
+			continue;	/* no pool: pool_pages means nothing to it */
 		if (p99 && !(deferred > 0))
 			continue;	/* nothing deferred: no latency to draw */
+		if (v->logx && r.pages <= 0)
+			continue;	/* no 0 on a log axis */
 		r.value = p99 ? MAX(rec_num(rec, "metrics.zram.drain_latency.p99_ns"),
-				    rec_num(rec, "metrics.zswap.drain_latency.p99_ns")) / 1e3 :
+				    rec_num(rec, "metrics.zswap.drain_latency.p99_ns")) / v->unit_ns :
 			rec_num(rec, "metrics.fallback_rate") * 100.0;
 		for (k = 0; k < labels->len; k++)
 			if (!strcmp(g_ptr_array_index(labels, k), label))
@@ -439,7 +500,8 @@ static guint pool_series(const struct plot_ctx *c, gboolean p99, GString *s)
 		GArray *a = g_ptr_array_index(rows, k);
 
 		g_array_sort(a, by_pages);
-		block_header(s, g_ptr_array_index(labels, k), p99 ? "p99_us" : "fallback_pct");
+		block_header(s, g_ptr_array_index(labels, k), !p99 ? "fallback_pct" :
+			     v->unit_ns == 1e6 ? "p99_ms" : "p99_us");
 		for (guint i = 0; i < a->len; i++) {
 			struct pool_row *r = &g_array_index(a, struct pool_row, i);
 
@@ -458,7 +520,8 @@ static struct ds_plot_job *plan_vs_pool(const struct plot_ctx *c, gboolean p99,
 	g_autofree char *file = g_strconcat(name, ".dat", NULL);
 	g_autofree char *path = NULL;
 	struct ds_plot_job *j;
-	gboolean varies = FALSE, zero = FALSE;
+	struct vs_pool v = { .p99 = p99 };
+	gboolean varies = FALSE;
 	guint n;
 
 	for (guint d = 0; d < c->varying->len; d++)
@@ -467,9 +530,11 @@ static struct ds_plot_job *plan_vs_pool(const struct plot_ctx *c, gboolean p99,
 		note(notes, "%s: pool_pages does not vary among the records", name);
 		return NULL;
 	}
-	n = pool_series(c, p99, s);
+	vs_pool_axes(c, &v);
+	n = pool_series(c, &v, s);
 	if (!n) {
-		note(notes, "%s: no run deferred any value", name);
+		note(notes, "%s: no run of a deferring policy%s", name,
+		     p99 ? " deferred any value" : "");
 		return NULL;
 	}
 	if (n > c->opts->max_curves) {
@@ -477,14 +542,15 @@ static struct ds_plot_job *plan_vs_pool(const struct plot_ctx *c, gboolean p99,
 		     n, c->opts->max_curves);
 		return NULL;
 	}
-	for (guint i = 0; i < c->records->len; i++)
-		zero |= rec_num(g_ptr_array_index(c->records, i), "params.pool_pages") <= 0;
 	if (!write_data(c, file, s, &path, error))
 		return NULL;
 	j = job_new(c, name, "vs_pool.gp", path);
 	g_ptr_array_add(j->vars, g_strdup_printf("ncurves=%u", n));
-	g_ptr_array_add(j->vars, g_strdup_printf("logx=%d", zero ? 0 : 1));
-	job_var(j, "ylab", p99 ? "p99 drain latency (us)" : "fallback rate (% of releases)");
+	g_ptr_array_add(j->vars, g_strdup_printf("logx=%d", v.logx));
+	job_var(j, "xnote", v.zero_left_out ? "log scale; pool_pages = 0 not shown" :
+		v.logx ? "log scale" : "");
+	job_var(j, "ylab", !p99 ? "fallback rate (% of releases)" :
+		v.unit_ns == 1e6 ? "p99 drain latency (ms)" : "p99 drain latency (us)");
 	job_var(j, "what", p99 ? "p99 drain latency" : "Fallback rate");
 	return j;
 }
@@ -501,27 +567,32 @@ static gint by_sync_desc(gconstpointer a, gconstpointer b)
 	return sx > sy ? -1 : sx < sy;
 }
 
+/* The deferring run with the largest pool (the first such): the design at its best. */
 static JsonNode *hotpath_record(const struct plot_ctx *c)
 {
+	JsonNode *best = NULL;
+
 	for (guint i = 0; i < c->records->len; i++) {
 		JsonNode *rec = g_ptr_array_index(c->records, i);
 		g_autofree char *policy = rec_text(rec, "policy");
 		JsonNode *tasks = ds_record_get(rec, "metrics.tasks");
 
-		if (g_strcmp0(policy, "sync") && tasks && JSON_NODE_HOLDS_ARRAY(tasks) &&
-		    json_array_get_length(json_node_get_array(tasks)))
-			return rec;
+		if (!g_strcmp0(policy, "sync") || !tasks || !JSON_NODE_HOLDS_ARRAY(tasks) ||
+		    !json_array_get_length(json_node_get_array(tasks)))
+			continue;
+		if (!best || rec_num(rec, "params.pool_pages") > rec_num(best, "params.pool_pages"))
+			best = rec;
 	}
-	return NULL;
+	return best;
 }
 
 static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *notes,
 					GError **error)
 {
 	JsonNode *rec = hotpath_record(c);
-	g_autoptr(GString) s = g_string_new("pid sync_ms policy_ms\n");
+	g_autoptr(GString) s = g_string_new("# pid sync_ms policy_ms\n");
 	g_autoptr(GPtrArray) tasks = g_ptr_array_new();
-	g_autofree char *path = NULL, *policy = NULL, *label = NULL, *which = NULL;
+	g_autofree char *path = NULL, *run = NULL, *label = NULL, *which = NULL;
 	struct ds_plot_job *j;
 	JsonArray *a;
 
@@ -543,10 +614,10 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 	}
 	if (!write_data(c, "hotpath.dat", s, &path, error))
 		return NULL;
-	policy = rec_text(rec, "policy");
+	/* one run: the title says which already; among several, say which one is drawn */
+	run = c->records->len > 1 ? run_text(rec) : rec_text(rec, "policy");
 	label = label_of(c, rec, NULL);
-	which = g_strdup_printf("%s%s%s%s", policy ? policy : "?",
-				c->records->len > 1 ? " (" : "",
+	which = g_strdup_printf("%s%s%s%s", run ? run : "?", c->records->len > 1 ? " (" : "",
 				c->records->len > 1 ? label : "", c->records->len > 1 ? ")" : "");
 	j = job_new(c, "hotpath", "hotpath.gp", path);
 	job_var(j, "policy", which);
@@ -554,7 +625,8 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 		note(notes, "hotpath: the %d tasks of largest sync time of %u", HOTPATH_MAX_TASKS,
 		     tasks->len);
 	if (c->records->len > 1)
-		note(notes, "hotpath: drawn for one run: %s (choose another with --where)", which);
+		note(notes, "hotpath: drawn for one run, the deferring one with the largest pool: %s "
+		     "(choose another with --where)", which);
 	return j;
 }
 
@@ -562,7 +634,9 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 
 #define TS_HEADER "ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values"
 
-static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order, GError **error)
+/* Per backend: its rows as a data file; @active: backends that ever had something pending. */
+static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
+			 GHashTable *active, GError **error)
 {
 	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
@@ -597,9 +671,11 @@ static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order, 
 			s = g_string_new(NULL);
 			g_hash_table_insert(by_be, g_strdup(f[2]), s);
 			g_ptr_array_add(order, g_strdup(f[2]));
-			g_string_append(s, "t_s pool_free queued_pages pending_values\n");
+			g_string_append(s, "# t_s pool_free queued_pages pending_values\n");
 		}
 		g_string_append_printf(s, "%s %s %s %s\n", f[1], f[3], f[4], f[5]);
+		if (strcmp(f[5], "0") || strcmp(f[4], "0"))
+			g_hash_table_add(active, g_strdup(f[2]));
 	}
 	return TRUE;
 }
@@ -615,7 +691,9 @@ static gboolean plan_timeseries(const struct plot_ctx *c, GPtrArray *jobs, GPtrA
 	GHashTable *by_be = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 						  string_free);
 	g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
-	gboolean ok = ts_split(c->opts->timeseries, by_be, order, error);
+	g_autoptr(GHashTable) active = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	gboolean ok = ts_split(c->opts->timeseries, by_be, order, active, error);
+	guint drawn = 0;
 
 	for (guint i = 0; ok && i < order->len; i++) {
 		const char *be = g_ptr_array_index(order, i);
@@ -624,6 +702,10 @@ static gboolean plan_timeseries(const struct plot_ctx *c, GPtrArray *jobs, GPtrA
 		g_autofree char *path = NULL;
 		struct ds_plot_job *j;
 
+		if (!g_hash_table_contains(active, be))
+			continue;	/* a backend the trace never used */
+		drawn++;
+
 		ok = write_data(c, file, g_hash_table_lookup(by_be, be), &path, error);
 		if (!ok)
 			break;
@@ -631,9 +713,8 @@ static gboolean plan_timeseries(const struct plot_ctx *c, GPtrArray *jobs, GPtrA
 		job_var(j, "backend", be);
 		g_ptr_array_add(jobs, j);
 	}
-	if (ok && !order->len)
-		note(notes, "timeseries: %s has no samples (run replay with --timeseries-ns)",
-		     c->opts->timeseries);
+	if (ok && !drawn)
+		note(notes, "timeseries: %s has no sample with anything pending", c->opts->timeseries);
 	g_hash_table_destroy(by_be);
 	return ok;
 }

@@ -150,7 +150,18 @@ gboolean ds_records_load(const char *path, GPtrArray *out, GError **error)
 	jsonl = g_build_filename(path, "results.jsonl", NULL);
 	if (g_file_test(jsonl, G_FILE_TEST_IS_REGULAR))
 		return load_jsonl(jsonl, out, error);
-	return load_points(path, out, error);
+	/* point files come in key order: put them in point order */
+	{
+		g_autoptr(GPtrArray) pts =
+			g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+
+		if (!load_points(path, pts, error))
+			return FALSE;
+		ds_records_sort(pts);
+		for (guint i = 0; i < pts->len; i++)
+			g_ptr_array_add(out, json_node_ref(pts->pdata[i]));
+	}
+	return TRUE;
 }
 
 struct merge_set {

@@ -3,21 +3,83 @@
  * results.c - a set of records as results.jsonl (one compact JSON object per line) and
  * results.csv (one row per record).
  *
- * CSV columns are the union of the records' scalar leaves (ds_json_flatten()), in the order
- * first seen: records of one sweep share their layout, so in practice every row has every
- * column; a record lacking one gets an empty field.  struct csv_table holds that: column
- * names, name -> column number, and one GPtrArray of values per row.
+ * struct ds_results_table holds the rows of a sweep by point index, each as what the two
+ * files need and no more (struct row: its compact JSON line, and its scalar leaves as
+ * ds_json_flatten() gives them, the names interned since every row has the same ones) - a
+ * sweep keeps every finished point in memory to rewrite the files while it runs, and a parsed
+ * JsonNode tree is several times the size of its text.  CSV columns are the union of the rows'
+ * leaves in the order first seen: records of one sweep share their layout, so in practice
+ * every row has every column; a row lacking one gets an empty field.
  */
 #include <string.h>
 
 #include "ds_report.h"
 #include "ds_sweep.h"
 
-struct csv_table {
-	GPtrArray *columns;	/* char * */
-	GHashTable *index;	/* column name -> column number + 1 */
-	GPtrArray *rows;	/* GPtrArray * of char * (NULL: empty) */
+struct row {
+	char *line;		/* compact JSON, no newline */
+	GPtrArray *keys;	/* interned const char * */
+	GPtrArray *values;	/* char * */
 };
+
+struct ds_results_table {
+	GPtrArray *rows;	/* struct row * or NULL, by index */
+	guint count;		/* rows present */
+};
+
+static void row_free(gpointer data)
+{
+	struct row *r = data;
+
+	if (!r)
+		return;
+	g_free(r->line);
+	g_ptr_array_free(r->keys, TRUE);
+	g_ptr_array_free(r->values, TRUE);
+	g_free(r);
+}
+
+struct ds_results_table *ds_results_table_new(guint n_rows)
+{
+	struct ds_results_table *t = g_new0(struct ds_results_table, 1);
+
+	t->rows = g_ptr_array_new_full(n_rows, row_free);
+	g_ptr_array_set_size(t->rows, n_rows);
+	return t;
+}
+
+void ds_results_table_free(struct ds_results_table *t)
+{
+	if (!t)
+		return;
+	g_ptr_array_free(t->rows, TRUE);
+	g_free(t);
+}
+
+guint ds_results_table_count(const struct ds_results_table *t)
+{
+	return t->count;
+}
+
+void ds_results_table_set(struct ds_results_table *t, guint index, JsonNode *record)
+{
+	struct row *r = g_new0(struct row, 1);
+	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+
+	r->line = json_to_string(record, FALSE);
+	r->values = g_ptr_array_new_with_free_func(g_free);
+	ds_json_flatten(record, keys, r->values);
+	r->keys = g_ptr_array_sized_new(keys->len);
+	for (guint i = 0; i < keys->len; i++)
+		g_ptr_array_add(r->keys, (gpointer)g_intern_string(keys->pdata[i]));
+	g_ptr_array_free(keys, TRUE);
+	if (index >= t->rows->len)
+		g_ptr_array_set_size(t->rows, index + 1);
+	if (!t->rows->pdata[index])
+		t->count++;
+	row_free(t->rows->pdata[index]);
+	t->rows->pdata[index] = r;
+}
 
 /* RFC 4180: quote a field holding a comma, quote or line break; double inner quotes. */
 static void csv_field(GString *s, const char *field)
@@ -37,96 +99,86 @@ static void csv_field(GString *s, const char *field)
 	g_string_append_c(s, '"');
 }
 
-static void csv_table_add(struct csv_table *t, JsonNode *record)
+static void csv_line(GString *s, const char *const *fields, guint n)
 {
-	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *values = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *row = g_ptr_array_new_with_free_func(g_free);
-
-	ds_json_flatten(record, keys, values);
-	for (guint i = 0; i < keys->len; i++) {
-		const char *k = g_ptr_array_index(keys, i);
-		guint col = GPOINTER_TO_UINT(g_hash_table_lookup(t->index, k));
-
-		if (!col) {
-			g_ptr_array_add(t->columns, g_strdup(k));
-			col = t->columns->len;
-			g_hash_table_insert(t->index, g_strdup(k), GUINT_TO_POINTER(col));
-		}
-		if (row->len < col)
-			g_ptr_array_set_size(row, col);
-		g_free(row->pdata[col - 1]);
-		row->pdata[col - 1] = g_strdup(g_ptr_array_index(values, i));
+	for (guint c = 0; c < n; c++) {
+		if (c)
+			g_string_append_c(s, ',');
+		csv_field(s, fields[c]);
 	}
-	g_ptr_array_add(t->rows, row);
-	g_ptr_array_free(keys, TRUE);
-	g_ptr_array_free(values, TRUE);
+	g_string_append_c(s, '\n');
 }
 
-static GString *csv_table_text(const struct csv_table *t)
+static GString *csv_text(const struct ds_results_table *t)
+{
+	g_autoptr(GPtrArray) columns = g_ptr_array_new();	/* interned names */
+	g_autoptr(GHashTable) col = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autofree const char **fields = NULL;
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < t->rows->len; i++) {
+		const struct row *r = t->rows->pdata[i];
+
+		for (guint k = 0; r && k < r->keys->len; k++) {
+			if (g_hash_table_contains(col, r->keys->pdata[k]))
+				continue;
+			g_hash_table_insert(col, r->keys->pdata[k], GUINT_TO_POINTER(columns->len));
+			g_ptr_array_add(columns, r->keys->pdata[k]);
+		}
+	}
+	csv_line(s, (const char *const *)columns->pdata, columns->len);
+	fields = g_new0(const char *, columns->len + 1);
+	for (guint i = 0; i < t->rows->len; i++) {
+		const struct row *r = t->rows->pdata[i];
+
+		if (!r)
+			continue;
+		memset(fields, 0, sizeof(*fields) * columns->len);
+		for (guint k = 0; k < r->keys->len; k++)
+			fields[GPOINTER_TO_UINT(g_hash_table_lookup(col, r->keys->pdata[k]))] =
+				r->values->pdata[k];
+		csv_line(s, fields, columns->len);
+	}
+	return s;
+}
+
+static GString *jsonl_text(const struct ds_results_table *t)
 {
 	GString *s = g_string_new(NULL);
 
-	for (guint c = 0; c < t->columns->len; c++) {
-		if (c)
-			g_string_append_c(s, ',');
-		csv_field(s, g_ptr_array_index(t->columns, c));
-	}
-	g_string_append_c(s, '\n');
-	for (guint r = 0; r < t->rows->len; r++) {
-		GPtrArray *row = g_ptr_array_index(t->rows, r);
+	for (guint i = 0; i < t->rows->len; i++) {
+		const struct row *r = t->rows->pdata[i];
 
-		for (guint c = 0; c < t->columns->len; c++) {
-			if (c)
-				g_string_append_c(s, ',');
-			csv_field(s, c < row->len ? g_ptr_array_index(row, c) : NULL);
-		}
+		if (!r)
+			continue;
+		g_string_append(s, r->line);
 		g_string_append_c(s, '\n');
 	}
 	return s;
 }
 
-static gboolean write_csv(const char *path, GPtrArray *records, GError **error)
+gboolean ds_results_table_write(const struct ds_results_table *t, const char *dir,
+				GError **error)
 {
-	struct csv_table t = {
-		g_ptr_array_new_with_free_func(g_free),
-		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-		g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref),
-	};
-	GString *text;
-	gboolean ok;
+	g_autofree char *jsonl = g_build_filename(dir, "results.jsonl", NULL);
+	g_autofree char *csv = g_build_filename(dir, "results.csv", NULL);
+	GString *j = jsonl_text(t), *c = csv_text(t);
+	gboolean ok = ds_write_atomic(jsonl, j->str, j->len, error) &&
+		      ds_write_atomic(csv, c->str, c->len, error);
 
-	for (guint i = 0; i < records->len; i++)
-		csv_table_add(&t, g_ptr_array_index(records, i));
-	text = csv_table_text(&t);
-	ok = ds_write_atomic(path, text->str, text->len, error);
-	g_string_free(text, TRUE);
-	g_ptr_array_free(t.columns, TRUE);
-	g_hash_table_destroy(t.index);
-	g_ptr_array_free(t.rows, TRUE);
-	return ok;
-}
-
-static gboolean write_jsonl(const char *path, GPtrArray *records, GError **error)
-{
-	GString *s = g_string_new(NULL);
-	gboolean ok;
-
-	for (guint i = 0; i < records->len; i++) {
-		g_autofree char *line = json_to_string(g_ptr_array_index(records, i), FALSE);
-
-		g_string_append(s, line);
-		g_string_append_c(s, '\n');
-	}
-	ok = ds_write_atomic(path, s->str, s->len, error);
-	g_string_free(s, TRUE);
+	g_string_free(j, TRUE);
+	g_string_free(c, TRUE);
 	return ok;
 }
 
 gboolean ds_sweep_results_write(const char *dir, GPtrArray *records, GError **error)
 {
-	g_autofree char *jsonl = g_build_filename(dir, "results.jsonl", NULL);
-	g_autofree char *csv = g_build_filename(dir, "results.csv", NULL);
+	struct ds_results_table *t = ds_results_table_new(records->len);
+	gboolean ok;
 
-	return write_jsonl(jsonl, records, error) && write_csv(csv, records, error);
+	for (guint i = 0; i < records->len; i++)
+		ds_results_table_set(t, i, records->pdata[i]);
+	ok = ds_results_table_write(t, dir, error);
+	ds_results_table_free(t);
+	return ok;
 }

@@ -35,6 +35,7 @@ static const struct scale_desc scale_table[] = {
 	{ "sync_free_zram", 1, { F(sync_free_ns[DS_BE_ZRAM]) } },
 	{ "sync_free_zswap", 1, { F(sync_free_ns[DS_BE_ZSWAP]) } },
 	{ "zs_free", 1, { F(zs_free_ns) } },
+	{ "copy_entry", 1, { F(copy_entry_ns) } },
 };
 
 #undef F
@@ -42,7 +43,7 @@ static const struct scale_desc scale_table[] = {
 static const char *const scale_names[] = {
 	"push", "swap", "queue_work", "lock", "wake_latency", "drain_page", "drain_entry",
 	"drain_entry_zram", "drain_entry_zswap", "sync_free", "sync_free_zram",
-	"sync_free_zswap", "zs_free", NULL
+	"sync_free_zswap", "zs_free", "copy_entry", NULL
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(scale_names) == G_N_ELEMENTS(scale_table) + 1);

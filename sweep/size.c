@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "ds_report.h"
 #include "ds_sweep.h"
 
 struct ds_size_search {
@@ -40,7 +41,7 @@ void ds_size_eval_from_results(const struct ds_results *r, struct ds_size_eval *
 		const struct ds_hist *h = &r->be[b].drain_latency;
 
 		ev->fallbacks += r->be[b].fallbacks;
-		ev->deferred += r->be[b].drained;
+		ev->deferred += h->count;
 		if (!h->count)
 			continue;
 		if (!all.count || h->min < all.min)
@@ -66,9 +67,11 @@ gboolean ds_size_meets(const struct ds_size_targets *t, const struct ds_size_eva
 		return FALSE;
 	}
 	if (t->has_p99 && ev->p99_ns > t->p99_ns) {
+		char a[32], b[32];
+
 		if (why)
-			g_snprintf(why, 128, "p99 drain latency %" G_GUINT64_FORMAT " ns > target %"
-				   G_GUINT64_FORMAT " ns", ev->p99_ns, t->p99_ns);
+			g_snprintf(why, 128, "p99 drain latency %s > target %s",
+				   ds_fmt_ns(a, (double)ev->p99_ns), ds_fmt_ns(b, (double)t->p99_ns));
 		return FALSE;
 	}
 	if (why)

@@ -158,6 +158,10 @@ gboolean ds_sweep_values_parse(const char *text, gboolean ranges, GPtrArray *out
 {
 	g_auto(GStrv) items = g_strsplit(text, ",", -1);
 
+	if (!items[0]) {	/* g_strsplit("") has no item at all */
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "'%s': empty item in the list", text);
+		return FALSE;
+	}
 	for (guint i = 0; items[i]; i++) {
 		char *item = g_strstrip(items[i]);
 		const char *dots = strstr(item, "..");

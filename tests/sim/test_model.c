@@ -443,7 +443,7 @@ static void test_run_errors(void)
 	p.policy = "v9";
 	g_assert_null(ds_sim_run(&p, prof, src, 2, &error));
 	g_assert_error(error, DS_ERROR, DS_ERROR_PARAM);
-	g_assert_nonnull(strstr(error->message, "sync, v3"));
+	g_assert_nonnull(strstr(error->message, "sync, v2, v3, zsonly"));
 	g_clear_error(&error);
 	ds_source_close(src);
 	ds_profile_free(prof);

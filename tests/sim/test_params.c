@@ -101,7 +101,7 @@ static void test_refused(void)
 	assert_refused("pool_pages", "-1", "negative");
 	assert_refused("pool_pages", "many", NULL);
 	assert_refused("pool_pages", "64 ", NULL);
-	assert_refused("policy", "v9", "sync, v3");
+	assert_refused("policy", "v9", "sync, v2, v3, zsonly");
 	assert_refused("shared_cpu_rate", "0", "(0, 1]");
 	assert_refused("shared_cpu_rate", "1.5", NULL);
 	assert_refused("shared_cpu_rate", "nan", NULL);
@@ -178,6 +178,7 @@ static void test_foreach(void)
 	static const char *const spec_inferred[] = {
 		"percpu_pages_from_pool", "push_semantics", "retry_swap_on_full", "drain_order",
 		"drainers_per_pool", "max_pages_per_run", "idle_flush_ns", "stale_policy",
+		"v2_drain_holds_lock",
 	};
 	struct seen s = {
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
@@ -198,7 +199,7 @@ static void test_foreach(void)
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "cpus"), ==, "3");
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "idle_flush_ns"), ==, "777");
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "max_pages_per_run"), ==, "unbounded");
-	g_assert_cmpuint(g_hash_table_size(s.values), ==, 18);
+	g_assert_cmpuint(g_hash_table_size(s.values), ==, 23);	/* 18 + v2 (3), zsonly (2) */
 	ds_params_init(&q);
 	g_hash_table_iter_init(&it, s.values);
 	while (g_hash_table_iter_next(&it, &k, &v))

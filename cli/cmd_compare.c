@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_compare.c - `defersim compare TRACE`: every policy on the same trace, profile and
+ * parameters -> one table, one JSON document, one CSV row per policy.
+ *
+ * Each policy is one ordinary replay (the pieces of `defersim replay`, run_common.c): the
+ * trace is opened once per run, through its binary cache after the first.  Data:
+ * struct compare_opts (the options); struct compare_run per policy: its results, its JSON
+ * object (ds_report_to_json(), made while its source is open, since it names the trace), and
+ * struct compare_row, the summary the table, the JSON "summary" and the CSV share, computed
+ * from the results alone.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ds_report.h"
+#include "ds_sim.h"
+#include "ds_source.h"
+#include "run_common.h"
+
+struct compare_opts {
+	char *policies;
+	char *cpus;
+	char *pool_pages;
+	char *profile;
+	char *seed;
+	char *cost_source;
+	char **set;
+	char **map;
+	char *json;
+	char *csv;
+	gboolean check;
+	gboolean force_clock;
+	gboolean no_cache;
+	gboolean quiet;
+};
+
+/*
+ * struct compare_row - one policy's answers
+ * @latency: drain latency of both backends together (deferred values freed before teardown)
+ * @worst_pid, @worst_hot_ns: the task with the most hot-path time
+ * @pending_bytes: sum of the backends' peaks (an upper bound when both are in use)
+ */
+struct compare_row {
+	const char *policy;
+	uint64_t releases;
+	uint64_t fallbacks;
+	uint64_t fallbacks_lock;
+	uint64_t teardown_drained;
+	struct ds_hist latency;
+	uint64_t hot_ns;
+	uint64_t sync_ns;
+	int32_t worst_pid;
+	uint64_t worst_hot_ns;
+	uint64_t pending_bytes;
+	uint64_t pending_values;
+	uint64_t worker_busy_ns;
+	uint64_t class_locks;
+	bool inv_checked;
+	bool inv_ok;
+};
+
+struct compare_run {
+	struct ds_results *r;
+	JsonNode *json;
+	struct compare_row row;
+};
+
+static const char compare_summary[] =
+	"Replays one trace.dat under several release policies with the same profile and\n"
+	"parameters, and puts their answers side by side: fallback rate, drain latency\n"
+	"(p50/p99/max), hot-path time of the releasing tasks (sum and worst task), peak memory\n"
+	"pending and worker CPU time.  --json holds every run's full object (as `defersim replay\n"
+	"--json`) and the summary; --csv one row per policy.  The policy parameter is set per run;\n"
+	"every other parameter (--set NAME=VALUE) applies to all of them.";
+
+static void compare_opts_free(struct compare_opts *o)
+{
+	g_free(o->policies);
+	g_free(o->cpus);
+	g_free(o->pool_pages);
+	g_free(o->profile);
+	g_free(o->seed);
+	g_free(o->cost_source);
+	g_strfreev(o->set);
+	g_strfreev(o->map);
+	g_free(o->json);
+	g_free(o->csv);
+}
+
+static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GError **error)
+{
+	GOptionEntry entries[] = {
+		{ "policies", 'p', 0, G_OPTION_ARG_STRING, &o->policies, "Policies to compare, in this order (default: all)", "A,B,..." },
+		{ "cpus", 'c', 0, G_OPTION_ARG_STRING, &o->cpus, "Virtual CPUs (default: the recorded CPUs)", "N" },
+		{ "pool-pages", 'P', 0, G_OPTION_ARG_STRING, &o->pool_pages, "Pre-allocated pool pages per pool (default 64)", "N" },
+		{ "profile", 'H', 0, G_OPTION_ARG_STRING, &o->profile, "Hardware profile: .ini file or name in profiles/ (default builtin-default)", "FILE|NAME" },
+		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Random seed (default 1)", "N" },
+		{ "cost-source", 0, 0, G_OPTION_ARG_STRING, &o->cost_source, "Sync cost of a release: trace, profile or auto", "trace|profile|auto" },
+		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->set, "Set any parameter for every run (repeatable)", "NAME=VALUE" },
+		{ "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &o->map, "Map a trace event explicitly (repeatable; see traces/FORMAT.md)", "SYSTEM/EVENT=KIND[:FIELD]" },
+		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write every run and the summary as one JSON document ('-' = stdout)", "FILE" },
+		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Write one CSV row per policy (summary + the run's scalar metrics)", "FILE" },
+		{ "check", 0, 0, G_OPTION_ARG_NONE, &o->check, "Check the spec's invariants in every run; exit 1 if one fails", NULL },
+		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
+		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, "Neither read nor write the binary event cache", NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No table (use with --json/--csv)", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionContext *ctx = g_option_context_new("TRACE.dat - compare release policies on one trace");
+	gboolean ok;
+
+	g_option_context_set_summary(ctx, compare_summary);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	ok = g_option_context_parse(ctx, argc, argv, error);
+	g_option_context_free(ctx);
+	return ok;
+}
+
+/* "sync,v2" -> static policy names (ds_params_set checks them); every one by default. */
+static GPtrArray *policy_list(const char *text, GError **error)
+{
+	GPtrArray *list = g_ptr_array_new();
+	g_auto(GStrv) items = text ? g_strsplit(text, ",", -1) : NULL;
+	struct ds_params p;
+
+	if (!text) {
+		for (const char *const *n = ds_policy_names(); *n; n++)
+			g_ptr_array_add(list, (gpointer)*n);
+		return list;
+	}
+	ds_params_init(&p);
+	for (size_t i = 0; items[i]; i++) {
+		const char *name = g_strstrip(items[i]);
+
+		if (!ds_params_set(&p, "policy", name, error))
+			goto fail;
+		for (guint k = 0; k < list->len; k++) {
+			if (!strcmp(g_ptr_array_index(list, k), p.policy)) {
+				g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+					    "--policies: %s is listed twice", name);
+				goto fail;
+			}
+		}
+		g_ptr_array_add(list, (gpointer)p.policy);
+	}
+	if (list->len)
+		return list;
+	g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--policies: no policy given");
+fail:
+	g_ptr_array_free(list, TRUE);
+	return NULL;
+}
+
+static gboolean build_params(const struct compare_opts *o, struct ds_params *p, GError **error)
+{
+	const struct ds_cli_named named[] = {
+		{ "cpus", o->cpus }, { "pool_pages", o->pool_pages }, { "seed", o->seed },
+		{ "cost_source", o->cost_source },
+	};
+
+	ds_params_init(p);
+	if (o->check)
+		p->check_invariants = true;
+	return ds_cli_params_apply(p, named, G_N_ELEMENTS(named), o->set, error);
+}
+
+static void hist_merge(struct ds_hist *dst, const struct ds_hist *src)
+{
+	if (!src->count)
+		return;
+	dst->min = dst->count ? MIN(dst->min, src->min) : src->min;
+	dst->max = MAX(dst->max, src->max);
+	dst->count += src->count;
+	dst->sum += src->sum;
+	for (size_t i = 0; i < DS_HIST_BUCKETS; i++)
+		dst->buckets[i] += src->buckets[i];
+}
+
+static void row_fill(struct compare_row *row, const struct ds_results *r)
+{
+	memset(row, 0, sizeof(*row));
+	row->policy = r->policy;
+	row->releases = r->releases;
+	row->hot_ns = r->hot_ns;
+	row->sync_ns = r->sync_ns;
+	ds_hist_init(&row->latency);
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		const struct ds_backend_result *x = &r->be[be];
+
+		row->fallbacks += x->fallbacks;
+		row->fallbacks_lock += x->fallbacks_lock;
+		row->teardown_drained += x->teardown_drained;
+		row->pending_bytes += x->peak_pending_bytes;
+		row->pending_values += x->peak_pending_values;
+		row->worker_busy_ns += x->worker_busy_ns;
+		row->class_locks += x->class_lock_acquisitions;
+		hist_merge(&row->latency, &x->drain_latency);
+	}
+	for (guint i = 0; i < r->tasks->len; i++) {
+		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
+
+		if (t->hot_ns > row->worst_hot_ns || !i) {
+			row->worst_hot_ns = t->hot_ns;
+			row->worst_pid = t->pid;
+		}
+	}
+	row->inv_checked = r->inv.checked;
+	row->inv_ok = !r->inv.freed_twice && !r->inv.never_freed && !r->inv.pages_violations;
+}
+
+static void compare_run_clear(struct compare_run *run)
+{
+	ds_results_free(run->r);
+	if (run->json)
+		json_node_unref(run->json);
+	if (run->row.latency.buckets)
+		ds_hist_clear(&run->row.latency);
+}
+
+/*
+ * struct compare_trace - what the table and the JSON say about the trace (from the first
+ * run's source, before it is closed)
+ */
+struct compare_trace {
+	JsonNode *info;
+	char *header;
+};
+
+static void trace_capture(struct compare_trace *ct, const struct ds_trace_info *info)
+{
+	char span[32];
+
+	ct->info = ds_trace_info_to_json(info);
+	ct->header = g_strdup_printf("trace   %s\n        sha256 %s, clock %s, %u recorded CPUs, "
+				     "%s replayed, %" G_GUINT64_FORMAT " lost events\n",
+				     info->path, info->sha256, info->clock ? info->clock : "unknown",
+				     info->ncpus,
+				     ds_fmt_ns(span, (double)(info->last_ts - info->start_ts)),
+				     info->lost_total);
+}
+
+/* One policy's replay.  Returns an exit status and leaves the message in @error. */
+static int run_one(const char *trace, const struct ds_trace_opts *topts,
+		   const struct ds_profile *prof, const struct ds_params *params,
+		   struct compare_run *run, struct compare_trace *ct, GError **error)
+{
+	struct ds_source *src = ds_source_open_trace(trace, topts, error);
+	const struct ds_trace_info *info;
+
+	if (!src)
+		return DS_EXIT_USAGE;
+	run->r = ds_sim_run(params, prof, src, ds_source_info(src)->ncpus, error);
+	info = ds_source_info(src);
+	if (run->r) {
+		run->json = ds_report_to_json(run->r, prof, info);
+		row_fill(&run->row, run->r);
+		if (!ct->info)
+			trace_capture(ct, info);
+	}
+	ds_source_close(src);
+	return run->r ? DS_EXIT_OK : DS_EXIT_FAIL;
+}
+
+static void print_param(const char *name, const char *value, bool inferred, void *data)
+{
+	if (strcmp(name, "policy"))
+		fprintf(data, "  %-24s %s%s\n", name, value, inferred ? "   [inferred]" : "");
+}
+
+static void print_table(const struct compare_run *runs, guint n, const struct ds_profile *prof,
+			const struct compare_trace *ct, FILE *out)
+{
+	char a[32], b[32], c[32], d[32], e[32], f[32], g[32];
+
+	fprintf(out, "defersim %s compare: profile %s%s%s%s, %u virtual CPUs, %" G_GUINT64_FORMAT
+		" releases\n%s\n", DS_VERSION, prof->name, prof->path ? " (" : "",
+		prof->path ? prof->path : "", prof->path ? ")" : "", runs[0].r->ncpus,
+		runs[0].r->releases, ct->header);
+	fprintf(out, "parameters of every run (spec's inferred choices marked)\n");
+	ds_params_foreach(&runs[0].r->params, print_param, out);
+	fprintf(out, "\n%-8s %19s %10s %10s %10s %9s %11s %11s %11s %11s\n", "policy", "fallbacks",
+		"drain p50", "p99", "max", "teardown", "hot total", "worst task", "pending", "worker");
+	for (guint i = 0; i < n; i++) {
+		const struct compare_row *w = &runs[i].row;
+		const struct ds_hist *h = &w->latency;
+		g_autofree char *fb = g_strdup_printf("%" G_GUINT64_FORMAT " (%.3f%%)", w->fallbacks,
+						      w->releases ? 100.0 * (double)w->fallbacks /
+						      (double)w->releases : 0.0);
+
+		fprintf(out, "%-8s %19s %10s %10s %10s %9" G_GUINT64_FORMAT " %11s %11s %11s %11s\n",
+			w->policy, fb,
+			h->count ? ds_fmt_ns(a, (double)ds_hist_quantile(h, 0.50)) : "-",
+			h->count ? ds_fmt_ns(b, (double)ds_hist_quantile(h, 0.99)) : "-",
+			h->count ? ds_fmt_ns(c, (double)h->max) : "-", w->teardown_drained,
+			ds_fmt_ns(d, (double)w->hot_ns), ds_fmt_ns(e, (double)w->worst_hot_ns),
+			ds_fmt_bytes(f, (double)w->pending_bytes),
+			ds_fmt_ns(g, (double)w->worker_busy_ns));
+	}
+	fprintf(out, "\ndrain latency: push to freed of deferred values, both backends; teardown: "
+		"values still pending when the trace ended\n(freed by pool destruction, not in the "
+		"latency); hot total / worst task: hot-path time of the releasing tasks (%s under "
+		"sync);\npending: peak memory of deferred objects; worker: wall time of drain runs.\n",
+		ds_fmt_ns(a, (double)runs[0].row.sync_ns));
+	for (guint i = 0; i < n; i++) {
+		const struct compare_row *w = &runs[i].row;
+
+		if (!strcmp(w->policy, "v2"))
+			fprintf(out, "v2: %" G_GUINT64_FORMAT " of its fallbacks found the drain holding "
+				"the array lock.\n", w->fallbacks_lock);
+		if (!strcmp(w->policy, "zsonly"))
+			fprintf(out, "zsonly: %" G_GUINT64_FORMAT " class->lock acquisitions by the drain "
+				"(one per run of same-class handles in a page).\n", w->class_locks);
+		if (w->inv_checked)
+			fprintf(out, "%s: invariants %s\n", w->policy, w->inv_ok ? "hold" : "VIOLATED");
+	}
+}
+
+static void add_u64(JsonBuilder *b, const char *k, uint64_t v)
+{
+	json_builder_set_member_name(b, k);
+	json_builder_add_int_value(b, (gint64)v);
+}
+
+static JsonNode *row_json(const struct compare_row *w)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "policy");
+	json_builder_add_string_value(b, w->policy);
+	add_u64(b, "releases", w->releases);
+	add_u64(b, "fallbacks", w->fallbacks);
+	json_builder_set_member_name(b, "fallback_rate");
+	json_builder_add_double_value(b, w->releases ? (double)w->fallbacks / (double)w->releases :
+				      0.0);
+	add_u64(b, "fallbacks_lock", w->fallbacks_lock);
+	add_u64(b, "drained_before_teardown", w->latency.count);
+	add_u64(b, "drain_latency_p50_ns", ds_hist_quantile(&w->latency, 0.50));
+	add_u64(b, "drain_latency_p99_ns", ds_hist_quantile(&w->latency, 0.99));
+	add_u64(b, "drain_latency_max_ns", w->latency.max);
+	add_u64(b, "teardown_drained", w->teardown_drained);
+	add_u64(b, "hot_ns", w->hot_ns);
+	add_u64(b, "sync_ns", w->sync_ns);
+	add_u64(b, "worst_task_pid", (uint64_t)w->worst_pid);
+	add_u64(b, "worst_task_hot_ns", w->worst_hot_ns);
+	add_u64(b, "peak_pending_bytes", w->pending_bytes);
+	add_u64(b, "peak_pending_values", w->pending_values);
+	add_u64(b, "worker_busy_ns", w->worker_busy_ns);
+	add_u64(b, "class_lock_acquisitions", w->class_locks);
+	json_builder_set_member_name(b, "invariants");
+	if (w->inv_checked)
+		json_builder_add_string_value(b, w->inv_ok ? "hold" : "violated");
+	else
+		json_builder_add_null_value(b);
+	json_builder_end_object(b);
+	return json_builder_get_root(b);
+}
+
+static JsonNode *compare_json(const struct compare_run *runs, guint n,
+			      const struct ds_profile *prof, const struct compare_trace *ct)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "tool");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, "defersim");
+	json_builder_set_member_name(b, "version");
+	json_builder_add_string_value(b, DS_VERSION);
+	json_builder_set_member_name(b, "command");
+	json_builder_add_string_value(b, "compare");
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "trace");
+	json_builder_add_value(b, json_node_copy(ct->info));
+	json_builder_set_member_name(b, "profile");
+	json_builder_add_string_value(b, prof->name);
+	json_builder_set_member_name(b, "summary");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < n; i++)
+		json_builder_add_value(b, row_json(&runs[i].row));
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "runs");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < n; i++)
+		json_builder_add_value(b, json_node_copy(runs[i].json));
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	return json_builder_get_root(b);
+}
+
+/* One CSV row per policy: its summary ("summary.*") then the run's scalar leaves; the
+ * header is the union of the columns in first-seen order (every run has the same layout). */
+static gboolean write_csv(const char *path, const struct compare_run *runs, guint n,
+			  GError **error)
+{
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+	g_autoptr(GHashTable) col = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) maps = g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_unref);
+
+	for (guint i = 0; i < n; i++) {
+		JsonObject *obj = json_object_new();
+		JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+		JsonObject *run = json_node_get_object(runs[i].json);
+		GList *members = json_object_get_members(run);
+		GPtrArray *k = g_ptr_array_new_with_free_func(g_free);
+		GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+		GHashTable *m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+		json_object_set_member(obj, "summary", row_json(&runs[i].row));
+		for (GList *l = members; l; l = l->next)
+			json_object_set_member(obj, l->data,
+					       json_node_copy(json_object_get_member(run, l->data)));
+		g_list_free(members);
+		json_node_take_object(node, obj);
+		ds_json_flatten(node, k, v);
+		json_node_unref(node);
+		for (guint c = 0; c < k->len; c++) {
+			if (!g_hash_table_contains(col, g_ptr_array_index(k, c))) {
+				char *key = g_strdup(g_ptr_array_index(k, c));
+
+				g_ptr_array_add(keys, key);
+				g_hash_table_add(col, key);
+			}
+			g_hash_table_replace(m, g_strdup(g_ptr_array_index(k, c)),
+					     g_strdup(g_ptr_array_index(v, c)));
+		}
+		g_ptr_array_add(maps, m);
+		g_ptr_array_free(k, TRUE);
+		g_ptr_array_free(v, TRUE);
+	}
+	for (guint i = 0; i < n; i++) {
+		GPtrArray *row = g_ptr_array_new_with_free_func(g_free);
+
+		for (guint c = 0; c < keys->len; c++) {
+			const char *val = g_hash_table_lookup(g_ptr_array_index(maps, i),
+							      g_ptr_array_index(keys, c));
+
+			g_ptr_array_add(row, g_strdup(val ? val : ""));
+		}
+		g_ptr_array_add(rows, row);
+	}
+	return ds_csv_write_rows(path, keys, rows, error);
+}
+
+static int compare_main(const struct compare_opts *o, const char *trace, GPtrArray *policies,
+			const struct ds_params *base)
+{
+	struct compare_run *runs = g_new0(struct compare_run, policies->len);
+	struct compare_trace ct = { 0 };
+	struct ds_trace_opts topts = { 0 };
+	struct ds_map_rule *rules = NULL;
+	struct ds_profile *prof = NULL;
+	GError *error = NULL;
+	int status = DS_EXIT_USAGE;
+	guint done = 0;
+	bool violated = false;
+
+	prof = ds_cli_profile_load(o->profile, &error);
+	if (!prof)
+		goto out;
+	rules = ds_cli_map_build(o->map, &topts.n_map, &error);
+	if (!rules)
+		goto out;
+	topts.map = rules;
+	topts.force_clock = o->force_clock;
+	topts.use_cache = !o->no_cache;
+	topts.progress = isatty(STDERR_FILENO);
+	for (; done < policies->len; done++) {
+		struct ds_params p = *base;
+
+		p.policy = g_ptr_array_index(policies, done);
+		status = run_one(trace, &topts, prof, &p, &runs[done], &ct, &error);
+		if (status == DS_EXIT_FAIL)
+			g_prefix_error(&error, "policy %s: ", p.policy);
+		if (status != DS_EXIT_OK)
+			goto out;
+		violated |= runs[done].row.inv_checked && !runs[done].row.inv_ok;
+	}
+	if (!o->quiet)
+		print_table(runs, done, prof, &ct, stdout);
+	if (o->json) {
+		JsonNode *root = compare_json(runs, done, prof, &ct);
+		gboolean ok = ds_json_write(root, o->json, &error);
+
+		json_node_unref(root);
+		if (!ok) {
+			status = DS_EXIT_FAIL;
+			goto out;
+		}
+	}
+	if (o->csv && !write_csv(o->csv, runs, done, &error)) {
+		status = DS_EXIT_FAIL;
+		goto out;
+	}
+	if (violated) {
+		g_set_error(&error, DS_ERROR, DS_ERROR_INTERNAL,
+			    "an invariant of the spec failed (see the invariants lines above)");
+		status = DS_EXIT_FAIL;
+	}
+out:
+	if (error) {
+		fprintf(stderr, "defersim compare: %s\n", error->message);
+		g_error_free(error);
+	}
+	for (guint i = 0; i < policies->len; i++)
+		compare_run_clear(&runs[i]);
+	g_free(runs);
+	if (ct.info)
+		json_node_unref(ct.info);
+	g_free(ct.header);
+	ds_cli_map_free(rules, topts.n_map);
+	ds_profile_free(prof);
+	return status;
+}
+
+int ds_cmd_compare(int argc, char **argv)
+{
+	struct compare_opts o = { 0 };
+	struct ds_params params;
+	GPtrArray *policies = NULL;
+	GError *error = NULL;
+	int status = DS_EXIT_USAGE;
+
+	if (!parse_args(&argc, &argv, &o, &error) || !build_params(&o, &params, &error) ||
+	    !(policies = policy_list(o.policies, &error))) {
+		fprintf(stderr, "defersim compare: %s\n", error->message);
+		g_error_free(error);
+		goto out;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "defersim compare: %s\nTry 'defersim compare --help'.\n",
+			argc < 2 ? "no trace given" : "more than one trace given");
+		goto out;
+	}
+	status = compare_main(&o, argv[1], policies, &params);
+out:
+	if (policies)
+		g_ptr_array_free(policies, TRUE);
+	compare_opts_free(&o);
+	return status;
+}

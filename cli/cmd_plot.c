@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_plot.c - `defersim plot RESULTS... -o DIR [--format png,svg]`: pictures of sweep or
+ * replay results, drawn by gnuplot from the templates in plots/.
+ *
+ * RESULTS: sweep directories, results.jsonl files, or `defersim replay --json` files (the
+ * latter with --timeseries for the over-time picture).  What can be drawn is drawn; what
+ * cannot (e.g. pool_pages does not vary) is said on stderr.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ds_plot.h"
+#include "ds_sweep.h"
+
+#define DEFAULT_MAX_CURVES 12
+
+struct plot_cli {
+	char *outdir;
+	char *formats;
+	char **where;
+	char *timeseries;
+	char *templates;
+	gint max_curves;
+	gboolean quiet;
+};
+
+static const char plot_summary[] =
+	"Draws, as far as the inputs allow:\n"
+	"  cdf.*               drain-latency CDF, one curve per run (e.g. per policy)\n"
+	"  fallback_vs_pool.*  fallback rate vs pool_pages, one line per other swept value\n"
+	"  p99_vs_pool.*       p99 drain latency vs pool_pages, likewise\n"
+	"  hotpath.*           exit hot-path time per task, sync vs the policy (one run)\n"
+	"  timeseries_BE.*     free pool pages, queued pages, values pending over time\n"
+	"                      (--timeseries CSV of `defersim replay --timeseries`)\n"
+	"The data files (*.dat) are written beside the images; plots/README.md says how to\n"
+	"re-run a template by hand.";
+
+static void plot_cli_free(struct plot_cli *o)
+{
+	g_free(o->outdir);
+	g_free(o->formats);
+	g_strfreev(o->where);
+	g_free(o->timeseries);
+	g_free(o->templates);
+}
+
+static gboolean parse_args(int *argc, char ***argv, struct plot_cli *o, GError **error)
+{
+	GOptionEntry entries[] = {
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->outdir, "Output directory (required)", "DIR" },
+		{ "format", 'f', 0, G_OPTION_ARG_STRING, &o->formats, "Image formats, comma-separated: png, svg (default png)", "LIST" },
+		{ "where", 'w', 0, G_OPTION_ARG_STRING_ARRAY, &o->where, "Only records with this swept value or parameter (repeatable)", "NAME=VALUE" },
+		{ "timeseries", 't', 0, G_OPTION_ARG_FILENAME, &o->timeseries, "Time-series CSV of `defersim replay --timeseries`", "CSV" },
+		{ "templates", 0, 0, G_OPTION_ARG_FILENAME, &o->templates, "Directory of the gnuplot templates (default: plots/)", "DIR" },
+		{ "max-curves", 0, 0, G_OPTION_ARG_INT, &o->max_curves, "Most curves in one picture (default 12)", "N" },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only errors", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionContext *ctx = g_option_context_new("RESULTS... - draw sweep or replay results");
+	gboolean ok;
+
+	o->max_curves = DEFAULT_MAX_CURVES;
+	g_option_context_set_summary(ctx, plot_summary);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	ok = g_option_context_parse(ctx, argc, argv, error);
+	g_option_context_free(ctx);
+	if (ok && !o->outdir) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "-o DIR is required");
+		return FALSE;
+	}
+	if (ok && o->max_curves < 1) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--max-curves %d: expected >= 1",
+			    o->max_curves);
+		return FALSE;
+	}
+	return ok;
+}
+
+static gboolean check_formats(char **formats, GError **error)
+{
+	if (!formats[0]) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--format: no format given");
+		return FALSE;
+	}
+	for (guint i = 0; formats[i]; i++) {
+		g_strstrip(formats[i]);
+		if (strcmp(formats[i], "png") && strcmp(formats[i], "svg")) {
+			g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+				    "--format %s: expected png, svg or png,svg", formats[i]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean load_all(int argc, char **argv, GPtrArray *records, GError **error)
+{
+	for (int i = 1; i < argc; i++)
+		if (!ds_records_load(argv[i], records, error))
+			return FALSE;
+	return TRUE;
+}
+
+static int render_all(const struct plot_cli *o, GPtrArray *jobs, char **formats,
+		      const char *templates)
+{
+	int status = DS_EXIT_OK;
+
+	for (guint j = 0; j < jobs->len; j++) {
+		for (guint f = 0; formats[f]; f++) {
+			g_autofree char *out = NULL;
+			GError *e = NULL;
+
+			if (!ds_plot_render(g_ptr_array_index(jobs, j), templates, o->outdir,
+					    formats[f], &out, &e)) {
+				g_printerr("defersim plot: %s\n", e->message);
+				g_error_free(e);
+				status = DS_EXIT_FAIL;
+			} else if (!o->quiet) {
+				printf("%s\n", out);
+			}
+		}
+	}
+	return status;
+}
+
+int ds_cmd_plot(int argc, char **argv)
+{
+	struct plot_cli o = { 0 };
+	g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *jobs = NULL;
+	g_auto(GStrv) formats = NULL;
+	g_autofree char *templates = NULL;
+	GError *error = NULL;
+	int status = DS_EXIT_USAGE;
+
+	if (!parse_args(&argc, &argv, &o, &error))
+		goto out;
+	formats = g_strsplit(o.formats ? o.formats : "png", ",", -1);
+	if (!check_formats(formats, &error))
+		goto out;
+	if (argc < 2 && !o.timeseries) {
+		g_set_error(&error, DS_ERROR, DS_ERROR_PARAM, "no results given");
+		goto out;
+	}
+	templates = o.templates ? g_strdup(o.templates) : ds_plot_templates_dir();
+	if (!templates) {
+		g_set_error(&error, DS_ERROR, DS_ERROR_IO, "gnuplot templates not found (plots/ of "
+			    "the source tree, ../share/defersim/plots); give --templates DIR");
+		goto out;
+	}
+	if (!load_all(argc, argv, records, &error))
+		goto out;
+	jobs = ds_plot_plan(records, &(struct ds_plot_opts) {
+		.outdir = o.outdir, .where = o.where,
+		.n_where = o.where ? g_strv_length(o.where) : 0,
+		.timeseries = o.timeseries, .max_curves = (guint)o.max_curves,
+	}, notes, &error);
+	if (!jobs)
+		goto out;
+	for (guint i = 0; i < notes->len && !o.quiet; i++)
+		g_printerr("defersim plot: note: %s\n", (char *)g_ptr_array_index(notes, i));
+	if (!jobs->len) {
+		g_set_error(&error, DS_ERROR, DS_ERROR_PARAM, "nothing to draw from these inputs");
+		goto out;
+	}
+	status = render_all(&o, jobs, formats, templates);
+out:
+	if (error) {
+		g_printerr("defersim plot: %s\n", error->message);
+		g_error_free(error);
+	}
+	if (jobs)
+		g_ptr_array_free(jobs, TRUE);
+	plot_cli_free(&o);
+	return status;
+}

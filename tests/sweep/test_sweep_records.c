@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_sweep_records.c - the output directory: point files (save, lookup, a file that is not
+ * what its name says), results.jsonl/csv (order, columns, quoting), reading records back, and
+ * merging directories (dedup by key, conflicting duplicates refused).
+ *
+ * Records here are small hand-written JSON objects, so every expected line is known.
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "ds_sweep.h"
+
+#define KEY(c) c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c	/* 32 chars */
+
+static JsonNode *parse(const char *text)
+{
+	g_autoptr(JsonParser) p = json_parser_new();
+	GError *error = NULL;
+
+	g_assert_true(json_parser_load_from_data(p, text, -1, &error));
+	g_assert_no_error(error);
+	return json_node_copy(json_parser_get_root(p));
+}
+
+static JsonNode *record(gint64 index, const char *key, gint64 fallbacks, const char *raw_note)
+{
+	g_autofree char *note = g_strescape(raw_note, NULL);
+	g_autofree char *text = g_strdup_printf(
+		"{\"point\":{\"index\":%" G_GINT64_FORMAT ",\"key\":\"%s\",\"values\":"
+		"{\"pool_pages\":\"%" G_GINT64_FORMAT "\"}},\"params\":{\"policy\":\"v3\"},"
+		"\"metrics\":{\"fallbacks\":%" G_GINT64_FORMAT ",\"note\":\"%s\",\"tasks\":[1,2]},"
+		"\"invariants\":{\"checked\":false}}", index, key, index * 8, fallbacks, note);
+
+	return parse(text);
+}
+
+struct tmp {
+	char *dir;
+};
+
+static void tmp_setup(struct tmp *t, gconstpointer data)
+{
+	(void)data;
+	t->dir = g_dir_make_tmp("ds-records-XXXXXX", NULL);
+	g_assert_nonnull(t->dir);
+}
+
+static void tmp_teardown(struct tmp *t, gconstpointer data)
+{
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", t->dir);
+
+	(void)data;
+	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+	g_free(t->dir);
+}
+
+static char *sub(const struct tmp *t, const char *name)
+{
+	return g_build_filename(t->dir, name, NULL);
+}
+
+static char *slurp(const char *path)
+{
+	char *text = NULL;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	return text;
+}
+
+static void test_store(struct tmp *t, gconstpointer data)
+{
+	g_autofree char *dir = sub(t, "out");
+	g_autofree char *path = NULL;
+	JsonNode *rec = record(3, KEY("a"), 5, "x"), *back;
+	GError *error = NULL;
+
+	(void)data;
+	g_assert_true(ds_sweep_store_init(dir, &error));
+	g_assert_no_error(error);
+	g_assert_null(ds_sweep_store_lookup(dir, KEY("a"), &error));
+	g_assert_no_error(error);	/* absent is not an error */
+	g_assert_true(ds_sweep_store_save(dir, rec, &error));
+	g_assert_no_error(error);
+	path = ds_sweep_point_path(dir, KEY("a"));
+	g_assert_true(g_str_has_suffix(path, "/points/" KEY("a") ".json"));
+	back = ds_sweep_store_lookup(dir, KEY("a"), &error);
+	g_assert_no_error(error);
+	g_assert_true(json_node_equal(back, rec));
+	json_node_unref(back);
+	/* a file whose content is another point's is not that point */
+	g_free(path);
+	path = ds_sweep_point_path(dir, KEY("b"));
+	g_assert_true(g_file_set_contents(path, "{\"point\":{\"key\":\"" KEY("c") "\"}}", -1,
+					  NULL));
+	g_assert_null(ds_sweep_store_lookup(dir, KEY("b"), &error));
+	g_assert_error(error, DS_ERROR, DS_ERROR_FORMAT);
+	g_clear_error(&error);
+	g_assert_true(g_file_set_contents(path, "{ half a rec", -1, NULL));
+	g_assert_null(ds_sweep_store_lookup(dir, KEY("b"), &error));
+	g_assert_nonnull(strstr(error->message, path));
+	g_clear_error(&error);
+	json_node_unref(rec);
+}
+
+static void test_results(struct tmp *t, gconstpointer data)
+{
+	g_autoptr(GPtrArray) recs = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	g_autofree char *jsonl = sub(t, "results.jsonl");
+	g_autofree char *csv = sub(t, "results.csv");
+	g_autofree char *jtext = NULL, *ctext = NULL;
+	g_auto(GStrv) lines = NULL;
+	GError *error = NULL;
+
+	(void)data;
+	g_ptr_array_add(recs, record(0, KEY("a"), 1, "plain"));
+	g_ptr_array_add(recs, record(1, KEY("b"), 2, "with, comma and \"quotes\""));
+	g_assert_true(ds_sweep_results_write(t->dir, recs, &error));
+	g_assert_no_error(error);
+	jtext = slurp(jsonl);
+	lines = g_strsplit(jtext, "\n", -1);
+	g_assert_cmpuint(g_strv_length(lines), ==, 3);	/* two lines + "" after the last \n */
+	g_assert_cmpstr(lines[2], ==, "");
+	for (guint i = 0; i < 2; i++) {
+		JsonNode *n = parse(lines[i]);
+
+		g_assert_true(json_node_equal(n, recs->pdata[i]));
+		json_node_unref(n);
+	}
+	ctext = slurp(csv);
+	/* columns: scalar leaves in record order, arrays (tasks) left out */
+	g_assert_cmpstr(ctext, ==,
+		"point.index,point.key,point.values.pool_pages,params.policy,metrics.fallbacks,"
+		"metrics.note,invariants.checked\n"
+		"0," KEY("a") ",0,v3,1,plain,false\n"
+		"1," KEY("b") ",8,v3,2,\"with, comma and \"\"quotes\"\"\",false\n");
+}
+
+/* Records with different members: the union of columns, empty fields where one lacks one. */
+static void test_results_union(struct tmp *t, gconstpointer data)
+{
+	g_autoptr(GPtrArray) recs = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	g_autofree char *csv = sub(t, "results.csv");
+	g_autofree char *ctext = NULL;
+
+	(void)data;
+	g_ptr_array_add(recs, parse("{\"a\":1,\"b\":2}"));
+	g_ptr_array_add(recs, parse("{\"a\":3,\"c\":{\"d\":null}}"));
+	g_assert_true(ds_sweep_results_write(t->dir, recs, NULL));
+	ctext = slurp(csv);
+	g_assert_cmpstr(ctext, ==, "a,b,c.d\n1,2,\n3,,\n");
+}
+
+static void test_set_point(void)
+{
+	JsonNode *run = parse("{\"tool\":{\"name\":\"defersim\"},\"point\":{\"index\":9},"
+			      "\"metrics\":{\"fallbacks\":4}}");
+	const char *keys[] = { "trace", "pool_pages" };
+	const char *values[] = { "a.dat", "16" };
+	struct ds_sweep_point pt = { .index = 2, .key = KEY("e"), .axis_keys = keys,
+				     .values = values, .n_axes = 2 };
+	JsonNode *rec = ds_record_set_point(run, &pt);
+	JsonNode *want = parse("{\"point\":{\"index\":2,\"key\":\"" KEY("e") "\",\"values\":"
+			       "{\"trace\":\"a.dat\",\"pool_pages\":\"16\"}},"
+			       "\"tool\":{\"name\":\"defersim\"},\"metrics\":{\"fallbacks\":4}}");
+	GList *members = json_object_get_members(json_node_get_object(rec));
+
+	g_assert_true(json_node_equal(rec, want));
+	g_assert_cmpstr(members->data, ==, "point");	/* first: first CSV columns */
+	g_assert_cmpint(ds_record_index(rec), ==, 2);
+	g_assert_cmpstr(ds_record_key(rec), ==, KEY("e"));
+	g_assert_cmpint(ds_record_index(run), ==, 9);
+	g_assert_null(ds_record_key(run));
+	g_list_free(members);
+	json_node_unref(rec);
+	json_node_unref(want);
+	json_node_unref(run);
+}
+
+static void save_all(const char *dir, JsonNode *const *recs, guint n)
+{
+	g_assert_true(ds_sweep_store_init(dir, NULL));
+	for (guint i = 0; i < n; i++)
+		g_assert_true(ds_sweep_store_save(dir, recs[i], NULL));
+}
+
+static void test_merge(struct tmp *t, gconstpointer data)
+{
+	g_autofree char *d1 = sub(t, "host1"), *d2 = sub(t, "host2"), *d3 = sub(t, "host3");
+	JsonNode *r0 = record(0, KEY("a"), 10, ""), *r1 = record(1, KEY("b"), 11, "");
+	JsonNode *r2 = record(2, KEY("c"), 12, ""), *r1bad = record(1, KEY("b"), 99, "");
+	JsonNode *host1[] = { r2, r0 }, *host2[] = { r1, r0 }, *host3[] = { r1bad };
+	const char *ok_inputs[] = { d1, d2 };
+	const char *bad_inputs[] = { d1, d2, d3 };
+	GError *error = NULL;
+	GPtrArray *m;
+
+	(void)data;
+	save_all(d1, host1, 2);
+	save_all(d2, host2, 2);
+	save_all(d3, host3, 1);
+	m = ds_records_merge(ok_inputs, 2, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(m->len, ==, 3);	/* r0 twice, once kept */
+	g_assert_true(json_node_equal(m->pdata[0], r0));
+	g_assert_true(json_node_equal(m->pdata[1], r1));
+	g_assert_true(json_node_equal(m->pdata[2], r2));
+	g_ptr_array_free(m, TRUE);
+	/* the same key with other metrics: refused, naming the key and both places */
+	g_assert_null(ds_records_merge(bad_inputs, 3, &error));
+	g_assert_error(error, DS_ERROR, DS_ERROR_FORMAT);
+	g_assert_nonnull(strstr(error->message, KEY("b")));
+	g_assert_nonnull(strstr(error->message, d2));
+	g_assert_nonnull(strstr(error->message, d3));
+	g_clear_error(&error);
+	/* a results.jsonl is an input too, and so is a directory holding one */
+	{
+		g_autofree char *jl = g_build_filename(d1, "results.jsonl", NULL);
+		GPtrArray *two = g_ptr_array_new();
+		const char *inputs[] = { jl, d2 };
+
+		g_ptr_array_add(two, r0);
+		g_ptr_array_add(two, r2);
+		g_assert_true(ds_sweep_results_write(d1, two, NULL));
+		g_ptr_array_free(two, TRUE);
+		m = ds_records_merge(inputs, 2, &error);
+		g_assert_no_error(error);
+		g_assert_cmpuint(m->len, ==, 3);
+		g_ptr_array_free(m, TRUE);
+	}
+	{
+		const char *missing[] = { d1, "/nonexistent/dir" };
+
+		g_assert_null(ds_records_merge(missing, 2, &error));
+		g_assert_nonnull(strstr(error->message, "/nonexistent/dir"));
+		g_clear_error(&error);
+	}
+	json_node_unref(r0);
+	json_node_unref(r1);
+	json_node_unref(r2);
+	json_node_unref(r1bad);
+}
+
+static void test_merge_needs_keys(struct tmp *t, gconstpointer data)
+{
+	g_autofree char *run = sub(t, "run.json");
+	const char *inputs[] = { run };
+	GError *error = NULL;
+
+	(void)data;
+	g_assert_true(g_file_set_contents(run, "{\"metrics\":{}}", -1, NULL));
+	g_assert_null(ds_records_merge(inputs, 1, &error));
+	g_assert_nonnull(strstr(error->message, "point.key"));
+	g_clear_error(&error);
+}
+
+/* A directory is read from its results.jsonl when there is one, else from its points. */
+static void test_load_dir(struct tmp *t, gconstpointer data)
+{
+	g_autofree char *d = sub(t, "d");
+	g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	JsonNode *r0 = record(0, KEY("a"), 1, ""), *r1 = record(1, KEY("b"), 2, "");
+	JsonNode *both[] = { r1, r0 };
+	GPtrArray *one = g_ptr_array_new();
+
+	(void)data;
+	save_all(d, both, 2);
+	g_assert_true(ds_records_load(d, got, NULL));
+	g_assert_cmpuint(got->len, ==, 2);
+	g_ptr_array_set_size(got, 0);
+	g_ptr_array_add(one, r1);
+	g_assert_true(ds_sweep_results_write(d, one, NULL));
+	g_assert_true(ds_records_load(d, got, NULL));
+	g_assert_cmpuint(got->len, ==, 1);
+	g_assert_true(json_node_equal(got->pdata[0], r1));
+	g_ptr_array_free(one, TRUE);
+	json_node_unref(r0);
+	json_node_unref(r1);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add("/sweep/store/points", struct tmp, NULL, tmp_setup, test_store, tmp_teardown);
+	g_test_add("/sweep/results/jsonl-csv", struct tmp, NULL, tmp_setup, test_results,
+		   tmp_teardown);
+	g_test_add("/sweep/results/csv-union", struct tmp, NULL, tmp_setup, test_results_union,
+		   tmp_teardown);
+	g_test_add_func("/sweep/record/point-member", test_set_point);
+	g_test_add("/sweep/merge/dedup-conflict", struct tmp, NULL, tmp_setup, test_merge,
+		   tmp_teardown);
+	g_test_add("/sweep/merge/needs-keys", struct tmp, NULL, tmp_setup, test_merge_needs_keys,
+		   tmp_teardown);
+	g_test_add("/sweep/records/load-dir", struct tmp, NULL, tmp_setup, test_load_dir,
+		   tmp_teardown);
+	return g_test_run();
+}

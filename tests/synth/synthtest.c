@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/*
+ * synthtest.c - helpers of the synthetic-trace tests (synthtest.h).  The temporary directory
+ * is per test program (g_dir_make_tmp), removed at exit by synthtest_cleanup().
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+
+#include "synthtest.h"
+
+static char *tmpdir;
+static GPtrArray *tmpfiles;
+
+struct ds_synth_params synthtest_params(const char *name, ...)
+{
+	struct ds_synth_params p;
+	GError *err = NULL;
+	va_list ap;
+	const char *word;
+
+	g_assert_true(ds_synth_params_init(&p, name, &err));
+	va_start(ap, name);
+	while ((word = va_arg(ap, const char *))) {
+		const char *eq = strchr(word, '=');
+		g_autofree char *k = NULL;
+
+		g_assert_nonnull(eq);
+		k = g_strndup(word, (gsize)(eq - word));
+		if (!ds_synth_params_set(&p, k, eq + 1, &err))
+			g_error("%s: %s", word, err->message);
+	}
+	va_end(ap);
+	g_assert_true(ds_synth_params_validate(&p, &err));
+	return p;
+}
+
+GArray *synthtest_drain(struct ds_source *src)
+{
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	GError *err = NULL;
+	struct ds_event ev;
+	int rc;
+
+	g_assert_nonnull(src);
+	while ((rc = ds_source_next(src, &ev, &err)) > 0)
+		g_array_append_val(a, ev);
+	g_assert_no_error(err);
+	g_assert_cmpint(rc, ==, 0);
+	ds_source_close(src);
+	return a;
+}
+
+GArray *synthtest_stream(const struct ds_synth_params *p)
+{
+	GError *err = NULL;
+	struct ds_source *src = ds_synth_open(p, &err);
+
+	g_assert_no_error(err);
+	return synthtest_drain(src);
+}
+
+char *synthtest_tmp(const char *name)
+{
+	char *path;
+
+	if (!tmpdir) {
+		GError *err = NULL;
+
+		tmpdir = g_dir_make_tmp("ds-synthtest-XXXXXX", &err);
+		g_assert_no_error(err);
+		tmpfiles = g_ptr_array_new_with_free_func(g_free);
+	}
+	path = g_build_filename(tmpdir, name, NULL);
+	g_ptr_array_add(tmpfiles, g_strdup(path));
+	return path;
+}
+
+void synthtest_cleanup(void)
+{
+	if (!tmpdir)
+		return;
+	for (guint i = 0; i < tmpfiles->len; i++)
+		g_unlink(g_ptr_array_index(tmpfiles, i));
+	g_rmdir(tmpdir);
+	g_ptr_array_unref(tmpfiles);
+	g_free(tmpdir);
+	tmpdir = NULL;
+}
+
+GBytes *synthtest_read(const char *path)
+{
+	gchar *data = NULL;
+	gsize len = 0;
+
+	if (!g_file_get_contents(path, &data, &len, NULL))
+		return NULL;
+	return g_bytes_new_take(data, len);
+}
+
+int synthtest_run(char **out, char **err, const char *arg0, ...)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	GError *error = NULL;
+	gint status = 0;
+	va_list ap;
+	const char *a;
+
+	g_ptr_array_add(argv, (gpointer)arg0);
+	va_start(ap, arg0);
+	while ((a = va_arg(ap, const char *)))
+		g_ptr_array_add(argv, (gpointer)a);
+	va_end(ap);
+	g_ptr_array_add(argv, NULL);
+	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL,
+				   NULL, out, err, &status, &error));
+	g_assert_no_error(error);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+const char *synthtest_defersim(void)
+{
+	return g_getenv("DS_DEFERSIM");
+}
+
+gboolean synthtest_have_trace_cmd(void)
+{
+	g_autofree char *p = g_find_program_in_path("trace-cmd");
+
+	return p != NULL;
+}
