@@ -82,9 +82,9 @@ struct ds_analytic {
 	double cv;
 	double idc;
 	double idc_window_ns;
-	char erlang_verdict[160];
-	char md1k_verdict[160];
-	char md1_verdict[160];
+	char erlang_verdict[320];
+	char md1k_verdict[320];
+	char md1_verdict[320];
 };
 
 /**

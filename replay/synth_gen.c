@@ -349,7 +349,7 @@ static void wq_step(struct synth_gen *g, guint id, uint64_t now)
 	end = start + draw_ns(g, &g->p.wq_run);
 	emit(g, end, ecpu, kworker, DS_EV_WQ_END, DS_SYNTH_WQ_FUNC, work, 0);
 	a->cpu = ecpu;
-	schedule(g, id, end + draw_ns(g, &g->p.wq_gap));
+	schedule(g, id, MAX(end + draw_ns(g, &g->p.wq_gap), now + 1));	/* time moves on */
 }
 
 static void step(struct synth_gen *g, guint id, uint64_t now)

@@ -257,10 +257,10 @@ static gboolean parse_bool(const char *text, bool *out)
 	static const char *const no[] = { "false", "no", "off", "0" };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
-		if (!strcmp(text, yes[i]))
-			return *out = true, TRUE;
-		if (!strcmp(text, no[i]))
-			return *out = false, TRUE;
+		if (!strcmp(text, yes[i]) || !strcmp(text, no[i])) {
+			*out = !strcmp(text, yes[i]);
+			return TRUE;
+		}
 	}
 	return FALSE;
 }
@@ -386,6 +386,29 @@ static gboolean invalid(GError **error, const char *what)
 	return FALSE;
 }
 
+#define MAX_RELEASES 1e10
+#define MIN_WQ_CYCLE_NS 100.0
+
+/* About how many releases (and writes) a workload generates: bounded so that a typo in a
+ * rate cannot turn into a run that never ends. */
+static double expected_releases(const struct ds_synth_params *p)
+{
+	double secs = (double)p->duration_ns * 1e-9;
+
+	switch (p->workload) {
+	case DS_SYNTH_MUNMAP:
+		return (double)p->procs * p->size_mib * 256.0;
+	case DS_SYNTH_LMK:
+		return (double)p->procs * p->fp_max_mib * 256.0;
+	case DS_SYNTH_CHURN:
+		return (p->rate + p->write_rate) * secs;
+	case DS_SYNTH_POISSON:
+		return p->count ? (double)p->count : p->rate * secs;
+	default:
+		return 0;
+	}
+}
+
 gboolean ds_synth_params_validate(const struct ds_synth_params *p, GError **error)
 {
 	bool proc = p->workload == DS_SYNTH_MUNMAP || p->workload == DS_SYNTH_LMK;
@@ -413,6 +436,15 @@ gboolean ds_synth_params_validate(const struct ds_synth_params *p, GError **erro
 		return invalid(error, "poisson needs count > 0 or duration > 0");
 	if (p->workload == DS_SYNTH_POISSON && p->count > (1ull << 30))
 		return invalid(error, "count must be at most 2^30 (one pid per release)");
+	if (p->workload == DS_SYNTH_POISSON && !p->count &&
+	    p->rate * (double)p->duration_ns * 1e-9 > (double)(1ull << 30))
+		return invalid(error, "rate x duration must be at most 2^30 releases (one pid each)");
+	if (expected_releases(p) > MAX_RELEASES)
+		return invalid(error, "that is more than 10^10 releases: not a trace one can replay");
+	/* a work item's cycle must move time forward, or the generator would not */
+	if (p->wq_items && ds_synth_dist_mean(&p->wq_gap) + ds_synth_dist_mean(&p->wq_wake) +
+	    ds_synth_dist_mean(&p->wq_run) < MIN_WQ_CYCLE_NS)
+		return invalid(error, "wq_gap + wq_wake + wq_run must average at least 100 ns");
 	return TRUE;
 }
 

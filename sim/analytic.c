@@ -30,6 +30,9 @@
 #define ERLANG_MAX_ENGAGED 0.1
 #define MD1K_MAX_WAKE_SHARE 0.1
 #define MD1_MAX_BLOCK 0.01
+/* Blocking is a steady-state probability: a run with fewer than 10 attempts per pool page
+ * (a single burst through a large pool) is all transient. */
+#define MIN_ATTEMPTS_PER_PAGE 10
 /* M/D/1/K is O(K^2); past this K the blocking is within double precision of its limit (0
  * for rho < 1, 1 - 1/rho above) unless rho is within a few percent of 1. */
 #define MD1K_MAX_K 8192
@@ -276,6 +279,12 @@ static void verdicts(struct ds_analytic *x, const struct ds_results *r)
 	if (x->drainers < x->servers && engaged > ERLANG_MAX_ENGAGED)
 		because(e, sizeof(x->erlang_verdict), "pages wait for each other: %u drainer(s) "
 			"engaged %.0f%% of the time", x->drainers, 100.0 * MIN(engaged, 1.0));
+	if (x->arrivals < MIN_ATTEMPTS_PER_PAGE * (uint64_t)x->servers) {
+		because(e, sizeof(x->erlang_verdict), "transient: %" G_GUINT64_FORMAT " attempts "
+			"for %u pages", x->arrivals, x->servers);
+		because(k, sizeof(x->md1k_verdict), "transient: %" G_GUINT64_FORMAT " attempts "
+			"for %u pages", x->arrivals, x->servers);
+	}
 	if (x->drainers > 1 && x->wake_ns > MD1K_MAX_WAKE_SHARE * x->drain_ns)
 		because(e, sizeof(x->erlang_verdict), "running drainers take pages queued for a "
 			"waking one (wake-up latency %.0f%% of a page's drain)",

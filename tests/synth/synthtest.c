@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * synthtest.c - helpers of the synthetic-trace tests (synthtest.h).  The temporary directory
- * is per test program (g_dir_make_tmp), removed at exit by synthtest_cleanup().
+ * is per test program ($TMPDIR/ds-synthtest-PID), removed at exit by synthtest_cleanup().
  */
 #include <stdarg.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "synthtest.h"
-
-static char *tmpdir;
-static GPtrArray *tmpfiles;
 
 struct ds_synth_params synthtest_params(const char *name, ...)
 {
@@ -61,32 +59,35 @@ GArray *synthtest_stream(const struct ds_synth_params *p)
 	return synthtest_drain(src);
 }
 
+/* The test program's own directory: named by its pid, so no state needs keeping. */
+static char *tmp_dir(void)
+{
+	return g_strdup_printf("%s/ds-synthtest-%d", g_get_tmp_dir(), (int)getpid());
+}
+
 char *synthtest_tmp(const char *name)
 {
-	char *path;
+	g_autofree char *dir = tmp_dir();
 
-	if (!tmpdir) {
-		GError *err = NULL;
-
-		tmpdir = g_dir_make_tmp("ds-synthtest-XXXXXX", &err);
-		g_assert_no_error(err);
-		tmpfiles = g_ptr_array_new_with_free_func(g_free);
-	}
-	path = g_build_filename(tmpdir, name, NULL);
-	g_ptr_array_add(tmpfiles, g_strdup(path));
-	return path;
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+	return g_build_filename(dir, name, NULL);
 }
 
 void synthtest_cleanup(void)
 {
-	if (!tmpdir)
+	g_autofree char *dir = tmp_dir();
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (!d)
 		return;
-	for (guint i = 0; i < tmpfiles->len; i++)
-		g_unlink(g_ptr_array_index(tmpfiles, i));
-	g_rmdir(tmpdir);
-	g_ptr_array_unref(tmpfiles);
-	g_free(tmpdir);
-	tmpdir = NULL;
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+
+		g_unlink(path);
+	}
+	g_dir_close(d);
+	g_rmdir(dir);
 }
 
 GBytes *synthtest_read(const char *path)

@@ -465,6 +465,26 @@ static void test_param_errors(void)
 	g_assert_null(ds_synth_open(&p, &err));
 	g_assert_error(err, DS_ERROR, DS_ERROR_PARAM);
 	g_clear_error(&err);
+	/* runs that would not end, or not fit a pid: refused up front */
+	p = synthtest_params("churn", NULL);
+	g_assert_true(ds_synth_params_set(&p, "rate", "1e12", NULL));
+	g_assert_false(ds_synth_params_validate(&p, &err));
+	g_assert_nonnull(strstr(err->message, "10^10 releases"));
+	g_clear_error(&err);
+	g_assert_true(ds_synth_params_init(&p, "poisson", NULL));
+	g_assert_true(ds_synth_params_set(&p, "count", "0", NULL));
+	g_assert_true(ds_synth_params_set(&p, "rate", "1e9", NULL));
+	g_assert_true(ds_synth_params_set(&p, "duration", "10s", NULL));
+	g_assert_false(ds_synth_params_validate(&p, &err));
+	g_assert_nonnull(strstr(err->message, "2^30"));
+	g_clear_error(&err);
+	g_assert_true(ds_synth_params_init(&p, "munmap", NULL));
+	g_assert_true(ds_synth_params_set(&p, "wq_gap", "0", NULL));
+	g_assert_true(ds_synth_params_set(&p, "wq_wake", "0", NULL));
+	g_assert_true(ds_synth_params_set(&p, "wq_run", "0", NULL));
+	g_assert_false(ds_synth_params_validate(&p, &err));
+	g_assert_nonnull(strstr(err->message, "wq_gap"));
+	g_clear_error(&err);
 }
 
 /* Units and distributions parse to what they say. */
