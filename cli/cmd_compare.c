@@ -12,7 +12,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "ds_report.h"
@@ -20,20 +19,12 @@
 #include "ds_source.h"
 #include "run_common.h"
 
+/* The shared run options (run_common.h, without --policy) and compare's own. */
 struct compare_opts {
+	struct ds_cli_run_opts run;
 	char *policies;
-	char *cpus;
-	char *pool_pages;
-	char *profile;
-	char *seed;
-	char *cost_source;
-	char **set;
-	char **map;
 	char *json;
 	char *csv;
-	gboolean check;
-	gboolean force_clock;
-	gboolean no_cache;
 	gboolean quiet;
 };
 
@@ -78,14 +69,8 @@ static const char compare_summary[] =
 
 static void compare_opts_free(struct compare_opts *o)
 {
+	ds_cli_run_opts_clear(&o->run);
 	g_free(o->policies);
-	g_free(o->cpus);
-	g_free(o->pool_pages);
-	g_free(o->profile);
-	g_free(o->seed);
-	g_free(o->cost_source);
-	g_strfreev(o->set);
-	g_strfreev(o->map);
 	g_free(o->json);
 	g_free(o->csv);
 }
@@ -94,18 +79,8 @@ static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GErr
 {
 	GOptionEntry entries[] = {
 		{ "policies", 'p', 0, G_OPTION_ARG_STRING, &o->policies, "Policies to compare, in this order (default: all)", "A,B,..." },
-		{ "cpus", 'c', 0, G_OPTION_ARG_STRING, &o->cpus, "Virtual CPUs (default: the recorded CPUs)", "N" },
-		{ "pool-pages", 'P', 0, G_OPTION_ARG_STRING, &o->pool_pages, "Pre-allocated pool pages per pool (default 64)", "N" },
-		{ "profile", 'H', 0, G_OPTION_ARG_STRING, &o->profile, "Hardware profile: .ini file or name in profiles/ (default builtin-default)", "FILE|NAME" },
-		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Random seed (default 1)", "N" },
-		{ "cost-source", 0, 0, G_OPTION_ARG_STRING, &o->cost_source, "Sync cost of a release: trace, profile or auto", "trace|profile|auto" },
-		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->set, "Set any parameter for every run (repeatable)", "NAME=VALUE" },
-		{ "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &o->map, "Map a trace event explicitly (repeatable; see traces/FORMAT.md)", "SYSTEM/EVENT=KIND[:FIELD]" },
 		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write every run and the summary as one JSON document ('-' = stdout)", "FILE" },
 		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Write one CSV row per policy (summary + the run's scalar metrics)", "FILE" },
-		{ "check", 0, 0, G_OPTION_ARG_NONE, &o->check, "Check the spec's invariants in every run; exit 1 if one fails", NULL },
-		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
-		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, "Neither read nor write the binary event cache", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No table (use with --json/--csv)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
@@ -113,6 +88,7 @@ static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GErr
 	gboolean ok;
 
 	g_option_context_set_summary(ctx, compare_summary);
+	ds_cli_run_add_options(ctx, &o->run, DS_CLI_NO_POLICY);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
 	g_option_context_free(ctx);
@@ -152,19 +128,6 @@ static GPtrArray *policy_list(const char *text, GError **error)
 fail:
 	g_ptr_array_free(list, TRUE);
 	return NULL;
-}
-
-static gboolean build_params(const struct compare_opts *o, struct ds_params *p, GError **error)
-{
-	const struct ds_cli_named named[] = {
-		{ "cpus", o->cpus }, { "pool_pages", o->pool_pages }, { "seed", o->seed },
-		{ "cost_source", o->cost_source },
-	};
-
-	ds_params_init(p);
-	if (o->check)
-		p->check_invariants = true;
-	return ds_cli_params_apply(p, named, G_N_ELEMENTS(named), o->set, error);
 }
 
 static void hist_merge(struct ds_hist *dst, const struct ds_hist *src)
@@ -392,89 +355,54 @@ static JsonNode *compare_json(const struct compare_run *runs, guint n,
 	return json_builder_get_root(b);
 }
 
-/* One CSV row per policy: its summary ("summary.*") then the run's scalar leaves; the
- * header is the union of the columns in first-seen order (every run has the same layout). */
+/* One CSV row per policy: its summary ("summary.*") then the run's scalar leaves. */
 static gboolean write_csv(const char *path, const struct compare_run *runs, guint n,
 			  GError **error)
 {
-	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-	g_autoptr(GHashTable) col = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GPtrArray) maps = g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_unref);
+	GPtrArray **keys = g_new0(GPtrArray *, n), **values = g_new0(GPtrArray *, n);
+	GString *text;
+	gboolean ok;
 
 	for (guint i = 0; i < n; i++) {
-		JsonObject *obj = json_object_new();
-		JsonNode *node = json_node_new(JSON_NODE_OBJECT);
-		JsonObject *run = json_node_get_object(runs[i].json);
-		GList *members = json_object_get_members(run);
-		GPtrArray *k = g_ptr_array_new_with_free_func(g_free);
-		GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
-		GHashTable *m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		JsonNode *row = ds_json_with_first_member(runs[i].json, "summary",
+							  row_json(&runs[i].row));
 
-		json_object_set_member(obj, "summary", row_json(&runs[i].row));
-		for (GList *l = members; l; l = l->next)
-			json_object_set_member(obj, l->data,
-					       json_node_copy(json_object_get_member(run, l->data)));
-		g_list_free(members);
-		json_node_take_object(node, obj);
-		ds_json_flatten(node, k, v);
-		json_node_unref(node);
-		for (guint c = 0; c < k->len; c++) {
-			if (!g_hash_table_contains(col, g_ptr_array_index(k, c))) {
-				char *key = g_strdup(g_ptr_array_index(k, c));
-
-				g_ptr_array_add(keys, key);
-				g_hash_table_add(col, key);
-			}
-			g_hash_table_replace(m, g_strdup(g_ptr_array_index(k, c)),
-					     g_strdup(g_ptr_array_index(v, c)));
-		}
-		g_ptr_array_add(maps, m);
-		g_ptr_array_free(k, TRUE);
-		g_ptr_array_free(v, TRUE);
+		keys[i] = g_ptr_array_new_with_free_func(g_free);
+		values[i] = g_ptr_array_new_with_free_func(g_free);
+		ds_json_flatten(row, keys[i], values[i]);
+		json_node_unref(row);
 	}
+	text = ds_csv_table(keys, values, n);
+	ok = ds_write_atomic(path, text->str, text->len, error);
+	g_string_free(text, TRUE);
 	for (guint i = 0; i < n; i++) {
-		GPtrArray *row = g_ptr_array_new_with_free_func(g_free);
-
-		for (guint c = 0; c < keys->len; c++) {
-			const char *val = g_hash_table_lookup(g_ptr_array_index(maps, i),
-							      g_ptr_array_index(keys, c));
-
-			g_ptr_array_add(row, g_strdup(val ? val : ""));
-		}
-		g_ptr_array_add(rows, row);
+		g_ptr_array_free(keys[i], TRUE);
+		g_ptr_array_free(values[i], TRUE);
 	}
-	return ds_csv_write_rows(path, keys, rows, error);
+	g_free(keys);
+	g_free(values);
+	return ok;
 }
 
-static int compare_main(const struct compare_opts *o, const char *trace, GPtrArray *policies,
+static int compare_main(struct compare_opts *o, const char *trace, GPtrArray *policies,
 			const struct ds_params *base)
 {
 	struct compare_run *runs = g_new0(struct compare_run, policies->len);
 	struct compare_trace ct = { 0 };
-	struct ds_trace_opts topts = { 0 };
-	struct ds_map_rule *rules = NULL;
 	struct ds_profile *prof = NULL;
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 	guint done = 0;
 	bool violated = false;
 
-	prof = ds_cli_profile_load(o->profile, &error);
-	if (!prof)
+	prof = ds_cli_profile_load(o->run.profile, &error);
+	if (!prof || !ds_cli_run_trace_opts(&o->run, &error))
 		goto out;
-	rules = ds_cli_map_build(o->map, &topts.n_map, &error);
-	if (!rules)
-		goto out;
-	topts.map = rules;
-	topts.force_clock = o->force_clock;
-	topts.use_cache = !o->no_cache;
-	topts.progress = isatty(STDERR_FILENO);
 	for (; done < policies->len; done++) {
 		struct ds_params p = *base;
 
 		p.policy = g_ptr_array_index(policies, done);
-		status = run_one(trace, &topts, prof, &p, &runs[done], &ct, &error);
+		status = run_one(trace, &o->run.topts, prof, &p, &runs[done], &ct, &error);
 		if (status == DS_EXIT_FAIL)
 			g_prefix_error(&error, "policy %s: ", p.policy);
 		if (status != DS_EXIT_OK)
@@ -513,7 +441,6 @@ out:
 	if (ct.info)
 		json_node_unref(ct.info);
 	g_free(ct.header);
-	ds_cli_map_free(rules, topts.n_map);
 	ds_profile_free(prof);
 	return status;
 }
@@ -526,7 +453,8 @@ int ds_cmd_compare(int argc, char **argv)
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 
-	if (!parse_args(&argc, &argv, &o, &error) || !build_params(&o, &params, &error) ||
+	if (!parse_args(&argc, &argv, &o, &error) ||
+	    !ds_cli_run_params(&o.run, NULL, 0, &params, &error) ||
 	    !(policies = policy_list(o.policies, &error))) {
 		fprintf(stderr, "defersim compare: %s\n", error->message);
 		g_error_free(error);

@@ -8,9 +8,7 @@
  * with `defersim compare` (parameters, profile, --map) are in run_common.c.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "ds_report.h"
@@ -18,22 +16,13 @@
 #include "ds_source.h"
 #include "run_common.h"
 
+/* The shared run options (run_common.h) and replay's own outputs. */
 struct replay_opts {
-	char *policy;
-	char *cpus;
-	char *pool_pages;
-	char *profile;
-	char *seed;
-	char *cost_source;
-	char **set;
-	char **map;
+	struct ds_cli_run_opts run;
 	char *json;
 	char *csv;
 	char *timeseries;
 	char *timeseries_ns;
-	gboolean check;
-	gboolean force_clock;
-	gboolean no_cache;
 	gboolean quiet;
 	gint max_tasks;
 };
@@ -49,14 +38,7 @@ static const char replay_summary[] =
 
 static void replay_opts_free(struct replay_opts *o)
 {
-	g_free(o->policy);
-	g_free(o->cpus);
-	g_free(o->pool_pages);
-	g_free(o->profile);
-	g_free(o->seed);
-	g_free(o->cost_source);
-	g_strfreev(o->set);
-	g_strfreev(o->map);
+	ds_cli_run_opts_clear(&o->run);
 	g_free(o->json);
 	g_free(o->csv);
 	g_free(o->timeseries);
@@ -66,21 +48,10 @@ static void replay_opts_free(struct replay_opts *o)
 static gboolean parse_args(int *argc, char ***argv, struct replay_opts *o, GError **error)
 {
 	GOptionEntry entries[] = {
-		{ "policy", 'p', 0, G_OPTION_ARG_STRING, &o->policy, "Release policy (default v3)", "NAME" },
-		{ "cpus", 'c', 0, G_OPTION_ARG_STRING, &o->cpus, "Virtual CPUs (default: the recorded CPUs)", "N" },
-		{ "pool-pages", 'P', 0, G_OPTION_ARG_STRING, &o->pool_pages, "Pre-allocated pool pages per pool (default 64)", "N" },
-		{ "profile", 'H', 0, G_OPTION_ARG_STRING, &o->profile, "Hardware profile: .ini file or name in profiles/ (default builtin-default)", "FILE|NAME" },
-		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Random seed (default 1)", "N" },
-		{ "cost-source", 0, 0, G_OPTION_ARG_STRING, &o->cost_source, "Sync cost of a release: trace (recorded duration when present) or profile", "trace|profile" },
-		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->set, "Set any parameter (repeatable)", "NAME=VALUE" },
-		{ "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &o->map, "Map a trace event explicitly (repeatable; see traces/FORMAT.md)", "SYSTEM/EVENT=KIND[:FIELD]" },
 		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write the run as one JSON object ('-' = stdout)", "FILE" },
 		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Write the run's scalar metrics as a CSV header + row", "FILE" },
 		{ "timeseries", 0, 0, G_OPTION_ARG_FILENAME, &o->timeseries, "Write pool/pending state over time as CSV", "FILE" },
 		{ "timeseries-ns", 0, 0, G_OPTION_ARG_STRING, &o->timeseries_ns, "Sampling interval for --timeseries (default 1000000)", "NS" },
-		{ "check", 0, 0, G_OPTION_ARG_NONE, &o->check, "Check the spec's invariants (conservation, pages) during the run", NULL },
-		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
-		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, "Neither read nor write the binary event cache", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No human report (use with --json/--csv)", NULL },
 		{ "tasks", 0, 0, G_OPTION_ARG_INT, &o->max_tasks, "Rows of the per-task table (0 = all; default 20)", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -90,36 +61,34 @@ static gboolean parse_args(int *argc, char ***argv, struct replay_opts *o, GErro
 
 	o->max_tasks = 20;
 	g_option_context_set_summary(ctx, replay_summary);
+	ds_cli_run_add_options(ctx, &o->run, 0);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
 	g_option_context_free(ctx);
 	return ok;
 }
 
-/* Dedicated options first, then --set in order (run_common.c). */
 static gboolean build_params(const struct replay_opts *o, struct ds_params *p, GError **error)
 {
-	const struct ds_cli_named named[] = {
-		{ "policy", o->policy }, { "cpus", o->cpus }, { "pool_pages", o->pool_pages },
-		{ "seed", o->seed }, { "cost_source", o->cost_source },
-		{ "timeseries_ns", o->timeseries_ns },
+	const struct ds_cli_named own[] = {
+		{ "timeseries_ns", o->timeseries_ns ? o->timeseries_ns :
+				   o->timeseries ? "1000000" : NULL },
 	};
 
-	ds_params_init(p);
-	if (o->check)
-		p->check_invariants = true;
-	if (o->timeseries && !o->timeseries_ns)
-		p->timeseries_ns = 1000000;
-	return ds_cli_params_apply(p, named, G_N_ELEMENTS(named), o->set, error);
+	return ds_cli_run_params(&o->run, own, G_N_ELEMENTS(own), p, error);
 }
 
 static gboolean write_outputs(const struct replay_opts *o, const struct ds_results *r,
 			      const struct ds_profile *prof, const struct ds_trace_info *info,
 			      GError **error)
 {
-	JsonNode *root = ds_report_to_json(r, prof, info);
+	JsonNode *root;
 	gboolean ok = TRUE;
 
+	/* The JSON tree holds a row per task: build it only when someone reads it. */
+	if (!o->json && !o->csv)
+		return !o->timeseries || ds_timeseries_write_csv(r, o->timeseries, error);
+	root = ds_report_to_json(r, prof, info);
 	if (o->json)
 		ok = ds_json_write(root, o->json, error);
 	if (ok && o->csv) {
@@ -138,27 +107,18 @@ static gboolean write_outputs(const struct replay_opts *o, const struct ds_resul
 }
 
 /* Runs the replay proper; returns an exit status and prints its own error. */
-static int run(const struct replay_opts *o, const char *trace, struct ds_params *params)
+static int run(struct replay_opts *o, const char *trace, struct ds_params *params)
 {
-	struct ds_trace_opts topts = { 0 };
 	struct ds_profile *prof = NULL;
 	struct ds_source *src = NULL;
 	struct ds_results *r = NULL;
-	struct ds_map_rule *rules = NULL;
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 
-	prof = ds_cli_profile_load(o->profile, &error);
-	if (!prof)
+	prof = ds_cli_profile_load(o->run.profile, &error);
+	if (!prof || !ds_cli_run_trace_opts(&o->run, &error))
 		goto out;
-	rules = ds_cli_map_build(o->map, &topts.n_map, &error);
-	if (!rules)
-		goto out;
-	topts.map = rules;
-	topts.force_clock = o->force_clock;
-	topts.use_cache = !o->no_cache;
-	topts.progress = isatty(STDERR_FILENO);
-	src = ds_source_open_trace(trace, &topts, &error);
+	src = ds_source_open_trace(trace, &o->run.topts, &error);
 	if (!src)
 		goto out;
 	status = DS_EXIT_FAIL;
@@ -180,7 +140,6 @@ out:
 	}
 	ds_results_free(r);
 	ds_source_close(src);
-	ds_cli_map_free(rules, topts.n_map);
 	if (prof)
 		ds_profile_free(prof);
 	return status;

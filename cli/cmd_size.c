@@ -10,33 +10,28 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "ds_report.h"
 #include "ds_sweep.h"
+#include "run_common.h"
 
 #define DEFAULT_MAX_PAGES 65536
 
+/* The shared run options (run_common.h, without --pool-pages) and the targets. */
 struct size_opts {
+	struct ds_cli_run_opts run;
 	char *target_fallback;
 	char *target_p99;
-	char *profile;
-	char *cpus;
-	char *policy;
-	char *seed;
-	char **set;
 	gint64 max_pages;
 	char *json;
-	gboolean no_cache;
-	gboolean force_clock;
 	gboolean quiet;
 };
 
 struct size_run {
 	const struct size_opts *o;
 	const char *trace;
-	struct ds_trace_opts topts;
+	const struct ds_trace_opts *topts;
 	struct ds_profile *prof;
 	struct ds_params params;
 	struct ds_size_targets targets;
@@ -57,13 +52,9 @@ static const char size_summary[] =
 
 static void size_opts_free(struct size_opts *o)
 {
+	ds_cli_run_opts_clear(&o->run);
 	g_free(o->target_fallback);
 	g_free(o->target_p99);
-	g_free(o->profile);
-	g_free(o->cpus);
-	g_free(o->policy);
-	g_free(o->seed);
-	g_strfreev(o->set);
 	g_free(o->json);
 }
 
@@ -72,15 +63,8 @@ static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError 
 	GOptionEntry entries[] = {
 		{ "target-fallback", 'f', 0, G_OPTION_ARG_STRING, &o->target_fallback, "Largest acceptable fallback rate (required)", "RATE" },
 		{ "target-p99", 0, 0, G_OPTION_ARG_STRING, &o->target_p99, "Largest acceptable p99 drain latency", "DURATION" },
-		{ "profile", 'H', 0, G_OPTION_ARG_STRING, &o->profile, "Hardware profile: .ini file or name in profiles/", "FILE|NAME" },
-		{ "cpus", 'c', 0, G_OPTION_ARG_STRING, &o->cpus, "Virtual CPUs (default: the recorded CPUs)", "N" },
-		{ "policy", 'p', 0, G_OPTION_ARG_STRING, &o->policy, "Release policy (default v3)", "NAME" },
-		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Random seed", "N" },
-		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->set, "Set any other parameter (repeatable)", "NAME=VALUE" },
 		{ "max-pages", 0, 0, G_OPTION_ARG_INT64, &o->max_pages, "Largest pool to try (default 65536)", "N" },
 		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write the answer and every size tried as JSON ('-' = stdout)", "FILE" },
-		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, "Neither read nor write the binary event cache", NULL },
-		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only the answer, not each size tried", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
@@ -89,6 +73,7 @@ static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError 
 
 	o->max_pages = DEFAULT_MAX_PAGES;
 	g_option_context_set_summary(ctx, size_summary);
+	ds_cli_run_add_options(ctx, &o->run, DS_CLI_NO_POOL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
 	g_option_context_free(ctx);
@@ -122,37 +107,21 @@ static gboolean build_targets(const struct size_opts *o, struct ds_size_targets 
 
 static gboolean build_params(const struct size_opts *o, struct ds_params *p, GError **error)
 {
-	const struct { const char *name; const char *value; } named[] = {
-		{ "policy", o->policy }, { "cpus", o->cpus }, { "seed", o->seed },
-	};
-
-	ds_params_init(p);
-	for (size_t i = 0; i < G_N_ELEMENTS(named); i++)
-		if (named[i].value && !ds_params_set(p, named[i].name, named[i].value, error))
-			return FALSE;
-	for (char **s = o->set; s && *s; s++) {
-		const char *eq = strchr(*s, '=');
-		g_autofree char *name = eq ? g_strndup(*s, (gsize)(eq - *s)) : NULL;
-
-		if (!eq) {
-			g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--set '%s': expected NAME=VALUE",
-				    *s);
-			return FALSE;
-		}
-		if (!strcmp(name, "pool_pages")) {
+	for (char **set = o->run.set; set && *set; set++) {
+		if (g_str_has_prefix(*set, "pool_pages=")) {
 			g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
 				    "--set pool_pages: size chooses pool_pages itself");
 			return FALSE;
 		}
-		if (!ds_params_set(p, name, eq + 1, error))
-			return FALSE;
 	}
+	if (!ds_cli_run_params(&o->run, NULL, 0, p, error))
+		return FALSE;
 	if (!strcmp(p->policy, "sync")) {
 		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
 			    "--policy sync frees everything synchronously: it has no pool to size");
 		return FALSE;
 	}
-	return ds_params_validate(p, error);
+	return TRUE;
 }
 
 /* --- evaluating one size ------------------------------------------------------------------ */
@@ -187,7 +156,7 @@ static gboolean evaluate(struct size_run *run, int64_t pages, GError **error)
 	struct ds_size_eval ev = { 0 };
 
 	run->params.pool_pages = pages;
-	if (!ds_sweep_run_one(run->trace, &run->topts, run->prof, &run->params, &r, &json, error))
+	if (!ds_sweep_run_one(run->trace, run->topts, run->prof, &run->params, &r, &json, error))
 		return FALSE;
 	ds_size_eval_from_results(r, &ev);
 	ds_size_search_feed(run->search, &ev);
@@ -382,14 +351,12 @@ int ds_cmd_size(int argc, char **argv)
 			    "more than one trace given");
 		goto out;
 	}
-	run.prof = o.profile ? ds_profile_load(o.profile, &error) : ds_profile_new_default();
-	if (!run.prof)
+	run.prof = ds_cli_profile_load(o.run.profile, &error);
+	if (!run.prof || !ds_cli_run_trace_opts(&o.run, &error))
 		goto out;
 	run.trace = argv[1];
 	run.out = o.json && !strcmp(o.json, "-") ? stderr : stdout;
-	run.topts.use_cache = !o.no_cache;
-	run.topts.force_clock = o.force_clock;
-	run.topts.progress = isatty(STDERR_FILENO);
+	run.topts = &o.run.topts;
 	run.search = ds_size_search_new(&run.targets, o.max_pages);
 	run.runs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 					 (GDestroyNotify)json_node_unref);

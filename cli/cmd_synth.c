@@ -94,13 +94,11 @@ static gboolean read_back(const char *path, gboolean quiet, GError **error)
 	struct ds_trace_opts topts = { .use_cache = FALSE };
 	struct ds_source *src = ds_source_open_trace(path, &topts, error);
 	const struct ds_trace_info *info;
-	struct ds_event ev;
 	int rc;
 
 	if (!src)
 		return FALSE;
-	while ((rc = ds_source_next(src, &ev, error)) > 0)
-		;
+	rc = ds_source_drain(src, error) < 0 ? -1 : 0;
 	info = ds_source_info(src);
 	if (rc == 0 && !quiet)
 		printf("wrote %s: %s trace, %u CPUs, %" G_GUINT64_FORMAT " releases (%"

@@ -1,20 +1,81 @@
 // SPDX-License-Identifier: MIT
 /*
- * run_common.c - see run_common.h.  Taken out of cmd_replay.c so that `defersim compare`
- * builds its runs exactly as `defersim replay` does.
+ * run_common.c - see run_common.h.  The options of `defersim replay` that every simulating
+ * command shares, so that compare and size build their runs exactly as replay does.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "run_common.h"
 
-gboolean ds_cli_params_apply(struct ds_params *p, const struct ds_cli_named *named, size_t n,
-			     char **set, GError **error)
+void ds_cli_run_add_options(GOptionContext *ctx, struct ds_cli_run_opts *o, unsigned int omit)
+{
+	const GOptionEntry all[DS_CLI_RUN_ENTRIES] = {
+		{ "policy", 'p', 0, G_OPTION_ARG_STRING, &o->policy, "Release policy: sync, v2, v3 or zsonly (default v3)", "NAME" },
+		{ "cpus", 'c', 0, G_OPTION_ARG_STRING, &o->cpus, "Virtual CPUs (default: the recorded CPUs)", "N" },
+		{ "pool-pages", 'P', 0, G_OPTION_ARG_STRING, &o->pool_pages, "Pre-allocated pool pages per pool (default 64)", "N" },
+		{ "profile", 'H', 0, G_OPTION_ARG_STRING, &o->profile, "Hardware profile: .ini file or name in profiles/ (default builtin-default)", "FILE|NAME" },
+		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Random seed (default 1)", "N" },
+		{ "cost-source", 0, 0, G_OPTION_ARG_STRING, &o->cost_source, "Sync cost of a release: trace (recorded durations), profile, or auto (default: the profile when one is given)", "trace|profile|auto" },
+		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->set, "Set any parameter (repeatable; the report lists them all)", "NAME=VALUE" },
+		{ "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &o->map, "Map a trace event explicitly (repeatable; see traces/FORMAT.md)", "SYSTEM/EVENT=KIND[:FIELD]" },
+		{ "check", 0, 0, G_OPTION_ARG_NONE, &o->check, "Check the spec's invariants (conservation, pages) during every run", NULL },
+		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
+		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, "Neither read nor write the binary event cache", NULL },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(all) && all[i].long_name; i++) {
+		if (((omit & DS_CLI_NO_POLICY) && !strcmp(all[i].long_name, "policy")) ||
+		    ((omit & DS_CLI_NO_POOL) && !strcmp(all[i].long_name, "pool-pages")))
+			continue;
+		o->entries[n++] = all[i];
+	}
+	memset(&o->entries[n], 0, sizeof(o->entries[n]));
+	g_option_context_add_main_entries(ctx, o->entries, NULL);
+}
+
+void ds_cli_run_opts_clear(struct ds_cli_run_opts *o)
+{
+	g_free(o->policy);
+	g_free(o->cpus);
+	g_free(o->pool_pages);
+	g_free(o->profile);
+	g_free(o->seed);
+	g_free(o->cost_source);
+	g_strfreev(o->set);
+	g_strfreev(o->map);
+	for (size_t i = 0; o->rules && i < o->topts.n_map; i++)
+		ds_map_rule_clear(&o->rules[i]);
+	g_free(o->rules);
+	memset(o, 0, sizeof(*o));
+}
+
+static gboolean apply_named(struct ds_params *p, const struct ds_cli_named *named, size_t n,
+			    GError **error)
 {
 	for (size_t i = 0; i < n; i++)
 		if (named[i].value && !ds_params_set(p, named[i].name, named[i].value, error))
 			return FALSE;
-	for (char **s = set; s && *s; s++) {
-		char *eq = strchr(*s, '=');
+	return TRUE;
+}
+
+gboolean ds_cli_run_params(const struct ds_cli_run_opts *o, const struct ds_cli_named *named,
+			   size_t n, struct ds_params *p, GError **error)
+{
+	const struct ds_cli_named shared[] = {
+		{ "policy", o->policy }, { "cpus", o->cpus }, { "pool_pages", o->pool_pages },
+		{ "seed", o->seed }, { "cost_source", o->cost_source },
+	};
+
+	ds_params_init(p);
+	if (o->check)
+		p->check_invariants = true;
+	if (!apply_named(p, shared, G_N_ELEMENTS(shared), error) ||
+	    !apply_named(p, named, n, error))
+		return FALSE;
+	for (char **s = o->set; s && *s; s++) {
+		const char *eq = strchr(*s, '=');
 		g_autofree char *name = NULL;
 
 		if (!eq) {
@@ -29,29 +90,26 @@ gboolean ds_cli_params_apply(struct ds_params *p, const struct ds_cli_named *nam
 	return ds_params_validate(p, error);
 }
 
+gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error)
+{
+	size_t count = o->map ? g_strv_length(o->map) : 0;
+
+	o->rules = g_new0(struct ds_map_rule, count + 1);
+	for (size_t i = 0; i < count; i++) {
+		if (!ds_map_rule_parse(o->map[i], &o->rules[i], error)) {
+			o->topts.n_map = i;
+			return FALSE;
+		}
+	}
+	o->topts.map = o->rules;
+	o->topts.n_map = count;
+	o->topts.force_clock = o->force_clock;
+	o->topts.use_cache = !o->no_cache;
+	o->topts.progress = isatty(STDERR_FILENO);
+	return TRUE;
+}
+
 struct ds_profile *ds_cli_profile_load(const char *name, GError **error)
 {
 	return name ? ds_profile_load(name, error) : ds_profile_new_default();
-}
-
-struct ds_map_rule *ds_cli_map_build(char **specs, size_t *n, GError **error)
-{
-	size_t count = specs ? g_strv_length(specs) : 0;
-	struct ds_map_rule *rules = g_new0(struct ds_map_rule, count + 1);
-
-	for (size_t i = 0; i < count; i++) {
-		if (!ds_map_rule_parse(specs[i], &rules[i], error)) {
-			ds_cli_map_free(rules, i);
-			return NULL;
-		}
-	}
-	*n = count;
-	return rules;
-}
-
-void ds_cli_map_free(struct ds_map_rule *rules, size_t n)
-{
-	for (size_t i = 0; rules && i < n; i++)
-		ds_map_rule_clear(&rules[i]);
-	g_free(rules);
 }

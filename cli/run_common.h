@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * run_common.h - what every sub-command that runs the simulator shares (replay, compare):
- * the options that name a parameter, --set NAME=VALUE, --map rules, the profile.
+ * run_common.h - what every sub-command that runs the simulator shares (replay, compare,
+ * size): the options that name a parameter, --set NAME=VALUE, the profile, --map rules and
+ * the trace-opening options.
  *
  * Every parameter goes through ds_params_set(), so it is parsed and checked in one place and
- * errors read the same whichever option or file it came from.
+ * errors read the same whichever option or file it came from.  A command adds these options
+ * to its GOptionContext (ds_cli_run_add_options()) beside its own, so that the same option
+ * means the same thing, with the same help text, in every command.
  */
 #ifndef DS_RUN_COMMON_H
 #define DS_RUN_COMMON_H
@@ -15,8 +18,46 @@
 #include "ds_sim.h"
 #include "ds_source.h"
 
+/* Options a command may leave out of ds_cli_run_add_options(). */
+#define DS_CLI_NO_POLICY	0x1	/* compare sets the policy per run */
+#define DS_CLI_NO_POOL		0x2	/* size chooses pool_pages itself */
+
+#define DS_CLI_RUN_ENTRIES 11
+
 /**
- * struct ds_cli_named - a dedicated option standing for a parameter (--cpus = "cpus")
+ * struct ds_cli_run_opts - the shared options as parsed, and the trace options built from
+ * them (ds_cli_run_trace_opts())
+ * @entries: the GOptionEntry table handed to GLib (it must outlive the parse)
+ * @topts: trace-opening options; @topts.map points to @rules
+ */
+struct ds_cli_run_opts {
+	char *policy;
+	char *cpus;
+	char *pool_pages;
+	char *profile;
+	char *seed;
+	char *cost_source;
+	char **set;
+	char **map;
+	gboolean check;
+	gboolean force_clock;
+	gboolean no_cache;
+	GOptionEntry entries[DS_CLI_RUN_ENTRIES + 1];
+	struct ds_map_rule *rules;
+	struct ds_trace_opts topts;
+};
+
+/**
+ * ds_cli_run_add_options() - add the shared options to @ctx's main group
+ * @omit: DS_CLI_NO_* options this command does not take
+ */
+void ds_cli_run_add_options(GOptionContext *ctx, struct ds_cli_run_opts *o, unsigned int omit);
+
+/** ds_cli_run_opts_clear() - free what parsing and ds_cli_run_trace_opts() allocated */
+void ds_cli_run_opts_clear(struct ds_cli_run_opts *o);
+
+/**
+ * struct ds_cli_named - a command's own option standing for a parameter
  * @name: parameter name
  * @value: its text from the command line, NULL when the option was not given
  */
@@ -26,28 +67,24 @@ struct ds_cli_named {
 };
 
 /**
- * ds_cli_params_apply() - the dedicated options first, then every --set in order (a later
- * --set wins, as users expect), then ds_params_validate()
- * @p: parameters, already initialised
- * @named: @n dedicated options (NULL values are skipped)
- * @set: NULL-terminated "NAME=VALUE" strings, or NULL
+ * ds_cli_run_params() - the run parameters: defaults, --check, the shared options, then the
+ * command's own @named ones, then every --set in order (a later --set wins, as users
+ * expect), then ds_params_validate()
+ * @named: @n command-specific options (NULL values are skipped)
  */
-gboolean ds_cli_params_apply(struct ds_params *p, const struct ds_cli_named *named, size_t n,
-			     char **set, GError **error);
+gboolean ds_cli_run_params(const struct ds_cli_run_opts *o, const struct ds_cli_named *named,
+			   size_t n, struct ds_params *p, GError **error);
+
+/**
+ * ds_cli_run_trace_opts() - parse every --map and fill @o->topts (cache, clock, progress on a
+ * terminal)
+ */
+gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error);
 
 /**
  * ds_cli_profile_load() - the profile named by --profile (file or name in profiles/), the
  * built-in one when @name is NULL
  */
 struct ds_profile *ds_cli_profile_load(const char *name, GError **error);
-
-/**
- * ds_cli_map_build() - parse every --map SYSTEM/EVENT=KIND[:FIELD]
- * @specs: NULL-terminated, or NULL
- * @n: out: number of rules
- * Return: an array of @n rules (free with ds_cli_map_free()), NULL with @error set
- */
-struct ds_map_rule *ds_cli_map_build(char **specs, size_t *n, GError **error);
-void ds_cli_map_free(struct ds_map_rule *rules, size_t n);
 
 #endif

@@ -57,16 +57,28 @@ gboolean ds_json_write(JsonNode *node, const char *path, GError **error);
 void ds_json_flatten(JsonNode *node, GPtrArray *keys, GPtrArray *values);
 
 /**
+ * ds_json_with_first_member() - a copy of JSON object @obj with member @name = @value put
+ * first (replacing any member of that name); takes @value
+ *
+ * Used to wrap a run's object with what identifies it in a table (a sweep point, a compare
+ * summary), first so that the CSV columns start with it.
+ */
+JsonNode *ds_json_with_first_member(JsonNode *obj, const char *name, JsonNode *value);
+
+/**
  * ds_csv_write_row() - write a header line and one row (RFC 4180 quoting) atomically
  */
 gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, GError **error);
 
 /**
- * ds_csv_write_rows() - write a header line and several rows atomically
- * @keys: the columns (char *)
- * @rows: GPtrArray of GPtrArray of char *, each as long as @keys (use "" for a missing value)
+ * ds_csv_table() - CSV text of rows whose columns may differ (RFC 4180 quoting): the header is
+ * the union of their keys in first-seen order; a row without a column leaves it empty
+ * @keys: per row, a GPtrArray of column names
+ * @values: per row, a GPtrArray of texts, as long as its keys
+ * @n: rows
+ * Return: a new GString (g_string_free() it)
  */
-gboolean ds_csv_write_rows(const char *path, GPtrArray *keys, GPtrArray *rows, GError **error);
+GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n);
 
 /**
  * ds_timeseries_write_csv() - the results' time series as CSV, atomically

@@ -127,6 +127,26 @@ struct ds_profile *ds_profile_load(const char *path, GError **error);
 struct ds_profile *ds_profile_new_default(void);
 void ds_profile_free(struct ds_profile *p);
 
+/* How ds_profile_foreach() hands a value over. */
+enum ds_profile_value { DS_PV_INT, DS_PV_DOUBLE, DS_PV_TEXT };
+
+/**
+ * ds_profile_foreach() - every key of the profile file format with this profile's value, in
+ * the file's order: the one enumeration of a profile's fields (JSON reports, sweep point
+ * keys), so a field added to the format reaches them all
+ * @fn: called with the group, the key, the value as the .ini would hold it, and its kind;
+ *	unset text values (no description) are skipped
+ */
+void ds_profile_foreach(const struct ds_profile *p,
+			void (*fn)(const char *group, const char *key, const char *text,
+				   enum ds_profile_value kind, void *data),
+			void *data);
+
+/**
+ * ds_profile_cost() - the [costs] field called @key ("zs_free_ns"), NULL if there is none
+ */
+uint64_t *ds_profile_cost(struct ds_profile *p, const char *key);
+
 /*
  * Run parameters
  */

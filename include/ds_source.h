@@ -52,6 +52,14 @@ struct ds_source;
 int ds_source_next(struct ds_source *src, struct ds_event *ev, GError **error);
 
 /**
+ * ds_source_drain() - read @src to its end, discarding the events (so that its
+ * struct ds_trace_info is complete, or its binary cache written)
+ *
+ * Return: the number of events read, or -1 with @error set.
+ */
+int64_t ds_source_drain(struct ds_source *src, GError **error);
+
+/**
  * ds_source_close() - free a source (NULL is allowed)
  */
 void ds_source_close(struct ds_source *src);

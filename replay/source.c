@@ -40,6 +40,17 @@ int ds_source_next(struct ds_source *src, struct ds_event *ev, GError **error)
 	return src->ops->next(src, ev, error);
 }
 
+int64_t ds_source_drain(struct ds_source *src, GError **error)
+{
+	struct ds_event ev;
+	int64_t n = 0;
+	int rc;
+
+	while ((rc = ds_source_next(src, &ev, error)) > 0)
+		n++;
+	return rc < 0 ? -1 : n;
+}
+
 void ds_source_close(struct ds_source *src)
 {
 	if (src)

@@ -4,6 +4,8 @@
  *
  * The run row's columns are the scalar leaves of the run's JSON object, so the two forms can
  * never disagree about names or values: CSV is derived from JSON, not written separately.
+ * Tables of several runs (compare, sweeps) go through ds_csv_table(), the one place that
+ * lines up rows whose columns differ.
  */
 #include <string.h>
 
@@ -24,37 +26,49 @@ static void csv_append_field(GString *s, const char *field)
 	g_string_append_c(s, '"');
 }
 
-static void csv_append_line(GString *s, GPtrArray *fields)
+static void csv_append_line(GString *s, const char *const *fields, guint n)
 {
-	for (guint i = 0; i < fields->len; i++) {
+	for (guint i = 0; i < n; i++) {
 		if (i)
 			g_string_append_c(s, ',');
-		csv_append_field(s, g_ptr_array_index(fields, i));
+		if (fields[i])
+			csv_append_field(s, fields[i]);
 	}
 	g_string_append_c(s, '\n');
 }
 
-gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, GError **error)
+GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n)
 {
+	g_autoptr(GPtrArray) columns = g_ptr_array_new();
+	g_autoptr(GHashTable) col = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autofree const char **fields = NULL;
 	GString *s = g_string_new(NULL);
-	gboolean ok;
 
-	csv_append_line(s, keys);
-	csv_append_line(s, values);
-	ok = ds_write_atomic(path, s->str, s->len, error);
-	g_string_free(s, TRUE);
-	return ok;
+	for (guint i = 0; i < n; i++) {
+		for (guint k = 0; k < keys[i]->len; k++) {
+			if (g_hash_table_contains(col, keys[i]->pdata[k]))
+				continue;
+			g_hash_table_insert(col, keys[i]->pdata[k], GUINT_TO_POINTER(columns->len));
+			g_ptr_array_add(columns, keys[i]->pdata[k]);
+		}
+	}
+	csv_append_line(s, (const char *const *)columns->pdata, columns->len);
+	fields = g_new0(const char *, columns->len + 1);
+	for (guint i = 0; i < n; i++) {
+		memset(fields, 0, sizeof(*fields) * columns->len);
+		for (guint k = 0; k < keys[i]->len; k++)
+			fields[GPOINTER_TO_UINT(g_hash_table_lookup(col, keys[i]->pdata[k]))] =
+				values[i]->pdata[k];
+		csv_append_line(s, fields, columns->len);
+	}
+	return s;
 }
 
-gboolean ds_csv_write_rows(const char *path, GPtrArray *keys, GPtrArray *rows, GError **error)
+gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, GError **error)
 {
-	GString *s = g_string_new(NULL);
-	gboolean ok;
+	GString *s = ds_csv_table(&keys, &values, 1);
+	gboolean ok = ds_write_atomic(path, s->str, s->len, error);
 
-	csv_append_line(s, keys);
-	for (guint i = 0; i < rows->len; i++)
-		csv_append_line(s, g_ptr_array_index(rows, i));
-	ok = ds_write_atomic(path, s->str, s->len, error);
 	g_string_free(s, TRUE);
 	return ok;
 }

@@ -174,54 +174,27 @@ static void add_trace(JsonBuilder *b, const struct ds_trace_info *info)
 	json_builder_end_object(b);
 }
 
-/* The profile's [sizes]: how object sizes are drawn where the trace has none (zsonly). */
-static void add_sizes(JsonBuilder *b, const struct ds_size_dist *d)
+static void add_profile_key(const char *group, const char *key, const char *text,
+			    enum ds_profile_value kind, void *data)
 {
-	static const char *const kinds[] = { "fixed", "lognormal", "histogram" };
+	JsonBuilder *b = data;
 
-	json_builder_set_member_name(b, "object_sizes");
-	json_builder_begin_object(b);
-	add_str(b, "dist", (unsigned int)d->kind < G_N_ELEMENTS(kinds) ? kinds[d->kind] : "?");
-	if (d->kind == DS_SIZE_LOGNORMAL) {
-		add_u64(b, "median", d->median);
-		add_dbl(b, "sigma", d->sigma);
-	}
-	if (d->kind == DS_SIZE_HISTOGRAM) {
-		json_builder_set_member_name(b, "histogram");
-		json_builder_begin_array(b);
-		for (unsigned int i = 0; i < d->nbins; i++) {
-			json_builder_begin_array(b);
-			json_builder_add_int_value(b, d->bin_size[i]);
-			json_builder_add_double_value(b, d->bin_weight[i]);
-			json_builder_end_array(b);
-		}
-		json_builder_end_array(b);
-	}
-	json_builder_end_object(b);
+	(void)group;
+	if (kind == DS_PV_INT)
+		add_u64(b, key, g_ascii_strtoull(text, NULL, 10));
+	else if (kind == DS_PV_DOUBLE)
+		add_dbl(b, key, g_ascii_strtod(text, NULL));
+	else
+		add_str(b, key, text);
 }
 
+/* Every key of the profile format, named as in the .ini (the profile owns the list). */
 static void add_profile(JsonBuilder *b, const struct ds_profile *p)
 {
 	json_builder_set_member_name(b, "profile");
 	json_builder_begin_object(b);
-	add_str(b, "name", p->name);
 	add_str(b, "path", p->path);
-	add_u64(b, "cpus", p->cpus);
-	add_u64(b, "page_size", p->page_size);
-	add_u64(b, "push_ns", p->push_ns);
-	add_u64(b, "swap_ns", p->swap_ns);
-	add_u64(b, "queue_work_ns", p->queue_work_ns);
-	add_u64(b, "lock_ns", p->lock_ns);
-	add_u64(b, "wake_latency_ns", p->wake_latency_ns);
-	add_u64(b, "drain_page_ns", p->drain_page_ns);
-	add_u64(b, "drain_zram_ns", p->drain_entry_ns[DS_BE_ZRAM]);
-	add_u64(b, "drain_zswap_ns", p->drain_entry_ns[DS_BE_ZSWAP]);
-	add_u64(b, "sync_zram_ns", p->sync_free_ns[DS_BE_ZRAM]);
-	add_u64(b, "sync_zswap_ns", p->sync_free_ns[DS_BE_ZSWAP]);
-	add_u64(b, "zs_free_ns", p->zs_free_ns);
-	add_u64(b, "object_bytes", p->object_bytes);
-	add_u64(b, "copy_entry_ns", p->copy_entry_ns);
-	add_sizes(b, &p->sizes);
+	ds_profile_foreach(p, add_profile_key, b);
 	json_builder_end_object(b);
 }
 
@@ -397,4 +370,21 @@ static void flatten(JsonNode *node, const char *prefix, GPtrArray *keys, GPtrArr
 void ds_json_flatten(JsonNode *node, GPtrArray *keys, GPtrArray *values)
 {
 	flatten(node, NULL, keys, values);
+}
+
+JsonNode *ds_json_with_first_member(JsonNode *obj, const char *name, JsonNode *value)
+{
+	JsonObject *src = json_node_get_object(obj);
+	JsonObject *dst = json_object_new();
+	GList *members = json_object_get_members(src);
+	JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+
+	json_object_set_member(dst, name, value);
+	for (GList *l = members; l; l = l->next)
+		if (strcmp(l->data, name))
+			json_object_set_member(dst, l->data,
+					       json_node_copy(json_object_get_member(src, l->data)));
+	g_list_free(members);
+	json_node_take_object(node, dst);
+	return node;
 }

@@ -326,3 +326,67 @@ struct ds_profile *ds_profile_load(const char *path, GError **error)
 	p->path = g_steal_pointer(&file);
 	return p;
 }
+
+static char *format_histogram(const struct ds_size_dist *h)
+{
+	GString *s = g_string_new(NULL);
+	char w[G_ASCII_DTOSTR_BUF_SIZE];
+
+	for (unsigned int i = 0; i < h->nbins && i < DS_SIZE_BINS; i++)
+		g_string_append_printf(s, "%s%u:%s", i ? "," : "", h->bin_size[i],
+				       g_ascii_dtostr(w, sizeof(w), h->bin_weight[i]));
+	return g_string_free(s, FALSE);
+}
+
+/* A key's value as the .ini holds it (the inverse of parse_key()). */
+static char *format_key(const struct key_desc *d, const struct ds_profile *p,
+			enum ds_profile_value *kind)
+{
+	const void *field = (const char *)p + d->offset;
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	*kind = DS_PV_TEXT;
+	switch (d->kind) {
+	case KK_STRING:
+		return g_strdup(*(char *const *)field);
+	case KK_DIST:
+		return g_strdup(dist_names[*(const enum ds_dist *)field]);
+	case KK_SIZE_DIST:
+		return g_strdup(size_dist_names[*(const enum ds_size_kind *)field]);
+	case KK_HISTOGRAM:
+		return format_histogram(field);
+	case KK_DOUBLE:
+		*kind = DS_PV_DOUBLE;
+		return g_strdup(g_ascii_dtostr(buf, sizeof(buf), *(const double *)field));
+	case KK_UINT:
+		*kind = DS_PV_INT;
+		return g_strdup_printf("%u", *(const unsigned int *)field);
+	case KK_NS:
+		*kind = DS_PV_INT;
+		return g_strdup_printf("%" G_GUINT64_FORMAT, *(const uint64_t *)field);
+	}
+	return NULL;
+}
+
+void ds_profile_foreach(const struct ds_profile *p,
+			void (*fn)(const char *group, const char *key, const char *text,
+				   enum ds_profile_value kind, void *data),
+			void *data)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(key_table); i++) {
+		enum ds_profile_value kind;
+		g_autofree char *text = format_key(&key_table[i], p, &kind);
+
+		if (text && *text)
+			fn(key_table[i].group, key_table[i].key, text, kind, data);
+	}
+}
+
+uint64_t *ds_profile_cost(struct ds_profile *p, const char *key)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(key_table); i++)
+		if (key_table[i].kind == KK_NS && !strcmp(key_table[i].group, "costs") &&
+		    !strcmp(key_table[i].key, key))
+			return (uint64_t *)((char *)p + key_table[i].offset);
+	return NULL;
+}

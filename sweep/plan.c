@@ -12,7 +12,7 @@
 
 #include "ds_sweep.h"
 
-#define KEY_FORMAT "defersim-point-key 1"	/* bump when the canonical text changes */
+#define KEY_FORMAT "defersim-point-key 2"	/* bump when the canonical text changes */
 
 struct plan_profile {
 	struct ds_profile *prof;
@@ -60,61 +60,13 @@ static void append_kv(GChecksum *ck, const char *k, const char *v)
 	g_checksum_update(ck, (const guchar *)line, -1);
 }
 
-static void append_u64(GChecksum *ck, const char *k, uint64_t v)
+static void append_profile_key(const char *group, const char *key, const char *text,
+			       enum ds_profile_value kind, void *data)
 {
-	g_autofree char *line = g_strdup_printf("%s=%" G_GUINT64_FORMAT "\n", k, v);
+	g_autofree char *k = g_strconcat("profile.", group, ".", key, NULL);
 
-	g_checksum_update(ck, (const guchar *)line, -1);
-}
-
-static void append_double(GChecksum *ck, const char *k, double v)
-{
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-	append_kv(ck, k, g_ascii_dtostr(buf, sizeof(buf), v));
-}
-
-static void append_sizes(GChecksum *ck, const struct ds_size_dist *s)
-{
-	append_u64(ck, "profile.sizes.kind", (uint64_t)s->kind);
-	append_u64(ck, "profile.sizes.median", s->median);
-	append_double(ck, "profile.sizes.sigma", s->sigma);
-	append_u64(ck, "profile.sizes.nbins", s->nbins);
-	for (unsigned int i = 0; i < s->nbins && i < DS_SIZE_BINS; i++) {
-		append_u64(ck, "profile.sizes.bin_size", s->bin_size[i]);
-		append_double(ck, "profile.sizes.bin_weight", s->bin_weight[i]);
-	}
-}
-
-/*
- * Every field of struct ds_profile that decides a result.  (A profile read from a file is
- * also keyed by the file's bytes, so a field added to the struct and missed here still
- * changes the key through the file; the built-in profile changes only with the version.)
- */
-static void append_profile(GChecksum *ck, const struct ds_profile *p)
-{
-	append_kv(ck, "profile.name", p->name);
-	append_u64(ck, "profile.cpus", p->cpus);
-	append_u64(ck, "profile.page_size", p->page_size);
-	append_u64(ck, "profile.push_ns", p->push_ns);
-	append_u64(ck, "profile.swap_ns", p->swap_ns);
-	append_u64(ck, "profile.queue_work_ns", p->queue_work_ns);
-	append_u64(ck, "profile.lock_ns", p->lock_ns);
-	append_u64(ck, "profile.wake_latency_ns", p->wake_latency_ns);
-	append_u64(ck, "profile.wake_dist", (uint64_t)p->wake_dist);
-	append_double(ck, "profile.wake_sigma", p->wake_sigma);
-	append_u64(ck, "profile.drain_page_ns", p->drain_page_ns);
-	for (int b = 0; b < DS_BE__COUNT; b++) {
-		g_autofree char *d = g_strdup_printf("profile.drain_entry_%s_ns", ds_backend_name(b));
-		g_autofree char *s = g_strdup_printf("profile.sync_free_%s_ns", ds_backend_name(b));
-
-		append_u64(ck, d, p->drain_entry_ns[b]);
-		append_u64(ck, s, p->sync_free_ns[b]);
-	}
-	append_u64(ck, "profile.zs_free_ns", p->zs_free_ns);
-	append_u64(ck, "profile.object_bytes", p->object_bytes);
-	append_u64(ck, "profile.copy_entry_ns", p->copy_entry_ns);
-	append_sizes(ck, &p->sizes);
+	(void)kind;
+	append_kv(data, k, text);
 }
 
 void ds_sweep_key(const char *trace_sha256, const char *profile_digest,
@@ -127,7 +79,7 @@ void ds_sweep_key(const char *trace_sha256, const char *profile_digest,
 	append_kv(ck, "version", version);
 	append_kv(ck, "trace.sha256", trace_sha256);
 	append_kv(ck, "profile.file", profile_digest);
-	append_profile(ck, prof);
+	ds_profile_foreach(prof, append_profile_key, ck);
 	ds_params_foreach(params, append_param, ck);
 	g_strlcpy(out, g_checksum_get_string(ck), DS_SWEEP_KEY_LEN + 1);
 	g_checksum_free(ck);

@@ -81,65 +81,22 @@ void ds_results_table_set(struct ds_results_table *t, guint index, JsonNode *rec
 	t->rows->pdata[index] = r;
 }
 
-/* RFC 4180: quote a field holding a comma, quote or line break; double inner quotes. */
-static void csv_field(GString *s, const char *field)
-{
-	if (!field)
-		return;
-	if (!strpbrk(field, ",\"\n\r")) {
-		g_string_append(s, field);
-		return;
-	}
-	g_string_append_c(s, '"');
-	for (const char *p = field; *p; p++) {
-		if (*p == '"')
-			g_string_append_c(s, '"');
-		g_string_append_c(s, *p);
-	}
-	g_string_append_c(s, '"');
-}
-
-static void csv_line(GString *s, const char *const *fields, guint n)
-{
-	for (guint c = 0; c < n; c++) {
-		if (c)
-			g_string_append_c(s, ',');
-		csv_field(s, fields[c]);
-	}
-	g_string_append_c(s, '\n');
-}
-
+/* The finished rows, in index order, through the report's one table writer. */
 static GString *csv_text(const struct ds_results_table *t)
 {
-	g_autoptr(GPtrArray) columns = g_ptr_array_new();	/* interned names */
-	g_autoptr(GHashTable) col = g_hash_table_new(g_direct_hash, g_direct_equal);
-	g_autofree const char **fields = NULL;
-	GString *s = g_string_new(NULL);
+	g_autoptr(GPtrArray) keys = g_ptr_array_new();
+	g_autoptr(GPtrArray) values = g_ptr_array_new();
 
-	for (guint i = 0; i < t->rows->len; i++) {
-		const struct row *r = t->rows->pdata[i];
-
-		for (guint k = 0; r && k < r->keys->len; k++) {
-			if (g_hash_table_contains(col, r->keys->pdata[k]))
-				continue;
-			g_hash_table_insert(col, r->keys->pdata[k], GUINT_TO_POINTER(columns->len));
-			g_ptr_array_add(columns, r->keys->pdata[k]);
-		}
-	}
-	csv_line(s, (const char *const *)columns->pdata, columns->len);
-	fields = g_new0(const char *, columns->len + 1);
 	for (guint i = 0; i < t->rows->len; i++) {
 		const struct row *r = t->rows->pdata[i];
 
 		if (!r)
 			continue;
-		memset(fields, 0, sizeof(*fields) * columns->len);
-		for (guint k = 0; k < r->keys->len; k++)
-			fields[GPOINTER_TO_UINT(g_hash_table_lookup(col, r->keys->pdata[k]))] =
-				r->values->pdata[k];
-		csv_line(s, fields, columns->len);
+		g_ptr_array_add(keys, r->keys);
+		g_ptr_array_add(values, r->values);
 	}
-	return s;
+	return ds_csv_table((GPtrArray *const *)keys->pdata, (GPtrArray *const *)values->pdata,
+			    keys->len);
 }
 
 static GString *jsonl_text(const struct ds_results_table *t)

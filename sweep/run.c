@@ -36,27 +36,17 @@ gboolean ds_sweep_run_one(const char *trace, const struct ds_trace_opts *topts,
 
 JsonNode *ds_record_set_point(JsonNode *run, const struct ds_sweep_point *pt)
 {
-	JsonObject *src = json_node_get_object(run);
-	JsonObject *rec = json_object_new();
 	JsonObject *point = json_object_new();
 	JsonObject *values = json_object_new();
-	GList *members = json_object_get_members(src);
-	JsonNode *node;
+	JsonNode *node = json_node_new(JSON_NODE_OBJECT);
 
 	json_object_set_int_member(point, "index", (gint64)pt->index);
 	json_object_set_string_member(point, "key", pt->key);
 	for (guint i = 0; i < pt->n_axes; i++)
 		json_object_set_string_member(values, pt->axis_keys[i], pt->values[i]);
 	json_object_set_object_member(point, "values", values);
-	json_object_set_object_member(rec, "point", point);
-	for (GList *l = members; l; l = l->next)
-		if (g_strcmp0(l->data, "point"))
-			json_object_set_member(rec, l->data,
-					       json_node_copy(json_object_get_member(src, l->data)));
-	g_list_free(members);
-	node = json_node_new(JSON_NODE_OBJECT);
-	json_node_take_object(node, rec);
-	return node;
+	json_node_take_object(node, point);
+	return ds_json_with_first_member(run, "point", node);
 }
 
 JsonNode *ds_sweep_point_run(const struct ds_sweep_point *pt, const struct ds_trace_opts *topts,
@@ -77,13 +67,11 @@ gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topt
 	struct ds_source *src = ds_source_open_trace(trace, topts, error);
 	const struct ds_trace_info *info;
 	g_autofree char *cpath = NULL;
-	struct ds_event ev;
 	int rc;
 
 	if (!src)
 		return FALSE;
-	while ((rc = ds_source_next(src, &ev, error)) > 0)
-		;
+	rc = ds_source_drain(src, error) < 0 ? -1 : 0;
 	info = ds_source_info(src);
 	cpath = info ? ds_cache_path(info->sha256, topts) : NULL;
 	ds_source_close(src);

@@ -8,57 +8,46 @@
  * a profile per case; the scaled costs are part of the point's key and of its JSON record.
  */
 #include <math.h>
-#include <stddef.h>
 #include <string.h>
 
 #include "ds_sweep.h"
 
-struct scale_desc {
-	const char *name;
-	size_t n;		/* fields it scales: 1, or 2 (both backends) */
-	size_t offset[2];	/* uint64_t fields of struct ds_profile */
-};
-
-#define F(field) offsetof(struct ds_profile, field)
-
-static const struct scale_desc scale_table[] = {
-	{ "push", 1, { F(push_ns) } },
-	{ "swap", 1, { F(swap_ns) } },
-	{ "queue_work", 1, { F(queue_work_ns) } },
-	{ "lock", 1, { F(lock_ns) } },
-	{ "wake_latency", 1, { F(wake_latency_ns) } },
-	{ "drain_page", 1, { F(drain_page_ns) } },
-	{ "drain_entry", 2, { F(drain_entry_ns[DS_BE_ZRAM]), F(drain_entry_ns[DS_BE_ZSWAP]) } },
-	{ "drain_entry_zram", 1, { F(drain_entry_ns[DS_BE_ZRAM]) } },
-	{ "drain_entry_zswap", 1, { F(drain_entry_ns[DS_BE_ZSWAP]) } },
-	{ "sync_free", 2, { F(sync_free_ns[DS_BE_ZRAM]), F(sync_free_ns[DS_BE_ZSWAP]) } },
-	{ "sync_free_zram", 1, { F(sync_free_ns[DS_BE_ZRAM]) } },
-	{ "sync_free_zswap", 1, { F(sync_free_ns[DS_BE_ZSWAP]) } },
-	{ "zs_free", 1, { F(zs_free_ns) } },
-	{ "copy_entry", 1, { F(copy_entry_ns) } },
-};
-
-#undef F
-
+/*
+ * The names scale.NAME accepts: the profile's [costs] keys without "_ns"; "sync_free" and
+ * "drain_entry" stand for both backends' keys.  The fields themselves are found through the
+ * profile's own key table (ds_profile_cost()), so this list only says which are scalable.
+ */
 static const char *const scale_names[] = {
 	"push", "swap", "queue_work", "lock", "wake_latency", "drain_page", "drain_entry",
 	"drain_entry_zram", "drain_entry_zswap", "sync_free", "sync_free_zram",
 	"sync_free_zswap", "zs_free", "copy_entry", NULL
 };
 
-G_STATIC_ASSERT(G_N_ELEMENTS(scale_names) == G_N_ELEMENTS(scale_table) + 1);
-
 const char *const *ds_sweep_scale_names(void)
 {
 	return scale_names;
 }
 
-static void scale_field(struct ds_profile *p, size_t offset, double factor)
+static void scale_field(uint64_t *field, double factor)
 {
-	uint64_t *field = (uint64_t *)((char *)p + offset);
 	double v = round((double)*field * factor);
 
 	*field = v >= 18e18 ? UINT64_C(18000000000000000000) : (uint64_t)v;
+}
+
+/* The fields @name scales: "NAME_ns", or both backends' "NAME_zram_ns" and "NAME_zswap_ns". */
+static size_t scale_fields(struct ds_profile *p, const char *name, uint64_t *fields[2])
+{
+	g_autofree char *one = g_strconcat(name, "_ns", NULL);
+	g_autofree char *zram = g_strconcat(name, "_zram_ns", NULL);
+	g_autofree char *zswap = g_strconcat(name, "_zswap_ns", NULL);
+
+	fields[0] = ds_profile_cost(p, one);
+	if (fields[0])
+		return 1;
+	fields[0] = ds_profile_cost(p, zram);
+	fields[1] = ds_profile_cost(p, zswap);
+	return fields[0] && fields[1] ? 2 : 0;
 }
 
 gboolean ds_sweep_scale_cost(struct ds_profile *p, const char *cost, double factor,
@@ -71,11 +60,16 @@ gboolean ds_sweep_scale_cost(struct ds_profile *p, const char *cost, double fact
 			    "scale.%s = %g: a factor must be a finite number >= 0", cost, factor);
 		return FALSE;
 	}
-	for (size_t i = 0; i < G_N_ELEMENTS(scale_table); i++) {
-		if (strcmp(scale_table[i].name, cost))
+	for (size_t i = 0; scale_names[i]; i++) {
+		uint64_t *fields[2];
+		size_t n;
+
+		if (strcmp(scale_names[i], cost))
 			continue;
-		for (size_t k = 0; k < scale_table[i].n; k++)
-			scale_field(p, scale_table[i].offset[k], factor);
+		n = scale_fields(p, cost, fields);
+		g_assert(n);	/* every listed name is a key of the profile format */
+		for (size_t k = 0; k < n; k++)
+			scale_field(fields[k], factor);
 		return TRUE;
 	}
 	known = g_strjoinv(", ", (char **)scale_names);
