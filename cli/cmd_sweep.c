@@ -68,7 +68,7 @@ static const char sweep_summary[] =
 	"Each finished point is saved as DIR/points/KEY.json (KEY: a hash of the trace, the\n"
 	"profile, every parameter and the tool version); DIR/results.jsonl and DIR/results.csv\n"
 	"hold all finished points by index.  Interrupted and run again, a sweep only computes\n"
-	"what is missing.  See docs/sizing.md.";
+	"what is missing.  See the README, \"Sizing a pool\".";
 
 static void sweep_opts_free(struct sweep_opts *o)
 {
