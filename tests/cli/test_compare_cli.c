@@ -12,118 +12,44 @@
  */
 #include <string.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
+#include "dstest.h"
 
-static void run_clear(struct run *r)
-{
-	g_free(r->out);
-	g_free(r->err);
-}
-
-/* Runs defersim with a NULL-terminated argument list (after the binary). */
-static struct run run_defersim(const char *first, ...)
-{
-	GPtrArray *argv = g_ptr_array_new();
-	struct run r = { 0 };
-	GError *error = NULL;
-	va_list ap;
-	int wait;
-
-	g_ptr_array_add(argv, (gpointer)g_getenv("DS_DEFERSIM"));
-	va_start(ap, first);
-	for (const char *a = first; a; a = va_arg(ap, const char *))
-		g_ptr_array_add(argv, (gpointer)a);
-	va_end(ap);
-	g_ptr_array_add(argv, NULL);
-	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-				   &r.out, &r.err, &wait, &error));
-	g_assert_no_error(error);
-	g_assert_true(WIFEXITED(wait));	/* never a crash */
-	r.status = WEXITSTATUS(wait);
-	g_ptr_array_free(argv, TRUE);
-	return r;
-}
-
-static char *bundled(const char *name)
-{
-	return g_build_filename(g_getenv("DS_SOURCE_ROOT"), "traces", name, NULL);
-}
-
-static void expect_failure(struct run *r, int status, const char *needle)
+static void expect_failure(struct dstest_run *r, int status, const char *needle)
 {
 	if (r->status != status || !strstr(r->err, needle))
 		g_error("expected exit %d mentioning '%s'; exit %d, stderr: %s", status, needle,
 			r->status, r->err);
-	run_clear(r);
+	dstest_run_clear(r);
 }
 
 static void test_bad_input(void)
 {
-	g_autofree char *t = bundled("munmap-64m-6.12.dat");
-	g_autofree char *notatrace = g_build_filename(g_getenv("DS_FIXTURES"), "notatrace.dat",
-						      NULL);
-	struct run r;
+	g_autofree char *t = dstest_bundled("munmap-64m-6.12.dat");
+	g_autofree char *notatrace = dstest_fixture("notatrace.dat");
+	struct dstest_run r;
 
-	r = run_defersim("compare", NULL);
+	r = dstest_defersim("compare", NULL);
 	expect_failure(&r, 2, "no trace given");
-	r = run_defersim("compare", t, t, NULL);
+	r = dstest_defersim("compare", t, t, NULL);
 	expect_failure(&r, 2, "more than one trace");
-	r = run_defersim("compare", t, "--policies", "v3,nosuch", NULL);
+	r = dstest_defersim("compare", t, "--policies", "v3,nosuch", NULL);
 	expect_failure(&r, 2, "zsonly");	/* the message lists the known policies */
-	r = run_defersim("compare", t, "--policies", "v3,v3", NULL);
+	r = dstest_defersim("compare", t, "--policies", "v3,v3", NULL);
 	expect_failure(&r, 2, "twice");
-	r = run_defersim("compare", t, "--policies", "", NULL);
+	r = dstest_defersim("compare", t, "--policies", "", NULL);
 	expect_failure(&r, 2, "no policy");
-	r = run_defersim("compare", t, "--set", "v2_drain_holds_lock=maybe", NULL);
+	r = dstest_defersim("compare", t, "--set", "v2_drain_holds_lock=maybe", NULL);
 	expect_failure(&r, 2, "v2_drain_holds_lock");
-	r = run_defersim("compare", t, "--set", "v2_drain_threshold=99999999", NULL);
+	r = dstest_defersim("compare", t, "--set", "v2_drain_threshold=99999999", NULL);
 	expect_failure(&r, 1, "v2_drain_threshold");	/* above the derived 32768 entries */
-	r = run_defersim("compare", t, "--pool-pages", "-3", NULL);
+	r = dstest_defersim("compare", t, "--pool-pages", "-3", NULL);
 	expect_failure(&r, 2, "pool_pages");
-	r = run_defersim("compare", t, "--profile", "/nonexistent/p.ini", NULL);
+	r = dstest_defersim("compare", t, "--profile", "/nonexistent/p.ini", NULL);
 	expect_failure(&r, 2, "/nonexistent/p.ini");
-	r = run_defersim("compare", notatrace, NULL);
+	r = dstest_defersim("compare", notatrace, NULL);
 	expect_failure(&r, 2, "notatrace.dat");
-}
-
-static gint64 member_int(JsonObject *o, const char *path)
-{
-	g_auto(GStrv) parts = g_strsplit(path, ".", -1);
-	JsonObject *cur = o;
-
-	for (size_t i = 0; parts[i + 1]; i++)
-		cur = json_object_get_object_member(cur, parts[i]);
-	return json_object_get_int_member(cur, parts[g_strv_length(parts) - 1]);
-}
-
-/* "releases: N" from the trace's provenance file, written when it was captured. */
-static gint64 provenance_releases(const char *trace)
-{
-	g_autofree char *base = g_strndup(trace, strlen(trace) - strlen(".dat"));
-	g_autofree char *md = g_strconcat(base, ".md", NULL);
-	g_autofree char *text = NULL;
-	const char *p;
-
-	g_assert_true(g_file_get_contents(md, &text, NULL, NULL));
-	p = strstr(text, "\nreleases: ");
-	g_assert_nonnull(p);
-	return g_ascii_strtoll(p + strlen("\nreleases: "), NULL, 10);
-}
-
-static JsonObject *load_json(JsonParser *parser, const char *path)
-{
-	GError *error = NULL;
-
-	g_assert_true(json_parser_load_from_file(parser, path, &error));
-	g_assert_no_error(error);
-	return json_node_get_object(json_parser_get_root(parser));
 }
 
 /*
@@ -140,7 +66,7 @@ static void check_run(JsonObject *run, gint64 captured)
 	g_assert_cmpint(json_object_get_int_member(inv, "freed_twice"), ==, 0);
 	g_assert_cmpint(json_object_get_int_member(inv, "never_freed"), ==, 0);
 	g_assert_cmpint(json_object_get_int_member(inv, "pages_violations"), ==, 0);
-	g_assert_cmpint(member_int(run, "metrics.releases"), ==, captured);
+	g_assert_cmpint(dstest_json_int(run, "metrics.releases"), ==, captured);
 	for (int be = 0; be < 2; be++) {
 		JsonObject *x = json_object_get_object_member(
 			json_object_get_object_member(run, "metrics"), be ? "zswap" : "zram");
@@ -175,7 +101,7 @@ static void check_summary(JsonObject *row, JsonObject *run)
 			json_array_get_object_element(tasks, i), "hot_ns"));
 	g_assert_cmpint(json_object_get_int_member(row, "worst_task_hot_ns"), ==, worst);
 	for (int be = 0; be < 2; be++)
-		busy += member_int(m, be ? "zswap.worker_busy_ns" : "zram.worker_busy_ns");
+		busy += dstest_json_int(m, be ? "zswap.worker_busy_ns" : "zram.worker_busy_ns");
 	g_assert_cmpint(json_object_get_int_member(row, "worker_busy_ns"), ==, busy);
 	g_assert_cmpstr(json_object_get_string_member(row, "invariants"), ==, "hold");
 }
@@ -183,32 +109,28 @@ static void check_summary(JsonObject *row, JsonObject *run)
 /* Every bundled trace, every policy, --check: exit 0 and every invariant holds. */
 static void test_bundled_traces(void)
 {
-	g_autofree char *dir = g_build_filename(g_getenv("DS_SOURCE_ROOT"), "traces", NULL);
-	g_autofree char *tmp = g_dir_make_tmp("ds-compare-XXXXXX", NULL);
+	g_autoptr(GPtrArray) list = dstest_bundled_traces(FALSE);
+	g_autofree char *tmp = dstest_tmp_dir();
 	g_autofree char *json = g_build_filename(tmp, "c.json", NULL);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-	guint traces = 0;
 
-	g_assert_nonnull(d);
-	while ((name = g_dir_read_name(d))) {
-		g_autofree char *trace = NULL;
+	g_assert_cmpuint(list->len, >, 0);
+	for (guint t = 0; t < list->len; t++) {
+		const char *trace = list->pdata[t];
+		g_autofree char *name = g_path_get_basename(trace);
 		g_autoptr(JsonParser) parser = json_parser_new();
 		JsonObject *root;
 		JsonArray *runs, *summary;
-		struct run r;
-		gint64 captured;
+		struct dstest_run r;
+		guint64 captured;
 
-		if (!g_str_has_suffix(name, ".dat"))
-			continue;
-		trace = g_build_filename(dir, name, NULL);
-		captured = provenance_releases(trace);
-		r = run_defersim("compare", trace, "--check", "--json", json, NULL);
+		/* "releases: N" of the provenance file, written when the trace was captured */
+		g_assert_true(dstest_provenance(trace, "releases", &captured));
+		r = dstest_defersim("compare", trace, "--check", "--json", json, NULL);
 		if (r.status)
 			g_error("compare %s: exit %d: %s", name, r.status, r.err);
 		g_assert_nonnull(strstr(r.out, "zsonly: invariants hold"));
-		run_clear(&r);
-		root = load_json(parser, json);
+		dstest_run_clear(&r);
+		root = dstest_json_load(parser, json);
 		runs = json_object_get_array_member(root, "runs");
 		summary = json_object_get_array_member(root, "summary");
 		g_assert_cmpuint(json_array_get_length(runs), ==, 4);
@@ -218,7 +140,7 @@ static void test_bundled_traces(void)
 			JsonObject *run = json_array_get_object_element(runs, i);
 
 			g_assert_cmpstr(json_object_get_string_member(run, "policy"), ==, order[i]);
-			check_run(run, captured);
+			check_run(run, (gint64)captured);
 			check_summary(json_array_get_object_element(summary, i), run);
 		}
 		/*
@@ -237,15 +159,12 @@ static void test_bundled_traces(void)
 		if (!strcmp(name, "churn-2x64m-6.1.dat")) {
 			JsonObject *zs = json_array_get_object_element(runs, 3);
 
-			g_assert_cmpint(member_int(zs, "metrics.fallbacks"), ==, 0);
-			g_assert_cmpint(member_int(zs, "metrics.zram.sizes_from_trace"), ==, 8351);
+			g_assert_cmpint(dstest_json_int(zs, "metrics.fallbacks"), ==, 0);
+			g_assert_cmpint(dstest_json_int(zs, "metrics.zram.sizes_from_trace"), ==,
+					8351);
 		}
-		traces++;
 	}
-	g_dir_close(d);
-	g_assert_cmpuint(traces, >, 0);
-	g_unlink(json);
-	g_rmdir(tmp);
+	dstest_rm_rf(tmp);
 }
 
 /*
@@ -255,8 +174,8 @@ static void test_bundled_traces(void)
  */
 static void test_same_as_replay(void)
 {
-	g_autofree char *t = bundled("lmk-zswap-4x32m-6.12.dat");
-	g_autofree char *tmp = g_dir_make_tmp("ds-compare-XXXXXX", NULL);
+	g_autofree char *t = dstest_bundled("lmk-zswap-4x32m-6.12.dat");
+	g_autofree char *tmp = dstest_tmp_dir();
 	g_autofree char *cj = g_build_filename(tmp, "c.json", NULL);
 	g_autofree char *cj2 = g_build_filename(tmp, "c2.json", NULL);
 	g_autofree char *csv = g_build_filename(tmp, "c.csv", NULL);
@@ -265,25 +184,25 @@ static void test_same_as_replay(void)
 	g_autoptr(JsonParser) cp = json_parser_new();
 	g_auto(GStrv) lines = NULL;
 	JsonArray *runs;
-	struct run r;
+	struct dstest_run r;
 
-	r = run_defersim("compare", t, "--policies", "zsonly,v2", "--pool-pages", "8", "--set",
+	r = dstest_defersim("compare", t, "--policies", "zsonly,v2", "--pool-pages", "8", "--set",
 			 "v2_drain_holds_lock=whole", "--json", cj, "--csv", csv, "-q", NULL);
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_cmpstr(r.out, ==, "");	/* --quiet */
-	run_clear(&r);
-	runs = json_object_get_array_member(load_json(cp, cj), "runs");
+	dstest_run_clear(&r);
+	runs = json_object_get_array_member(dstest_json_load(cp, cj), "runs");
 	g_assert_cmpuint(json_array_get_length(runs), ==, 2);
 	for (guint i = 0; i < 2; i++) {
 		const char *policy = i ? "v2" : "zsonly";
 		g_autoptr(JsonParser) rp = json_parser_new();
 		JsonNode *from_replay;
 
-		r = run_defersim("replay", t, "--policy", policy, "--pool-pages", "8", "--set",
+		r = dstest_defersim("replay", t, "--policy", policy, "--pool-pages", "8", "--set",
 				 "v2_drain_holds_lock=whole", "--json", rj, "-q", NULL);
 		g_assert_cmpint(r.status, ==, 0);
-		run_clear(&r);
-		load_json(rp, rj);
+		dstest_run_clear(&r);
+		dstest_json_load(rp, rj);
 		from_replay = json_parser_get_root(rp);
 		g_assert_true(json_node_equal(from_replay, json_array_get_element(runs, i)));
 	}
@@ -302,25 +221,21 @@ static void test_same_as_replay(void)
 	}
 	g_assert_cmpstr(lines[3], ==, "");
 
-	r = run_defersim("compare", t, "--policies", "zsonly,v2", "--pool-pages", "8", "--set",
+	r = dstest_defersim("compare", t, "--policies", "zsonly,v2", "--pool-pages", "8", "--set",
 			 "v2_drain_holds_lock=whole", "--json", cj2, "-q", NULL);
 	g_assert_cmpint(r.status, ==, 0);
-	run_clear(&r);
+	dstest_run_clear(&r);
 	g_assert_true(g_file_get_contents(cj, &a, NULL, NULL));
 	g_assert_true(g_file_get_contents(cj2, &b, NULL, NULL));
 	g_assert_cmpstr(a, ==, b);
-	g_unlink(cj);
-	g_unlink(cj2);
-	g_unlink(csv);
-	g_unlink(rj);
-	g_rmdir(tmp);
+	dstest_rm_rf(tmp);
 }
 
 /* The table names every policy and the parameters, inferred ones marked. */
 static void test_table(void)
 {
-	g_autofree char *t = bundled("munmap-64m-6.12.dat");
-	struct run r = run_defersim("compare", t, "--policies", "sync,v2", NULL);
+	g_autofree char *t = dstest_bundled("munmap-64m-6.12.dat");
+	struct dstest_run r = dstest_defersim("compare", t, "--policies", "sync,v2", NULL);
 
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_nonnull(strstr(r.out, "\nsync "));
@@ -328,7 +243,7 @@ static void test_table(void)
 	g_assert_null(strstr(r.out, "\nv3 "));
 	g_assert_nonnull(strstr(r.out, "v2_drain_holds_lock      copy   [inferred]"));
 	g_assert_nonnull(strstr(r.out, "sha256 "));
-	run_clear(&r);
+	dstest_run_clear(&r);
 }
 
 int main(int argc, char **argv)

@@ -10,158 +10,74 @@
  */
 #include <string.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
+#include "dstest.h"
 
-static void run_clear(struct run *r)
-{
-	g_free(r->out);
-	g_free(r->err);
-}
-
-/* Runs defersim with a NULL-terminated argument list (after the binary). */
-static struct run run_defersim(const char *first, ...)
-{
-	GPtrArray *argv = g_ptr_array_new();
-	struct run r = { 0 };
-	GError *error = NULL;
-	va_list ap;
-	int wait;
-
-	g_ptr_array_add(argv, (gpointer)g_getenv("DS_DEFERSIM"));
-	va_start(ap, first);
-	for (const char *a = first; a; a = va_arg(ap, const char *))
-		g_ptr_array_add(argv, (gpointer)a);
-	va_end(ap);
-	g_ptr_array_add(argv, NULL);
-	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-				   &r.out, &r.err, &wait, &error));
-	g_assert_no_error(error);
-	g_assert_true(WIFEXITED(wait));	/* never a crash */
-	r.status = WEXITSTATUS(wait);
-	g_ptr_array_free(argv, TRUE);
-	return r;
-}
-
-static char *fixture(const char *name)
-{
-	return g_build_filename(g_getenv("DS_FIXTURES"), name, NULL);
-}
-
-static char *bundled(const char *name)
-{
-	return g_build_filename(g_getenv("DS_SOURCE_ROOT"), "traces", name, NULL);
-}
-
-static GPtrArray *bundled_traces(void)
-{
-	char *dir = g_build_filename(g_getenv("DS_SOURCE_ROOT"), "traces", NULL);
-	GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *n;
-
-	g_assert_nonnull(d);
-	while ((n = g_dir_read_name(d)))
-		if (g_str_has_suffix(n, ".dat"))
-			g_ptr_array_add(list, g_build_filename(dir, n, NULL));
-	g_dir_close(d);
-	g_free(dir);
-	g_assert_cmpuint(list->len, >, 0);
-	return list;
-}
-
-static void assert_usage_error(struct run *r, const char *needle)
+static void assert_usage_error(struct dstest_run *r, const char *needle)
 {
 	if (r->status == 0 || !strstr(r->err, needle))
 		g_error("expected a failure mentioning '%s'; exit %d, stderr: %s", needle, r->status,
 			r->err);
-	run_clear(r);
+	dstest_run_clear(r);
 }
 
 static void test_bad_params(void)
 {
-	char *t = bundled("munmap-64m-6.12.dat");
-	struct run r;
+	char *t = dstest_bundled("munmap-64m-6.12.dat");
+	struct dstest_run r;
 
-	r = run_defersim("replay", NULL);
+	r = dstest_defersim("replay", NULL);
 	g_assert_cmpint(r.status, ==, 2);
 	assert_usage_error(&r, "no trace given");
-	r = run_defersim("replay", t, "--cpus", "0", NULL);
+	r = dstest_defersim("replay", t, "--cpus", "0", NULL);
 	g_assert_cmpint(r.status, ==, 2);
 	assert_usage_error(&r, "cpus");
-	r = run_defersim("replay", t, "--pool-pages", "-1", NULL);
+	r = dstest_defersim("replay", t, "--pool-pages", "-1", NULL);
 	g_assert_cmpint(r.status, ==, 2);
 	assert_usage_error(&r, "pool_pages");
-	r = run_defersim("replay", t, "--pool-pages", "12abc", NULL);
+	r = dstest_defersim("replay", t, "--pool-pages", "12abc", NULL);
 	assert_usage_error(&r, "pool_pages");
-	r = run_defersim("replay", t, "--policy", "nosuch", NULL);
+	r = dstest_defersim("replay", t, "--policy", "nosuch", NULL);
 	assert_usage_error(&r, "v3");	/* the message lists the known policies */
-	r = run_defersim("replay", t, "--set", "no_such_param=1", NULL);
+	r = dstest_defersim("replay", t, "--set", "no_such_param=1", NULL);
 	assert_usage_error(&r, "no_such_param");
-	r = run_defersim("replay", t, "--set", "pool_pages", NULL);
+	r = dstest_defersim("replay", t, "--set", "pool_pages", NULL);
 	assert_usage_error(&r, "NAME=VALUE");
-	r = run_defersim("replay", t, "--profile", "/nonexistent/p.ini", NULL);
+	r = dstest_defersim("replay", t, "--profile", "/nonexistent/p.ini", NULL);
 	assert_usage_error(&r, "/nonexistent/p.ini");
 	g_free(t);
 }
 
 static void test_bad_files(void)
 {
-	char *dir = g_dir_make_tmp("ds-cli-XXXXXX", NULL);
+	char *dir = dstest_tmp_dir();
 	char *trunc = g_build_filename(dir, "truncated.dat", NULL);
-	char *src = bundled("munmap-64m-6.12.dat");
-	char *notatrace = fixture("notatrace.dat");
-	char *foreign = fixture("foreign.dat");
+	char *src = dstest_bundled("munmap-64m-6.12.dat");
+	char *notatrace = dstest_fixture("notatrace.dat");
+	char *foreign = dstest_fixture("foreign.dat");
 	char *data;
 	gsize len;
-	struct run r;
+	struct dstest_run r;
 
-	r = run_defersim("replay", "/nonexistent/trace.dat", NULL);
+	r = dstest_defersim("replay", "/nonexistent/trace.dat", NULL);
 	assert_usage_error(&r, "/nonexistent/trace.dat");
-	r = run_defersim("replay", notatrace, "--no-cache", NULL);
+	r = dstest_defersim("replay", notatrace, "--no-cache", NULL);
 	assert_usage_error(&r, "notatrace.dat");
-	r = run_defersim("replay", foreign, "--no-cache", NULL);
+	r = dstest_defersim("replay", foreign, "--no-cache", NULL);
 	assert_usage_error(&r, "release");
 	/* A real trace cut in the middle of its CPU data. */
 	g_assert_true(g_file_get_contents(src, &data, &len, NULL));
 	g_assert_true(g_file_set_contents(trunc, data, (gssize)(len / 2), NULL));
-	r = run_defersim("replay", trunc, "--no-cache", NULL);
+	r = dstest_defersim("replay", trunc, "--no-cache", NULL);
 	assert_usage_error(&r, "truncated");
-	g_unlink(trunc);
-	g_rmdir(dir);
+	dstest_rm_rf(dir);
 	g_free(data);
 	g_free(trunc);
 	g_free(src);
 	g_free(notatrace);
 	g_free(foreign);
 	g_free(dir);
-}
-
-static JsonObject *load_json(JsonParser *p, const char *path)
-{
-	GError *error = NULL;
-
-	g_assert_true(json_parser_load_from_file(p, path, &error));
-	g_assert_no_error(error);
-	return json_node_get_object(json_parser_get_root(p));
-}
-
-static gint64 member_int(JsonObject *o, const char *dotted)
-{
-	char **parts = g_strsplit(dotted, ".", -1);
-	gint64 v;
-
-	for (int i = 0; parts[i + 1]; i++)
-		o = json_object_get_object_member(o, parts[i]);
-	v = json_object_get_int_member(o, parts[g_strv_length(parts) - 1]);
-	g_strfreev(parts);
-	return v;
 }
 
 static char *sha256_of(const char *path)
@@ -186,14 +102,14 @@ static void check_sync_timeline(const char *trace, const char *json)
 	JsonParser *p = json_parser_new();
 	JsonObject *o;
 	JsonArray *tasks;
-	struct run r = run_defersim("replay", trace, "--policy", "sync", "--cost-source", "trace",
-				    "--check", "-q", "--json", json, NULL);
+	struct dstest_run r = dstest_defersim("replay", trace, "--policy", "sync", "--cost-source",
+					      "trace", "--check", "-q", "--json", json, NULL);
 
 	g_assert_cmpint(r.status, ==, 0);
-	run_clear(&r);
-	o = load_json(p, json);
-	g_assert_cmpint(member_int(o, "invariants.freed_twice"), ==, 0);
-	g_assert_cmpint(member_int(o, "invariants.never_freed"), ==, 0);
+	dstest_run_clear(&r);
+	o = dstest_json_load(p, json);
+	g_assert_cmpint(dstest_json_int(o, "invariants.freed_twice"), ==, 0);
+	g_assert_cmpint(dstest_json_int(o, "invariants.never_freed"), ==, 0);
 	tasks = json_object_get_array_member(json_object_get_object_member(o, "metrics"), "tasks");
 	g_assert_cmpuint(json_array_get_length(tasks), >, 0);
 	for (guint i = 0; i < json_array_get_length(tasks); i++) {
@@ -214,18 +130,18 @@ static void check_v3_conservation(const char *trace, const char *json)
 	JsonParser *p = json_parser_new();
 	JsonObject *o;
 	gint64 releases = 0;
-	struct run r = run_defersim("replay", trace, "--policy", "v3", "--check", "-q", "--json",
-				    json, NULL);
+	struct dstest_run r = dstest_defersim("replay", trace, "--policy", "v3", "--check", "-q",
+					      "--json", json, NULL);
 	char *sha = sha256_of(trace);
 
 	g_assert_cmpint(r.status, ==, 0);
-	run_clear(&r);
-	o = load_json(p, json);
+	dstest_run_clear(&r);
+	o = dstest_json_load(p, json);
 	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(o, "trace"),
 						      "sha256"), ==, sha);
-	g_assert_cmpint(member_int(o, "invariants.freed_twice"), ==, 0);
-	g_assert_cmpint(member_int(o, "invariants.never_freed"), ==, 0);
-	g_assert_cmpint(member_int(o, "invariants.pages_violations"), ==, 0);
+	g_assert_cmpint(dstest_json_int(o, "invariants.freed_twice"), ==, 0);
+	g_assert_cmpint(dstest_json_int(o, "invariants.never_freed"), ==, 0);
+	g_assert_cmpint(dstest_json_int(o, "invariants.pages_violations"), ==, 0);
 	for (int be = 0; be < 2; be++) {
 		const char *name = be ? "metrics.zswap." : "metrics.zram.";
 		char *k[5];
@@ -234,31 +150,33 @@ static void check_v3_conservation(const char *trace, const char *json)
 		for (int i = 0; i < 5; i++)
 			k[i] = g_strconcat(name, f[i], NULL);
 		/* Each release is pushed or falls back; each pushed value is drained or stale. */
-		g_assert_cmpint(member_int(o, k[0]), ==, member_int(o, k[1]) + member_int(o, k[2]));
-		g_assert_cmpint(member_int(o, k[1]), ==, member_int(o, k[3]) + member_int(o, k[4]));
-		releases += member_int(o, k[0]);
+		g_assert_cmpint(dstest_json_int(o, k[0]), ==,
+				dstest_json_int(o, k[1]) + dstest_json_int(o, k[2]));
+		g_assert_cmpint(dstest_json_int(o, k[1]), ==,
+				dstest_json_int(o, k[3]) + dstest_json_int(o, k[4]));
+		releases += dstest_json_int(o, k[0]);
 		for (int i = 0; i < 5; i++)
 			g_free(k[i]);
 	}
-	g_assert_cmpint(releases, ==, member_int(o, "trace.releases"));
-	g_assert_cmpint(releases, ==, member_int(o, "metrics.releases"));
+	g_assert_cmpint(releases, ==, dstest_json_int(o, "trace.releases"));
+	g_assert_cmpint(releases, ==, dstest_json_int(o, "metrics.releases"));
 	g_free(sha);
 	g_object_unref(p);
 }
 
 static void test_bundled_traces(void)
 {
-	GPtrArray *list = bundled_traces();
-	char *dir = g_dir_make_tmp("ds-cli-XXXXXX", NULL);
+	GPtrArray *list = dstest_bundled_traces(FALSE);
+	char *dir = dstest_tmp_dir();
 	char *json = g_build_filename(dir, "r.json", NULL);
 
+	g_assert_cmpuint(list->len, >, 0);
 	for (guint i = 0; i < list->len; i++) {
 		g_test_message("trace %s", (char *)list->pdata[i]);
 		check_sync_timeline(list->pdata[i], json);
 		check_v3_conservation(list->pdata[i], json);
 	}
-	g_unlink(json);
-	g_rmdir(dir);
+	dstest_rm_rf(dir);
 	g_free(json);
 	g_free(dir);
 	g_ptr_array_free(list, TRUE);
@@ -283,8 +201,8 @@ static guint csv_fields(const char *line)
 /* Same inputs, same seed: byte-identical JSON and CSV. */
 static void test_deterministic(void)
 {
-	char *t = bundled("lmk-4x64m-6.12.dat");
-	char *dir = g_dir_make_tmp("ds-cli-XXXXXX", NULL);
+	char *t = dstest_bundled("lmk-4x64m-6.12.dat");
+	char *dir = dstest_tmp_dir();
 	char *f[4];
 	char *data[4];
 	gsize len[4];
@@ -292,12 +210,13 @@ static void test_deterministic(void)
 	for (int i = 0; i < 4; i++)
 		f[i] = g_strdup_printf("%s/out%d.%s", dir, i / 2, i % 2 ? "csv" : "json");
 	for (int run = 0; run < 2; run++) {
-		struct run r = run_defersim("replay", t, "--pool-pages", "4", "--seed", "7",
-					    "--profile", "x86-desktop", "-q", "--json", f[2 * run],
-					    "--csv", f[2 * run + 1], NULL);
+		struct dstest_run r = dstest_defersim("replay", t, "--pool-pages", "4", "--seed",
+						      "7", "--profile", "x86-desktop", "-q",
+						      "--json", f[2 * run], "--csv", f[2 * run + 1],
+						      NULL);
 
 		g_assert_cmpint(r.status, ==, 0);
-		run_clear(&r);
+		dstest_run_clear(&r);
 	}
 	for (int i = 0; i < 4; i++)
 		g_assert_true(g_file_get_contents(f[i], &data[i], &len[i], NULL));
@@ -316,11 +235,10 @@ static void test_deterministic(void)
 		g_strfreev(lines);
 	}
 	for (int i = 0; i < 4; i++) {
-		g_unlink(f[i]);
 		g_free(f[i]);
 		g_free(data[i]);
 	}
-	g_rmdir(dir);
+	dstest_rm_rf(dir);
 	g_free(dir);
 	g_free(t);
 }
@@ -328,21 +246,21 @@ static void test_deterministic(void)
 /* A trace with lost events is replayed, but the report says so. */
 static void test_lost_events_reported(void)
 {
-	char *t = fixture("lost.dat");
-	struct run r = run_defersim("replay", t, "--no-cache", NULL);
+	char *t = dstest_fixture("lost.dat");
+	struct dstest_run r = dstest_defersim("replay", t, "--no-cache", NULL);
 
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_nonnull(strstr(r.out, "WARNING"));
 	g_assert_nonnull(strstr(r.out, "lost"));
-	run_clear(&r);
+	dstest_run_clear(&r);
 	g_free(t);
 }
 
 /* The report names the profile and prints every inferred parameter of the spec. */
 static void test_report_names_assumptions(void)
 {
-	char *t = bundled("munmap-64m-6.12.dat");
-	struct run r = run_defersim("replay", t, "--profile", "rpi4b", NULL);
+	char *t = dstest_bundled("munmap-64m-6.12.dat");
+	struct dstest_run r = dstest_defersim("replay", t, "--profile", "rpi4b", NULL);
 	const char *inferred[] = { "percpu_pages_from_pool", "push_semantics",
 				   "retry_swap_on_full", "drain_order", "drainers_per_pool",
 				   "max_pages_per_run", "idle_flush_ns", "stale_policy" };
@@ -355,7 +273,7 @@ static void test_report_names_assumptions(void)
 		g_assert_nonnull(line);
 		g_assert_true(strstr(line, "[inferred]") < strchr(line, '\n'));
 	}
-	run_clear(&r);
+	dstest_run_clear(&r);
 	g_free(t);
 }
 

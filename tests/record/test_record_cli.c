@@ -14,52 +14,26 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-/* struct run - one finished defersim run */
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
-static void run_clear(struct run *r)
-{
-	g_free(r->out);
-	g_free(r->err);
-}
-
-static char *defersim_path(void)
-{
-	const char *b = g_getenv("DS_BUILD_ROOT");
-
-	g_assert_nonnull(b);
-	return g_build_filename(b, "cli", "defersim", NULL);
-}
+#include "dstest.h"
 
 static char *fixture(const char *name)
 {
 	return g_test_build_filename(G_TEST_DIST, name, NULL);
 }
 
-/* run_defersim() - run `defersim record ARGS...` (NULL-terminated) to completion */
-static void run_defersim(struct run *r, const char *first, ...)
+/*
+ * run_defersim() - run `defersim record ARGS...` (NULL-terminated) to completion; the binary
+ * is the one built in $DS_BUILD_ROOT (this area's tests are not given $DS_DEFERSIM).
+ */
+static void run_defersim(struct dstest_run *r, const char *first, ...)
 {
-	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GError) error = NULL;
+	g_autofree char *defersim = g_build_filename(dstest_env("DS_BUILD_ROOT"), "cli",
+						     "defersim", NULL);
 	va_list ap;
-	int wait_status;
 
-	g_ptr_array_add(argv, defersim_path());
-	g_ptr_array_add(argv, g_strdup("record"));
 	va_start(ap, first);
-	for (const char *a = first; a; a = va_arg(ap, const char *))
-		g_ptr_array_add(argv, g_strdup(a));
+	*r = dstest_spawn_va(defersim, "record", first, ap);
 	va_end(ap);
-	g_ptr_array_add(argv, NULL);
-	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-				   &r->out, &r->err, &wait_status, &error));
-	g_assert_no_error(error);
-	g_assert_true(WIFEXITED(wait_status));
-	r->status = WEXITSTATUS(wait_status);
 }
 
 static char *dynamic_events(void)
@@ -84,7 +58,7 @@ static void test_no_kprobes(void)
 	g_autofree char *out = NULL;
 	g_autofree char *before = NULL;
 	g_autofree char *after = NULL;
-	struct run r = { 0 };
+	struct dstest_run r = { 0 };
 
 	if (geteuid() != 0) {
 		g_test_skip("needs root to see tracefs");
@@ -108,18 +82,18 @@ static void test_no_kprobes(void)
 	g_assert_true(dir_is_empty(dir));
 	g_assert_cmpstr(before, ==, after);
 	g_rmdir(dir);
-	run_clear(&r);
+	dstest_run_clear(&r);
 }
 
 static void expect_usage_error(const char *param, const char *a1, const char *a2, const char *a3)
 {
-	struct run r = { 0 };
+	struct dstest_run r = { 0 };
 
 	run_defersim(&r, a1, a2, a3, NULL);
 	g_assert_cmpint(r.status, ==, 2);
 	g_assert_nonnull(strstr(r.err, param));
 	g_assert_nonnull(strstr(r.err, "defersim record: "));
-	run_clear(&r);
+	dstest_run_clear(&r);
 }
 
 static void test_bad_params(void)
@@ -135,7 +109,7 @@ static void test_bad_params(void)
 static void test_dry_run(void)
 {
 	g_autofree char *syms = fixture("kallsyms-6.1.txt");
-	struct run r = { 0 };
+	struct dstest_run r = { 0 };
 
 	run_defersim(&r, "--dry-run", "--kallsyms", syms, "--zswap", "-o", "/nonexistent/t.dat",
 		     "--compress", "--", "sleep", "1", NULL);
@@ -148,13 +122,13 @@ static void test_dry_run(void)
 	g_assert_nonnull(strstr(r.out, " -e sched:sched_switch -e sched:sched_process_exit "));
 	g_assert_nonnull(strstr(r.out, " -e workqueue:workqueue_execute_end --file-version 7 --compression zstd sleep 1\n"));
 	g_assert_false(g_file_test("/nonexistent/t.dat", G_FILE_TEST_EXISTS));
-	run_clear(&r);
+	dstest_run_clear(&r);
 }
 
 static void test_dry_run_graph_duration(void)
 {
 	g_autofree char *syms = fixture("kallsyms-6.12.txt");
-	struct run r = { 0 };
+	struct dstest_run r = { 0 };
 
 	run_defersim(&r, "--dry-run", "--kallsyms", syms, "--zram", "--graph", "--duration", "7", NULL);
 	g_assert_cmpint(r.status, ==, 0);
@@ -164,31 +138,31 @@ static void test_dry_run_graph_duration(void)
 	/* without a command, --duration records `sleep S` */
 	g_assert_true(g_str_has_suffix(r.out, " sleep 7\n"));
 	g_assert_null(strstr(r.out, "-e defersim"));
-	run_clear(&r);
+	dstest_run_clear(&r);
 }
 
 static void test_dry_run_missing_zram(void)
 {
 	g_autofree char *syms = fixture("kallsyms-nozram.txt");
-	struct run r = { 0 };
+	struct dstest_run r = { 0 };
 
 	run_defersim(&r, "--dry-run", "--kallsyms", syms, "--zram", NULL);
 	g_assert_cmpint(r.status, ==, 1);
 	g_assert_nonnull(strstr(r.err, "zram_slot_free_notify is not in kallsyms"));
 	g_assert_nonnull(strstr(r.err, "modprobe zram"));
-	run_clear(&r);
+	dstest_run_clear(&r);
 }
 
 static void test_help(void)
 {
-	struct run r = { 0 };
+	struct dstest_run r = { 0 };
 
 	run_defersim(&r, "--help", NULL);
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_nonnull(strstr(r.out, "--zswap"));
 	g_assert_nonnull(strstr(r.out, "--duration=S"));
 	g_assert_nonnull(strstr(r.out, "scripts/capture-vm"));
-	run_clear(&r);
+	dstest_run_clear(&r);
 }
 
 int main(int argc, char **argv)

@@ -3,18 +3,8 @@
  * helpers.c - see helpers.h.
  */
 #include <string.h>
-#include <glib/gstdio.h>
 
 #include "helpers.h"
-
-char *fixture(const char *name)
-{
-	const char *dir = g_getenv("DS_FIXTURES");
-
-	if (!dir)
-		g_error("DS_FIXTURES is not set: run the tests through meson");
-	return g_build_filename(dir, name, NULL);
-}
 
 gboolean read_all(struct ds_source *src, GArray *evs, GError **error)
 {
@@ -76,32 +66,4 @@ void assert_ordered(const GArray *got)
 	for (guint i = 1; i < got->len; i++)
 		g_assert_cmpuint(g_array_index(got, struct ds_event, i - 1).ts, <=,
 				 g_array_index(got, struct ds_event, i).ts);
-}
-
-char *tmp_dir(void)
-{
-	g_autoptr(GError) err = NULL;
-	char *d = g_dir_make_tmp("ds-replay-test-XXXXXX", &err);
-
-	g_assert_no_error(err);
-	return d;
-}
-
-void rm_rf(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	if (!d)
-		return;
-	while ((name = g_dir_read_name(d))) {
-		g_autofree char *p = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(p, G_FILE_TEST_IS_DIR))
-			rm_rf(p);
-		else
-			g_unlink(p);
-	}
-	g_dir_close(d);
-	g_rmdir(dir);
 }

@@ -6,7 +6,6 @@
  * agrees with them.  Data-driven: a new capture is covered by dropping it in traces/.
  */
 #include <string.h>
-#include <glib/gstdio.h>
 
 #include "helpers.h"
 
@@ -47,7 +46,7 @@ static char *unpack_xz(const char *xz, const char *dir)
 static void check_trace(gconstpointer data)
 {
 	const char *orig = data;
-	g_autofree char *dir = tmp_dir();
+	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *path = g_str_has_suffix(orig, ".xz") ? unpack_xz(orig, dir) : g_strdup(orig);
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
@@ -73,7 +72,7 @@ static void check_trace(gconstpointer data)
 			g_assert_cmpuint(info->lost_total, ==, v);
 	}
 	ds_source_close(src);
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 static void test_none(void)
@@ -83,20 +82,10 @@ static void test_none(void)
 
 int main(int argc, char **argv)
 {
-	const char *root = g_getenv("DS_SOURCE_ROOT");
-	g_autofree char *tdir = g_build_filename(root ? root : ".", "traces", NULL);
-	GDir *d;
-	const char *name;
-	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) paths = NULL;
 
 	g_test_init(&argc, &argv, NULL);
-	d = g_dir_open(tdir, 0, NULL);
-	while (d && (name = g_dir_read_name(d)))
-		if (g_str_has_suffix(name, ".dat") || g_str_has_suffix(name, ".dat.xz"))
-			g_ptr_array_add(paths, g_build_filename(tdir, name, NULL));
-	if (d)
-		g_dir_close(d);
-	g_ptr_array_sort(paths, (GCompareFunc)g_strcmp0);
+	paths = dstest_bundled_traces(TRUE);
 	for (guint i = 0; i < paths->len; i++) {
 		g_autofree char *base = g_path_get_basename(g_ptr_array_index(paths, i));
 		g_autofree char *tp = g_strdup_printf("/replay/bundled/%s", base);

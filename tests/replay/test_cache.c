@@ -92,8 +92,8 @@ static guint count_files(const char *dir)
 
 static void test_round_trip(void)
 {
-	g_autofree char *dir = tmp_dir();
-	g_autofree char *path = fixture("basic.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = dstest_fixture("basic.dat");
 	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
 	g_autofree char *cpath = cache_file(path, &opts);
 	struct run plain = read_run(path, NULL);
@@ -116,14 +116,14 @@ static void test_round_trip(void)
 	g_array_unref(plain.evs);
 	g_array_unref(first.evs);
 	g_array_unref(second.evs);
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 /* Info strings and arrays survive the cache too. */
 static void test_info_from_cache(void)
 {
-	g_autofree char *dir = tmp_dir();
-	g_autofree char *path = fixture("probes.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = dstest_fixture("probes.dat");
 	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	g_autoptr(GError) err = NULL;
@@ -152,7 +152,7 @@ static void test_info_from_cache(void)
 	g_assert_cmpuint(evs->len, ==, first.evs->len);
 	ds_source_close(src);
 	g_array_unref(first.evs);
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 static void damage(const char *cpath, gboolean truncate)
@@ -171,8 +171,8 @@ static void damage(const char *cpath, gboolean truncate)
 
 static void corrupt_case(gboolean truncate)
 {
-	g_autofree char *dir = tmp_dir();
-	g_autofree char *path = fixture("basic.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = dstest_fixture("basic.dat");
 	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
 	g_autofree char *cpath = cache_file(path, &opts);
 	struct run plain = read_run(path, NULL);
@@ -189,7 +189,7 @@ static void corrupt_case(gboolean truncate)
 	g_array_unref(plain.evs);
 	g_array_unref(again.evs);
 	g_array_unref(third.evs);
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 static void test_corrupt(void)
@@ -205,9 +205,9 @@ static void test_truncated(void)
 /* A foreign trace fails at its end, and a read abandoned half way: neither is cached. */
 static void test_no_cache_on_failure(void)
 {
-	g_autofree char *dir = tmp_dir();
-	g_autofree char *foreign = fixture("foreign.dat");
-	g_autofree char *basic = fixture("basic.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *foreign = dstest_fixture("foreign.dat");
+	g_autofree char *basic = dstest_fixture("basic.dat");
 	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
@@ -223,14 +223,14 @@ static void test_no_cache_on_failure(void)
 		g_assert_cmpint(ds_source_next(src, &ev, &err), ==, 1);
 	ds_source_close(src);
 	g_assert_cmpuint(count_files(dir), ==, 0);
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 /* --map rules are part of the key: a mapped read neither uses nor overwrites the plain one. */
 static void test_key_has_rules(void)
 {
-	g_autofree char *dir = tmp_dir();
-	g_autofree char *path = fixture("probes.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = dstest_fixture("probes.dat");
 	struct ds_map_rule rule;
 	struct ds_trace_opts plain = { .use_cache = TRUE, .cache_dir = dir };
 
@@ -254,14 +254,14 @@ static void test_key_has_rules(void)
 	g_array_unref(b.evs);
 	g_array_unref(c.evs);
 	ds_map_rule_clear(&rule);
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 /* A cached trace with an unsynchronised clock is still refused without --force-clock. */
 static void test_cache_clock(void)
 {
-	g_autofree char *dir = tmp_dir();
-	g_autofree char *path = fixture("local.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = dstest_fixture("local.dat");
 	struct ds_trace_opts forced = { .use_cache = TRUE, .cache_dir = dir, .force_clock = TRUE };
 	struct ds_trace_opts strict = { .use_cache = TRUE, .cache_dir = dir };
 	g_autoptr(GError) err = NULL;
@@ -270,7 +270,7 @@ static void test_cache_clock(void)
 	g_assert_cmpuint(count_files(dir), ==, 1);
 	g_assert_null(ds_source_open_trace(path, &strict, &err));
 	g_assert_error(err, DS_ERROR, DS_ERROR_CLOCK);
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 int main(int argc, char **argv)

@@ -109,7 +109,7 @@ static void check_basic_info(const struct ds_trace_info *info)
 
 static void test_basic(void)
 {
-	g_autofree char *path = fixture("basic.dat");
+	g_autofree char *path = dstest_fixture("basic.dat");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	struct ds_source *src = ds_source_open_trace(path, NULL, &err);
@@ -136,7 +136,7 @@ static void test_basic_converted(void)
 	const char *names[] = { "basic-v6.dat", "basic-zstd.dat", "local.dat" };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		g_autofree char *path = fixture(names[i]);
+		g_autofree char *path = dstest_fixture(names[i]);
 		g_autoptr(GArray) evs = decode(path, &forced);
 
 		assert_events(basic_want, G_N_ELEMENTS(basic_want), evs);
@@ -146,7 +146,7 @@ static void test_basic_converted(void)
 /* A v6 file whose TRACECLOCK option (as trace-cmd record writes it) names the clock. */
 static void test_v6_clock(void)
 {
-	g_autofree char *path = fixture("basic-v6clock.dat");
+	g_autofree char *path = dstest_fixture("basic-v6clock.dat");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	struct ds_source *src = ds_source_open_trace(path, NULL, &err);
@@ -175,7 +175,7 @@ static void test_lost(void)
 		EV(9000, 1, 11, RELEASE, 4, 500, D),
 		EV(9500, 1, 11, RELEASE_END, 4, 500, 0),
 	};
-	g_autofree char *path = fixture("lost.dat");
+	g_autofree char *path = dstest_fixture("lost.dat");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	struct ds_source *src = ds_source_open_trace(path, NULL, &err);
@@ -206,7 +206,7 @@ static void test_probes(void)
 		EV(5000, 0, 10, RELEASE, 0, 250, D),
 		EV(5250, 0, 10, RELEASE_END, 0, 250, 0),
 	};
-	g_autofree char *path = fixture("probes.dat");
+	g_autofree char *path = dstest_fixture("probes.dat");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	struct ds_source *src = ds_source_open_trace(path, NULL, &err);
@@ -266,7 +266,7 @@ static void test_probes_mapped(void)
 	static const char *const specs[] = { "myprobes/foo=zram_release:idx",
 					     "myprobes/other=slot_write" };
 	struct ds_map_rule rules[2];
-	g_autofree char *path = fixture("probes.dat");
+	g_autofree char *path = dstest_fixture("probes.dat");
 
 	parse_rules(specs, 2, rules);
 	struct ds_trace_opts opts = { .map = rules, .n_map = 2 };
@@ -299,7 +299,7 @@ static void test_fgraph(void)
 		EV(3000, 0, 20, RELEASE, 0, 3500, NV | D),
 		EV(7000, 0, 20, RELEASE_END, 0, 3500, NV),	/* 6500 - 3000, not 7000 - 3000 */
 	};
-	g_autofree char *path = fixture("fgraph.dat");
+	g_autofree char *path = dstest_fixture("fgraph.dat");
 	g_autoptr(GArray) evs = decode(path, NULL);
 
 	assert_events(want, G_N_ELEMENTS(want), evs);
@@ -317,7 +317,7 @@ static void test_out_of_order(void)
 		EV(13000, 0, 10, RELEASE, 3, 1000, D),
 		EV(14000, 0, 10, RELEASE_END, 3, 1000, 0),
 	};
-	g_autofree char *path = fixture("ooo.dat");
+	g_autofree char *path = dstest_fixture("ooo.dat");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	struct ds_source *src = ds_source_open_trace(path, NULL, &err);
@@ -331,7 +331,7 @@ static void test_out_of_order(void)
 
 static void test_json(void)
 {
-	g_autofree char *path = fixture("basic.dat");
+	g_autofree char *path = dstest_fixture("basic.dat");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	struct ds_source *src = ds_source_open_trace(path, NULL, &err);

@@ -29,14 +29,14 @@ static void test_missing(void)
 
 static void test_not_a_trace(void)
 {
-	g_autofree char *path = fixture("notatrace.dat");
-	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = dstest_fixture("notatrace.dat");
+	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *empty = g_build_filename(dir, "empty.dat", NULL);
 
 	assert_open_fails(path, NULL, DS_ERROR_FORMAT, "not a trace.dat");
 	g_assert_true(g_file_set_contents(empty, "", 0, NULL));
 	assert_open_fails(empty, NULL, DS_ERROR_FORMAT, "not a trace.dat");
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 static void check_cut(const char *name, const char *cut, const char *data, gsize n,
@@ -58,8 +58,8 @@ static void check_cut(const char *name, const char *cut, const char *data, gsize
 /* Every cut of the file (in steps, and one byte short) is reported as truncated. */
 static void truncations(const char *name, const struct ds_trace_opts *opts, gsize step)
 {
-	g_autofree char *path = fixture(name);
-	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = dstest_fixture(name);
+	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *cut = g_build_filename(dir, name, NULL);
 	g_autofree char *data = NULL;
 	gsize len;
@@ -68,7 +68,7 @@ static void truncations(const char *name, const struct ds_trace_opts *opts, gsiz
 	for (gsize n = 0; n < len; n += step)
 		check_cut(name, cut, data, n, opts);
 	check_cut(name, cut, data, len - 1, opts);
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 static void test_truncated_v7(void)
@@ -90,7 +90,7 @@ static void test_truncated_zstd(void)
 
 static void test_foreign(void)
 {
-	g_autofree char *path = fixture("foreign.dat");
+	g_autofree char *path = dstest_fixture("foreign.dat");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	struct ds_source *src = ds_source_open_trace(path, NULL, &err);
@@ -112,8 +112,8 @@ static void test_foreign(void)
 
 static void test_clock(void)
 {
-	g_autofree char *local = fixture("local.dat");
-	g_autofree char *v6 = fixture("basic-v6.dat");
+	g_autofree char *local = dstest_fixture("local.dat");
+	g_autofree char *v6 = dstest_fixture("basic-v6.dat");
 
 	assert_open_fails(local, NULL, DS_ERROR_CLOCK, "\"local\"");
 	assert_open_fails(local, NULL, DS_ERROR_CLOCK, "--force-clock");
@@ -123,7 +123,7 @@ static void test_clock(void)
 
 static void test_bad_map(void)
 {
-	g_autofree char *path = fixture("probes.dat");
+	g_autofree char *path = dstest_fixture("probes.dat");
 	struct ds_map_rule r;
 	g_autoptr(GError) perr = NULL;
 
@@ -146,8 +146,8 @@ static void test_bad_map(void)
  * be an error, not a shorter stream. */
 static void test_corrupt_page(void)
 {
-	g_autofree char *path = fixture("lost.dat");
-	g_autofree char *dir = tmp_dir();
+	g_autofree char *path = dstest_fixture("lost.dat");
+	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *bad = g_build_filename(dir, "bad.dat", NULL);
 	g_autofree char *data = NULL;
 	gsize len;
@@ -181,7 +181,7 @@ static void test_corrupt_page(void)
 	}
 	g_assert_error(err, DS_ERROR, DS_ERROR_FORMAT);
 	g_assert_nonnull(strstr(err->message, bad));
-	rm_rf(dir);
+	dstest_rm_rf(dir);
 }
 
 int main(int argc, char **argv)

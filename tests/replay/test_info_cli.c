@@ -9,36 +9,10 @@
 
 #include "helpers.h"
 
-struct result {
-	int status;
-	char *out;
-	char *err;
-};
-
-static struct result run(const char *const *args)
+/* `defersim info ARGS...` to completion (a crash fails the test). */
+static struct dstest_run run(const char *const *args)
 {
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	struct result r = { 0 };
-	g_autoptr(GError) err = NULL;
-	int wait;
-
-	g_ptr_array_add(argv, (gpointer)g_getenv("DS_DEFERSIM"));
-	g_ptr_array_add(argv, "info");
-	for (; *args; args++)
-		g_ptr_array_add(argv, (gpointer)*args);
-	g_ptr_array_add(argv, NULL);
-	g_assert_nonnull(g_ptr_array_index(argv, 0));
-	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-				   &r.out, &r.err, &wait, &err));
-	g_assert_no_error(err);
-	r.status = g_spawn_check_wait_status(wait, NULL) ? 0 : WEXITSTATUS(wait);
-	return r;
-}
-
-static void clear(struct result *r)
-{
-	g_free(r->out);
-	g_free(r->err);
+	return dstest_spawn(dstest_env("DS_DEFERSIM"), "info", args);
 }
 
 static gboolean has_line(const char *text, const char *line)
@@ -53,53 +27,54 @@ static gboolean has_line(const char *text, const char *line)
 
 static void test_lines(void)
 {
-	g_autofree char *basic = fixture("basic.dat");
-	g_autofree char *lost = fixture("lost.dat");
-	struct result r = run((const char *const[]){ "--no-cache", basic, NULL });
+	g_autofree char *basic = dstest_fixture("basic.dat");
+	g_autofree char *lost = dstest_fixture("lost.dat");
+	struct dstest_run r = run((const char *const[]){ "--no-cache", basic, NULL });
 
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_true(has_line(r.out, "releases: 5"));
 	g_assert_true(has_line(r.out, "cpus: 2"));
 	g_assert_true(has_line(r.out, "lost events: 0"));
 	g_assert_true(has_line(r.out, "clock: mono (synchronised across CPUs)"));
-	clear(&r);
+	dstest_run_clear(&r);
 	r = run((const char *const[]){ "--no-cache", lost, NULL });
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_true(has_line(r.out, "lost events: 42"));
 	g_assert_true(has_line(r.out, "lost event markers: 2 (1 of unknown size)"));
 	g_assert_true(has_line(r.out, "releases: 3"));
-	clear(&r);
+	dstest_run_clear(&r);
 }
 
 static void test_json(void)
 {
-	g_autofree char *basic = fixture("basic.dat");
-	g_autofree char *dir = tmp_dir();
+	g_autofree char *basic = dstest_fixture("basic.dat");
+	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *json = g_build_filename(dir, "info.json", NULL);
 	g_autoptr(JsonParser) p = json_parser_new();
-	struct result r = run((const char *const[]){ "--no-cache", "--json", json, basic, NULL });
+	struct dstest_run r = run((const char *const[]){ "--no-cache", "--json", json, basic,
+							  NULL });
 
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_true(has_line(r.out, "releases: 5"));
 	g_assert_true(json_parser_load_from_file(p, json, NULL));
 	g_assert_cmpint(json_object_get_int_member(json_node_get_object(json_parser_get_root(p)),
 						   "releases"), ==, 5);
-	clear(&r);
+	dstest_run_clear(&r);
 	r = run((const char *const[]){ "--no-cache", "--json", "-", basic, NULL });
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_true(json_parser_load_from_data(p, r.out, -1, NULL));	/* only JSON */
 	g_assert_cmpint(json_object_get_int_member(json_node_get_object(json_parser_get_root(p)),
 						   "cpus"), ==, 2);
-	clear(&r);
-	rm_rf(dir);
+	dstest_run_clear(&r);
+	dstest_rm_rf(dir);
 }
 
 static void test_cache_dir(void)
 {
-	g_autofree char *basic = fixture("basic.dat");
-	g_autofree char *dir = tmp_dir();
-	struct result a = run((const char *const[]){ "--cache-dir", dir, basic, NULL });
-	struct result b = run((const char *const[]){ "--cache-dir", dir, basic, NULL });
+	g_autofree char *basic = dstest_fixture("basic.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	struct dstest_run a = run((const char *const[]){ "--cache-dir", dir, basic, NULL });
+	struct dstest_run b = run((const char *const[]){ "--cache-dir", dir, basic, NULL });
 
 	g_assert_cmpint(a.status, ==, 0);
 	g_assert_cmpint(b.status, ==, 0);
@@ -110,27 +85,27 @@ static void test_cache_dir(void)
 	g_assert_nonnull(name);
 	g_assert_true(g_str_has_suffix(name, ".dscache"));
 	g_dir_close(d);
-	clear(&a);
-	clear(&b);
-	rm_rf(dir);
+	dstest_run_clear(&a);
+	dstest_run_clear(&b);
+	dstest_rm_rf(dir);
 }
 
 static void expect_fail(const char *const *args, int status, const char *needle)
 {
-	struct result r = run(args);
+	struct dstest_run r = run(args);
 
 	g_assert_cmpint(r.status, ==, status);
 	if (!strstr(r.err, needle))
 		g_error("stderr \"%s\" lacks \"%s\"", r.err, needle);
-	clear(&r);
+	dstest_run_clear(&r);
 }
 
 static void test_errors(void)
 {
-	g_autofree char *foreign = fixture("foreign.dat");
-	g_autofree char *local = fixture("local.dat");
-	g_autofree char *junk = fixture("notatrace.dat");
-	g_autofree char *basic = fixture("basic.dat");
+	g_autofree char *foreign = dstest_fixture("foreign.dat");
+	g_autofree char *local = dstest_fixture("local.dat");
+	g_autofree char *junk = dstest_fixture("notatrace.dat");
+	g_autofree char *basic = dstest_fixture("basic.dat");
 
 	expect_fail((const char *const[]){ "--no-cache", foreign, NULL }, 2, foreign);
 	expect_fail((const char *const[]){ "--no-cache", local, NULL }, 2, "--force-clock");
@@ -142,17 +117,18 @@ static void test_errors(void)
 	expect_fail((const char *const[]){ NULL }, 2, "TRACE");
 	expect_fail((const char *const[]){ "--bogus", basic, NULL }, 2, "bogus");
 
-	struct result r = run((const char *const[]){ "--no-cache", "--force-clock", local, NULL });
+	struct dstest_run r = run((const char *const[]){ "--no-cache", "--force-clock", local,
+							  NULL });
 
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_true(has_line(r.out, "clock: local (NOT synchronised across CPUs; per-CPU "
 				      "sched_clock, not synchronised across CPUs)"));
-	clear(&r);
+	dstest_run_clear(&r);
 	r = run((const char *const[]){ "--help", NULL });
 	g_assert_cmpint(r.status, ==, 0);
 	g_assert_nonnull(strstr(r.out, "--force-clock"));
 	g_assert_nonnull(strstr(r.out, "--json"));
-	clear(&r);
+	dstest_run_clear(&r);
 }
 
 int main(int argc, char **argv)

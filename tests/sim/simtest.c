@@ -77,11 +77,62 @@ struct ds_event simtest_lost(uint64_t ts, uint16_t cpu, uint64_t count)
 	return mk(ts, 0, cpu, DS_EV_LOST, 0, count, 0);
 }
 
+GArray *simtest_array(const struct ds_event *evs, guint n)
+{
+	GArray *a = g_array_sized_new(FALSE, FALSE, sizeof(struct ds_event), n);
+
+	g_array_append_vals(a, evs, n);
+	return a;
+}
+
+GArray *simtest_burst(unsigned int n, uint64_t exit_think)
+{
+	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	struct ds_event ev;
+
+	for (unsigned int k = 0; k < n; k++) {
+		ev = simtest_release(10000 + 400 * (uint64_t)k, 100, 0, k);
+		g_array_append_val(evs, ev);
+	}
+	ev = simtest_exit(10000 + 400 * (uint64_t)(n - 1) + 300 + exit_think, 100, 0);
+	g_array_append_val(evs, ev);
+	return evs;
+}
+
+GArray *simtest_two_tasks(void)
+{
+	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	struct ds_event ev;
+
+	for (unsigned int k = 0; k < 4; k++) {
+		ev = simtest_release(10000 + 400 * (uint64_t)k, 100, 0, k);
+		g_array_append_val(evs, ev);
+		ev = simtest_release(10000 + 400 * (uint64_t)k, 200, 1, 100 + k);
+		g_array_append_val(evs, ev);
+	}
+	ev = simtest_exit(11600, 100, 0);
+	g_array_append_val(evs, ev);
+	ev = simtest_exit(11600, 200, 1);
+	g_array_append_val(evs, ev);
+	return evs;
+}
+
 void simtest_params(struct ds_params *p)
 {
 	ds_params_init(p);
 	p->cost_source = DS_COST_PROFILE;
 	p->page_size = 16;
+}
+
+void simtest_v3_choices(struct ds_params *p, unsigned int v)
+{
+	p->pool_pages = (int64_t)(v * 3) % 7;
+	p->push_semantics = v & 1 ? DS_PUSH_LAZY : DS_PUSH_EAGER;
+	p->retry_swap_on_full = !(v & 2);
+	p->percpu_pages_from_pool = v & 4;
+	p->drain_order = v % 3 ? DS_DRAIN_FIFO : DS_DRAIN_LIFO;
+	p->drainers_per_pool = 1 + v % 2;
+	p->idle_flush_ns = v == 5 ? 50000 : 0;
 }
 
 struct ds_results *simtest_run(const GArray *evs, const struct ds_params *p,
@@ -95,6 +146,16 @@ struct ds_results *simtest_run(const GArray *evs, const struct ds_params *p,
 	g_assert_no_error(error);
 	g_assert_nonnull(r);
 	ds_source_close(src);
+	return r;
+}
+
+struct ds_results *simtest_run_hand(const GArray *evs, const struct ds_params *p,
+				    unsigned int ncpus_recorded)
+{
+	struct ds_profile *prof = simtest_profile();
+	struct ds_results *r = simtest_run(evs, p, prof, ncpus_recorded);
+
+	ds_profile_free(prof);
 	return r;
 }
 
@@ -240,4 +301,124 @@ gboolean simtest_results_equal(const struct ds_results *a, const struct ds_resul
 		a->events_in == b->events_in && a->inv.freed_twice == b->inv.freed_twice &&
 		a->inv.never_freed == b->inv.never_freed &&
 		a->inv.pages_violations == b->inv.pages_violations;
+}
+
+void simtest_assert_hist(const struct ds_hist *h, uint64_t count, uint64_t min, uint64_t max,
+			 double sum)
+{
+	g_assert_cmpuint(h->count, ==, count);
+	if (!count)
+		return;
+	g_assert_cmpuint(h->min, ==, min);
+	g_assert_cmpuint(h->max, ==, max);
+	g_assert_cmpfloat(h->sum, ==, sum);
+}
+
+void simtest_count(const GArray *evs, unsigned int ncpus, struct simtest_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		c->per_cpu[be] = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (guint i = 0; i < evs->len; i++) {
+		const struct ds_event *ev = &g_array_index(evs, struct ds_event, i);
+		unsigned int be = ds_ev_is_zswap(ev) ? DS_BE_ZSWAP : DS_BE_ZRAM;
+		gpointer key = GUINT_TO_POINTER(ev->cpu % ncpus);
+
+		if (ev->type != DS_EV_RELEASE)
+			continue;
+		c->releases[be]++;
+		g_hash_table_insert(c->per_cpu[be], key, GUINT_TO_POINTER(
+			GPOINTER_TO_UINT(g_hash_table_lookup(c->per_cpu[be], key)) + 1));
+	}
+}
+
+void simtest_counts_clear(struct simtest_counts *c)
+{
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		g_hash_table_destroy(c->per_cpu[be]);
+}
+
+uint64_t simtest_counts_over(const struct simtest_counts *c, unsigned int be, uint64_t cap)
+{
+	uint64_t over = 0;
+	GHashTableIter it;
+	gpointer n;
+
+	g_hash_table_iter_init(&it, c->per_cpu[be]);
+	while (g_hash_table_iter_next(&it, NULL, &n)) {
+		uint64_t k = GPOINTER_TO_UINT(n);
+
+		over += k > cap ? k - cap : 0;
+	}
+	return over;
+}
+
+void simtest_assert_clean(const struct ds_results *r)
+{
+	g_assert_true(r->inv.checked);
+	g_assert_cmpuint(r->inv.freed_twice, ==, 0);
+	g_assert_cmpuint(r->inv.never_freed, ==, 0);
+	g_assert_cmpuint(r->inv.pages_violations, ==, 0);
+}
+
+void simtest_assert_conservation(const struct ds_results *r, const struct simtest_counts *c)
+{
+	bool is_sync = !strcmp(r->policy, "sync");
+	uint64_t rel = 0, hot = 0, sync = 0, fb = 0, task_fb = 0;
+
+	simtest_assert_clean(r);
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		const struct ds_backend_result *x = &r->be[be];
+
+		g_assert_cmpuint(x->releases, ==, c->releases[be]);
+		if (is_sync) {
+			/* everything freed synchronously: the ledger above saw each once */
+			g_assert_cmpuint(x->pushed + x->fallbacks + x->drained, ==, 0);
+			continue;
+		}
+		g_assert_cmpuint(x->releases, ==, x->pushed + x->fallbacks);
+		g_assert_cmpuint(x->pushed, ==, x->drained + x->stale_drains);
+		g_assert_cmpuint(x->stale_drains, ==, x->slot_reuse_pending);
+		g_assert_cmpuint(x->drained, ==, x->drain_latency.count + x->teardown_drained);
+		g_assert_cmpuint(x->teardown_latency.count, ==, x->teardown_drained);
+		g_assert_cmpuint(x->queue_work_noops, <=, x->queue_work_calls);
+		fb += x->fallbacks;
+	}
+	for (guint i = 0; i < r->tasks->len; i++) {
+		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
+
+		rel += t->releases;
+		hot += t->hot_ns;
+		sync += t->sync_ns;
+		task_fb += t->fallbacks;
+		g_assert_cmpuint(t->sim_end_ts, >=, t->first_ts);
+	}
+	g_assert_cmpuint(rel, ==, r->releases);
+	g_assert_cmpuint(hot, ==, r->hot_ns);
+	g_assert_cmpuint(sync, ==, r->sync_ns);
+	g_assert_cmpuint(task_fb, ==, fb);
+}
+
+void simtest_assert_fallbacks_monotonic(const GArray *evs, const struct ds_params *base,
+					unsigned int ncpus, guint32 seed)
+{
+	uint64_t prev = G_MAXUINT64;
+
+	for (int64_t pool = 0; pool <= 24; pool++) {
+		struct ds_params p = *base;
+		struct ds_results *r;
+		uint64_t fb;
+
+		p.pool_pages = pool;
+		r = simtest_run_hand(evs, &p, ncpus);
+		fb = r->be[DS_BE_ZRAM].fallbacks + r->be[DS_BE_ZSWAP].fallbacks;
+		if (fb > prev)
+			g_test_message("seed %u: %" G_GUINT64_FORMAT " fallbacks with pool %"
+				       G_GINT64_FORMAT " > %" G_GUINT64_FORMAT " with %"
+				       G_GINT64_FORMAT, seed, fb, pool, prev, pool - 1);
+		g_assert_cmpuint(fb, <=, prev);
+		prev = fb;
+		ds_results_free(r);
+	}
+	g_assert_cmpuint(prev, ==, 0);	/* and it reaches 0 within the range */
 }

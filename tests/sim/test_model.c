@@ -15,115 +15,28 @@
 
 static const guint32 seeds[] = { 1, 7, 42, 1234 };
 
-struct stream_counts {
-	uint64_t releases[DS_BE__COUNT];
-	GHashTable *per_cpu[DS_BE__COUNT];	/* virtual CPU -> releases */
-};
-
-/* Releases per backend and per virtual CPU (recorded CPU % ncpus), counted from the stream. */
-static void count_stream(const GArray *evs, unsigned int ncpus, struct stream_counts *c)
-{
-	memset(c, 0, sizeof(*c));
-	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
-		c->per_cpu[be] = g_hash_table_new(g_direct_hash, g_direct_equal);
-	for (guint i = 0; i < evs->len; i++) {
-		const struct ds_event *ev = &g_array_index(evs, struct ds_event, i);
-		unsigned int be = ds_ev_is_zswap(ev) ? DS_BE_ZSWAP : DS_BE_ZRAM;
-		gpointer key = GUINT_TO_POINTER(ev->cpu % ncpus);
-
-		if (ev->type != DS_EV_RELEASE)
-			continue;
-		c->releases[be]++;
-		g_hash_table_insert(c->per_cpu[be], key, GUINT_TO_POINTER(
-			GPOINTER_TO_UINT(g_hash_table_lookup(c->per_cpu[be], key)) + 1));
-	}
-}
-
-static void counts_clear(struct stream_counts *c)
-{
-	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
-		g_hash_table_destroy(c->per_cpu[be]);
-}
-
-/* Conservation (spec §5) and the bookkeeping identities every run must satisfy. */
-static void assert_conservation(const struct ds_results *r, const struct stream_counts *c)
-{
-	bool is_sync = !strcmp(r->policy, "sync");
-	uint64_t rel = 0, hot = 0, sync = 0, fb = 0, task_fb = 0;
-
-	g_assert_true(r->inv.checked);
-	g_assert_cmpuint(r->inv.freed_twice, ==, 0);
-	g_assert_cmpuint(r->inv.never_freed, ==, 0);
-	g_assert_cmpuint(r->inv.pages_violations, ==, 0);
-	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
-		const struct ds_backend_result *x = &r->be[be];
-
-		g_assert_cmpuint(x->releases, ==, c->releases[be]);
-		if (is_sync) {
-			/* everything freed synchronously: the ledger above saw each once */
-			g_assert_cmpuint(x->pushed + x->fallbacks + x->drained, ==, 0);
-			continue;
-		}
-		g_assert_cmpuint(x->releases, ==, x->pushed + x->fallbacks);
-		g_assert_cmpuint(x->pushed, ==, x->drained + x->stale_drains);
-		g_assert_cmpuint(x->stale_drains, ==, x->slot_reuse_pending);
-		g_assert_cmpuint(x->drained, ==, x->drain_latency.count + x->teardown_drained);
-		g_assert_cmpuint(x->teardown_latency.count, ==, x->teardown_drained);
-		g_assert_cmpuint(x->queue_work_noops, <=, x->queue_work_calls);
-		fb += x->fallbacks;
-	}
-	for (guint i = 0; i < r->tasks->len; i++) {
-		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
-
-		rel += t->releases;
-		hot += t->hot_ns;
-		sync += t->sync_ns;
-		task_fb += t->fallbacks;
-		g_assert_cmpuint(t->sim_end_ts, >=, t->first_ts);
-	}
-	g_assert_cmpuint(rel, ==, r->releases);
-	g_assert_cmpuint(hot, ==, r->hot_ns);
-	g_assert_cmpuint(sync, ==, r->sync_ns);
-	g_assert_cmpuint(task_fb, ==, fb);
-}
-
-static struct ds_results *run_gen(const GArray *evs, struct ds_params *p)
-{
-	struct ds_profile *prof = simtest_profile();
-	struct ds_results *r = simtest_run(evs, p, prof, NCPUS_REC);
-
-	ds_profile_free(prof);
-	return r;
-}
-
 /* Conservation and page conservation under many parameter combinations. */
 static void test_conservation(void)
 {
 	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
 		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
-		struct stream_counts c;
+		struct simtest_counts c;
 
-		count_stream(evs, NCPUS_REC, &c);
+		simtest_count(evs, NCPUS_REC, &c);
 		for (unsigned int v = 0; v < 8; v++) {
 			struct ds_params p;
 			struct ds_results *r;
 
 			simtest_params(&p);
 			p.check_invariants = true;
-			p.pool_pages = (int64_t)(v * 3) % 7;
-			p.push_semantics = v & 1 ? DS_PUSH_LAZY : DS_PUSH_EAGER;
-			p.retry_swap_on_full = !(v & 2);
-			p.percpu_pages_from_pool = v & 4;
-			p.drain_order = v % 3 ? DS_DRAIN_FIFO : DS_DRAIN_LIFO;
-			p.drainers_per_pool = 1 + v % 2;
+			simtest_v3_choices(&p, v);
 			p.max_pages_per_run = v % 3;
-			p.idle_flush_ns = v == 5 ? 50000 : 0;
 			p.timeseries_ns = v == 6 ? 100000 : 0;
-			r = run_gen(evs, &p);
-			assert_conservation(r, &c);
+			r = simtest_run_hand(evs, &p, NCPUS_REC);
+			simtest_assert_conservation(r, &c);
 			ds_results_free(r);
 		}
-		counts_clear(&c);
+		simtest_counts_clear(&c);
 	}
 }
 
@@ -133,20 +46,20 @@ static void test_remap_cpus(void)
 	g_autoptr(GArray) evs = simtest_generate(3, 10, 300, NCPUS_REC, true, false);
 
 	for (unsigned int n = 1; n <= 6; n++) {
-		struct stream_counts c;
+		struct simtest_counts c;
 		struct ds_params p;
 		struct ds_results *r;
 
-		count_stream(evs, n, &c);
+		simtest_count(evs, n, &c);
 		simtest_params(&p);
 		p.check_invariants = true;
 		p.cpus = n;
 		p.pool_pages = 3;
-		r = run_gen(evs, &p);
+		r = simtest_run_hand(evs, &p, NCPUS_REC);
 		g_assert_cmpuint(r->ncpus, ==, n);
-		assert_conservation(r, &c);
+		simtest_assert_conservation(r, &c);
 		ds_results_free(r);
-		counts_clear(&c);
+		simtest_counts_clear(&c);
 	}
 }
 
@@ -160,7 +73,7 @@ static void test_large_pool(void)
 
 		simtest_params(&p);
 		p.pool_pages = 100000;
-		r = run_gen(evs, &p);
+		r = simtest_run_hand(evs, &p, NCPUS_REC);
 		g_assert_cmpuint(r->be[DS_BE_ZRAM].fallbacks, ==, 0);
 		g_assert_cmpuint(r->be[DS_BE_ZSWAP].fallbacks, ==, 0);
 		g_assert_cmpuint(r->be[DS_BE_ZRAM].swap_failures, ==, 0);
@@ -179,9 +92,9 @@ static void test_pool_zero(void)
 {
 	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
 		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
-		struct stream_counts c;
+		struct simtest_counts c;
 
-		count_stream(evs, NCPUS_REC, &c);
+		simtest_count(evs, NCPUS_REC, &c);
 		for (unsigned int v = 0; v < 5; v++) {
 			struct ds_params p;
 			struct ds_results *r;
@@ -192,25 +105,20 @@ static void test_pool_zero(void)
 			p.push_semantics = v & 1 ? DS_PUSH_LAZY : DS_PUSH_EAGER;
 			p.retry_swap_on_full = !(v & 2);
 			p.percpu_pages_from_pool = v == 4;
-			r = run_gen(evs, &p);
+			r = simtest_run_hand(evs, &p, NCPUS_REC);
 			for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
-				uint64_t cap = be == DS_BE_ZRAM ? 4 : 2, expect = 0;
-				GHashTableIter it;
-				gpointer n;
+				/* with no page of its own a CPU stores nothing: "CAP" 0 */
+				uint64_t cap = p.percpu_pages_from_pool ? 0 :
+					be == DS_BE_ZRAM ? 4 : 2;
 
-				g_hash_table_iter_init(&it, c.per_cpu[be]);
-				while (g_hash_table_iter_next(&it, NULL, &n)) {
-					uint64_t k = GPOINTER_TO_UINT(n);
-
-					expect += p.percpu_pages_from_pool ? k : (k > cap ? k - cap : 0);
-				}
-				g_assert_cmpuint(r->be[be].fallbacks, ==, expect);
+				g_assert_cmpuint(r->be[be].fallbacks, ==,
+						 simtest_counts_over(&c, be, cap));
 				g_assert_cmpuint(r->be[be].swaps, ==, 0);
 			}
-			assert_conservation(r, &c);
+			simtest_assert_conservation(r, &c);
 			ds_results_free(r);
 		}
-		counts_clear(&c);
+		simtest_counts_clear(&c);
 	}
 }
 
@@ -219,26 +127,10 @@ static void test_fallbacks_monotonic(void)
 {
 	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
 		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
-		uint64_t prev = G_MAXUINT64;
+		struct ds_params p;
 
-		for (int64_t pool = 0; pool <= 24; pool++) {
-			struct ds_params p;
-			struct ds_results *r;
-			uint64_t fb;
-
-			simtest_params(&p);
-			p.pool_pages = pool;
-			r = run_gen(evs, &p);
-			fb = r->be[DS_BE_ZRAM].fallbacks + r->be[DS_BE_ZSWAP].fallbacks;
-			if (fb > prev)
-				g_test_message("seed %u: %" G_GUINT64_FORMAT " fallbacks with pool %"
-					       G_GINT64_FORMAT " > %" G_GUINT64_FORMAT " with %"
-					       G_GINT64_FORMAT, seeds[s], fb, pool, prev, pool - 1);
-			g_assert_cmpuint(fb, <=, prev);
-			prev = fb;
-			ds_results_free(r);
-		}
-		g_assert_cmpuint(prev, ==, 0);	/* and it reaches 0 within the range */
+		simtest_params(&p);
+		simtest_assert_fallbacks_monotonic(evs, &p, NCPUS_REC, seeds[s]);
 	}
 }
 
@@ -253,17 +145,17 @@ static void test_sync_reproduces(void)
 {
 	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
 		g_autoptr(GArray) evs = simtest_generate(seeds[s], 16, 400, NCPUS_REC, true, true);
-		struct stream_counts c;
+		struct simtest_counts c;
 		struct ds_params p;
 		struct ds_results *r;
 
-		count_stream(evs, NCPUS_REC, &c);
+		simtest_count(evs, NCPUS_REC, &c);
 		ds_params_init(&p);
 		g_assert_true(ds_params_set(&p, "policy", "sync", NULL));
 		p.cost_source = DS_COST_TRACE;
 		p.check_invariants = true;
-		r = run_gen(evs, &p);
-		assert_conservation(r, &c);
+		r = simtest_run_hand(evs, &p, NCPUS_REC);
+		simtest_assert_conservation(r, &c);
 		g_assert_cmpuint(r->hot_ns, ==, r->sync_ns);
 		g_assert_cmpuint(r->be[DS_BE_ZRAM].pushed, ==, 0);
 		g_assert_cmpuint(r->be[DS_BE_ZRAM].worker_runs, ==, 0);
@@ -275,7 +167,7 @@ static void test_sync_reproduces(void)
 			g_assert_cmpuint(t->hot_ns, ==, t->sync_ns);
 		}
 		ds_results_free(r);
-		counts_clear(&c);
+		simtest_counts_clear(&c);
 	}
 }
 
@@ -338,8 +230,8 @@ static void test_lookahead_exact(void)
 	simtest_params(&p);
 	p.pool_pages = 2;
 	p.timeseries_ns = 20000;
-	a = run_gen(evs, &p);
-	b = run_gen(noisy, &p);
+	a = simtest_run_hand(evs, &p, NCPUS_REC);
+	b = simtest_run_hand(noisy, &p, NCPUS_REC);
 	g_assert_cmpuint(b->events_in, >, a->events_in);
 	b->events_in = a->events_in;
 	g_assert_true(simtest_results_equal(a, b));
@@ -359,7 +251,7 @@ static void test_timeseries(void)
 	simtest_params(&p);
 	p.pool_pages = 2;
 	p.timeseries_ns = 100000;
-	r = run_gen(evs, &p);
+	r = simtest_run_hand(evs, &p, NCPUS_REC);
 	g_assert_cmpuint(r->timeseries->len, >, 10);
 	for (guint i = 0; i < r->timeseries->len; i++) {
 		const struct ds_ts_sample *x = &g_array_index(r->timeseries, struct ds_ts_sample, i);
@@ -377,23 +269,21 @@ static void test_timeseries(void)
 /* Lost-event markers are counted, so reports can flag a degraded trace. */
 static void test_lost_events(void)
 {
-	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
 	struct ds_event list[] = {
 		simtest_release(1000, 100, 0, 1), simtest_lost(1500, 1, 37),
 		simtest_lost(1600, 0, 0), simtest_release(2000, 100, 0, 2),
 	};
+	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
 	struct ds_params p;
 	struct ds_results *r;
 
-	g_array_append_vals(evs, list, G_N_ELEMENTS(list));
 	simtest_params(&p);
-	r = run_gen(evs, &p);
+	r = simtest_run_hand(evs, &p, NCPUS_REC);
 	g_assert_cmpuint(r->lost_markers, ==, 2);
 	g_assert_cmpuint(r->lost_events, ==, 37);
 	g_assert_cmpuint(r->events_in, ==, 4);
 	g_assert_cmpuint(r->releases, ==, 2);
 	ds_results_free(r);
-	g_array_free(evs, TRUE);
 }
 
 /* A stream going back in time is refused with the event named; nothing is returned. */
@@ -458,7 +348,7 @@ static void test_empty(void)
 
 	simtest_params(&p);
 	p.check_invariants = true;
-	r = run_gen(evs, &p);
+	r = simtest_run_hand(evs, &p, NCPUS_REC);
 	g_assert_cmpuint(r->releases, ==, 0);
 	g_assert_cmpuint(r->tasks->len, ==, 0);
 	g_assert_cmpuint(r->inv.never_freed + r->inv.pages_violations, ==, 0);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ds_sim.h"
+#include "dstest.h"
 
 static void assert_refused(const char *name, const char *value, const char *needle)
 {
@@ -213,14 +214,6 @@ static void test_foreach(void)
 
 /* profiles */
 
-static char *write_profile(const char *dir, const char *name, const char *text)
-{
-	char *path = g_build_filename(dir, name, NULL);
-
-	g_assert_true(g_file_set_contents(path, text, -1, NULL));
-	return path;
-}
-
 static const char good_costs[] =
 	"[costs]\npush_ns=1\nswap_ns=2\nqueue_work_ns=3\nlock_ns=4\nwake_latency_ns=5\n"
 	"drain_page_ns=6\ndrain_entry_zram_ns=7\ndrain_entry_zswap_ns=8\nsync_free_zram_ns=9\n"
@@ -228,10 +221,10 @@ static const char good_costs[] =
 
 static void test_profile_file(void)
 {
-	g_autofree char *dir = g_dir_make_tmp("ds-prof-XXXXXX", NULL);
+	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *text = g_strconcat("[profile]\nname=t\ncpus=2\npage_size=16384\n",
 					    good_costs, "wake_dist=exp\n", NULL);
-	g_autofree char *path = write_profile(dir, "t.ini", text);
+	g_autofree char *path = dstest_write(dir, "t.ini", text);
 	GError *error = NULL;
 	struct ds_profile *p = ds_profile_load(path, &error);
 
@@ -247,8 +240,7 @@ static void test_profile_file(void)
 	g_assert_cmpuint(p->zs_free_ns, ==, 11);
 	g_assert_cmpint(p->wake_dist, ==, DS_DIST_EXP);
 	ds_profile_free(p);
-	g_unlink(path);
-	g_rmdir(dir);
+	dstest_rm_rf(dir);
 }
 
 /* Each broken file is refused with file, group and key in the message. */
@@ -268,10 +260,10 @@ static void test_profile_errors(void)
 		  "queue_work_ns=3\nlock_ns=4\nwake_latency_ns=5\n", "costs", "wake_dist" },
 		{ "[profile]\n[costs]\n", "profile", "name" },
 	};
-	g_autofree char *dir = g_dir_make_tmp("ds-prof-XXXXXX", NULL);
+	g_autofree char *dir = dstest_tmp_dir();
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *path = write_profile(dir, "bad.ini", cases[i].body);
+		g_autofree char *path = dstest_write(dir, "bad.ini", cases[i].body);
 		GError *error = NULL;
 		g_autofree char *grp = g_strdup_printf("[%s]", cases[i].group);
 
@@ -287,7 +279,7 @@ static void test_profile_errors(void)
 	{
 		g_autofree char *text = g_strconcat("[profile]\nname=x\n[extra]\na=1\n", good_costs,
 						    NULL);
-		g_autofree char *path = write_profile(dir, "bad.ini", text);
+		g_autofree char *path = dstest_write(dir, "bad.ini", text);
 		GError *error = NULL;
 
 		g_assert_null(ds_profile_load(path, &error));
@@ -306,7 +298,7 @@ static void test_profile_errors(void)
 		g_assert_nonnull(strstr(error->message, "/nonexistent/x.ini"));
 		g_clear_error(&error);
 	}
-	g_rmdir(dir);
+	dstest_rm_rf(dir);
 }
 
 /*

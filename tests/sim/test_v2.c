@@ -12,7 +12,9 @@
  * A drain batch: before = lock 5 (+ n x copy_entry_ns with "copy"), then 250 per value,
  * nothing after; value i is freed at start + before + 250 (i + 1).  The lock is held during
  * "before" (copy) or the whole batch (whole): a trylock then fails.
- * Release timing (spec §4): s_{k+1} = s_k + h_k + think_k; the burst below has think 100.
+ * Release timing (spec §4): s_{k+1} = s_k + h_k + think_k.  Most cases run simtest_burst(n,
+ * 100): task 100 on recorded CPU 0, zram indices 0..n-1 at 10000 + 400 k (think 100), exit
+ * 400 after the last.
  */
 #include <string.h>
 
@@ -22,46 +24,11 @@
 
 static const guint32 seeds[] = { 1, 7, 42, 1234 };
 
-/* Task 100 on recorded CPU 0: zram indices 0..n-1 at 10000 + 400 k, exit 400 after the last. */
-static GArray *burst(unsigned int n)
-{
-	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
-	struct ds_event ev;
-
-	for (unsigned int k = 0; k < n; k++) {
-		ev = simtest_release(10000 + 400 * (uint64_t)k, 100, 0, k);
-		g_array_append_val(evs, ev);
-	}
-	ev = simtest_exit(10000 + 400 * (uint64_t)(n - 1) + 300 + 100, 100, 0);
-	g_array_append_val(evs, ev);
-	return evs;
-}
-
-static void assert_hist(const struct ds_hist *h, uint64_t count, uint64_t min, uint64_t max,
-			double sum)
-{
-	g_assert_cmpuint(h->count, ==, count);
-	if (!count)
-		return;
-	g_assert_cmpuint(h->min, ==, min);
-	g_assert_cmpuint(h->max, ==, max);
-	g_assert_cmpfloat(h->sum, ==, sum);
-}
-
 static void v2_params(struct ds_params *p, unsigned int entries, unsigned int threshold)
 {
-	simtest_params(p);
-	g_assert_true(ds_params_set(p, "policy", "v2", NULL));
+	poltest_params(p, "v2");
 	p->v2_array_entries = entries;
 	p->v2_drain_threshold = threshold;
-	p->check_invariants = true;
-}
-
-static void assert_clean(const struct ds_results *r)
-{
-	g_assert_cmpuint(r->inv.freed_twice, ==, 0);
-	g_assert_cmpuint(r->inv.never_freed, ==, 0);
-	g_assert_cmpuint(r->inv.pages_violations, ==, 0);
 }
 
 /*
@@ -83,7 +50,7 @@ static void assert_clean(const struct ds_results *r)
  */
 static void test_copy_threshold(void)
 {
-	g_autoptr(GArray) evs = burst(8);
+	g_autoptr(GArray) evs = simtest_burst(8, 100);
 	struct ds_profile *prof = simtest_profile();
 	struct ds_params p;
 	struct ds_results *r;
@@ -108,7 +75,8 @@ static void test_copy_threshold(void)
 	g_assert_cmpuint(z->drained, ==, 6);
 	g_assert_cmpuint(z->teardown_drained, ==, 0);
 	g_assert_cmpuint(z->swaps, ==, 0);
-	assert_hist(&z->drain_latency, 6, 917, 1633, 1428 + 1513 + 1548 + 1633 + 917 + 1002);
+	simtest_assert_hist(&z->drain_latency, 6, 917, 1633,
+			    1428 + 1513 + 1548 + 1633 + 917 + 1002);
 	/* values count as pending until their batch ends (model §9): 4 copied + 2 at 11685 */
 	g_assert_cmpuint(z->peak_pending_values, ==, 6);
 	g_assert_cmpuint(t->hot_ns, ==, 65 + 115 + 65 + 65 + 305 + 305 + 65 + 115);
@@ -116,7 +84,7 @@ static void test_copy_threshold(void)
 	g_assert_cmpuint(t->fallbacks, ==, 2);
 	g_assert_cmpuint(t->sim_end_ts, ==, 11900);
 	g_assert_cmpuint(r->sim_end_ts, ==, 12687);
-	assert_clean(r);
+	simtest_assert_clean(r);
 	ds_results_free(r);
 	ds_profile_free(prof);
 }
@@ -133,7 +101,7 @@ static void test_copy_threshold(void)
  */
 static void test_copy_lock_held(void)
 {
-	g_autoptr(GArray) evs = burst(8);
+	g_autoptr(GArray) evs = simtest_burst(8, 100);
 	struct ds_profile *prof = simtest_profile();
 	struct ds_params p;
 	struct ds_results *r;
@@ -151,12 +119,12 @@ static void test_copy_lock_held(void)
 	g_assert_cmpuint(z->worker_runs, ==, 2);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 1405 + 355);
 	g_assert_cmpuint(z->teardown_drained, ==, 1);
-	assert_hist(&z->drain_latency, 4, 1820, 2025, 1820 + 1905 + 1940 + 2025);
-	assert_hist(&z->teardown_latency, 1, 2000, 2000, 2000);
+	simtest_assert_hist(&z->drain_latency, 4, 1820, 2025, 1820 + 1905 + 1940 + 2025);
+	simtest_assert_hist(&z->teardown_latency, 1, 2000, 2000, 2000);
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 65 + 115 + 65 + 65 + 3 * 305 + 65);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 12090);
 	g_assert_cmpuint(r->sim_end_ts, ==, 13925);
-	assert_clean(r);
+	simtest_assert_clean(r);
 	ds_results_free(r);
 	ds_profile_free(prof);
 }
@@ -171,7 +139,7 @@ static void test_copy_lock_held(void)
  */
 static void test_whole_lock_held(void)
 {
-	g_autoptr(GArray) evs = burst(8);
+	g_autoptr(GArray) evs = simtest_burst(8, 100);
 	struct ds_profile *prof = simtest_profile();
 	struct ds_params p;
 	struct ds_results *r;
@@ -188,11 +156,11 @@ static void test_whole_lock_held(void)
 	g_assert_cmpuint(z->fallbacks_lock, ==, 2);
 	g_assert_cmpuint(z->worker_runs, ==, 1);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 1005);
-	assert_hist(&z->drain_latency, 4, 1420, 1625, 1420 + 1505 + 1540 + 1625);
+	simtest_assert_hist(&z->drain_latency, 4, 1420, 1625, 1420 + 1505 + 1540 + 1625);
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 65 + 115 + 65 + 65 + 4 * 305);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 12330);
 	g_assert_cmpuint(r->sim_end_ts, ==, 12330);
-	assert_clean(r);
+	simtest_assert_clean(r);
 	ds_results_free(r);
 	ds_profile_free(prof);
 }
@@ -209,22 +177,20 @@ static void test_whole_lock_held(void)
  */
 static void test_lock_two_tasks(void)
 {
-	g_autoptr(GArray) evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
-	struct ds_profile *prof = simtest_profile();
 	struct ds_event ev[] = {
 		simtest_release(10000, 100, 0, 1), simtest_release(10400, 100, 0, 2),
 		simtest_exit(10800, 100, 0),
 		simtest_release(11400, 200, 2, 3), simtest_release(11700, 200, 2, 4),
 		simtest_exit(12100, 200, 2),
 	};
+	g_autoptr(GArray) evs = simtest_array(ev, G_N_ELEMENTS(ev));
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
 
-	g_array_append_vals(evs, ev, G_N_ELEMENTS(ev));
 	v2_params(&p, 8, 2);
 	p.v2_drain_holds_lock = DS_V2_LOCK_WHOLE;
-	r = simtest_run(evs, &p, prof, 3);
+	r = simtest_run_hand(evs, &p, 3);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->fallbacks, ==, 1);
 	g_assert_cmpuint(z->fallbacks_lock, ==, 1);
@@ -232,9 +198,8 @@ static void test_lock_two_tasks(void)
 	g_assert_cmpuint(simtest_task(r, 200)->hot_ns, ==, 305 + 65);
 	g_assert_cmpuint(simtest_task(r, 100)->fallbacks, ==, 0);
 	g_assert_cmpuint(z->teardown_drained, ==, 1);	/* value 4: below the threshold */
-	assert_clean(r);
+	simtest_assert_clean(r);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -245,29 +210,26 @@ static void test_lock_two_tasks(void)
  */
 static void test_zs_share(void)
 {
-	g_autoptr(GArray) evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
-	struct ds_profile *prof = simtest_profile();
 	struct ds_event ev[] = {
 		simtest_release_dur(10000, 100, 0, 1, 600, false),
 		simtest_release_zswap(10000, 200, 1, 7),
 		simtest_exit(11000, 100, 0), simtest_exit(11000, 200, 1),
 	};
+	g_autoptr(GArray) evs = simtest_array(ev, G_N_ELEMENTS(ev));
 	struct ds_params p;
 	struct ds_results *r;
 
-	g_array_append_vals(evs, ev, G_N_ELEMENTS(ev));
 	v2_params(&p, 8, 2);
 	p.cost_source = DS_COST_TRACE;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 100 + 5 + 10);
 	g_assert_cmpuint(simtest_task(r, 100)->sync_ns, ==, 600);
 	g_assert_cmpuint(simtest_task(r, 200)->hot_ns, ==, 150 + 5 + 10);
 	g_assert_cmpuint(r->be[DS_BE_ZRAM].worker_busy_ns, ==, 5 + 500);
 	g_assert_cmpuint(r->be[DS_BE_ZSWAP].worker_busy_ns, ==, 5 + 250);
 	g_assert_cmpuint(r->be[DS_BE_ZSWAP].cap, ==, 8);
-	assert_clean(r);
+	simtest_assert_clean(r);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -276,7 +238,7 @@ static void test_zs_share(void)
  */
 static void test_defaults(void)
 {
-	g_autoptr(GArray) evs = burst(3);
+	g_autoptr(GArray) evs = simtest_burst(3, 100);
 	struct ds_profile *prof = simtest_profile();
 	struct ds_params p;
 	struct ds_results *r;
@@ -318,9 +280,9 @@ static void test_conservation(void)
 {
 	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
 		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
-		struct poltest_counts c;
+		struct simtest_counts c;
 
-		poltest_count(evs, NCPUS_REC, &c);
+		simtest_count(evs, NCPUS_REC, &c);
 		for (unsigned int v = 0; v < 8; v++) {
 			struct ds_params p;
 			struct ds_results *r;
@@ -329,13 +291,13 @@ static void test_conservation(void)
 			p.v2_drain_holds_lock = v & 1 ? DS_V2_LOCK_WHOLE : DS_V2_LOCK_COPY;
 			p.drainers_per_pool = 1 + v % 3;
 			p.timeseries_ns = v == 6 ? 100000 : 0;
-			r = poltest_run(evs, &p, NCPUS_REC);
+			r = simtest_run_hand(evs, &p, NCPUS_REC);
 			poltest_assert_conservation(r, &c);
 			g_assert_cmpuint(r->be[DS_BE_ZRAM].swaps, ==, 0);
 			g_assert_cmpuint(r->be[DS_BE_ZRAM].class_lock_acquisitions, ==, 0);
 			ds_results_free(r);
 		}
-		poltest_counts_clear(&c);
+		simtest_counts_clear(&c);
 	}
 }
 

@@ -12,40 +12,11 @@
  * h = push; + swap + queue_work when a full page is swapped; + lock when a swap attempt finds
  * the pool empty; + sync cost on fallback.  A worker batch (one page) costs lock +
  * values + drain_page; value i is freed at start + lock + (i+1) * per-value cost.
+ * Most cases start from simtest.h's burst (simtest_burst()) or its two tasks.
  */
 #include "simtest.h"
 
 #define ZR(ts, pid, cpu, idx) simtest_release(ts, pid, cpu, idx)
-
-/*
- * The burst used by most cases: task 100 on recorded CPU 0 releases zram indices
- * 0..n-1 at t_k = 10000 + 400 k (sync cost 300 -> think 100 between releases), then exits
- * at t_{n-1} + 300 + exit_think.
- */
-static GArray *burst(unsigned int n, uint64_t exit_think)
-{
-	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
-	struct ds_event ev;
-
-	for (unsigned int k = 0; k < n; k++) {
-		ev = ZR(10000 + 400 * (uint64_t)k, 100, 0, k);
-		g_array_append_val(evs, ev);
-	}
-	ev = simtest_exit(10000 + 400 * (uint64_t)(n - 1) + 300 + exit_think, 100, 0);
-	g_array_append_val(evs, ev);
-	return evs;
-}
-
-static void assert_hist(const struct ds_hist *h, uint64_t count, uint64_t min, uint64_t max,
-			double sum)
-{
-	g_assert_cmpuint(h->count, ==, count);
-	if (!count)
-		return;
-	g_assert_cmpuint(h->min, ==, min);
-	g_assert_cmpuint(h->max, ==, max);
-	g_assert_cmpfloat(h->sum, ==, sum);
-}
 
 /*
  * Eager, 2 CPUs, pool of 1 page, 12 releases on CPU 0 (think 100), exit think 100.
@@ -72,8 +43,7 @@ static void assert_hist(const struct ds_hist *h, uint64_t count, uint64_t min, u
  */
 static void test_eager_pool1(void)
 {
-	g_autoptr(GArray) evs = burst(12, 100);
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_burst(12, 100);
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
@@ -82,7 +52,7 @@ static void test_eager_pool1(void)
 	simtest_params(&p);
 	p.pool_pages = 1;
 	p.check_invariants = true;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	t = simtest_task(r, 100);
 
@@ -101,11 +71,11 @@ static void test_eager_pool1(void)
 	g_assert_cmpuint(z->drained, ==, 10);
 	g_assert_cmpuint(z->teardown_drained, ==, 2);
 	g_assert_cmpuint(z->stale_drains, ==, 0);
-	assert_hist(&z->drain_latency, 8, 1405, 2380,
-		    1435 + 1425 + 1415 + 1405 + 2380 + 2370 + 2360 + 2350);
+	simtest_assert_hist(&z->drain_latency, 8, 1405, 2380,
+			    1435 + 1425 + 1415 + 1405 + 2380 + 2370 + 2360 + 2350);
 	/* teardown values: C's 10 and 11 pushed at 11865 and 12125, freed 14395 and 14495 */
-	assert_hist(&z->teardown_latency, 2, 14495 - 12125, 14395 - 11865,
-		    (14395 - 11865) + (14495 - 12125));
+	simtest_assert_hist(&z->teardown_latency, 2, 14495 - 12125, 14395 - 11865,
+			    (14395 - 11865) + (14495 - 12125));
 	g_assert_cmpuint(z->pool_free_min, ==, 0);
 	g_assert_cmpuint(z->peak_pending_values, ==, 8);	/* A and B full at 10920 */
 	g_assert_cmpuint(z->peak_pending_bytes, ==, 800);
@@ -124,12 +94,8 @@ static void test_eager_pool1(void)
 	g_assert_cmpuint(r->rec_start_ts, ==, 10000);
 	g_assert_cmpuint(r->rec_end_ts, ==, 14800);
 
-	g_assert_true(r->inv.checked);
-	g_assert_cmpuint(r->inv.freed_twice, ==, 0);
-	g_assert_cmpuint(r->inv.never_freed, ==, 0);
-	g_assert_cmpuint(r->inv.pages_violations, ==, 0);
+	simtest_assert_clean(r);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -149,8 +115,7 @@ static void test_eager_pool1(void)
  */
 static void test_lazy_pool1(void)
 {
-	g_autoptr(GArray) evs = burst(12, 100);
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_burst(12, 100);
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
@@ -159,7 +124,7 @@ static void test_lazy_pool1(void)
 	p.pool_pages = 1;
 	p.push_semantics = DS_PUSH_LAZY;
 	p.check_invariants = true;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 
 	g_assert_cmpuint(z->fallbacks, ==, 3);
@@ -168,13 +133,12 @@ static void test_lazy_pool1(void)
 	g_assert_cmpuint(z->stranded_ns, ==, 1245);
 	g_assert_cmpuint(z->stranded_episodes, ==, 1);
 	g_assert_cmpuint(z->teardown_drained, ==, 1);
-	assert_hist(&z->drain_latency, 8, 1515, 2940,
-		    1545 + 1535 + 1525 + 1515 + 2940 + 2780 + 2770 + 2760);
+	simtest_assert_hist(&z->drain_latency, 8, 1515, 2940,
+			    1545 + 1535 + 1525 + 1515 + 2940 + 2780 + 2770 + 2760);
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 40 + 160 + 30 + 3 * 315 + 160);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 12535);
 	g_assert_cmpuint(r->inv.freed_twice + r->inv.never_freed + r->inv.pages_violations, ==, 0);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -186,8 +150,7 @@ static void test_lazy_pool1(void)
  */
 static void test_no_retry(void)
 {
-	g_autoptr(GArray) evs = burst(12, 100);
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_burst(12, 100);
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
@@ -195,7 +158,7 @@ static void test_no_retry(void)
 	simtest_params(&p);
 	p.pool_pages = 1;
 	p.retry_swap_on_full = false;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 
 	g_assert_cmpuint(z->fallbacks, ==, 4);
@@ -207,7 +170,6 @@ static void test_no_retry(void)
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 30 + 160 + 30 + 15 + 4 * 310);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 12675);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -220,19 +182,18 @@ static void test_no_retry(void)
  */
 static void test_percpu_from_pool(void)
 {
-	g_autoptr(GArray) evs = burst(12, 100);
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_burst(12, 100);
 	struct ds_params p, q;
 	struct ds_results *a, *b, *c;
 
 	simtest_params(&p);
 	p.pool_pages = 1;
-	a = simtest_run(evs, &p, prof, 2);
+	a = simtest_run_hand(evs, &p, 2);
 	simtest_params(&q);
 	q.percpu_pages_from_pool = true;
 	q.pool_pages = 3;
 	q.check_invariants = true;
-	b = simtest_run(evs, &q, prof, 2);
+	b = simtest_run_hand(evs, &q, 2);
 	g_assert_cmpuint(b->inv.pages_violations, ==, 0);
 	g_assert_cmpuint(b->inv.never_freed, ==, 0);
 	b->params = a->params;	/* the parameters differ, not the outcome */
@@ -240,20 +201,19 @@ static void test_percpu_from_pool(void)
 	g_assert_true(simtest_results_equal(a, b));
 
 	q.pool_pages = 2;
-	c = simtest_run(evs, &q, prof, 2);
+	c = simtest_run_hand(evs, &q, 2);
 	g_assert_cmpuint(c->be[DS_BE_ZRAM].fallbacks, ==, 8);
 	g_assert_cmpuint(c->be[DS_BE_ZRAM].swaps, ==, 0);
 	g_assert_cmpuint(c->be[DS_BE_ZRAM].teardown_drained, ==, 4);
 	g_assert_cmpuint(c->inv.pages_violations, ==, 0);
 	ds_results_free(c);
 	q.pool_pages = 1;
-	c = simtest_run(evs, &q, prof, 2);
+	c = simtest_run_hand(evs, &q, 2);
 	g_assert_cmpuint(c->be[DS_BE_ZRAM].fallbacks, ==, 8);
 	g_assert_cmpuint(c->inv.pages_violations, ==, 0);
 	ds_results_free(a);
 	ds_results_free(b);
 	ds_results_free(c);
-	ds_profile_free(prof);
 }
 
 /*
@@ -268,57 +228,37 @@ static void test_percpu_from_pool(void)
  *   wake at 11330, the first on CPU 1, the second on CPU 0, each drains one page: all
  *   latencies 1435..1405, two runs, no no-op.
  */
-static GArray *two_tasks(void)
-{
-	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
-	struct ds_event ev;
-
-	for (unsigned int k = 0; k < 4; k++) {
-		ev = ZR(10000 + 400 * (uint64_t)k, 100, 0, k);
-		g_array_append_val(evs, ev);
-		ev = ZR(10000 + 400 * (uint64_t)k, 200, 1, 100 + k);
-		g_array_append_val(evs, ev);
-	}
-	ev = simtest_exit(11600, 100, 0);
-	g_array_append_val(evs, ev);
-	ev = simtest_exit(11600, 200, 1);
-	g_array_append_val(evs, ev);
-	return evs;
-}
-
 static void test_drainers(void)
 {
-	g_autoptr(GArray) evs = two_tasks();
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_two_tasks();
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
 
 	simtest_params(&p);
 	p.pool_pages = 4;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->queue_work_calls, ==, 2);
 	g_assert_cmpuint(z->queue_work_noops, ==, 1);
 	g_assert_cmpuint(z->worker_runs, ==, 1);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 850);
-	assert_hist(&z->drain_latency, 8, 1405, 1860,
-		    1435 + 1425 + 1415 + 1405 + 1860 + 1850 + 1840 + 1830);
+	simtest_assert_hist(&z->drain_latency, 8, 1405, 1860,
+			    1435 + 1425 + 1415 + 1405 + 1860 + 1850 + 1840 + 1830);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 10590);
 	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 10590);
 	ds_results_free(r);
 
 	p.drainers_per_pool = 2;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->queue_work_calls, ==, 2);
 	g_assert_cmpuint(z->queue_work_noops, ==, 0);
 	g_assert_cmpuint(z->worker_runs, ==, 2);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 850);
-	assert_hist(&z->drain_latency, 8, 1405, 1435, 2 * (1435 + 1425 + 1415 + 1405));
+	simtest_assert_hist(&z->drain_latency, 8, 1405, 1435, 2 * (1435 + 1425 + 1415 + 1405));
 	g_assert_cmpuint(r->sim_end_ts, ==, 11755);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -329,8 +269,7 @@ static void test_drainers(void)
  */
 static void test_max_pages_per_run(void)
 {
-	g_autoptr(GArray) evs = two_tasks();
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_two_tasks();
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
@@ -338,16 +277,15 @@ static void test_max_pages_per_run(void)
 	simtest_params(&p);
 	p.pool_pages = 4;
 	p.max_pages_per_run = 1;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->worker_runs, ==, 2);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 850);
 	g_assert_cmpuint(z->queue_work_calls, ==, 2);
-	assert_hist(&z->drain_latency, 8, 1405, 2860,
-		    1435 + 1425 + 1415 + 1405 + 2860 + 2850 + 2840 + 2830);
+	simtest_assert_hist(&z->drain_latency, 8, 1405, 2860,
+			    1435 + 1425 + 1415 + 1405 + 2860 + 2850 + 2840 + 2830);
 	g_assert_cmpuint(r->sim_end_ts, ==, 13180);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -361,24 +299,22 @@ static void test_max_pages_per_run(void)
  */
 static void test_drain_order(void)
 {
-	g_autoptr(GArray) evs = burst(8, 100);
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_burst(8, 100);
 	struct ds_params p;
 	struct ds_results *r;
 
 	simtest_params(&p);
 	p.pool_pages = 4;
 	p.drain_order = DS_DRAIN_LIFO;
-	r = simtest_run(evs, &p, prof, 2);
-	assert_hist(&r->be[DS_BE_ZRAM].drain_latency, 8, 815, 1860,
-		    845 + 835 + 825 + 815 + 1860 + 1850 + 1840 + 1830);
+	r = simtest_run_hand(evs, &p, 2);
+	simtest_assert_hist(&r->be[DS_BE_ZRAM].drain_latency, 8, 815, 1860,
+			    845 + 835 + 825 + 815 + 1860 + 1850 + 1840 + 1830);
 	ds_results_free(r);
 	p.drain_order = DS_DRAIN_FIFO;
-	r = simtest_run(evs, &p, prof, 2);
-	assert_hist(&r->be[DS_BE_ZRAM].drain_latency, 8, 1240, 1435,
-		    1435 + 1425 + 1415 + 1405 + 1270 + 1260 + 1250 + 1240);
+	r = simtest_run_hand(evs, &p, 2);
+	simtest_assert_hist(&r->be[DS_BE_ZRAM].drain_latency, 8, 1240, 1435,
+			    1435 + 1425 + 1415 + 1405 + 1270 + 1260 + 1250 + 1240);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -391,8 +327,7 @@ static void test_drain_order(void)
  */
 static void test_idle_flush(void)
 {
-	g_autoptr(GArray) evs = burst(2, 100);
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_burst(2, 100);
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
@@ -401,24 +336,23 @@ static void test_idle_flush(void)
 	p.pool_pages = 1;
 	p.idle_flush_ns = 5000;
 	p.check_invariants = true;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->swaps, ==, 1);
 	g_assert_cmpuint(z->queue_work_calls, ==, 1);
 	g_assert_cmpuint(z->teardown_drained, ==, 0);
-	assert_hist(&z->drain_latency, 2, 6205, 6215, 6215 + 6205);
+	simtest_assert_hist(&z->drain_latency, 2, 6205, 6215, 6215 + 6205);
 	g_assert_cmpuint(r->sim_end_ts, ==, 16335);
 	g_assert_cmpuint(r->inv.never_freed + r->inv.pages_violations, ==, 0);
 	ds_results_free(r);
 
 	p.idle_flush_ns = 0;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->swaps, ==, 0);
 	g_assert_cmpuint(z->teardown_drained, ==, 2);
 	g_assert_cmpuint(z->drain_latency.count, ==, 0);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -432,22 +366,20 @@ static void test_idle_flush(void)
  */
 static void test_slot_reuse(void)
 {
-	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
 	struct ds_event list[] = {
 		ZR(10000, 100, 0, 7), ZR(10400, 100, 0, 8), ZR(10800, 100, 0, 9),
 		simtest_exit(11200, 100, 0), simtest_write(11300, 300, 1, 8),
 		simtest_write(11400, 300, 1, 42),
 	};
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
 
-	g_array_append_vals(evs, list, G_N_ELEMENTS(list));
 	simtest_params(&p);
 	p.pool_pages = 1;
 	p.check_invariants = true;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->slot_reuse_pending, ==, 1);
 	g_assert_cmpuint(z->stale_drains, ==, 1);
@@ -456,10 +388,8 @@ static void test_slot_reuse(void)
 	g_assert_cmpuint(z->pushed, ==, z->drained + z->stale_drains);
 	g_assert_cmpuint(r->inv.freed_twice + r->inv.never_freed, ==, 0);
 	g_assert_cmpuint(r->sim_end_ts, ==, 11400 + 1000 + 5 + 100 + 5 + 100 + 20);
-	assert_hist(&z->teardown_latency, 2, 2390, 2505, 2505 + 2390);
+	simtest_assert_hist(&z->teardown_latency, 2, 2390, 2505, 2505 + 2390);
 	ds_results_free(r);
-	ds_profile_free(prof);
-	g_array_free(evs, TRUE);
 }
 
 /*
@@ -473,7 +403,6 @@ static void test_slot_reuse(void)
 static void test_zswap_cap(void)
 {
 	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
-	struct ds_profile *prof = simtest_profile();
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *s;
@@ -487,7 +416,7 @@ static void test_zswap_cap(void)
 	g_array_append_val(evs, ev);
 	simtest_params(&p);
 	p.pool_pages = 1;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	s = &r->be[DS_BE_ZSWAP];
 	g_assert_cmpuint(s->cap, ==, 2);
 	g_assert_cmpuint(r->be[DS_BE_ZRAM].cap, ==, 4);
@@ -498,11 +427,10 @@ static void test_zswap_cap(void)
 	g_assert_cmpuint(s->swaps, ==, 1);
 	g_assert_cmpuint(s->stranded_ns, ==, 1055);
 	g_assert_cmpuint(s->teardown_drained, ==, 2);
-	assert_hist(&s->drain_latency, 2, 1315, 1405, 1315 + 1405);
+	simtest_assert_hist(&s->drain_latency, 2, 1315, 1405, 1315 + 1405);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 10595);
 	g_assert_cmpuint(simtest_task(r, 100)->sync_ns, ==, 4 * 400);
 	ds_results_free(r);
-	ds_profile_free(prof);
 	g_array_free(evs, TRUE);
 }
 
@@ -522,8 +450,7 @@ static void test_zswap_cap(void)
  */
 static void test_processor_sharing(void)
 {
-	g_autoptr(GArray) evs = burst(8, 2000);
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_burst(8, 2000);
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
@@ -531,22 +458,21 @@ static void test_processor_sharing(void)
 	simtest_params(&p);
 	p.pool_pages = 2;
 	p.cpus = 1;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 13930);
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 6 * 10 + 2 * 160);
 	g_assert_cmpuint(z->worker_runs, ==, 1);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 1700);
-	assert_hist(&z->drain_latency, 8, 1540, 2070,
-		    1540 + 1630 + 1720 + 1810 + 1800 + 1890 + 1980 + 2070);
+	simtest_assert_hist(&z->drain_latency, 8, 1540, 2070,
+			    1540 + 1630 + 1720 + 1810 + 1800 + 1890 + 1980 + 2070);
 	ds_results_free(r);
 
 	p.cpus = 2;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 13080);
 	g_assert_cmpuint(r->be[DS_BE_ZRAM].worker_busy_ns, ==, 850);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -561,24 +487,20 @@ static void test_processor_sharing(void)
  */
 static void test_long_gap(void)
 {
-	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
 	struct ds_event list[] = {
 		ZR(10000, 100, 0, 1), simtest_switch(20000, 0, 100, 777),
 		simtest_switch(2000000, 1, 0, 778), ZR(5000000, 100, 0, 2),
 		simtest_exit(5000400, 100, 0),
 	};
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
 	struct ds_params p;
 	struct ds_results *r;
 
-	g_array_append_vals(evs, list, G_N_ELEMENTS(list));
 	simtest_params(&p);
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 4999820);
 	g_assert_cmpuint(simtest_task(r, 100)->rec_end_ts, ==, 5000400);
 	ds_results_free(r);
-	ds_profile_free(prof);
-	g_array_free(evs, TRUE);
 }
 
 int main(int argc, char **argv)

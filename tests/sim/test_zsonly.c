@@ -15,30 +15,13 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "dstest.h"
 #include "poltest.h"
 #include "zsmalloc.h"
 
 #define NCPUS_REC 4
 
 static const guint32 seeds[] = { 1, 7, 42, 1234 };
-
-static void assert_hist(const struct ds_hist *h, uint64_t count, uint64_t min, uint64_t max,
-			double sum)
-{
-	g_assert_cmpuint(h->count, ==, count);
-	if (!count)
-		return;
-	g_assert_cmpuint(h->min, ==, min);
-	g_assert_cmpuint(h->max, ==, max);
-	g_assert_cmpfloat(h->sum, ==, sum);
-}
-
-static void zs_params(struct ds_params *p)
-{
-	simtest_params(p);
-	g_assert_true(ds_params_set(p, "policy", "zsonly", NULL));
-	p->check_invariants = true;
-}
 
 static struct ds_event ev_mk(uint64_t ts, int32_t pid, unsigned int type, uint64_t value)
 {
@@ -131,14 +114,13 @@ static void test_hand_runs(void)
 {
 	g_autoptr(GArray) evs = sized_burst(true);
 	g_autoptr(GArray) plain = sized_burst(false);
-	struct ds_profile *prof = simtest_profile();
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
 
-	zs_params(&p);
+	poltest_params(&p, "zsonly");
 	p.page_size = 64;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->cap, ==, 8);
 	g_assert_cmpuint(z->pushed, ==, 8);
@@ -147,22 +129,21 @@ static void test_hand_runs(void)
 	g_assert_cmpuint(z->class_lock_acquisitions, ==, 4);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 2005);
 	g_assert_cmpuint(z->worker_runs, ==, 1);
-	assert_hist(&z->drain_latency, 8, 2375, 2985,
-		    2375 + 2460 + 2550 + 2635 + 2720 + 2810 + 2900 + 2985);
+	simtest_assert_hist(&z->drain_latency, 8, 2375, 2985,
+			    2375 + 2460 + 2550 + 2635 + 2720 + 2810 + 2900 + 2985);
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 7 * 60 + 210);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 11430);
 	g_assert_cmpuint(r->sim_end_ts, ==, 14125);
 	g_assert_cmpuint(r->inv.never_freed + r->inv.freed_twice + r->inv.pages_violations, ==, 0);
 	ds_results_free(r);
 
-	r = simtest_run(plain, &p, prof, 2);
+	r = simtest_run_hand(plain, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->sizes_from_trace, ==, 0);
 	g_assert_cmpuint(z->class_lock_acquisitions, ==, 1);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 1990);
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 7 * 60 + 210);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -177,37 +158,18 @@ static void test_hand_runs(void)
  *   2745 2830 2915 3000); 1 run.
  * - pool_pages 4 with zsonly_pages_per_run 1: as pool_pages 2.
  */
-static GArray *two_tasks(void)
-{
-	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
-	struct ds_event ev;
-
-	for (unsigned int k = 0; k < 4; k++) {
-		ev = simtest_release(10000 + 400 * (uint64_t)k, 100, 0, k);
-		g_array_append_val(evs, ev);
-		ev = simtest_release(10000 + 400 * (uint64_t)k, 200, 1, 100 + k);
-		g_array_append_val(evs, ev);
-	}
-	ev = simtest_exit(11600, 100, 0);
-	g_array_append_val(evs, ev);
-	ev = simtest_exit(11600, 200, 1);
-	g_array_append_val(evs, ev);
-	return evs;
-}
-
 static void test_run_limit(void)
 {
-	g_autoptr(GArray) evs = two_tasks();
-	struct ds_profile *prof = simtest_profile();
+	g_autoptr(GArray) evs = simtest_two_tasks();
 	const double first = 1735 + 1820 + 1905 + 1990;
 	struct ds_params p;
 	struct ds_results *r;
 	const struct ds_backend_result *z;
 
-	zs_params(&p);
+	poltest_params(&p, "zsonly");
 	p.page_size = 32;
 	p.pool_pages = 2;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->cap, ==, 4);
 	g_assert_cmpuint(z->queue_work_calls, ==, 2);
@@ -215,27 +177,26 @@ static void test_run_limit(void)
 	g_assert_cmpuint(z->worker_runs, ==, 2);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 2020);
 	g_assert_cmpuint(z->class_lock_acquisitions, ==, 2);
-	assert_hist(&z->drain_latency, 8, 1735, 4000, first + 3745 + 3830 + 3915 + 4000);
+	simtest_assert_hist(&z->drain_latency, 8, 1735, 4000, first + 3745 + 3830 + 3915 + 4000);
 	g_assert_cmpuint(r->sim_end_ts, ==, 14500);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 10790);
 	ds_results_free(r);
 
 	p.pool_pages = 4;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->worker_runs, ==, 1);
 	g_assert_cmpuint(z->worker_busy_ns, ==, 2020);
-	assert_hist(&z->drain_latency, 8, 1735, 3000, first + 2745 + 2830 + 2915 + 3000);
+	simtest_assert_hist(&z->drain_latency, 8, 1735, 3000, first + 2745 + 2830 + 2915 + 3000);
 	g_assert_cmpuint(r->sim_end_ts, ==, 13500);
 	ds_results_free(r);
 
 	p.zsonly_pages_per_run = 1;
-	r = simtest_run(evs, &p, prof, 2);
+	r = simtest_run_hand(evs, &p, 2);
 	z = &r->be[DS_BE_ZRAM];
 	g_assert_cmpuint(z->worker_runs, ==, 2);
-	assert_hist(&z->drain_latency, 8, 1735, 4000, first + 3745 + 3830 + 3915 + 4000);
+	simtest_assert_hist(&z->drain_latency, 8, 1735, 4000, first + 3745 + 3830 + 3915 + 4000);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -246,7 +207,6 @@ static void test_run_limit(void)
 static void test_fallback_cost(void)
 {
 	g_autoptr(GArray) evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
-	struct ds_profile *prof = simtest_profile();
 	struct ds_params p;
 	struct ds_results *r;
 	struct ds_event ev;
@@ -255,14 +215,13 @@ static void test_fallback_cost(void)
 		ev = simtest_release(10000 + 400 * (uint64_t)k, 100, 0, k);
 		g_array_append_val(evs, ev);
 	}
-	zs_params(&p);
+	poltest_params(&p, "zsonly");
 	p.pool_pages = 0;
-	r = simtest_run(evs, &p, prof, 1);
+	r = simtest_run_hand(evs, &p, 1);
 	g_assert_cmpuint(r->be[DS_BE_ZRAM].fallbacks, ==, 4);
 	g_assert_cmpuint(r->be[DS_BE_ZRAM].teardown_drained, ==, 2);
 	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 60 + 65 + 4 * 315);
 	ds_results_free(r);
-	ds_profile_free(prof);
 }
 
 /*
@@ -308,7 +267,7 @@ static void test_class_runs(void)
 		ev = ev_mk(100002 + 1000 * (uint64_t)k, 100, DS_EV_ZS_FREE, 0x500000 + k);
 		g_array_append_val(evs, ev);
 	}
-	zs_params(&p);
+	poltest_params(&p, "zsonly");
 	p.page_size = 4096;
 	p.pool_pages = 1000;
 	r = simtest_run(evs, &p, prof, 1);
@@ -357,28 +316,21 @@ static void test_pool_zero(void)
 {
 	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
 		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
-		struct poltest_counts c;
+		struct simtest_counts c;
 		struct ds_params p;
 		struct ds_results *r;
 
-		poltest_count(evs, NCPUS_REC, &c);
-		zs_params(&p);
+		simtest_count(evs, NCPUS_REC, &c);
+		poltest_params(&p, "zsonly");
 		p.pool_pages = 0;
-		r = poltest_run(evs, &p, NCPUS_REC);
+		r = simtest_run_hand(evs, &p, NCPUS_REC);
 		for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
-			uint64_t expect = 0;
-			GHashTableIter it;
-			gpointer k;
-
-			g_hash_table_iter_init(&it, c.per_cpu[be]);
-			while (g_hash_table_iter_next(&it, NULL, &k))
-				expect += GPOINTER_TO_UINT(k) > 2 ? GPOINTER_TO_UINT(k) - 2 : 0;
-			g_assert_cmpuint(r->be[be].fallbacks, ==, expect);
+			g_assert_cmpuint(r->be[be].fallbacks, ==, simtest_counts_over(&c, be, 2));
 			g_assert_cmpuint(r->be[be].cap, ==, 2);
 		}
 		poltest_assert_conservation(r, &c);
 		ds_results_free(r);
-		poltest_counts_clear(&c);
+		simtest_counts_clear(&c);
 	}
 }
 
@@ -387,24 +339,18 @@ static void test_conservation(void)
 {
 	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
 		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
-		struct poltest_counts c;
+		struct simtest_counts c;
 
-		poltest_count(evs, NCPUS_REC, &c);
+		simtest_count(evs, NCPUS_REC, &c);
 		for (unsigned int v = 0; v < 8; v++) {
 			struct ds_params p;
 			struct ds_results *r;
 
-			zs_params(&p);
-			p.pool_pages = (int64_t)(v * 3) % 7;
-			p.push_semantics = v & 1 ? DS_PUSH_LAZY : DS_PUSH_EAGER;
-			p.retry_swap_on_full = !(v & 2);
-			p.percpu_pages_from_pool = v & 4;
-			p.drain_order = v % 3 ? DS_DRAIN_FIFO : DS_DRAIN_LIFO;
-			p.drainers_per_pool = 1 + v % 2;
+			poltest_params(&p, "zsonly");
+			simtest_v3_choices(&p, v);
 			p.zsonly_pages_per_run = v % 3;
-			p.idle_flush_ns = v == 5 ? 50000 : 0;
 			p.page_size = v == 3 ? 256 : 16;
-			r = poltest_run(evs, &p, NCPUS_REC);
+			r = simtest_run_hand(evs, &p, NCPUS_REC);
 			poltest_assert_conservation(r, &c);
 			for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
 				const struct ds_backend_result *x = &r->be[be];
@@ -415,7 +361,7 @@ static void test_conservation(void)
 			}
 			ds_results_free(r);
 		}
-		poltest_counts_clear(&c);
+		simtest_counts_clear(&c);
 	}
 }
 
@@ -424,27 +370,11 @@ static void test_fallbacks_monotonic(void)
 {
 	for (size_t s = 0; s < G_N_ELEMENTS(seeds); s++) {
 		g_autoptr(GArray) evs = simtest_generate(seeds[s], 12, 300, NCPUS_REC, true, false);
-		uint64_t prev = G_MAXUINT64;
+		struct ds_params p;
 
-		for (int64_t pool = 0; pool <= 24; pool++) {
-			struct ds_params p;
-			struct ds_results *r;
-			uint64_t fb;
-
-			zs_params(&p);
-			p.check_invariants = false;
-			p.pool_pages = pool;
-			r = poltest_run(evs, &p, NCPUS_REC);
-			fb = r->be[DS_BE_ZRAM].fallbacks + r->be[DS_BE_ZSWAP].fallbacks;
-			if (fb > prev)
-				g_test_message("seed %u: %" G_GUINT64_FORMAT " fallbacks with pool %"
-					       G_GINT64_FORMAT " > %" G_GUINT64_FORMAT " with %"
-					       G_GINT64_FORMAT, seeds[s], fb, pool, prev, pool - 1);
-			g_assert_cmpuint(fb, <=, prev);
-			prev = fb;
-			ds_results_free(r);
-		}
-		g_assert_cmpuint(prev, ==, 0);
+		poltest_params(&p, "zsonly");
+		p.check_invariants = false;
+		simtest_assert_fallbacks_monotonic(evs, &p, NCPUS_REC, seeds[s]);
 	}
 }
 
@@ -494,34 +424,32 @@ static void test_trace_sizes(void)
 {
 	g_autoptr(GArray) a_evs = simtest_generate(11, 12, 300, NCPUS_REC, true, false);
 	g_autoptr(GArray) b_evs = g_array_copy(a_evs);
-	struct ds_profile *prof = simtest_profile();
 	struct ds_params p;
 	struct ds_results *a, *b, *c;
-	struct poltest_counts cnt;
+	struct simtest_counts cnt;
 
-	poltest_count(a_evs, NCPUS_REC, &cnt);
+	simtest_count(a_evs, NCPUS_REC, &cnt);
 	add_sizes(a_evs, false);
 	add_sizes(b_evs, true);
 	g_array_sort(a_evs, by_ts);	/* stable: a zs_malloc pair stays in order */
 	g_array_sort(b_evs, by_ts);
-	zs_params(&p);
+	poltest_params(&p, "zsonly");
 	p.page_size = 1024;	/* CAP 128, classes of 4 bytes from 32 */
 	p.pool_pages = 3;
-	a = simtest_run(a_evs, &p, prof, NCPUS_REC);
-	b = simtest_run(b_evs, &p, prof, NCPUS_REC);
+	a = simtest_run_hand(a_evs, &p, NCPUS_REC);
+	b = simtest_run_hand(b_evs, &p, NCPUS_REC);
 	poltest_assert_conservation(a, &cnt);
 	g_assert_cmpuint(a->be[DS_BE_ZRAM].sizes_from_trace, >, 0);
 	g_assert_cmpuint(a->be[DS_BE_ZRAM].sizes_from_trace, <, a->be[DS_BE_ZRAM].pushed);
 	g_assert_cmpuint(b->events_in, >, a->events_in);
 	b->events_in = a->events_in;
 	g_assert_true(simtest_results_equal(a, b));
-	c = simtest_run(a_evs, &p, prof, NCPUS_REC);
+	c = simtest_run_hand(a_evs, &p, NCPUS_REC);
 	g_assert_true(simtest_results_equal(a, c));
 	ds_results_free(a);
 	ds_results_free(b);
 	ds_results_free(c);
-	poltest_counts_clear(&cnt);
-	ds_profile_free(prof);
+	simtest_counts_clear(&cnt);
 }
 
 /* The profile's [sizes] group: parsed, drawn from, and bad values refused by name. */
@@ -532,11 +460,9 @@ static char *profile_with(const char *dir, const char *name, const char *sizes)
 		"queue_work_ns=3\nlock_ns=4\nwake_latency_ns=5\ndrain_page_ns=6\n"
 		"drain_entry_zram_ns=7\ndrain_entry_zswap_ns=8\nsync_free_zram_ns=9\n"
 		"sync_free_zswap_ns=10\nzs_free_ns=11\n";
-	char *path = g_build_filename(dir, name, NULL);
 	g_autofree char *text = g_strconcat(base, sizes, NULL);
 
-	g_assert_true(g_file_set_contents(path, text, -1, NULL));
-	return path;
+	return dstest_write(dir, name, text);
 }
 
 static void assert_profile_refused(const char *dir, const char *sizes, const char *needle)
@@ -554,7 +480,7 @@ static void assert_profile_refused(const char *dir, const char *sizes, const cha
 
 static void test_profile_sizes(void)
 {
-	g_autofree char *dir = g_dir_make_tmp("ds-sizes-XXXXXX", NULL);
+	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *hist = profile_with(dir, "h.ini", "[sizes]\nobject_size_dist=histogram\n"
 					     "object_size_histogram=300:1, 2000:3\n");
 	g_autofree char *plain = profile_with(dir, "p.ini", "");
@@ -607,9 +533,7 @@ static void test_profile_sizes(void)
 	g_assert_cmpint(def->sizes.kind, ==, x86->sizes.kind);
 	ds_profile_free(def);
 	ds_profile_free(x86);
-	g_unlink(hist);
-	g_unlink(plain);
-	g_rmdir(dir);
+	dstest_rm_rf(dir);
 }
 
 int main(int argc, char **argv)

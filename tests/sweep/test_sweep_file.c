@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "ds_sweep.h"
+#include "dstest.h"
 
 /* Expand @text and compare with the NULL-terminated @want. */
 static void check_values(const char *text, gboolean ranges, const char *const *want)
@@ -98,14 +99,7 @@ static void test_value_errors(void)
 	check_value_error("-4..4*2", "starts at 0 or above");
 }
 
-static char *write_tmp(const char *dir, const char *name, const char *text)
-{
-	char *path = g_build_filename(dir, name, NULL);
-
-	g_assert_true(g_file_set_contents(path, text, -1, NULL));
-	return path;
-}
-
+/* A temporary directory with the trace t.dat that the sweep files below name. */
 struct fixture {
 	char *dir;
 	char *trace;
@@ -114,25 +108,22 @@ struct fixture {
 static void fixture_setup(struct fixture *f, gconstpointer data)
 {
 	(void)data;
-	f->dir = g_dir_make_tmp("ds-sweep-XXXXXX", NULL);
-	g_assert_nonnull(f->dir);
+	f->dir = dstest_tmp_dir();
 	/* a plan hashes the trace but does not open it: any file will do here */
-	f->trace = write_tmp(f->dir, "t.dat", "not really a trace");
+	f->trace = dstest_write(f->dir, "t.dat", "not really a trace");
 }
 
 static void fixture_teardown(struct fixture *f, gconstpointer data)
 {
-	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
-
 	(void)data;
-	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+	dstest_rm_rf(f->dir);
 	g_free(f->dir);
 	g_free(f->trace);
 }
 
 static void test_product(struct fixture *f, gconstpointer data)
 {
-	g_autofree char *path = write_tmp(f->dir, "s.ini",
+	g_autofree char *path = dstest_write(f->dir, "s.ini",
 		"[sweep]\n"
 		"trace = t.dat\n"
 		"policy = sync, v3\n"
@@ -166,7 +157,7 @@ static void test_product(struct fixture *f, gconstpointer data)
 
 static void test_plan_points(struct fixture *f, gconstpointer data)
 {
-	g_autofree char *path = write_tmp(f->dir, "s.ini",
+	g_autofree char *path = dstest_write(f->dir, "s.ini",
 		"[sweep]\n"
 		"trace = t.dat\n"
 		"pool_pages = 8, 16\n"
@@ -208,7 +199,7 @@ static void test_plan_points(struct fixture *f, gconstpointer data)
 static void check_file_error(const struct fixture *f, const char *text, const char *key,
 			     const char *needle)
 {
-	g_autofree char *path = write_tmp(f->dir, "bad.ini", text);
+	g_autofree char *path = dstest_write(f->dir, "bad.ini", text);
 	g_autofree char *group_key = g_strdup_printf("[sweep] %s", key);
 	GError *error = NULL;
 	struct ds_sweep *sw = ds_sweep_load(path, &error);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "ds_sweep.h"
+#include "dstest.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -151,34 +152,12 @@ static void test_scale_fields(void)
 	ds_profile_free(p);
 }
 
-struct tmp {
-	char *dir;
-};
-
-static void tmp_setup(struct tmp *t, gconstpointer data)
+static void put(const struct dstest_tmp *t, const char *name, const char *text)
 {
-	(void)data;
-	t->dir = g_dir_make_tmp("ds-keys-XXXXXX", NULL);
-	g_assert_nonnull(t->dir);
+	g_free(dstest_write(t->dir, name, text));
 }
 
-static void tmp_teardown(struct tmp *t, gconstpointer data)
-{
-	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", t->dir);
-
-	(void)data;
-	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
-	g_free(t->dir);
-}
-
-static void put(const struct tmp *t, const char *name, const char *text)
-{
-	g_autofree char *path = g_build_filename(t->dir, name, NULL);
-
-	g_assert_true(g_file_set_contents(path, text, -1, NULL));
-}
-
-static GPtrArray *plan(const struct tmp *t, const char *name)
+static GPtrArray *plan(const struct dstest_tmp *t, const char *name)
 {
 	g_autofree char *path = g_build_filename(t->dir, name, NULL);
 	GError *error = NULL;
@@ -215,7 +194,7 @@ static const struct ds_sweep_point *find(GPtrArray *pts, const char *policy, int
 }
 
 /* Key order in the file, other axes, the point's index: none of them changes a key. */
-static void test_file_shape(struct tmp *t, gconstpointer data)
+static void test_file_shape(struct dstest_tmp *t, gconstpointer data)
 {
 	GPtrArray *a, *b;
 
@@ -240,7 +219,7 @@ static void test_file_shape(struct tmp *t, gconstpointer data)
 	"zs_free_ns = 250\n"
 
 /* The trace's bytes and the profile file's content are part of the key. */
-static void test_file_contents(struct tmp *t, gconstpointer data)
+static void test_file_contents(struct dstest_tmp *t, gconstpointer data)
 {
 	g_autofree char *k0 = NULL, *k1 = NULL, *k2 = NULL, *k3 = NULL;
 	g_autofree char *p0 = g_strdup_printf(PROFILE_INI, "first", 1000);
@@ -288,9 +267,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sweep/key/params", test_sensitive_params);
 	g_test_add_func("/sweep/key/costs", test_sensitive_costs);
 	g_test_add_func("/sweep/scale/fields", test_scale_fields);
-	g_test_add("/sweep/key/file-shape", struct tmp, NULL, tmp_setup, test_file_shape,
-		   tmp_teardown);
-	g_test_add("/sweep/key/file-contents", struct tmp, NULL, tmp_setup, test_file_contents,
-		   tmp_teardown);
+	dstest_add_tmp("/sweep/key/file-shape", test_file_shape);
+	dstest_add_tmp("/sweep/key/file-contents", test_file_contents);
 	return g_test_run();
 }

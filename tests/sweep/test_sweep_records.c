@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "ds_sweep.h"
+#include "dstest.h"
 
 #define KEY(c) c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c	/* 32 chars */
 
@@ -35,27 +36,7 @@ static JsonNode *record(gint64 index, const char *key, gint64 fallbacks, const c
 	return parse(text);
 }
 
-struct tmp {
-	char *dir;
-};
-
-static void tmp_setup(struct tmp *t, gconstpointer data)
-{
-	(void)data;
-	t->dir = g_dir_make_tmp("ds-records-XXXXXX", NULL);
-	g_assert_nonnull(t->dir);
-}
-
-static void tmp_teardown(struct tmp *t, gconstpointer data)
-{
-	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", t->dir);
-
-	(void)data;
-	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
-	g_free(t->dir);
-}
-
-static char *sub(const struct tmp *t, const char *name)
+static char *sub(const struct dstest_tmp *t, const char *name)
 {
 	return g_build_filename(t->dir, name, NULL);
 }
@@ -68,7 +49,7 @@ static char *slurp(const char *path)
 	return text;
 }
 
-static void test_store(struct tmp *t, gconstpointer data)
+static void test_store(struct dstest_tmp *t, gconstpointer data)
 {
 	g_autofree char *dir = sub(t, "out");
 	g_autofree char *path = NULL;
@@ -103,7 +84,7 @@ static void test_store(struct tmp *t, gconstpointer data)
 	json_node_unref(rec);
 }
 
-static void test_results(struct tmp *t, gconstpointer data)
+static void test_results(struct dstest_tmp *t, gconstpointer data)
 {
 	g_autoptr(GPtrArray) recs = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
 	g_autofree char *jsonl = sub(t, "results.jsonl");
@@ -137,7 +118,7 @@ static void test_results(struct tmp *t, gconstpointer data)
 }
 
 /* Records with different members: the union of columns, empty fields where one lacks one. */
-static void test_results_union(struct tmp *t, gconstpointer data)
+static void test_results_union(struct dstest_tmp *t, gconstpointer data)
 {
 	g_autoptr(GPtrArray) recs = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
 	g_autofree char *csv = sub(t, "results.csv");
@@ -184,7 +165,7 @@ static void save_all(const char *dir, JsonNode *const *recs, guint n)
 		g_assert_true(ds_sweep_store_save(dir, recs[i], NULL));
 }
 
-static void test_merge(struct tmp *t, gconstpointer data)
+static void test_merge(struct dstest_tmp *t, gconstpointer data)
 {
 	g_autofree char *d1 = sub(t, "host1"), *d2 = sub(t, "host2"), *d3 = sub(t, "host3");
 	JsonNode *r0 = record(0, KEY("a"), 10, ""), *r1 = record(1, KEY("b"), 11, "");
@@ -241,7 +222,7 @@ static void test_merge(struct tmp *t, gconstpointer data)
 	json_node_unref(r1bad);
 }
 
-static void test_merge_needs_keys(struct tmp *t, gconstpointer data)
+static void test_merge_needs_keys(struct dstest_tmp *t, gconstpointer data)
 {
 	g_autofree char *run = sub(t, "run.json");
 	const char *inputs[] = { run };
@@ -255,7 +236,7 @@ static void test_merge_needs_keys(struct tmp *t, gconstpointer data)
 }
 
 /* A directory is read from its results.jsonl when there is one, else from its points. */
-static void test_load_dir(struct tmp *t, gconstpointer data)
+static void test_load_dir(struct dstest_tmp *t, gconstpointer data)
 {
 	g_autofree char *d = sub(t, "d");
 	g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
@@ -281,17 +262,12 @@ static void test_load_dir(struct tmp *t, gconstpointer data)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	g_test_add("/sweep/store/points", struct tmp, NULL, tmp_setup, test_store, tmp_teardown);
-	g_test_add("/sweep/results/jsonl-csv", struct tmp, NULL, tmp_setup, test_results,
-		   tmp_teardown);
-	g_test_add("/sweep/results/csv-union", struct tmp, NULL, tmp_setup, test_results_union,
-		   tmp_teardown);
+	dstest_add_tmp("/sweep/store/points", test_store);
+	dstest_add_tmp("/sweep/results/jsonl-csv", test_results);
+	dstest_add_tmp("/sweep/results/csv-union", test_results_union);
 	g_test_add_func("/sweep/record/point-member", test_set_point);
-	g_test_add("/sweep/merge/dedup-conflict", struct tmp, NULL, tmp_setup, test_merge,
-		   tmp_teardown);
-	g_test_add("/sweep/merge/needs-keys", struct tmp, NULL, tmp_setup, test_merge_needs_keys,
-		   tmp_teardown);
-	g_test_add("/sweep/records/load-dir", struct tmp, NULL, tmp_setup, test_load_dir,
-		   tmp_teardown);
+	dstest_add_tmp("/sweep/merge/dedup-conflict", test_merge);
+	dstest_add_tmp("/sweep/merge/needs-keys", test_merge_needs_keys);
+	dstest_add_tmp("/sweep/records/load-dir", test_load_dir);
 	return g_test_run();
 }

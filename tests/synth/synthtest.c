@@ -5,7 +5,6 @@
  */
 #include <stdarg.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -76,18 +75,8 @@ char *synthtest_tmp(const char *name)
 void synthtest_cleanup(void)
 {
 	g_autofree char *dir = tmp_dir();
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
 
-	if (!d)
-		return;
-	while ((name = g_dir_read_name(d))) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-
-		g_unlink(path);
-	}
-	g_dir_close(d);
-	g_rmdir(dir);
+	dstest_rm_rf(dir);
 }
 
 GBytes *synthtest_read(const char *path)
@@ -102,22 +91,17 @@ GBytes *synthtest_read(const char *path)
 
 int synthtest_run(char **out, char **err, const char *arg0, ...)
 {
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	GError *error = NULL;
-	gint status = 0;
+	struct dstest_run r;
+	const char *first;
 	va_list ap;
-	const char *a;
 
-	g_ptr_array_add(argv, (gpointer)arg0);
 	va_start(ap, arg0);
-	while ((a = va_arg(ap, const char *)))
-		g_ptr_array_add(argv, (gpointer)a);
+	first = va_arg(ap, const char *);
+	r = dstest_spawn_va(arg0, NULL, first, ap);
 	va_end(ap);
-	g_ptr_array_add(argv, NULL);
-	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL,
-				   NULL, out, err, &status, &error));
-	g_assert_no_error(error);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	*out = r.out;
+	*err = r.err;
+	return r.status;
 }
 
 const char *synthtest_defersim(void)

@@ -10,6 +10,7 @@
 
 #include "ds_source.h"
 #include "ds_synth.h"
+#include "dstest.h"
 
 /* Workload @name with the NULL-terminated "NAME=VALUE" words applied; fails the test on error. */
 struct ds_synth_params synthtest_params(const char *name, ...) G_GNUC_NULL_TERMINATED;
@@ -27,7 +28,10 @@ void synthtest_cleanup(void);
 /* The whole file, or NULL. */
 GBytes *synthtest_read(const char *path);
 
-/* Run a command (argv, NULL-terminated); returns its exit status, stdout and stderr. */
+/*
+ * Run a command (argv, NULL-terminated; dstest_spawn()); returns its exit status, stdout and
+ * stderr.  A crash fails the test.
+ */
 int synthtest_run(char **out, char **err, const char *arg0, ...) G_GNUC_NULL_TERMINATED;
 
 /* $DS_DEFERSIM, the built program (skips the test when unset). */

@@ -344,9 +344,7 @@ static void test_shipped_profile(void)
 		"munmap-256m-6.1.dat", "lmk-8x32m-6.1.dat", "lmk-zswap-4x32m-6.1.dat",
 		"churn-2x64m-6.1.dat",
 	};
-	const char *root = g_getenv("DS_SOURCE_ROOT");
-	g_autofree char *shipped = g_build_filename(root ? root : ".", "profiles", "tcg-6.1.ini",
-						    NULL);
+	g_autofree char *shipped = dstest_source("profiles/tcg-6.1.ini");
 	g_autofree char *fresh = synthtest_tmp("fresh.ini");
 	struct ds_trace_opts o = { .use_cache = FALSE };
 	struct ds_calib *c;
@@ -358,7 +356,7 @@ static void test_shipped_profile(void)
 	}
 	c = ds_calib_new();
 	for (size_t i = 0; i < G_N_ELEMENTS(traces); i++) {
-		g_autofree char *t = g_build_filename(root ? root : ".", "traces", traces[i], NULL);
+		g_autofree char *t = dstest_bundled(traces[i]);
 		GError *err = NULL;
 		struct ds_source *src = ds_source_open_trace(t, &o, &err);
 

@@ -71,6 +71,18 @@ static void round_trip(const struct ds_synth_params *p, const char *name)
 	assert_same_stream(want, got);
 }
 
+/* Workload @w's params @p cut down to a small stream, so that every workload runs quickly. */
+static void shrink(struct ds_synth_params *p, unsigned int w)
+{
+	p->size_mib = 1;
+	p->duration_ns = 20000000;
+	p->count = 2000;
+	if (w == DS_SYNTH_LMK) {
+		p->fp_min_mib = 1;
+		p->fp_max_mib = 4;
+	}
+}
+
 static void test_dsev_round_trip(void)
 {
 	for (unsigned int w = 0; w < DS_SYNTH__COUNT; w++) {
@@ -78,13 +90,7 @@ static void test_dsev_round_trip(void)
 							    NULL);
 		g_autofree char *name = g_strdup_printf("rt-%u.dsev", w);
 
-		p.size_mib = 1;
-		p.duration_ns = 20000000;
-		p.count = 2000;
-		if (w == DS_SYNTH_LMK) {
-			p.fp_min_mib = 1;
-			p.fp_max_mib = 4;
-		}
+		shrink(&p, w);
 		round_trip(&p, name);
 	}
 }
@@ -100,13 +106,7 @@ static void test_dat_round_trip(void)
 							    "wq_items=3", "wq_gap=exp:200us", NULL);
 		g_autofree char *name = g_strdup_printf("rt-%u.dat", w);
 
-		p.size_mib = 1;
-		p.duration_ns = 20000000;
-		p.count = 2000;
-		if (w == DS_SYNTH_LMK) {
-			p.fp_min_mib = 1;
-			p.fp_max_mib = 4;
-		}
+		shrink(&p, w);
 		round_trip(&p, name);
 	}
 	/* zswap releases, a gap long enough for time extends (> 2^27 ns), t0 = 0 */
