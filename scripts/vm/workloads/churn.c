@@ -48,19 +48,11 @@ int main(int argc, char **argv)
 {
 	struct wl_opts o;
 	struct wl_child *kids;
-	char pid[32];
 	int fd;
 
 	wl_parse(argc, argv, &o);
-	kids = calloc((size_t)o.procs, sizeof(*kids));
-	if (!kids)
-		wl_die("calloc");
-	fd = wl_start_children(&o, kids, child);
-	snprintf(pid, sizeof(pid), "%d\n", getpid());
-	wl_write_file(o.ready, pid);
-	wl_wait_usr1();
-	for (int i = 0; i < o.procs; i++)
-		kill(kids[i].pid, SIGUSR1);
+	kids = wl_start_and_go(&o, child, &fd);
+	wl_signal_all(&o, kids, SIGUSR1);
 	wl_await_reports(fd, o.procs);
 	wl_write_file(o.done, "done\n");
 	/* The guest script kills the cgroup after the recording. */

@@ -32,22 +32,13 @@ int main(int argc, char **argv)
 {
 	struct wl_opts o;
 	struct wl_child *kids;
-	char pid[32];
 	double t0;
 
 	wl_parse(argc, argv, &o);
-	kids = calloc((size_t)o.procs, sizeof(*kids));
-	if (!kids)
-		wl_die("calloc");
-	wl_start_children(&o, kids, child);
-	snprintf(pid, sizeof(pid), "%d\n", getpid());
-	wl_write_file(o.ready, pid);
-	wl_wait_usr1();
+	kids = wl_start_and_go(&o, child, NULL);
 	t0 = wl_now_ms();
-	for (int i = 0; i < o.procs; i++)
-		kill(kids[i].pid, SIGUSR1);
-	for (int i = 0; i < o.procs; i++)
-		waitpid(kids[i].pid, NULL, 0);
+	wl_signal_all(&o, kids, SIGUSR1);
+	wl_reap_all(&o, kids);
 	printf("munmap: %d process(es) done in %.3f ms\n", o.procs, wl_now_ms() - t0);
 	fflush(stdout);
 	wl_write_file(o.done, "done\n");

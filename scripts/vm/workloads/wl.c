@@ -194,6 +194,37 @@ int wl_start_children(const struct wl_opts *o, struct wl_child *kids,
 	return fds[0];
 }
 
+struct wl_child *wl_start_and_go(const struct wl_opts *o,
+				 void (*fn)(const struct wl_opts *o, int i, int report_fd),
+				 int *report_fd)
+{
+	struct wl_child *kids = calloc((size_t)o->procs, sizeof(*kids));
+	char pid[32];
+	int fd;
+
+	if (!kids)
+		wl_die("calloc");
+	fd = wl_start_children(o, kids, fn);
+	if (report_fd)
+		*report_fd = fd;
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	wl_write_file(o->ready, pid);
+	wl_wait_usr1();
+	return kids;
+}
+
+void wl_signal_all(const struct wl_opts *o, const struct wl_child *kids, int sig)
+{
+	for (int i = 0; i < o->procs; i++)
+		kill(kids[i].pid, sig);
+}
+
+void wl_reap_all(const struct wl_opts *o, const struct wl_child *kids)
+{
+	for (int i = 0; i < o->procs; i++)
+		waitpid(kids[i].pid, NULL, 0);
+}
+
 void wl_write_file(const char *path, const char *text)
 {
 	char tmp[4096];

@@ -39,6 +39,16 @@ double wl_now_ms(void);
  * each wrote its ready byte; returns the pipe the children report on later. */
 int wl_start_children(const struct wl_opts *o, struct wl_child *kids,
 		      void (*fn)(const struct wl_opts *o, int i, int report_fd));
+/* wl_start_and_go() - what every workload's parent does first: fork the children
+ * (wl_start_children), write its pid to o->ready, and wait for the go signal (SIGUSR1 from
+ * the guest script, once recording runs).  Returns the children; *report_fd (if not NULL)
+ * gets the pipe they report on. */
+struct wl_child *wl_start_and_go(const struct wl_opts *o,
+				 void (*fn)(const struct wl_opts *o, int i, int report_fd),
+				 int *report_fd);
+/* wl_signal_all() - send sig to every child; wl_reap_all() - wait for every child */
+void wl_signal_all(const struct wl_opts *o, const struct wl_child *kids, int sig);
+void wl_reap_all(const struct wl_opts *o, const struct wl_child *kids);
 void wl_write_file(const char *path, const char *text);
 void wl_report(int fd);
 void wl_await_reports(int fd, int n);
