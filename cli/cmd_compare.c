@@ -396,7 +396,8 @@ static int compare_main(struct compare_opts *o, const char *trace, GPtrArray *po
 	bool violated = false;
 
 	prof = ds_cli_profile_load(o->run.profile, &error);
-	if (!prof || !ds_cli_run_trace_opts(&o->run, &error))
+	if (!prof || !ds_cli_run_trace_opts(&o->run, &error) ||
+	    !ds_cli_run_hash_trace(&o->run, trace, &error))
 		goto out;
 	for (; done < policies->len; done++) {
 		struct ds_params p = *base;

@@ -352,7 +352,8 @@ int ds_cmd_size(int argc, char **argv)
 		goto out;
 	}
 	run.prof = ds_cli_profile_load(o.run.profile, &error);
-	if (!run.prof || !ds_cli_run_trace_opts(&o.run, &error))
+	if (!run.prof || !ds_cli_run_trace_opts(&o.run, &error) ||
+	    !ds_cli_run_hash_trace(&o.run, argv[1], &error))
 		goto out;
 	run.trace = argv[1];
 	run.out = o.json && !strcmp(o.json, "-") ? stderr : stdout;

@@ -109,6 +109,14 @@ gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error)
 	return TRUE;
 }
 
+gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GError **error)
+{
+	if (!ds_file_sha256(trace, o->sha256, error))
+		return FALSE;
+	o->topts.sha256 = o->sha256;
+	return TRUE;
+}
+
 struct ds_profile *ds_cli_profile_load(const char *name, GError **error)
 {
 	return name ? ds_profile_load(name, error) : ds_profile_new_default();

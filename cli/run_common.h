@@ -45,6 +45,7 @@ struct ds_cli_run_opts {
 	GOptionEntry entries[DS_CLI_RUN_ENTRIES + 1];
 	struct ds_map_rule *rules;
 	struct ds_trace_opts topts;
+	char sha256[65];
 };
 
 /**
@@ -80,6 +81,12 @@ gboolean ds_cli_run_params(const struct ds_cli_run_opts *o, const struct ds_cli_
  * terminal)
  */
 gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error);
+
+/**
+ * ds_cli_run_hash_trace() - hash @trace once and let every later open of it through
+ * @o->topts use that digest (commands that replay one trace many times: compare, size)
+ */
+gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GError **error);
 
 /**
  * ds_cli_profile_load() - the profile named by --profile (file or name in profiles/), the

@@ -106,6 +106,10 @@ void ds_map_rule_clear(struct ds_map_rule *rule);
  * @use_cache: read/write the binary cache (see ds_cache_path())
  * @cache_dir: where caches live; NULL = $XDG_CACHE_HOME/defersim
  * @progress: print progress to stderr on long reads
+ * @sha256: the file's hex sha256 when the caller has already hashed it, else NULL.  Hashing
+ *	is most of the cost of opening a cached trace, and commands that replay one trace many
+ *	times (sweep, size, compare) hash it once; it is trusted, so the file must not change
+ *	between the caller's hash and the open.
  */
 struct ds_trace_opts {
 	const struct ds_map_rule *map;
@@ -114,6 +118,7 @@ struct ds_trace_opts {
 	gboolean use_cache;
 	const char *cache_dir;
 	gboolean progress;
+	const char *sha256;
 };
 
 /**

@@ -37,7 +37,9 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 	/* a synthetic event file (`defersim synth -o X.dsev`) is its own binary stream */
 	if (ds_synth_file_is(path))
 		return ds_synth_file_open(path, error);
-	if (!ds_file_sha256(path, sha, error))
+	if (opts && opts->sha256)
+		g_strlcpy(sha, opts->sha256, sizeof(sha));
+	else if (!ds_file_sha256(path, sha, error))
 		return NULL;
 	if (cache) {
 		cpath = ds_cache_path(sha, opts);

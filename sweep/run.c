@@ -52,9 +52,11 @@ JsonNode *ds_record_set_point(JsonNode *run, const struct ds_sweep_point *pt)
 JsonNode *ds_sweep_point_run(const struct ds_sweep_point *pt, const struct ds_trace_opts *topts,
 			     GError **error)
 {
+	struct ds_trace_opts opts = *topts;
 	JsonNode *run = NULL, *rec;
 
-	if (!ds_sweep_run_one(pt->trace, topts, pt->profile, &pt->params, NULL, &run, error))
+	opts.sha256 = pt->trace_sha256;	/* hashed once for the point's key */
+	if (!ds_sweep_run_one(pt->trace, &opts, pt->profile, &pt->params, NULL, &run, error))
 		return NULL;
 	rec = ds_record_set_point(run, pt);
 	json_node_unref(run);
