@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "ds_json.h"
 #include "ds_report.h"
 #include "ds_sim.h"
 #include "ds_source.h"
@@ -281,12 +282,6 @@ static void print_table(const struct compare_run *runs, guint n, const struct ds
 	}
 }
 
-static void add_u64(JsonBuilder *b, const char *k, uint64_t v)
-{
-	json_builder_set_member_name(b, k);
-	json_builder_add_int_value(b, (gint64)v);
-}
-
 static JsonNode *row_json(const struct compare_row *w)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
@@ -294,25 +289,25 @@ static JsonNode *row_json(const struct compare_row *w)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "policy");
 	json_builder_add_string_value(b, w->policy);
-	add_u64(b, "releases", w->releases);
-	add_u64(b, "fallbacks", w->fallbacks);
+	ds_json_add_u64(b, "releases", w->releases);
+	ds_json_add_u64(b, "fallbacks", w->fallbacks);
 	json_builder_set_member_name(b, "fallback_rate");
 	json_builder_add_double_value(b, w->releases ? (double)w->fallbacks / (double)w->releases :
 				      0.0);
-	add_u64(b, "fallbacks_lock", w->fallbacks_lock);
-	add_u64(b, "drained_before_teardown", w->latency.count);
-	add_u64(b, "drain_latency_p50_ns", ds_hist_quantile(&w->latency, 0.50));
-	add_u64(b, "drain_latency_p99_ns", ds_hist_quantile(&w->latency, 0.99));
-	add_u64(b, "drain_latency_max_ns", w->latency.max);
-	add_u64(b, "teardown_drained", w->teardown_drained);
-	add_u64(b, "hot_ns", w->hot_ns);
-	add_u64(b, "sync_ns", w->sync_ns);
-	add_u64(b, "worst_task_pid", (uint64_t)w->worst_pid);
-	add_u64(b, "worst_task_hot_ns", w->worst_hot_ns);
-	add_u64(b, "peak_pending_bytes", w->pending_bytes);
-	add_u64(b, "peak_pending_values", w->pending_values);
-	add_u64(b, "worker_busy_ns", w->worker_busy_ns);
-	add_u64(b, "class_lock_acquisitions", w->class_locks);
+	ds_json_add_u64(b, "fallbacks_lock", w->fallbacks_lock);
+	ds_json_add_u64(b, "drained_before_teardown", w->latency.count);
+	ds_json_add_u64(b, "drain_latency_p50_ns", ds_hist_quantile(&w->latency, 0.50));
+	ds_json_add_u64(b, "drain_latency_p99_ns", ds_hist_quantile(&w->latency, 0.99));
+	ds_json_add_u64(b, "drain_latency_max_ns", w->latency.max);
+	ds_json_add_u64(b, "teardown_drained", w->teardown_drained);
+	ds_json_add_u64(b, "hot_ns", w->hot_ns);
+	ds_json_add_u64(b, "sync_ns", w->sync_ns);
+	ds_json_add_u64(b, "worst_task_pid", (uint64_t)w->worst_pid);
+	ds_json_add_u64(b, "worst_task_hot_ns", w->worst_hot_ns);
+	ds_json_add_u64(b, "peak_pending_bytes", w->pending_bytes);
+	ds_json_add_u64(b, "peak_pending_values", w->pending_values);
+	ds_json_add_u64(b, "worker_busy_ns", w->worker_busy_ns);
+	ds_json_add_u64(b, "class_lock_acquisitions", w->class_locks);
 	json_builder_set_member_name(b, "invariants");
 	if (w->inv_checked)
 		json_builder_add_string_value(b, w->inv_ok ? "hold" : "violated");

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "clock.h"
+#include "ds_json.h"
 #include "trace_impl.h"
 
 struct ds_event_map_info *ds_event_map_info_new(const char *system, const char *name)
@@ -176,21 +177,6 @@ static JsonNode *u64_array(const uint64_t *v, unsigned int n)
 	return node;
 }
 
-static void add_u64(JsonBuilder *b, const char *name, uint64_t v)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_add_int_value(b, (gint64)v);
-}
-
-static void add_str(JsonBuilder *b, const char *name, const char *v)
-{
-	json_builder_set_member_name(b, name);
-	if (v)
-		json_builder_add_string_value(b, v);
-	else
-		json_builder_add_null_value(b);
-}
-
 static void json_maps(JsonBuilder *b, const struct ds_trace_info *info)
 {
 	json_builder_set_member_name(b, "events");
@@ -201,15 +187,15 @@ static void json_maps(JsonBuilder *b, const struct ds_trace_info *info)
 		if (mi->type == DS_EV_NONE && !mi->count)
 			continue;
 		json_builder_begin_object(b);
-		add_str(b, "system", mi->system);
-		add_str(b, "name", mi->name);
-		add_str(b, "kind", mi->type ? ds_ev_type_name(mi->type) : NULL);
-		add_str(b, "backend", mi->type == DS_EV_RELEASE || mi->type == DS_EV_RELEASE_END ?
+		ds_json_add_str(b, "system", mi->system);
+		ds_json_add_str(b, "name", mi->name);
+		ds_json_add_str(b, "kind", mi->type ? ds_ev_type_name(mi->type) : NULL);
+		ds_json_add_str(b, "backend", mi->type == DS_EV_RELEASE || mi->type == DS_EV_RELEASE_END ?
 			(mi->flags & DS_EVF_ZSWAP ? "zswap" : "zram") : NULL);
-		add_str(b, "how", mi->how);
-		add_str(b, "symbol", mi->symbol);
-		add_str(b, "field", mi->field);
-		add_u64(b, "records", mi->count);
+		ds_json_add_str(b, "how", mi->how);
+		ds_json_add_str(b, "symbol", mi->symbol);
+		ds_json_add_str(b, "field", mi->field);
+		ds_json_add_u64(b, "records", mi->count);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -223,41 +209,41 @@ JsonNode *ds_trace_info_to_json(const struct ds_trace_info *info)
 	for (unsigned int c = 0; c < info->ncpus; c++)
 		markers += info->lost_markers_per_cpu[c];
 	json_builder_begin_object(b);
-	add_str(b, "path", info->path);
-	add_str(b, "sha256", info->sha256);
-	add_u64(b, "file_size", info->file_size);
-	add_u64(b, "file_version", info->file_version);
-	add_str(b, "clock", info->clock);
+	ds_json_add_str(b, "path", info->path);
+	ds_json_add_str(b, "sha256", info->sha256);
+	ds_json_add_u64(b, "file_size", info->file_size);
+	ds_json_add_u64(b, "file_version", info->file_version);
+	ds_json_add_str(b, "clock", info->clock);
 	json_builder_set_member_name(b, "clock_synced");
 	json_builder_add_boolean_value(b, info->clock_synced);
 	json_builder_set_member_name(b, "synthetic");
 	json_builder_add_boolean_value(b, ds_trace_info_is_synthetic(info));
-	add_u64(b, "cpus", info->ncpus);
-	add_u64(b, "cpus_with_events", info->cpus_with_events);
-	add_u64(b, "first_ts", info->first_ts);
-	add_u64(b, "start_ts", info->start_ts);
-	add_u64(b, "last_ts", info->last_ts);
-	add_u64(b, "releases", info->events_per_type[DS_EV_RELEASE]);
-	add_u64(b, "releases_zram", info->releases_per_backend[0]);
-	add_u64(b, "releases_zswap", info->releases_per_backend[1]);
-	add_u64(b, "lost_events", info->lost_total);
-	add_u64(b, "lost_markers", markers);
-	add_u64(b, "lost_unknown", info->lost_unknown);
-	add_u64(b, "dropped_before_start", info->dropped_before_start);
-	add_u64(b, "reordered", info->reordered);
-	add_u64(b, "unpaired_ends", info->unpaired_ends);
-	add_u64(b, "unreturned", info->unreturned);
+	ds_json_add_u64(b, "cpus", info->ncpus);
+	ds_json_add_u64(b, "cpus_with_events", info->cpus_with_events);
+	ds_json_add_u64(b, "first_ts", info->first_ts);
+	ds_json_add_u64(b, "start_ts", info->start_ts);
+	ds_json_add_u64(b, "last_ts", info->last_ts);
+	ds_json_add_u64(b, "releases", info->events_per_type[DS_EV_RELEASE]);
+	ds_json_add_u64(b, "releases_zram", info->releases_per_backend[0]);
+	ds_json_add_u64(b, "releases_zswap", info->releases_per_backend[1]);
+	ds_json_add_u64(b, "lost_events", info->lost_total);
+	ds_json_add_u64(b, "lost_markers", markers);
+	ds_json_add_u64(b, "lost_unknown", info->lost_unknown);
+	ds_json_add_u64(b, "dropped_before_start", info->dropped_before_start);
+	ds_json_add_u64(b, "reordered", info->reordered);
+	ds_json_add_u64(b, "unpaired_ends", info->unpaired_ends);
+	ds_json_add_u64(b, "unreturned", info->unreturned);
 	json_builder_set_member_name(b, "durations");
 	json_builder_begin_object(b);
-	add_u64(b, "count", info->durations);
-	add_u64(b, "p50_ns", info->dur_p50_ns);
-	add_u64(b, "p99_ns", info->dur_p99_ns);
-	add_u64(b, "max_ns", info->dur_max_ns);
+	ds_json_add_u64(b, "count", info->durations);
+	ds_json_add_u64(b, "p50_ns", info->dur_p50_ns);
+	ds_json_add_u64(b, "p99_ns", info->dur_p99_ns);
+	ds_json_add_u64(b, "max_ns", info->dur_max_ns);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "events_per_type");
 	json_builder_begin_object(b);
 	for (unsigned int t = 1; t < DS_EV__COUNT; t++)
-		add_u64(b, ds_ev_type_name(t), info->events_per_type[t]);
+		ds_json_add_u64(b, ds_ev_type_name(t), info->events_per_type[t]);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "releases_per_cpu");
 	json_builder_add_value(b, u64_array(info->releases_per_cpu, info->ncpus));

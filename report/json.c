@@ -11,34 +11,8 @@
 #include <math.h>
 
 #include "ds_analytic.h"
+#include "ds_json.h"
 #include "ds_report.h"
-
-static void add_u64(JsonBuilder *b, const char *k, uint64_t v)
-{
-	json_builder_set_member_name(b, k);
-	json_builder_add_int_value(b, (gint64)v);
-}
-
-static void add_dbl(JsonBuilder *b, const char *k, double v)
-{
-	json_builder_set_member_name(b, k);
-	json_builder_add_double_value(b, v);
-}
-
-static void add_str(JsonBuilder *b, const char *k, const char *v)
-{
-	json_builder_set_member_name(b, k);
-	if (v)
-		json_builder_add_string_value(b, v);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void add_bool(JsonBuilder *b, const char *k, bool v)
-{
-	json_builder_set_member_name(b, k);
-	json_builder_add_boolean_value(b, v);
-}
 
 static double ratio(uint64_t a, uint64_t b)
 {
@@ -49,13 +23,13 @@ static void add_hist(JsonBuilder *b, const char *k, const struct ds_hist *h)
 {
 	json_builder_set_member_name(b, k);
 	json_builder_begin_object(b);
-	add_u64(b, "count", h->count);
-	add_u64(b, "min_ns", h->count ? h->min : 0);
-	add_u64(b, "p50_ns", ds_hist_quantile(h, 0.50));
-	add_u64(b, "p90_ns", ds_hist_quantile(h, 0.90));
-	add_u64(b, "p99_ns", ds_hist_quantile(h, 0.99));
-	add_u64(b, "max_ns", h->max);
-	add_dbl(b, "mean_ns", h->count ? h->sum / (double)h->count : 0.0);
+	ds_json_add_u64(b, "count", h->count);
+	ds_json_add_u64(b, "min_ns", h->count ? h->min : 0);
+	ds_json_add_u64(b, "p50_ns", ds_hist_quantile(h, 0.50));
+	ds_json_add_u64(b, "p90_ns", ds_hist_quantile(h, 0.90));
+	ds_json_add_u64(b, "p99_ns", ds_hist_quantile(h, 0.99));
+	ds_json_add_u64(b, "max_ns", h->max);
+	ds_json_add_dbl(b, "mean_ns", h->count ? h->sum / (double)h->count : 0.0);
 	/* The distribution itself, for CDF plots: the value at each percentile 0..100. */
 	json_builder_set_member_name(b, "percentiles_ns");
 	json_builder_begin_array(b);
@@ -69,33 +43,33 @@ static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_r
 {
 	json_builder_set_member_name(b, k);
 	json_builder_begin_object(b);
-	add_u64(b, "releases", x->releases);
-	add_u64(b, "pushed", x->pushed);
-	add_u64(b, "fallbacks", x->fallbacks);
-	add_dbl(b, "fallback_rate", ratio(x->fallbacks, x->releases));
-	add_u64(b, "drained", x->drained);
-	add_u64(b, "stale_drains", x->stale_drains);
-	add_u64(b, "teardown_drained", x->teardown_drained);
-	add_u64(b, "swaps", x->swaps);
-	add_u64(b, "swap_failures", x->swap_failures);
-	add_u64(b, "queue_work_calls", x->queue_work_calls);
-	add_u64(b, "queue_work_noops", x->queue_work_noops);
-	add_u64(b, "worker_runs", x->worker_runs);
-	add_u64(b, "worker_busy_ns", x->worker_busy_ns);
-	add_u64(b, "stranded_ns", x->stranded_ns);
-	add_u64(b, "stranded_episodes", x->stranded_episodes);
-	add_u64(b, "pool_free_min", x->pool_free_min);
-	add_dbl(b, "pool_free_mean", x->pool_free_mean);
-	add_u64(b, "peak_pending_values", x->peak_pending_values);
-	add_u64(b, "peak_pending_bytes", x->peak_pending_bytes);
-	add_u64(b, "peak_pages_held", x->peak_pages_held);
-	add_u64(b, "slot_reuse_pending", x->slot_reuse_pending);
-	add_u64(b, "cap", x->cap);
+	ds_json_add_u64(b, "releases", x->releases);
+	ds_json_add_u64(b, "pushed", x->pushed);
+	ds_json_add_u64(b, "fallbacks", x->fallbacks);
+	ds_json_add_dbl(b, "fallback_rate", ratio(x->fallbacks, x->releases));
+	ds_json_add_u64(b, "drained", x->drained);
+	ds_json_add_u64(b, "stale_drains", x->stale_drains);
+	ds_json_add_u64(b, "teardown_drained", x->teardown_drained);
+	ds_json_add_u64(b, "swaps", x->swaps);
+	ds_json_add_u64(b, "swap_failures", x->swap_failures);
+	ds_json_add_u64(b, "queue_work_calls", x->queue_work_calls);
+	ds_json_add_u64(b, "queue_work_noops", x->queue_work_noops);
+	ds_json_add_u64(b, "worker_runs", x->worker_runs);
+	ds_json_add_u64(b, "worker_busy_ns", x->worker_busy_ns);
+	ds_json_add_u64(b, "stranded_ns", x->stranded_ns);
+	ds_json_add_u64(b, "stranded_episodes", x->stranded_episodes);
+	ds_json_add_u64(b, "pool_free_min", x->pool_free_min);
+	ds_json_add_dbl(b, "pool_free_mean", x->pool_free_mean);
+	ds_json_add_u64(b, "peak_pending_values", x->peak_pending_values);
+	ds_json_add_u64(b, "peak_pending_bytes", x->peak_pending_bytes);
+	ds_json_add_u64(b, "peak_pages_held", x->peak_pages_held);
+	ds_json_add_u64(b, "slot_reuse_pending", x->slot_reuse_pending);
+	ds_json_add_u64(b, "cap", x->cap);
 	add_hist(b, "drain_latency", &x->drain_latency);
 	add_hist(b, "teardown_latency", &x->teardown_latency);
-	add_u64(b, "fallbacks_lock", x->fallbacks_lock);
-	add_u64(b, "class_lock_acquisitions", x->class_lock_acquisitions);
-	add_u64(b, "sizes_from_trace", x->sizes_from_trace);
+	ds_json_add_u64(b, "fallbacks_lock", x->fallbacks_lock);
+	ds_json_add_u64(b, "class_lock_acquisitions", x->class_lock_acquisitions);
+	ds_json_add_u64(b, "sizes_from_trace", x->sizes_from_trace);
 	json_builder_end_object(b);
 }
 
@@ -107,16 +81,16 @@ static void add_tasks(JsonBuilder *b, const struct ds_results *r)
 		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
 
 		json_builder_begin_object(b);
-		add_u64(b, "pid", (uint64_t)t->pid);
-		add_u64(b, "releases", t->releases);
-		add_u64(b, "fallbacks", t->fallbacks);
-		add_u64(b, "hot_ns", t->hot_ns);
-		add_u64(b, "sync_ns", t->sync_ns);
-		add_u64(b, "first_ts", t->first_ts);
-		add_u64(b, "rec_end_ts", t->rec_end_ts);
-		add_u64(b, "sim_end_ts", t->sim_end_ts);
-		add_bool(b, "exited", t->exited);
-		add_u64(b, "think_clamped_ns", t->think_clamped_ns);
+		ds_json_add_u64(b, "pid", (uint64_t)t->pid);
+		ds_json_add_u64(b, "releases", t->releases);
+		ds_json_add_u64(b, "fallbacks", t->fallbacks);
+		ds_json_add_u64(b, "hot_ns", t->hot_ns);
+		ds_json_add_u64(b, "sync_ns", t->sync_ns);
+		ds_json_add_u64(b, "first_ts", t->first_ts);
+		ds_json_add_u64(b, "rec_end_ts", t->rec_end_ts);
+		ds_json_add_u64(b, "sim_end_ts", t->sim_end_ts);
+		ds_json_add_bool(b, "exited", t->exited);
+		ds_json_add_u64(b, "think_clamped_ns", t->think_clamped_ns);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -130,19 +104,19 @@ static void add_metrics(JsonBuilder *b, const struct ds_results *r)
 		fb += r->be[i].fallbacks;
 	json_builder_set_member_name(b, "metrics");
 	json_builder_begin_object(b);
-	add_u64(b, "releases", r->releases);
-	add_u64(b, "fallbacks", fb);
-	add_dbl(b, "fallback_rate", ratio(fb, r->releases));
-	add_u64(b, "hot_ns", r->hot_ns);
-	add_u64(b, "sync_ns", r->sync_ns);
-	add_dbl(b, "hot_path_saved", r->sync_ns ? 1.0 - ratio(r->hot_ns, r->sync_ns) : 0.0);
-	add_u64(b, "ncpus", r->ncpus);
-	add_u64(b, "rec_start_ts", r->rec_start_ts);
-	add_u64(b, "rec_end_ts", r->rec_end_ts);
-	add_u64(b, "sim_end_ts", r->sim_end_ts);
-	add_u64(b, "events_in", r->events_in);
-	add_u64(b, "lost_markers", r->lost_markers);
-	add_u64(b, "lost_events", r->lost_events);
+	ds_json_add_u64(b, "releases", r->releases);
+	ds_json_add_u64(b, "fallbacks", fb);
+	ds_json_add_dbl(b, "fallback_rate", ratio(fb, r->releases));
+	ds_json_add_u64(b, "hot_ns", r->hot_ns);
+	ds_json_add_u64(b, "sync_ns", r->sync_ns);
+	ds_json_add_dbl(b, "hot_path_saved", r->sync_ns ? 1.0 - ratio(r->hot_ns, r->sync_ns) : 0.0);
+	ds_json_add_u64(b, "ncpus", r->ncpus);
+	ds_json_add_u64(b, "rec_start_ts", r->rec_start_ts);
+	ds_json_add_u64(b, "rec_end_ts", r->rec_end_ts);
+	ds_json_add_u64(b, "sim_end_ts", r->sim_end_ts);
+	ds_json_add_u64(b, "events_in", r->events_in);
+	ds_json_add_u64(b, "lost_markers", r->lost_markers);
+	ds_json_add_u64(b, "lost_events", r->lost_events);
 	for (int i = 0; i < DS_BE__COUNT; i++)
 		add_backend(b, ds_backend_name(i), &r->be[i]);
 	add_tasks(b, r);
@@ -161,16 +135,16 @@ static void add_trace(JsonBuilder *b, const struct ds_trace_info *info)
 	for (unsigned int c = 0; c < info->ncpus; c++)
 		lost += info->lost_per_cpu ? info->lost_per_cpu[c] : 0;
 	json_builder_begin_object(b);
-	add_str(b, "path", info->path);
-	add_str(b, "sha256", info->sha256);
-	add_u64(b, "size", info->file_size);
-	add_str(b, "clock", info->clock);
-	add_bool(b, "synthetic", ds_trace_info_is_synthetic(info));
-	add_u64(b, "ncpus", info->ncpus);
-	add_u64(b, "start_ts", info->start_ts);
-	add_u64(b, "last_ts", info->last_ts);
-	add_u64(b, "releases", info->events_per_type[DS_EV_RELEASE]);
-	add_u64(b, "lost_events", lost);
+	ds_json_add_str(b, "path", info->path);
+	ds_json_add_str(b, "sha256", info->sha256);
+	ds_json_add_u64(b, "size", info->file_size);
+	ds_json_add_str(b, "clock", info->clock);
+	ds_json_add_bool(b, "synthetic", ds_trace_info_is_synthetic(info));
+	ds_json_add_u64(b, "ncpus", info->ncpus);
+	ds_json_add_u64(b, "start_ts", info->start_ts);
+	ds_json_add_u64(b, "last_ts", info->last_ts);
+	ds_json_add_u64(b, "releases", info->events_per_type[DS_EV_RELEASE]);
+	ds_json_add_u64(b, "lost_events", lost);
 	json_builder_end_object(b);
 }
 
@@ -181,11 +155,11 @@ static void add_profile_key(const char *group, const char *key, const char *text
 
 	(void)group;
 	if (kind == DS_PV_INT)
-		add_u64(b, key, g_ascii_strtoull(text, NULL, 10));
+		ds_json_add_u64(b, key, g_ascii_strtoull(text, NULL, 10));
 	else if (kind == DS_PV_DOUBLE)
-		add_dbl(b, key, g_ascii_strtod(text, NULL));
+		ds_json_add_dbl(b, key, g_ascii_strtod(text, NULL));
 	else
-		add_str(b, key, text);
+		ds_json_add_str(b, key, text);
 }
 
 /* Every key of the profile format, named as in the .ini (the profile owns the list). */
@@ -193,7 +167,7 @@ static void add_profile(JsonBuilder *b, const struct ds_profile *p)
 {
 	json_builder_set_member_name(b, "profile");
 	json_builder_begin_object(b);
-	add_str(b, "path", p->path);
+	ds_json_add_str(b, "path", p->path);
 	ds_profile_foreach(p, add_profile_key, b);
 	json_builder_end_object(b);
 }
@@ -207,7 +181,7 @@ static void add_param(const char *name, const char *value, bool inferred, void *
 {
 	struct param_ctx *ctx = data;
 
-	add_str(ctx->b, name, value);
+	ds_json_add_str(ctx->b, name, value);
 	if (inferred)
 		g_ptr_array_add(ctx->inferred, (gpointer)name);
 }
@@ -232,10 +206,10 @@ static void add_invariants(JsonBuilder *b, const struct ds_invariants *inv)
 {
 	json_builder_set_member_name(b, "invariants");
 	json_builder_begin_object(b);
-	add_bool(b, "checked", inv->checked);
-	add_u64(b, "freed_twice", inv->freed_twice);
-	add_u64(b, "never_freed", inv->never_freed);
-	add_u64(b, "pages_violations", inv->pages_violations);
+	ds_json_add_bool(b, "checked", inv->checked);
+	ds_json_add_u64(b, "freed_twice", inv->freed_twice);
+	ds_json_add_u64(b, "never_freed", inv->never_freed);
+	ds_json_add_u64(b, "pages_violations", inv->pages_violations);
 	json_builder_end_object(b);
 }
 
@@ -263,8 +237,8 @@ static void add_analytic(JsonBuilder *b, const struct ds_results *r, const struc
 		v = x.valid;
 		json_builder_set_member_name(b, ds_backend_name(be));
 		json_builder_begin_object(b);
-		add_bool(b, "valid", v);
-		add_u64(b, "swap_attempts", x.arrivals);
+		ds_json_add_bool(b, "valid", v);
+		ds_json_add_u64(b, "swap_attempts", x.arrivals);
 		add_num(b, "attempts_per_s", x.lambda, v);
 		add_num(b, "arrival_cv", x.cv, v && x.cv >= 0);
 		add_num(b, "arrival_idc", x.idc, v && x.idc >= 0);
@@ -273,16 +247,16 @@ static void add_analytic(JsonBuilder *b, const struct ds_results *r, const struc
 		add_num(b, "wake_ns", x.wake_ns, v);
 		add_num(b, "hold_ns", x.hold_ns, v);
 		add_num(b, "offered_erlangs", x.offered, v);
-		add_u64(b, "servers", x.servers);
+		ds_json_add_u64(b, "servers", x.servers);
 		add_num(b, "sim_block", x.sim_block, v);
 		add_num(b, "erlang_b", x.erlang_b, v);
-		add_str(b, "erlang_b_verdict", v ? x.erlang_verdict : NULL);
+		ds_json_add_str(b, "erlang_b_verdict", v ? x.erlang_verdict : NULL);
 		add_num(b, "md1k_block", x.md1k_block, v);
-		add_str(b, "md1k_verdict", v ? x.md1k_verdict : NULL);
+		ds_json_add_str(b, "md1k_verdict", v ? x.md1k_verdict : NULL);
 		add_num(b, "utilisation", x.rho, v);
 		add_num(b, "sim_wait_ns", x.sim_wait_ns, v);
 		add_num(b, "md1_wait_ns", x.md1_wait_ns, v && x.md1_wait_ns >= 0);
-		add_str(b, "md1_verdict", v ? x.md1_verdict : NULL);
+		ds_json_add_str(b, "md1_verdict", v ? x.md1_verdict : NULL);
 		json_builder_end_object(b);
 	}
 	json_builder_end_object(b);
@@ -297,10 +271,10 @@ JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "tool");
 	json_builder_begin_object(b);
-	add_str(b, "name", "defersim");
-	add_str(b, "version", DS_VERSION);
+	ds_json_add_str(b, "name", "defersim");
+	ds_json_add_str(b, "version", DS_VERSION);
 	json_builder_end_object(b);
-	add_str(b, "policy", r->policy);
+	ds_json_add_str(b, "policy", r->policy);
 	add_trace(b, info);
 	add_profile(b, prof);
 	add_params(b, &r->params);
