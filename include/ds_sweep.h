@@ -298,6 +298,14 @@ gboolean ds_results_table_write(const struct ds_results_table *t, const char *di
 				GError **error);
 
 /**
+ * ds_sweep_read_lines() - a text file's lines (results.jsonl, a time-series CSV), or NULL with
+ * @error (DS_ERROR_IO) naming the file
+ * Return: a NULL-terminated vector (g_strfreev() it); the last line is empty when the file
+ *	ends with a newline
+ */
+char **ds_sweep_read_lines(const char *path, GError **error);
+
+/**
  * ds_record_set_point() - a copy of @run with the "point" member put first
  */
 JsonNode *ds_record_set_point(JsonNode *run, const struct ds_sweep_point *pt);

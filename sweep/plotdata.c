@@ -638,16 +638,10 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
 			 GHashTable *active, GError **error)
 {
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
-	GError *e = NULL;
+	g_auto(GStrv) lines = ds_sweep_read_lines(path, error);
 
-	if (!g_file_get_contents(path, &text, NULL, &e)) {
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s", e->message);
-		g_error_free(e);
+	if (!lines)
 		return FALSE;
-	}
-	lines = g_strsplit(text, "\n", -1);
 	if (!lines[0] || strcmp(g_strstrip(lines[0]), TS_HEADER)) {
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT,
 			    "%s: not a time series of `defersim replay --timeseries` (header "

@@ -80,18 +80,26 @@ static gboolean load_json(const char *path, GPtrArray *out, GError **error)
 	return add_root(json_parser_get_root(parser), path, out, error);
 }
 
-static gboolean load_jsonl(const char *path, GPtrArray *out, GError **error)
+char **ds_sweep_read_lines(const char *path, GError **error)
 {
 	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
 	GError *e = NULL;
 
 	if (!g_file_get_contents(path, &text, NULL, &e)) {
 		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s", e->message);
 		g_error_free(e);
-		return FALSE;
+		return NULL;
 	}
-	lines = g_strsplit(text, "\n", -1);
+	return g_strsplit(text, "\n", -1);
+}
+
+static gboolean load_jsonl(const char *path, GPtrArray *out, GError **error)
+{
+	g_auto(GStrv) lines = ds_sweep_read_lines(path, error);
+	GError *e = NULL;
+
+	if (!lines)
+		return FALSE;
 	for (guint i = 0; lines[i]; i++) {
 		g_autoptr(JsonParser) parser = NULL;
 		g_autofree char *where = NULL;
