@@ -148,7 +148,6 @@ static gboolean apply_rule(struct ds_evmap *m, struct ds_evmap_entry *x,
 
 	x->type = r->type;
 	x->flags = r->flags;
-	x->rule_field = r->field;
 	x->lazy = x->addr ? DS_EVM_SYMBOL : DS_EVM_READY;
 	if (x->type == DS_EV_NONE)
 		goto done;

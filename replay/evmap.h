@@ -35,7 +35,6 @@ struct ds_evmap_entry {
 	unsigned int flags;
 	enum ds_evm_lazy lazy;
 	enum ds_evm_special special;
-	const char *rule_field;			/* field named by a --map rule */
 	struct tep_format_field *value;		/* -> ds_event.value */
 	struct tep_format_field *aux;		/* -> ds_event.aux */
 	struct tep_format_field *pid;		/* -> ds_event.pid (else common_pid) */
