@@ -89,6 +89,10 @@ struct ds_size_dist {
  * @zs_free_ns: zs_free() alone (policies that defer only the zsmalloc object)
  * @object_bytes: mean compressed object size, for "memory pending" when the trace has no sizes
  * @copy_entry_ns: copying one handle out of v2's array under its lock (v2_drain_holds_lock=copy)
+ * @zs_class_hold_ns: the part of one zs_free() spent holding its size class's class->lock
+ *	(inside zs_free_ns, sync_free_ns and drain_entry_ns; 0: class locks cost no contention)
+ * @lock_handover_ns: extra work when a contended spin lock passes to a waiting CPU (cache
+ *	lines of the lock and the data it guards move)
  * @sizes: compressed object sizes ([sizes] group) for policies that need a zsmalloc size class
  *	per object (zsonly) when the trace does not record it
  */
@@ -111,6 +115,8 @@ struct ds_profile {
 	uint64_t zs_free_ns;
 	uint64_t object_bytes;
 	uint64_t copy_entry_ns;
+	uint64_t zs_class_hold_ns;
+	uint64_t lock_handover_ns;
 	struct ds_size_dist sizes;
 };
 
@@ -122,6 +128,10 @@ struct ds_profile {
  * Return: a new profile or NULL with @error set.
  */
 struct ds_profile *ds_profile_load(const char *path, GError **error);
+
+/* The built-in profile's lock costs (x86-desktop.ini's; profiles/README.md). */
+#define DS_BUILTIN_CLASS_HOLD_NS 101
+#define DS_BUILTIN_HANDOVER_NS 0
 
 /** ds_profile_new_default() - the built-in profile ("builtin-default"), documented in profiles/README.md */
 struct ds_profile *ds_profile_new_default(void);
@@ -156,12 +166,20 @@ enum ds_drain_order { DS_DRAIN_FIFO = 0, DS_DRAIN_LIFO };
 enum ds_stale_policy { DS_STALE_NOOP = 0 };
 enum ds_cost_source { DS_COST_TRACE = 0, DS_COST_PROFILE, DS_COST_AUTO };
 enum ds_v2_lock { DS_V2_LOCK_COPY = 0, DS_V2_LOCK_WHOLE };
+enum ds_cpu_sharing { DS_SHARE_FAIR = 0, DS_SHARE_FIFO };
+enum ds_placement { DS_PLACE_IDLE_OTHER = 0, DS_PLACE_PRODUCER };
+enum ds_lock_mode { DS_LOCKS_AUTO = 0, DS_LOCKS_ON, DS_LOCKS_OFF };
+
+/* pool_pages "auto": 256 KiB / PAGE_SIZE [S] (64 at 4 KiB, 16 at 16 KiB) */
+#define DS_POOL_AUTO (-1)
+#define DS_POOL_AUTO_BYTES (256u << 10)
 
 /**
  * struct ds_params - one run's parameters
  * @policy: policy name ("sync", "v3", ...; see ds_policy_names())
  * @cpus: virtual CPUs; 0 = the recorded CPUs, else recorded CPU c runs on c % cpus
- * @pool_pages: pre-allocated pool pages per backend (spec: 64)
+ * @pool_pages: pre-allocated pool pages per backend; DS_POOL_AUTO (the default) = 256 KiB /
+ *	page size [S]; results hold the resolved count
  * @seed: random seed (wake-up latency draws)
  * @cost_source: sync/fallback cost of a release: the recorded duration when the trace has it
  *	(DS_COST_TRACE) or always the profile (DS_COST_PROFILE); DS_COST_AUTO (the default)
@@ -175,8 +193,23 @@ enum ds_v2_lock { DS_V2_LOCK_COPY = 0, DS_V2_LOCK_WHOLE };
  * @max_pages_per_run: [I] pages a worker run drains before re-queueing itself (0 = unbounded)
  * @idle_flush_ns: [I] flush a partial buffer after this long without a push (0 = off)
  * @stale_policy: [I] what the drain of a reused zram slot does
- * @shared_cpu_rate: [defersim] speed of the worker and the task it shares a CPU with when no
- *	CPU is idle (processor sharing; 0.5 = fair share of two runnable entities)
+ * @cpu_sharing: [I] how entities runnable on one virtual CPU share it: fair (processor
+ *	sharing, 1/n each) or fifo (the first runs until it blocks)
+ * @worker_placement: [I] where a worker runs a page: idle_other (an idle CPU other than the
+ *	producer's, WQ_UNBOUND's stated purpose) or producer (the producer's CPU)
+ * @think_scale: [I] factor on every think time (spec §4.1); 0 = auto: target sync cost /
+ *	median measured sync cost of the trace (@think_ref_ns)
+ * @think_ref_ns: the trace's median measured release duration for think_scale=auto (set by
+ *	the caller that read the trace; 0 = unknown); not a user parameter
+ * @record_sync_ns: per backend, the recording machine's cost of a release the trace did not
+ *	time (its think time subtracts it); 0 = auto: the median of that backend's durations
+ *	measured so far in the trace, else the built-in profile's sync cost
+ * @probe_overhead_ns: the recording probes' own cost in each measured release duration,
+ *	subtracted before it is used (the capture's provenance states it)
+ * @lock_contention: class locks (zsmalloc class->lock) as contended resources: on, off, or
+ *	auto = on when release costs come from the profile, off when they are the trace's
+ *	measured durations (those already contain the recording's lock waits).  The series'
+ *	own locks (pool lock, v2 array lock) are always modelled.  Results hold the resolved value
  * @check_invariants: keep a per-release ledger and check the spec's §5 invariants
  * @timeseries_ns: sample pool/pending state at most once per this interval (0 = off)
  * @page_size: bytes per page, overriding the profile's (0 = the profile's); sets CAP
@@ -206,7 +239,13 @@ struct ds_params {
 	unsigned int max_pages_per_run;
 	uint64_t idle_flush_ns;
 	enum ds_stale_policy stale_policy;
-	double shared_cpu_rate;
+	enum ds_cpu_sharing cpu_sharing;
+	enum ds_placement worker_placement;
+	double think_scale;
+	uint64_t think_ref_ns;
+	uint64_t record_sync_ns[DS_BE__COUNT];
+	uint64_t probe_overhead_ns;
+	enum ds_lock_mode lock_contention;
 	bool check_invariants;
 	uint64_t timeseries_ns;
 	unsigned int page_size;
@@ -322,6 +361,9 @@ void ds_arrivals_observe(struct ds_arrivals *a, uint64_t total, uint64_t now);
  * @exited: sched_process_exit was seen
  * @think_clamped_ns: recorded costs that overlapped the next release (negative think time
  *	clamped to 0): under sync with recorded costs, sim_end_ts - rec_end_ts equals this
+ * @think_oncpu_ns, @think_offcpu_ns: its simulated think time on a CPU (work) and off it
+ * @freed_ts: when the last of its values was freed (sync: at its hot path; deferred: by the
+ *	drain, possibly at teardown); 0 when it freed nothing
  */
 struct ds_task_result {
 	int32_t pid;
@@ -334,6 +376,9 @@ struct ds_task_result {
 	uint64_t sim_end_ts;
 	bool exited;
 	uint64_t think_clamped_ns;
+	uint64_t think_oncpu_ns;
+	uint64_t think_offcpu_ns;
+	uint64_t freed_ts;
 };
 
 /**
@@ -347,7 +392,8 @@ struct ds_task_result {
  * @swaps: full buffers swapped for a pool page
  * @swap_failures: swap attempts that found the pool empty
  * @queue_work_calls: queue_work() calls; @queue_work_noops: of them, already pending
- * @worker_runs: worker executions; @worker_busy_ns: their total time
+ * @worker_runs: worker executions; @worker_busy_ns: their total wall time
+ * @worker_cpu_ns: CPU time the workers consumed; @worker_longest_run_ns: longest run (wall)
  * @stranded_ns: CPU-time buffers stood full with no page; @stranded_episodes: how often
  * @pool_free_min: fewest free pool pages; @pool_free_mean: time-weighted mean
  * @peak_pending_values: most values waiting in buffers at once
@@ -358,6 +404,9 @@ struct ds_task_result {
  * @cap: values per buffer page (page_size / 4 for zram, / 8 for zswap)
  * @teardown_latency: push to freed of the values freed at teardown (they measure the end of
  *	the trace, not the design, so they are kept out of @drain_latency)
+ * @free_latency: push to freed of every deferred value, those freed at teardown included
+ * @stranded_values: drained values that sat in a buffer while it stood stranded (full with
+ *	no free page)
  * @fallbacks_lock: v2: of @fallbacks, those whose spin_trylock found the drain holding the lock
  *	(the rest found the array full)
  * @class_lock_acquisitions: zsonly: class->lock acquisitions by the drain (one per run of
@@ -381,6 +430,8 @@ struct ds_backend_result {
 	uint64_t queue_work_noops;
 	uint64_t worker_runs;
 	uint64_t worker_busy_ns;
+	uint64_t worker_cpu_ns;
+	uint64_t worker_longest_run_ns;
 	uint64_t stranded_ns;
 	uint64_t stranded_episodes;
 	uint64_t pool_free_min;
@@ -392,6 +443,8 @@ struct ds_backend_result {
 	uint64_t slot_reuse_pending;
 	uint64_t cap;
 	struct ds_hist teardown_latency;
+	struct ds_hist free_latency;
+	uint64_t stranded_values;
 	uint64_t fallbacks_lock;
 	uint64_t class_lock_acquisitions;
 	uint64_t sizes_from_trace;
@@ -408,6 +461,7 @@ struct ds_ts_sample {
 	uint32_t pool_free;
 	uint32_t queued_pages;
 	uint64_t pending_values;
+	uint64_t fallbacks;	/* cumulative */
 };
 
 /**
@@ -416,12 +470,34 @@ struct ds_ts_sample {
  * @freed_twice: releases freed more than once (must be 0)
  * @never_freed: releases not freed at the end (must be 0)
  * @pages_violations: times the page count was not pool_pages + ncpus (must be 0)
+ * @cpu_violations: virtual CPUs that gave out more CPU time than elapsed (must be 0)
  */
 struct ds_invariants {
 	bool checked;
 	uint64_t freed_twice;
 	uint64_t never_freed;
 	uint64_t pages_violations;
+	uint64_t cpu_violations;
+};
+
+/* Locks modelled as shared resources (spec §4.3). */
+enum ds_lock_kind { DS_LOCK_CLASS = 0, DS_LOCK_POOL, DS_LOCK_V2_ARRAY, DS_LOCK__COUNT };
+const char *ds_lock_kind_name(unsigned int kind);
+
+/**
+ * struct ds_lock_result - one kind of lock over the run
+ * @acquisitions: times it was taken; @contended: of them, the taker had to spin
+ * @handovers: contended releases (each costs lock_handover_ns to the next holder)
+ * @wait_ns: time spent spinning, all waiters; @max_wait_ns: the worst single spin
+ * @spin_cpu_ns: CPU time burnt spinning
+ */
+struct ds_lock_result {
+	uint64_t acquisitions;
+	uint64_t contended;
+	uint64_t handovers;
+	uint64_t wait_ns;
+	uint64_t max_wait_ns;
+	double spin_cpu_ns;
 };
 
 /**
@@ -441,6 +517,12 @@ struct ds_invariants {
  * @events_in: events consumed from the source
  * @lost_markers: DS_EV_LOST events in the stream (the trace lost events: results degrade)
  * @lost_events: events lost according to those markers (0 when their counts are unknown)
+ * @locks: per lock kind, contention
+ * @cpu_busy_ns: per virtual CPU, CPU time given to simulated entities (GArray of double)
+ * @think_measured, @think_assumed: releases whose think time subtracted their measured cost,
+ *	or the recording machine's assumed cost (no duration in the trace)
+ * @think_scale: the think-time factor used (auto resolved)
+ * @mechanism_bytes: memory the deferred scheme itself holds (pool + per-CPU pages), per pool
  */
 struct ds_results {
 	char *policy;
@@ -460,6 +542,12 @@ struct ds_results {
 	uint64_t events_in;
 	uint64_t lost_markers;
 	uint64_t lost_events;
+	struct ds_lock_result locks[DS_LOCK__COUNT];
+	GArray *cpu_busy_ns;
+	uint64_t think_measured;
+	uint64_t think_assumed;
+	double think_scale;
+	uint64_t mechanism_bytes;
 };
 
 /**

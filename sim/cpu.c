@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
- * cpu.c - virtual CPUs: who is on them, how fast things run there, where a worker goes.
+ * cpu.c - virtual CPUs as a capacity (spec §4.2): who runs on them and how fast, where a
+ * worker goes.
  *
- * struct ds_cpu holds the active simulated tasks (in a release or a busy think gap), the
- * workers running a batch there, and how many recorded CPUs mapped to it have a foreign
- * occupant (from sched_switch: non-idle and not a simulated releasing task).  eng->occupant
- * keeps, per recorded CPU, the pid switched in and whether it was foreign then.
+ * struct ds_cpu (engine.h) holds its run queue: the entities runnable on it (tasks in a
+ * release or on-CPU think time, workers draining a page, and either of them spinning on a
+ * lock), in arrival order; and how many recorded CPUs mapped to it have a foreign occupant
+ * (from sched_switch: non-idle and not a simulated releasing task).  eng->occupant keeps, per
+ * recorded CPU, the pid switched in and whether it was foreign then.
  *
- * Processor sharing [defersim]: a worker on a CPU with anything else on it, and the
- * simulated tasks on a CPU with a worker on it, progress at params.shared_cpu_rate; all else
- * at full speed.  Simulated tasks do not slow each other down: their recorded timelines
- * already contain whatever contention they had.
+ * Speeds, recomputed whenever the queue or a lock holding on it changes:
+ * - an entity that really holds a spin lock runs alone at full speed (a spin lock disables
+ *   preemption: nothing else runs on that CPU until it unlocks);
+ * - cpu_sharing=fair [I]: processor sharing, each of the n runnable entities at 1/n;
+ * - cpu_sharing=fifo [I]: the first in the queue at full speed until it blocks (leaves the
+ *   CPU), the others wait at speed 0.
+ * A foreign occupant takes a share from a worker (fair: 1/(n+1); fifo: the worker at the head
+ * runs at 1/2), not from simulated tasks: a task's recorded timeline already holds the time
+ * the recording's other tasks took from it (its off-CPU intervals).
+ * The CPU time given out is accounted (ds_cpu_charge()): per CPU it can never exceed the time
+ * elapsed, which --check verifies.
  */
 #include "engine.h"
 
@@ -22,17 +31,13 @@ struct occupant {
 void ds_cpus_init(struct ds_engine *eng)
 {
 	eng->cpus = g_new0(struct ds_cpu, eng->ncpus);
-	for (unsigned int c = 0; c < eng->ncpus; c++) {
-		g_queue_init(&eng->cpus[c].tasks);
-		eng->cpus[c].workers = g_ptr_array_new();
-	}
+	for (unsigned int c = 0; c < eng->ncpus; c++)
+		g_queue_init(&eng->cpus[c].rq);
 	eng->occupant = g_array_new(FALSE, TRUE, sizeof(struct occupant));
 }
 
 void ds_cpus_clear(struct ds_engine *eng)
 {
-	for (unsigned int c = 0; eng->cpus && c < eng->ncpus; c++)
-		g_ptr_array_free(eng->cpus[c].workers, TRUE);
 	g_free(eng->cpus);
 	eng->cpus = NULL;
 	if (eng->occupant)
@@ -40,126 +45,142 @@ void ds_cpus_clear(struct ds_engine *eng)
 	eng->occupant = NULL;
 }
 
-double ds_cpu_task_rate(const struct ds_engine *eng, unsigned int cpu)
+static const struct ds_ent *cpu_exclusive(const struct ds_cpu *c)
 {
-	return eng->cpus[cpu].workers->len ? eng->p->shared_cpu_rate : 1.0;
+	for (const GList *l = c->rq.head; l; l = l->next) {
+		const struct ds_ent *e = l->data;
+
+		if (e->held && !e->spin)
+			return e;
+	}
+	return NULL;
 }
 
-/* Rate of a worker that is counted in cpus[cpu].workers. */
-double ds_cpu_worker_rate(const struct ds_engine *eng, unsigned int cpu)
+static double rate_in(const struct ds_engine *eng, const struct ds_cpu *c,
+		      const struct ds_ent *excl, const struct ds_ent *e)
 {
-	const struct ds_cpu *c = &eng->cpus[cpu];
-	guint others = c->tasks.length + (c->foreign ? 1 : 0) + c->workers->len - 1;
+	double foreign = e->kind == DS_ENT_WORKER && c->foreign ? 1.0 : 0.0;
 
-	return others ? eng->p->shared_cpu_rate : 1.0;
+	if (excl)
+		return e == excl ? 1.0 : 0.0;
+	if (eng->p->cpu_sharing == DS_SHARE_FIFO)
+		return c->rq.head && c->rq.head->data == e ? 1.0 / (1.0 + foreign) : 0.0;
+	return 1.0 / ((double)c->rq.length + foreign);
 }
 
-static void update_workers(struct ds_engine *eng, unsigned int cpu)
+double ds_cpu_rate_of(const struct ds_engine *eng, const struct ds_ent *e)
 {
-	GPtrArray *ws = eng->cpus[cpu].workers;
-	double rate;
+	const struct ds_cpu *c;
 
-	if (!ws->len)
-		return;
-	rate = ds_cpu_worker_rate(eng, cpu);
-	for (guint i = 0; i < ws->len; i++) {
-		struct ds_worker *w = g_ptr_array_index(ws, i);
+	if (e->cpu < 0)
+		return 0;
+	c = &eng->cpus[e->cpu];
+	return rate_in(eng, c, cpu_exclusive(c), e);
+}
 
-		if (w->in_batch && ds_job_set_rate(&w->job, eng->now, rate))
-			ds_worker_reschedule(eng, w);
+void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
+{
+	struct ds_cpu *c = &eng->cpus[cpu];
+	const struct ds_ent *excl = cpu_exclusive(c);
+	GList *l = c->rq.head;
+
+	while (l) {
+		struct ds_ent *e = l->data;
+
+		l = l->next;	/* a rate change can end a job, but not at this instant's past */
+		ds_ent_rate(eng, e, rate_in(eng, c, excl, e));
 	}
 }
 
-static void update_tasks(struct ds_engine *eng, unsigned int cpu)
+void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since, double rate)
 {
-	double rate = ds_cpu_task_rate(eng, cpu);
+	double used = (double)(eng->now - since) * rate;
 
-	for (GList *l = eng->cpus[cpu].tasks.head; l; l = l->next) {
-		struct ds_task *t = l->data;
-
-		if (ds_job_set_rate(&t->job, eng->now, rate))
-			ds_task_reschedule(eng, t);
-	}
+	eng->cpus[e->cpu].consumed += used;
+	e->cpu_ns += used;
+	if (e->spin)
+		eng->r->locks[e->spin->kind].spin_cpu_ns += used;
 }
 
-void ds_cpu_task_enter(struct ds_engine *eng, struct ds_task *t, unsigned int cpu)
-{
-	if (t->cpu == (int)cpu)
-		return;
-	ds_cpu_task_leave(eng, t);
-	t->link.data = t;
-	g_queue_push_tail_link(&eng->cpus[cpu].tasks, &t->link);
-	t->cpu = (int)cpu;
-	update_workers(eng, cpu);
-}
-
-void ds_cpu_task_leave(struct ds_engine *eng, struct ds_task *t)
+void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e)
 {
 	unsigned int cpu;
 
-	if (t->cpu < 0)
+	if (e->cpu < 0)
 		return;
-	cpu = (unsigned int)t->cpu;
-	g_queue_unlink(&eng->cpus[cpu].tasks, &t->link);
-	t->cpu = -1;
-	update_workers(eng, cpu);
+	cpu = (unsigned int)e->cpu;
+	ds_ent_rate(eng, e, 0);		/* charges what it used so far */
+	g_queue_unlink(&eng->cpus[cpu].rq, &e->link);
+	if (e->kind == DS_ENT_WORKER)
+		eng->cpus[cpu].workers--;
+	e->cpu = -1;
+	ds_cpu_update(eng, cpu);
 }
 
-void ds_cpu_worker_enter(struct ds_engine *eng, struct ds_worker *w, unsigned int cpu)
+void ds_cpu_enter(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 {
-	g_ptr_array_add(eng->cpus[cpu].workers, w);
-	w->cpu = (int)cpu;
-	update_tasks(eng, cpu);
-	update_workers(eng, cpu);
-}
-
-void ds_cpu_worker_leave(struct ds_engine *eng, struct ds_worker *w)
-{
-	unsigned int cpu;
-
-	if (w->cpu < 0)
+	if (e->cpu == (int)cpu)
 		return;
-	cpu = (unsigned int)w->cpu;
-	g_ptr_array_remove(eng->cpus[cpu].workers, w);
-	w->cpu = -1;
-	update_tasks(eng, cpu);
-	update_workers(eng, cpu);
+	ds_cpu_leave(eng, e);
+	g_queue_push_tail_link(&eng->cpus[cpu].rq, &e->link);
+	if (e->kind == DS_ENT_WORKER)
+		eng->cpus[cpu].workers++;
+	e->cpu = (int)cpu;
+	e->rate = 0;
+	e->charged_at = eng->now;
+	ds_cpu_update(eng, cpu);
 }
 
-static bool cpu_idle(const struct ds_engine *eng, unsigned int c)
+/* Entities on @c other than @self (the worker choosing, which may be on it already). */
+static guint cpu_others(const struct ds_engine *eng, unsigned int c, const struct ds_ent *self,
+			guint *workers)
 {
 	const struct ds_cpu *cpu = &eng->cpus[c];
+	guint mine = self && self->cpu == (int)c;
 
-	return !cpu->tasks.length && !cpu->foreign && !cpu->workers->len;
+	*workers = cpu->workers - mine;
+	return cpu->rq.length - mine;
+}
+
+static bool cpu_idle(const struct ds_engine *eng, unsigned int c, const struct ds_ent *self)
+{
+	guint w;
+
+	return !cpu_others(eng, c, self, &w) && !eng->cpus[c].foreign;
 }
 
 /* Load of a busy CPU for choosing where to share: workers first, then everything else. */
-static guint cpu_load(const struct ds_engine *eng, unsigned int c)
+static guint cpu_load(const struct ds_engine *eng, unsigned int c, const struct ds_ent *self)
 {
-	const struct ds_cpu *cpu = &eng->cpus[c];
+	guint w, n = cpu_others(eng, c, self, &w);
 
-	return cpu->workers->len * 65536u + cpu->tasks.length + (cpu->foreign ? 1 : 0);
+	return w * 65536u + (n - w) + (eng->cpus[c].foreign ? 1 : 0);
 }
 
 /*
- * WQ_UNBOUND placement [S reason; I rule]: an idle CPU other than the producer's (staying on
- * the current one if it qualifies), else the producer's if it is idle, else the least loaded
- * busy CPU other than the producer's (processor sharing), else the producer's.
+ * WQ_UNBOUND placement [S reason; I rule], worker_placement=idle_other: an idle CPU other than
+ * the producer's (staying on the current one if it qualifies), else the producer's if it is
+ * idle, else the least loaded busy CPU other than the producer's, else the producer's.  With
+ * worker_placement=producer (a bound workqueue's behaviour, for comparison) always the
+ * producer's CPU.  When no CPU is idle the worker waits or shares (cpu_sharing).
  */
-unsigned int ds_cpu_pick(const struct ds_engine *eng, int producer, int current)
+unsigned int ds_cpu_pick(const struct ds_engine *eng, int producer, int current,
+			 const struct ds_ent *self)
 {
 	unsigned int best = 0;
 	guint best_load = G_MAXUINT;
 
-	if (current >= 0 && current != producer && cpu_idle(eng, (unsigned int)current))
+	if (eng->p->worker_placement == DS_PLACE_PRODUCER && producer >= 0)
+		return (unsigned int)producer;
+	if (current >= 0 && current != producer && cpu_idle(eng, (unsigned int)current, self))
 		return (unsigned int)current;
 	for (unsigned int c = 0; c < eng->ncpus; c++)
-		if ((int)c != producer && cpu_idle(eng, c))
+		if ((int)c != producer && cpu_idle(eng, c, self))
 			return c;
-	if (producer >= 0 && cpu_idle(eng, (unsigned int)producer))
+	if (producer >= 0 && cpu_idle(eng, (unsigned int)producer, self))
 		return (unsigned int)producer;
 	for (unsigned int c = 0; c < eng->ncpus; c++) {
-		guint load = cpu_load(eng, c);
+		guint load = cpu_load(eng, c, self);
 
 		if ((int)c == producer)
 			continue;
@@ -194,5 +215,5 @@ void ds_cpu_switch(struct ds_engine *eng, unsigned int rcpu, int32_t next_pid)
 	else
 		eng->cpus[cpu].foreign--;
 	if (was_busy != (eng->cpus[cpu].foreign > 0))
-		update_workers(eng, cpu);
+		ds_cpu_update(eng, cpu);
 }

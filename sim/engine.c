@@ -8,9 +8,10 @@
  * recorded order, only as far as needed:
  *
  *   an item due at sim time s may be processed only when no unread event can map to s or
- *   earlier.  Unread events map to >= t_read + min(0, delta_T over WAITING tasks T): new
- *   tasks and recorded-time events keep their time (delta 0), a task with queued items can
- *   only add items after them, and a WAITING task's next item maps to recorded + delta_T.
+ *   earlier.  Unread events map to >= min(t_read, key_T + think_scale * t_read over WAITING
+ *   tasks T): new tasks and recorded-time events keep their time, a task with queued items
+ *   can only add items after them, and a WAITING task's next item at recorded time r maps to
+ *   key_T + think_scale * r (task.c).
  *
  * So memory follows how far tasks drift from their recorded times, not trace length.
  * eng->waiting (a GSequence sorted by delta) gives the minimum in O(1).
@@ -52,7 +53,7 @@ static gboolean next_due(const struct ds_engine *eng, uint64_t *t, bool *is_ext)
 
 static bool must_read(const struct ds_engine *eng, uint64_t t)
 {
-	int64_t bound = (int64_t)eng->t_read;
+	double bound = (double)eng->t_read;
 	GSequenceIter *it;
 
 	if (eng->eof)
@@ -63,10 +64,10 @@ static bool must_read(const struct ds_engine *eng, uint64_t t)
 	if (!g_sequence_iter_is_end(it)) {
 		const struct ds_task *w = g_sequence_get(it);
 
-		if (w->delta < 0)
-			bound += w->delta;
+		bound = MIN(bound, (double)w->delta + eng->think_scale * (double)eng->t_read);
 	}
-	return (int64_t)t >= bound;
+	/* a mapped time is rounded to the nearest ns (task.c): one ns of slack */
+	return (double)t + 1.0 >= bound;
 }
 
 static gboolean check_order(struct ds_engine *eng, const struct ds_event *ev, GError **error)
@@ -109,6 +110,7 @@ static void dispatch_read(struct ds_engine *eng, const struct ds_event *ev)
 		break;
 	case DS_EV_SWITCH:
 		ds_evring_push(&eng->ext, ev);
+		ds_task_read_switch(eng, ev);
 		break;
 	case DS_EV_SLOT_WRITE:
 		if (!eng->pools_active)
@@ -133,8 +135,11 @@ static void dispatch_read(struct ds_engine *eng, const struct ds_event *ev)
 int ds_engine_read_one(struct ds_engine *eng, GError **error)
 {
 	struct ds_event ev;
-	int rc = ds_source_next(eng->src, &ev, error);
+	int rc;
 
+	if (eng->read_error)
+		return -1;	/* an earlier read failed: the run is over */
+	rc = ds_source_next(eng->src, &ev, error);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -164,42 +169,64 @@ static void handle_ext(struct ds_engine *eng)
 		ds_pool_slot_write(&eng->pools[DS_BE_ZRAM], ev.value);
 }
 
-static gboolean handle_sev(struct ds_engine *eng, GError **error)
+/* An engine event made obsolete (rescheduled, cancelled, its task dead) before it came due. */
+static bool sev_stale(const struct ds_sev *ev)
 {
-	struct ds_sev ev;
-	struct ds_task *t;
-	struct ds_worker *w;
-	struct ds_pool *pool;
+	const struct ds_task *t;
+	const struct ds_ent *e;
+	const struct ds_worker *w;
+	const struct ds_pool *pool;
 
-	ds_evq_pop(&eng->q, &ev);
-	switch (ev.kind) {
+	switch (ev->kind) {
 	case DS_SEV_TASK:
-		t = ev.obj;
-		t->heap_refs--;
-		if (t->dead) {
-			if (!t->heap_refs)
-				ds_task_free(t);
-			return TRUE;
-		}
-		return ev.gen == t->job.gen ? ds_task_step(eng, t, error) : TRUE;
+		t = ev->obj;
+		return t->dead || ev->gen != t->sleep_gen;
+	case DS_SEV_ENT:
+		e = ev->obj;
+		if (e->kind == DS_ENT_TASK && ((const struct ds_task *)e->owner)->dead)
+			return true;
+		return !e->job.active || ev->gen != e->job.gen;
 	case DS_SEV_WAKE:
-		w = ev.obj;
-		if (ev.gen == w->wake_gen && w->state == DS_WK_PENDING)
-			ds_worker_wake(eng, w);
+		w = ev->obj;
+		return ev->gen != w->wake_gen || w->state != DS_WK_PENDING;
+	case DS_SEV_FLUSH:
+		pool = ev->obj;
+		return ev->gen != pool->flush_gen[ev->arg] || !pool->flush_at[ev->arg];
+	default:
+		return false;
+	}
+}
+
+/* The task an engine event holds a reference on, NULL for the other kinds. */
+static struct ds_task *sev_task(const struct ds_sev *ev)
+{
+	const struct ds_ent *e;
+
+	if (ev->kind == DS_SEV_TASK)
+		return ev->obj;
+	if (ev->kind != DS_SEV_ENT)
+		return NULL;
+	e = ev->obj;
+	return e->kind == DS_ENT_TASK ? e->owner : NULL;
+}
+
+static gboolean handle_sev(struct ds_engine *eng, const struct ds_sev *ev, GError **error)
+{
+	switch (ev->kind) {
+	case DS_SEV_TASK:
+		return ds_task_wakeup(eng, ev->obj, error);
+	case DS_SEV_ENT:
+		ds_ent_job_end(eng, ev->obj);
 		return TRUE;
-	case DS_SEV_BATCH:
-		w = ev.obj;
-		if (w->in_batch && ev.gen == w->job.gen)
-			ds_worker_batch_end(eng, w);
+	case DS_SEV_WAKE:
+		ds_worker_wake(eng, ev->obj);
 		return TRUE;
 	case DS_SEV_FLUSH:
-		pool = ev.obj;
-		if (ev.gen == pool->flush_gen[ev.arg] && pool->flush_at[ev.arg])
-			ds_pool_flush_fired(pool, ev.arg);
+		ds_pool_flush_fired(ev->obj, ev->arg);
 		return TRUE;
 	default:
 		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "engine event of unknown kind %u",
-			    ev.kind);
+			    ev->kind);
 		return FALSE;
 	}
 }
@@ -209,8 +236,23 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 	for (;;) {
 		uint64_t t = 0;
 		bool is_ext = false;
-		gboolean have = next_due(eng, &t, &is_ext);
+		gboolean have, ok = TRUE;
+		const struct ds_sev *top = ds_evq_peek(&eng->q);
+		struct ds_sev ev;
+		struct ds_task *task;
 
+		if (eng->read_error) {
+			g_propagate_error(error, g_steal_pointer(&eng->read_error));
+			return FALSE;
+		}
+		/* obsolete events go without moving the clock */
+		if (top && sev_stale(top)) {
+			ds_evq_pop(&eng->q, &ev);
+			if ((task = sev_task(&ev)))
+				ds_task_unref(task);
+			continue;
+		}
+		have = next_due(eng, &t, &is_ext);
 		if (!eng->eof && (!have || must_read(eng, t))) {
 			if (ds_engine_read_one(eng, error) < 0)
 				return FALSE;
@@ -225,9 +267,16 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 			return FALSE;
 		}
 		eng->now = t;
-		if (is_ext)
+		if (is_ext) {
 			handle_ext(eng);
-		else if (!handle_sev(eng, error))
+			continue;
+		}
+		ds_evq_pop(&eng->q, &ev);
+		task = sev_task(&ev);
+		ok = handle_sev(eng, &ev, error);
+		if (task)
+			ds_task_unref(task);
+		if (!ok)
 			return FALSE;
 	}
 }
@@ -245,6 +294,53 @@ static void teardown(struct ds_engine *eng)
 	}
 }
 
+/*
+ * think_scale=auto (spec §4.1): the target's sync cost over the recording's median measured
+ * one, on the assumption that all kernel work scales alike.  With the trace's own costs the
+ * target is the recording machine: 1.
+ */
+static gboolean resolve_think_scale(struct ds_engine *eng, struct ds_source *src,
+				   GError **error)
+{
+	struct ds_params *p = &eng->r->params;
+	const struct ds_trace_info *info = ds_source_info(src);
+	uint64_t ref = p->think_ref_ns, target;
+	enum ds_backend be = DS_BE_ZRAM;
+
+	if (p->think_scale > 0 || p->cost_source == DS_COST_TRACE) {
+		eng->think_scale = p->think_scale > 0 ? p->think_scale : 1.0;
+		eng->r->think_scale = eng->think_scale;
+		return TRUE;
+	}
+	if (!ref && info && info->durations)
+		ref = info->dur_p50_ns;
+	if (info && info->releases_per_backend[1] > info->releases_per_backend[0])
+		be = DS_BE_ZSWAP;
+	target = eng->prof->sync_free_ns[be];
+	if (!ref || !target) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+			    "parameter think_scale=auto: %s", !ref ?
+			    "the trace's median measured release duration is not known (no "
+			    "durations, or the trace was not read yet); give a factor instead" :
+			    "the profile's sync cost is 0; give a factor instead");
+		return FALSE;
+	}
+	p->think_ref_ns = ref;
+	eng->think_scale = (double)target / (double)ref;
+	eng->r->think_scale = eng->think_scale;
+	return TRUE;
+}
+
+/* Where nothing was measured and nothing was given: the built-in profile's sync cost. */
+static void resolve_builtin_sync(struct ds_engine *eng)
+{
+	struct ds_profile *b = ds_profile_new_default();
+
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		eng->builtin_sync[be] = b->sync_free_ns[be];
+	ds_profile_free(b);
+}
+
 static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *params,
 			     const struct ds_profile *prof, struct ds_source *src,
 			     unsigned int ncpus_recorded, GError **error)
@@ -258,7 +354,6 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	eng->prof = prof;
 	eng->src = src;
 	eng->ops = ds_policy_find(params->policy);
-	eng->objsize.active = eng->ops->needs_obj_size;
 	eng->ncpus = params->cpus ? params->cpus : ncpus_recorded;
 	if (!eng->ncpus) {
 		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
@@ -280,7 +375,16 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	 * report shows which costs were really used. */
 	if (eng->r->params.cost_source == DS_COST_AUTO)
 		eng->r->params.cost_source = prof->path ? DS_COST_PROFILE : DS_COST_TRACE;
+	if (eng->r->params.pool_pages == DS_POOL_AUTO)
+		eng->r->params.pool_pages = MAX(DS_POOL_AUTO_BYTES / eng->page_size, 1u);
+	if (eng->r->params.lock_contention == DS_LOCKS_AUTO)
+		eng->r->params.lock_contention = eng->r->params.cost_source == DS_COST_PROFILE ?
+			DS_LOCKS_ON : DS_LOCKS_OFF;
 	eng->p = &eng->r->params;
+	eng->class_locks = eng->p->lock_contention == DS_LOCKS_ON;
+	if (!resolve_think_scale(eng, src, error))
+		return FALSE;
+	resolve_builtin_sync(eng);
 	seed[0] = (guint32)params->seed;
 	seed[1] = (guint32)(params->seed >> 32);
 	eng->rng = g_rand_new_with_seed_array(seed, 2);
@@ -291,7 +395,10 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	eng->waiting = g_sequence_new(NULL);
 	if (params->check_invariants)
 		eng->ledger = g_byte_array_new();
+	eng->objsize.active = eng->ops->needs_obj_size || eng->class_locks;
 	ds_objsize_init(eng);
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		ds_hist_init(&eng->rec_dur[be]);
 	eng->pools_active = eng->ops->create != NULL;
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
 		struct ds_pool *pool = &eng->pools[be];
@@ -318,11 +425,8 @@ static void engine_clear(struct ds_engine *eng)
 	 * an error) are in eng->live.  Each is freed exactly once. */
 	while (eng->q.heap && eng->q.heap->len) {
 		ds_evq_pop(&eng->q, &ev);
-		if (ev.kind != DS_SEV_TASK)
-			continue;
-		t = ev.obj;
-		if (!--((struct ds_task *)t)->heap_refs && ((struct ds_task *)t)->dead)
-			ds_task_free(t);
+		if ((t = sev_task(&ev)))
+			ds_task_unref(t);
 	}
 	if (eng->live) {
 		g_hash_table_iter_init(&it, eng->live);
@@ -341,10 +445,29 @@ static void engine_clear(struct ds_engine *eng)
 		g_sequence_free(eng->waiting);
 	ds_evring_clear(&eng->ext);
 	ds_objsize_clear(eng);
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
+		ds_hist_clear(&eng->rec_dur[be]);
+	g_clear_error(&eng->read_error);
 	if (eng->rng)
 		g_rand_free(eng->rng);
 	if (eng->ledger)
 		g_byte_array_free(eng->ledger, TRUE);
+}
+
+/* Every virtual CPU's busy time, and the capacity invariant: never above the time elapsed. */
+static void cpu_finish(struct ds_engine *eng)
+{
+	struct ds_results *r = eng->r;
+	uint64_t elapsed = r->sim_end_ts > r->rec_start_ts ? r->sim_end_ts - r->rec_start_ts : 0;
+
+	for (unsigned int c = 0; c < eng->ncpus; c++) {
+		double busy = eng->cpus[c].consumed;
+
+		g_array_append_val(r->cpu_busy_ns, busy);
+		/* 1 ns per rate change of slack would be generous: rounding is < 1e-6 ns each */
+		if (r->params.check_invariants && busy > (double)elapsed + 1.0)
+			r->inv.cpu_violations++;
+	}
 }
 
 static void engine_finish(struct ds_engine *eng)
@@ -358,6 +481,9 @@ static void engine_finish(struct ds_engine *eng)
 	for (unsigned int be = 0; eng->pools_active && be < DS_BE__COUNT; be++)
 		if (eng->pools[be].pending_values)
 			r->inv.never_freed += eng->pools[be].pending_values;
+	if (eng->pools_active)
+		r->mechanism_bytes = ds_pool_mechanism_bytes(&eng->pools[DS_BE_ZRAM]);
+	cpu_finish(eng);
 	ds_ledger_finish(eng);
 }
 

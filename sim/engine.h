@@ -37,9 +37,9 @@
 /* --- evq.c --- */
 
 enum ds_sev_kind {
-	DS_SEV_TASK = 1,	/* a task's current phase ends */
+	DS_SEV_TASK = 1,	/* a sleeping task's timer (first release, off-CPU gap) */
 	DS_SEV_WAKE,		/* a pending work item becomes runnable */
-	DS_SEV_BATCH,		/* a worker finishes its batch */
+	DS_SEV_ENT,		/* an entity's job (a run of its program) ends */
 	DS_SEV_FLUSH,		/* an idle-flush timer (arg = CPU) */
 };
 
@@ -82,38 +82,178 @@ void ds_evring_clear(struct ds_evring *r);
 
 /* --- job.c --- */
 
-struct ds_job {
-	double remaining;	/* ns of work left at full speed */
+#define DS_NEVER UINT64_MAX	/* a job at rate 0 has no end time */
+#define DS_WAKE_MAX_NS 1000000000000000ull	/* a wake-up latency draw is capped (11.6 days) */
+
+/* A rate change of a job: from @t on, work is done at @rate; @done had been done at @t. */
+struct ds_job_bp {
+	uint64_t t;
+	double done;
 	double rate;
-	uint64_t since;		/* when @remaining was last brought up to date */
-	uint64_t end;		/* scheduled completion */
-	uint32_t gen;		/* bumped at every (re)schedule */
 };
 
-void ds_job_start(struct ds_job *j, uint64_t now, uint64_t work, double rate);
+struct ds_job {
+	double total;		/* ns of work of the whole job */
+	double remaining;	/* ns of work left at @since */
+	double rate;
+	uint64_t since;		/* when @remaining was last brought up to date */
+	uint64_t start;
+	uint64_t end;		/* scheduled completion, DS_NEVER at rate 0 */
+	uint32_t gen;		/* bumped at every (re)schedule */
+	bool active;
+	GArray *bp;		/* struct ds_job_bp, one per rate change since @start */
+};
+
+void ds_job_init(struct ds_job *j);
+void ds_job_clear(struct ds_job *j);
+void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate);
 /* ds_job_set_rate() - change speed at @now; returns true when the end moved */
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate);
+/* ds_job_set_total() - the job is cut (or extended) to @total ns of work; true: end moved */
+bool ds_job_set_total(struct ds_job *j, uint64_t now, double total);
+/* ds_job_done() - ns of work done by @now */
+double ds_job_done(const struct ds_job *j, uint64_t now);
+/* ds_job_time_at() - when the work done reached @work (exact, from the breakpoints) */
+uint64_t ds_job_time_at(const struct ds_job *j, double work);
+
+/* --- ent.c: entities that run step programs on a virtual CPU --- */
+
+/*
+ * A program is what an entity does on its CPU, in order: work (ns at full speed), taking a
+ * lock (spinning while another entity holds it) and releasing it.  A release's hot path and
+ * a worker's page are programs.  WORK steps may carry a tag: the policy's value freed when
+ * that step ends (1 + its index in the batch's page).
+ */
+enum ds_op { DS_OP_WORK = 0, DS_OP_ACQ, DS_OP_REL };
+
+struct ds_lock;
+
+struct ds_step {
+	struct ds_lock *lock;	/* ACQ, REL */
+	uint64_t ns;		/* WORK */
+	uint32_t op;
+	uint32_t tag;
+};
+
+enum ds_ent_kind { DS_ENT_TASK = 0, DS_ENT_WORKER };
+
+/*
+ * struct ds_ent - a task or a worker as the CPUs and locks see it.
+ * @prog: its program (struct ds_step), @pc the first step not passed yet.
+ * @run_end: the job in progress covers steps [@pc, @run_end) (a "run"): several steps at once
+ *	while no other entity wants the locks they take (lock.c).  @extra: ns of work at the
+ *	start of the run that belong to no step (a contended lock's hand-over).
+ * @claims: locks whose ACQ this run passes optimistically (struct ds_lock.opt == this).
+ * @spin: lock it spins on (NULL: not spinning), since @spin_since.
+ * @held: locks it really holds (a holder is not preempted on its CPU: cpu.c).
+ * @cpu: virtual CPU it is runnable on, -1 when off-CPU; @link: in that CPU's run queue.
+ * @cpu_ns: CPU time it consumed (work and spinning), for worker CPU time and the capacity
+ *	invariant.
+ */
+struct ds_ent {
+	enum ds_ent_kind kind;
+	void *owner;
+	int cpu;
+	GList link;
+	struct ds_job job;
+	GArray *prog;
+	guint pc;
+	guint run_end;
+	double extra;
+	GPtrArray *claims;
+	struct ds_lock *spin;
+	uint64_t spin_since;
+	unsigned int held;
+	double rate;		/* its current speed on its CPU (0 off-CPU) */
+	uint64_t charged_at;	/* CPU time is accounted up to here */
+	double cpu_ns;
+};
+
+void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner);
+void ds_ent_clear(struct ds_ent *e);
+/* ds_ent_prog_reset() - empty the program, to build the next one */
+void ds_ent_prog_reset(struct ds_ent *e);
+void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag);
+/* ds_ent_locked() - ACQ @lock, WORK @ns (tagged), REL @lock; without a lock just the work */
+void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag);
+void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock);
+void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock);
+/* ds_ent_prog_work() - ns of work in the program (what it costs alone and uncontended) */
+uint64_t ds_ent_prog_work(const struct ds_ent *e);
+/*
+ * ds_ent_run() - start the program on virtual CPU @cpu at eng->now (the entity joins that
+ * CPU's run queue if it is not on it).  When the last step has passed, the owner is told
+ * (ds_task_prog_done() / ds_worker_prog_done()) with eng->now the time it ended.
+ */
+void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu);
+/* ds_ent_job_end() - the engine event of the entity's job came due */
+void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e);
+/* ds_ent_rate() - the CPU model changed the entity's speed */
+void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate);
+/* ds_ent_split() - @lock is wanted by another entity: cut this one's run where it must
+ * really take (or release) @lock; if it is inside its hold now it becomes the real holder */
+void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *lock);
+/* ds_ent_granted() - a contended lock was handed to the spinning entity */
+void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e);
+bool ds_ent_busy(const struct ds_ent *e);
+
+/* --- lock.c --- */
+
+/*
+ * struct ds_lock - a spin lock with a real holder, FIFO spinning waiters (a queued spinlock
+ * hands over in arrival order), and at most one entity passing it optimistically inside a
+ * run (@opt): nobody else wanted it when that run began; whoever wants it first splits that
+ * run (ds_ent_split()) to find whether it is held at that instant.
+ */
+struct ds_lock {
+	enum ds_lock_kind kind;
+	struct ds_ent *holder;
+	struct ds_ent *opt;
+	GQueue waiters;
+};
+
+void ds_lock_init(struct ds_lock *l, enum ds_lock_kind kind);
+void ds_lock_clear(struct ds_lock *l);
+/* ds_lock_resolve() - before @e acts on @l: split the optimistic run of another entity */
+void ds_lock_resolve(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e);
+/* ds_lock_trylock_ok() - would spin_trylock(@l) by @e succeed now? (resolves @l first) */
+bool ds_lock_trylock_ok(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e);
+/* ds_lock_acquire() - a real ACQ by @e at eng->now: true if taken, else @e spins */
+bool ds_lock_acquire(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e);
+/* ds_lock_release() - a real REL by its holder: the next waiter gets it (hand-over) */
+void ds_lock_release(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e);
+/* ds_lock_count() - an uncontended acquisition passed inside a run */
+void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l);
 
 /* --- cpu.c --- */
 
 struct ds_task;
 
+/*
+ * struct ds_cpu - a virtual CPU: its run queue of entities (tasks and workers) in arrival
+ * order, recorded CPUs mapped to it whose recorded occupant is foreign, and what it consumed.
+ */
 struct ds_cpu {
-	GQueue tasks;		/* active simulated tasks (links in struct ds_task) */
-	GPtrArray *workers;	/* struct ds_worker * running a batch here */
-	unsigned int foreign;	/* recorded CPUs mapped here with a foreign occupant */
+	GQueue rq;
+	unsigned int workers;
+	unsigned int foreign;
+	double consumed;	/* ns of CPU time given to entities */
 };
 
 void ds_cpus_init(struct ds_engine *eng);
 void ds_cpus_clear(struct ds_engine *eng);
-double ds_cpu_task_rate(const struct ds_engine *eng, unsigned int cpu);
-double ds_cpu_worker_rate(const struct ds_engine *eng, unsigned int cpu);
-void ds_cpu_task_enter(struct ds_engine *eng, struct ds_task *t, unsigned int cpu);
-void ds_cpu_task_leave(struct ds_engine *eng, struct ds_task *t);
-void ds_cpu_worker_enter(struct ds_engine *eng, struct ds_worker *w, unsigned int cpu);
-void ds_cpu_worker_leave(struct ds_engine *eng, struct ds_worker *w);
-/* ds_cpu_pick() - where a worker runs its next batch (producer < 0: none) */
-unsigned int ds_cpu_pick(const struct ds_engine *eng, int producer, int current);
+/* ds_cpu_enter() - @e becomes runnable on @cpu (leaving the CPU it was on) */
+void ds_cpu_enter(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu);
+/* ds_cpu_leave() - @e goes off-CPU (sleeps, waits, is done) */
+void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e);
+/* ds_cpu_update() - something changed on @cpu (a lock taken or released): new rates */
+void ds_cpu_update(struct ds_engine *eng, unsigned int cpu);
+/* ds_cpu_charge() - @e ran at @rate from @since to now on its CPU: account it */
+void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since, double rate);
+double ds_cpu_rate_of(const struct ds_engine *eng, const struct ds_ent *e);
+/* ds_cpu_pick() - where worker @self runs its next batch (producer < 0: none) */
+unsigned int ds_cpu_pick(const struct ds_engine *eng, int producer, int current,
+			 const struct ds_ent *self);
 /* ds_cpu_switch() - recorded sched_switch on recorded CPU @rcpu to @next_pid */
 void ds_cpu_switch(struct ds_engine *eng, unsigned int rcpu, int32_t next_pid);
 
@@ -121,24 +261,29 @@ void ds_cpu_switch(struct ds_engine *eng, unsigned int rcpu, int32_t next_pid);
 
 enum ds_task_phase {
 	DS_TP_FIRST,		/* first release scheduled at its recorded time */
-	DS_TP_RELEASE,		/* in a release's hot path (job) */
-	DS_TP_THINK,		/* in a think gap <= busy_gap_ns: CPU work (job) */
-	DS_TP_ASLEEP,		/* in a long think gap: next start scheduled */
+	DS_TP_RELEASE,		/* running a release's program */
+	DS_TP_THINK,		/* on-CPU think time: CPU work (program of one step) */
+	DS_TP_ASLEEP,		/* off-CPU: next item scheduled */
 	DS_TP_WAITING,		/* asleep, next item not read yet (in eng->waiting) */
 };
 
 struct ds_task {
 	int32_t pid;
 	guint index;		/* row in results->tasks */
-	struct ds_evring fifo;	/* recorded releases (and its exit) not yet started */
+	struct ds_evring fifo;	/* recorded items not yet started: releases, switches, exit */
 	enum ds_task_phase phase;
-	struct ds_job job;
-	int cpu;		/* virtual CPU it is active on, -1 when not active */
-	GList link;		/* in that CPU's task queue */
+	struct ds_ent ent;
+	uint32_t sleep_gen;	/* the current ASLEEP/FIRST event */
+	int vcpu;		/* virtual CPU it last ran on */
+	bool oncpu;		/* recorded: on a CPU (not switched out) at @rec_pos */
+	bool switch_seen;	/* the trace switches it in or out: its gaps are known */
 	bool closed;		/* its exit was read: the pid may be reused */
 	uint64_t rel_id;	/* current release */
+	uint64_t rel_start;	/* sim time the current release started */
+	uint64_t rel_sync;	/* its sync cost */
 	bool free_at_end;	/* current release frees its value when the hot path ends */
-	uint64_t rec_end;	/* recorded end (start + cost) of its latest release */
+	uint64_t rec_pos;	/* recorded time its timeline has reached */
+	uint64_t rec_end;	/* recorded end of its latest release */
 	uint64_t hot_end;	/* sim time its latest hot path ended */
 	int64_t delta;		/* WAITING: sim - recorded shift of its next item */
 	GSequenceIter *wait_iter;
@@ -151,12 +296,18 @@ struct ds_task {
 
 void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev);
 void ds_task_read_exit(struct ds_engine *eng, const struct ds_event *ev);
-/* ds_task_step() - the task's current phase ended at eng->now; false on error */
-gboolean ds_task_step(struct ds_engine *eng, struct ds_task *t, GError **error);
-void ds_task_reschedule(struct ds_engine *eng, struct ds_task *t);
+/* ds_task_read_switch() - a sched_switch that moves a simulated task on or off a CPU */
+void ds_task_read_switch(struct ds_engine *eng, const struct ds_event *ev);
+/* ds_task_wakeup() - the task's sleep (or first release) timer fired */
+gboolean ds_task_wakeup(struct ds_engine *eng, struct ds_task *t, GError **error);
+/* ds_task_prog_done() - the task's program (a release or on-CPU think) ended at eng->now */
+void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t);
 /* ds_tasks_eof() - the stream ended: tasks waiting for an item are done */
 void ds_tasks_eof(struct ds_engine *eng);
 void ds_task_free(struct ds_task *t);
+void ds_task_ref(struct ds_task *t);
+/* ds_task_unref() - an engine event naming @t is gone; frees a dead task at the last one */
+void ds_task_unref(struct ds_task *t);
 
 /* --- worker.c --- */
 
@@ -167,14 +318,14 @@ struct ds_worker {
 	enum ds_worker_state state;
 	bool requeued;		/* queued while running: runs again when this run ends */
 	int producer;		/* CPU of the latest queue_work on it (-1: none) */
-	int cpu;		/* CPU of the batch in progress, -1 between batches */
 	int last_cpu;		/* CPU of its previous batch (placement prefers staying) */
 	uint32_t wake_gen;
 	bool in_batch;
 	struct ds_batch batch;
-	struct ds_job job;
+	struct ds_ent ent;
 	uint64_t batch_start;
 	uint64_t run_start;
+	double run_cpu0;	/* ent.cpu_ns when the run started */
 	unsigned int run_pages;
 };
 
@@ -185,8 +336,10 @@ void ds_worker_queue(struct ds_pool *pool, int producer, uint64_t now);
 /* ds_worker_kick() - the same for pool teardown (not a hot-path queue_work, not counted) */
 void ds_worker_kick(struct ds_pool *pool, uint64_t now);
 void ds_worker_wake(struct ds_engine *eng, struct ds_worker *w);
-void ds_worker_batch_end(struct ds_engine *eng, struct ds_worker *w);
-void ds_worker_reschedule(struct ds_engine *eng, struct ds_worker *w);
+/* ds_worker_prog_done() - the worker's page program ended at eng->now */
+void ds_worker_prog_done(struct ds_engine *eng, struct ds_worker *w);
+/* ds_worker_mark() - a tagged step of the worker's program ended at @t: value freed */
+void ds_worker_mark(struct ds_worker *w, uint32_t tag, uint64_t t);
 
 /* --- pool.c (engine side) --- */
 
@@ -262,6 +415,11 @@ struct ds_engine {
 	GByteArray *ledger;	/* per release: times freed (check_invariants only) */
 	uint64_t next_id;
 	struct ds_objsize objsize;
+	bool class_locks;	/* lock_contention resolved: class locks modelled */
+	double think_scale;	/* resolved */
+	uint64_t builtin_sync[DS_BE__COUNT];	/* record_sync_<be>_ns's last resort */
+	struct ds_hist rec_dur[DS_BE__COUNT];	/* measured durations read so far */
+	GError *read_error;	/* a read failed inside an event handler */
 };
 
 /* ds_engine_read_one() - read one event from the source (lookahead); -1 on error */

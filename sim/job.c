@@ -1,33 +1,91 @@
 // SPDX-License-Identifier: MIT
 /*
- * job.c - CPU work under processor sharing.
+ * job.c - CPU work at a rate that the CPU model changes (cpu.c).
  *
- * A job is @remaining ns of work done at @rate ns of work per ns of time.  At rate 1 the
- * arithmetic stays in integers held exactly by doubles (< 2^53 ns), so runs without sharing
- * (every sync run) reproduce times to the nanosecond; at other rates the end is rounded up to
- * a whole ns.
+ * A job is @total ns of work done at @rate ns of work per ns of time (1 alone on a CPU, 1/n
+ * shared fairly by n, 0 while it waits for its turn or for a lock holder on its CPU).  At
+ * rate 1 the arithmetic stays in integers held exactly by doubles (< 2^53 ns), so runs
+ * without sharing (every sync run on the recorded CPUs) reproduce times to the nanosecond;
+ * at other rates ends are rounded up to a whole ns.
+ *
+ * Every rate change appends a breakpoint (time, work done, new rate), so the time at which
+ * any amount of the job's work was reached is known exactly afterwards (ds_job_time_at()):
+ * the worker's per-value free times inside a page are read from it, not interpolated.
  */
+#include <math.h>
+
 #include "engine.h"
 
-/* Round up to a whole ns (with 1e-9 of slack for the error of the division). */
-static uint64_t job_end(uint64_t now, double remaining, double rate)
+/* Time to do @work at @rate, rounded up to a whole ns (1e-9 of slack for the division). */
+static uint64_t span(double work, double rate)
 {
-	double t = rate == 1.0 ? remaining : remaining / rate;
+	double t;
 	uint64_t whole;
 
-	if (t <= 1e-9)
-		return now;
+	if (work <= 1e-9)
+		return 0;
+	if (rate <= 0)
+		return UINT64_MAX;
+	t = rate == 1.0 ? work : work / rate;
+	if (t >= 1.8e19)
+		return UINT64_MAX;
 	whole = (uint64_t)t;
-	return now + whole + ((double)whole < t - 1e-9);
+	return whole + ((double)whole < t - 1e-9);
 }
 
-void ds_job_start(struct ds_job *j, uint64_t now, uint64_t work, double rate)
+static uint64_t job_end(uint64_t now, double remaining, double rate)
 {
-	j->remaining = (double)work;
+	uint64_t s = span(remaining, rate);
+
+	return s == UINT64_MAX || s > UINT64_MAX - now ? DS_NEVER : now + s;
+}
+
+static void bp_add(struct ds_job *j, uint64_t t, double done, double rate)
+{
+	struct ds_job_bp bp = { .t = t, .done = done, .rate = rate };
+
+	if (j->bp->len) {
+		struct ds_job_bp *last = &g_array_index(j->bp, struct ds_job_bp, j->bp->len - 1);
+
+		if (last->t == t) {	/* several changes at one instant: the last one counts */
+			last->rate = rate;
+			return;
+		}
+	}
+	g_array_append_val(j->bp, bp);
+}
+
+void ds_job_init(struct ds_job *j)
+{
+	j->bp = g_array_new(FALSE, FALSE, sizeof(struct ds_job_bp));
+}
+
+void ds_job_clear(struct ds_job *j)
+{
+	if (j->bp)
+		g_array_free(j->bp, TRUE);
+	j->bp = NULL;
+}
+
+void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
+{
+	j->total = work;
+	j->remaining = work;
 	j->rate = rate;
 	j->since = now;
-	j->end = job_end(now, j->remaining, rate);
+	j->start = now;
+	j->end = job_end(now, work, rate);
 	j->gen++;
+	j->active = true;
+	g_array_set_size(j->bp, 0);
+	bp_add(j, now, 0, rate);
+}
+
+double ds_job_done(const struct ds_job *j, uint64_t now)
+{
+	double left = j->remaining - (double)(now - j->since) * j->rate;
+
+	return j->total - MAX(left, 0.0);
 }
 
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate)
@@ -41,10 +99,49 @@ bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate)
 		j->remaining = 0;
 	j->rate = rate;
 	j->since = now;
+	bp_add(j, now, j->total - j->remaining, rate);
 	end = job_end(now, j->remaining, rate);
 	if (end == j->end)
 		return false;
 	j->end = end;
 	j->gen++;
 	return true;
+}
+
+bool ds_job_set_total(struct ds_job *j, uint64_t now, double total)
+{
+	double done = ds_job_done(j, now);
+	uint64_t end;
+
+	j->total = total;
+	j->remaining = MAX(total - done, 0.0);
+	j->since = now;
+	end = job_end(now, j->remaining, j->rate);
+	if (end == j->end)
+		return false;
+	j->end = end;
+	j->gen++;
+	return true;
+}
+
+uint64_t ds_job_time_at(const struct ds_job *j, double work)
+{
+	const struct ds_job_bp *bp = &g_array_index(j->bp, struct ds_job_bp, 0);
+	guint lo = 0, hi = j->bp->len;
+	uint64_t s;
+
+	/* The earliest time the work done reached @work: from the last breakpoint below it
+	 * (its rate is > 0 unless it is the last one: work only stands still until the next). */
+	if (!j->bp->len || work <= bp[0].done)
+		return j->start;
+	while (hi - lo > 1) {
+		guint mid = (lo + hi) / 2;
+
+		if (bp[mid].done < work)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	s = span(work - bp[lo].done, bp[lo].rate);
+	return s == UINT64_MAX ? j->end : MIN(bp[lo].t + s, j->end);
 }

@@ -15,17 +15,20 @@
 
 #include "ds_sim.h"
 
+#define DS_PARAM_NS_MAX 1000000000000000ull	/* 10^15 ns: 11.6 days; sums stay far from 2^63 */
+
 enum param_kind {
 	PK_POLICY,	/* const char *, one of ds_policy_names() */
 	PK_CPUS,	/* unsigned, "recorded" = 0, explicit 0 refused */
-	PK_POOL,	/* int64 >= 0 */
+	PK_POOL,	/* int64 >= 0, "auto" = DS_POOL_AUTO */
 	PK_U64,		/* uint64 */
 	PK_UINT_POS,	/* unsigned >= 1 */
 	PK_PAGES_LIMIT,	/* unsigned, "unbounded" = 0 */
 	PK_NS,		/* uint64 ns, optional unit suffix ns/us/ms/s */
 	PK_NS_OFF,	/* as PK_NS, "off" = 0 */
 	PK_BOOL,
-	PK_RATE,	/* double in (0, 1] */
+	PK_SCALE,	/* double > 0, "auto" = 0 */
+	PK_NS_AUTO,	/* as PK_NS, "auto" = 0 */
 	PK_PAGE_SIZE,	/* unsigned: 0 ("profile") or a power of two >= 8 */
 	PK_ENUM,	/* int-sized enum, names in .names */
 	PK_AUTO,	/* unsigned: "auto" = 0 (derived at run time), else 1 .. 2^31-1 */
@@ -45,6 +48,9 @@ static const char *const order_names[] = { "fifo", "lifo", NULL };
 static const char *const stale_names[] = { "noop", NULL };
 static const char *const cost_names[] = { "trace", "profile", "auto", NULL };
 static const char *const v2_lock_names[] = { "copy", "whole", NULL };
+static const char *const sharing_names[] = { "fair", "fifo", NULL };
+static const char *const placement_names[] = { "idle_other", "producer", NULL };
+static const char *const lock_mode_names[] = { "auto", "on", "off", NULL };
 
 #define P(n, k, inf) { #n, k, offsetof(struct ds_params, n), inf, NULL }
 #define E(n, names, inf) { #n, PK_ENUM, offsetof(struct ds_params, n), inf, names }
@@ -64,7 +70,15 @@ static const struct param_desc param_table[] = {
 	P(max_pages_per_run, PK_PAGES_LIMIT, true),
 	P(idle_flush_ns, PK_NS_OFF, true),
 	E(stale_policy, stale_names, true),
-	P(shared_cpu_rate, PK_RATE, false),
+	E(cpu_sharing, sharing_names, true),
+	E(worker_placement, placement_names, true),
+	P(think_scale, PK_SCALE, true),
+	{ "record_sync_zram_ns", PK_NS_AUTO, offsetof(struct ds_params, record_sync_ns[DS_BE_ZRAM]),
+	  false, NULL },
+	{ "record_sync_zswap_ns", PK_NS_AUTO,
+	  offsetof(struct ds_params, record_sync_ns[DS_BE_ZSWAP]), false, NULL },
+	P(probe_overhead_ns, PK_NS, false),
+	E(lock_contention, lock_mode_names, false),
 	P(busy_gap_ns, PK_NS, false),
 	P(check_invariants, PK_BOOL, false),
 	P(timeseries_ns, PK_NS_OFF, false),
@@ -83,7 +97,7 @@ void ds_params_init(struct ds_params *p)
 	memset(p, 0, sizeof(*p));
 	p->policy = "v3";
 	p->cpus = 0;
-	p->pool_pages = 64;		/* 256 KiB / 4 KiB [S] */
+	p->pool_pages = DS_POOL_AUTO;	/* 256 KiB / PAGE_SIZE [S] */
 	p->seed = 1;
 	p->cost_source = DS_COST_AUTO;
 	p->percpu_pages_from_pool = false;
@@ -94,7 +108,10 @@ void ds_params_init(struct ds_params *p)
 	p->max_pages_per_run = 0;	/* unbounded */
 	p->idle_flush_ns = 0;		/* off: the series has no flush */
 	p->stale_policy = DS_STALE_NOOP;
-	p->shared_cpu_rate = 0.5;
+	p->cpu_sharing = DS_SHARE_FAIR;
+	p->worker_placement = DS_PLACE_IDLE_OTHER;
+	p->think_scale = 1.0;
+	p->lock_contention = DS_LOCKS_AUTO;
 	p->busy_gap_ns = 1000000;	/* 1 ms */
 	p->check_invariants = false;
 	p->timeseries_ns = 0;
@@ -249,10 +266,15 @@ static gboolean set_unsigned(const struct param_desc *d, void *field, const char
 		*(unsigned int *)field = (unsigned int)v;
 		return TRUE;
 	case PK_POOL:
+		if (!strcmp(value, "auto")) {
+			*(int64_t *)field = DS_POOL_AUTO;
+			return TRUE;
+		}
 		if (value[0] == '-')
 			return refuse(error, d->name, value, "a pool cannot have negative pages");
 		if (!parse_u64(value, G_MAXINT32, &v))
-			return refuse(error, d->name, value, "expected a page count (0 or more)");
+			return refuse(error, d->name, value,
+				      "expected \"auto\" (256 KiB / page size) or a page count (0 or more)");
 		*(int64_t *)field = (int64_t)v;
 		return TRUE;
 	case PK_UINT_POS:
@@ -319,28 +341,34 @@ static gboolean set_one(const struct param_desc *d, struct ds_params *p, const c
 		*(uint64_t *)field = v;
 		return TRUE;
 	case PK_NS_OFF:
-		if (!strcmp(value, "off")) {
+	case PK_NS_AUTO:
+		if (!strcmp(value, d->kind == PK_NS_OFF ? "off" : "auto")) {
 			*(uint64_t *)field = 0;
 			return TRUE;
 		}
 		/* fall through */
 	case PK_NS:
-		if (!parse_ns(value, &v))
+		if (!parse_ns(value, &v) || v > DS_PARAM_NS_MAX)
 			return refuse(error, d->name, value,
 				      d->kind == PK_NS_OFF ?
-				      "expected \"off\" or a duration in ns (suffixes ns, us, ms, s)" :
-				      "expected a duration in ns (suffixes ns, us, ms, s)");
+				      "expected \"off\" or a duration in ns up to 10^15 (suffixes ns, us, ms, s)" :
+				      d->kind == PK_NS_AUTO ?
+				      "expected \"auto\" or a duration in ns up to 10^15 (suffixes ns, us, ms, s)" :
+				      "expected a duration in ns up to 10^15 (suffixes ns, us, ms, s)");
 		*(uint64_t *)field = v;
 		return TRUE;
 	case PK_BOOL:
 		if (!parse_bool(value, field))
 			return refuse(error, d->name, value, "expected true or false");
 		return TRUE;
-	case PK_RATE:
-		if (!parse_double(value, &x) || !(x > 0.0 && x <= 1.0))
+	case PK_SCALE:
+		if (!strcmp(value, "auto")) {
+			*(double *)field = 0;
+			return TRUE;
+		}
+		if (!parse_double(value, &x) || !(x > 0.0 && x <= 1000.0))
 			return refuse(error, d->name, value,
-				      "expected a number in (0, 1]: the speed of each of two "
-				      "entities sharing a CPU");
+				      "expected \"auto\" or a factor in (0, 1000] on every think time");
 		*(double *)field = x;
 		return TRUE;
 	default:
@@ -392,13 +420,19 @@ gboolean ds_params_validate(const struct ds_params *p, GError **error)
 	}
 	if (p->cpus > 4096)
 		return refuse(error, "cpus", "(too many)", "at most 4096 CPUs");
-	if (p->pool_pages < 0 || p->pool_pages > G_MAXINT32)
+	if ((p->pool_pages < 0 && p->pool_pages != DS_POOL_AUTO) || p->pool_pages > G_MAXINT32)
 		return refuse(error, "pool_pages", p->pool_pages < 0 ? "(negative)" : "(too large)",
-			      "expected a page count from 0 to 2^31-1");
-	if (!(p->shared_cpu_rate > 0.0 && p->shared_cpu_rate <= 1.0))
-		return refuse(error, "shared_cpu_rate",
-			      g_ascii_dtostr(buf, sizeof(buf), p->shared_cpu_rate),
-			      "expected a number in (0, 1]");
+			      "expected \"auto\" or a page count from 0 to 2^31-1");
+	if (!(p->think_scale >= 0.0 && p->think_scale <= 1000.0))
+		return refuse(error, "think_scale",
+			      g_ascii_dtostr(buf, sizeof(buf), p->think_scale),
+			      "expected \"auto\" or a factor in (0, 1000]");
+	if (p->record_sync_ns[0] > DS_PARAM_NS_MAX || p->record_sync_ns[1] > DS_PARAM_NS_MAX ||
+	    p->probe_overhead_ns > DS_PARAM_NS_MAX ||
+	    p->busy_gap_ns > DS_PARAM_NS_MAX || p->idle_flush_ns > DS_PARAM_NS_MAX ||
+	    p->timeseries_ns > DS_PARAM_NS_MAX)
+		return refuse(error, "record_sync_*_ns/probe_overhead_ns/busy_gap_ns/idle_flush_ns/timeseries_ns",
+			      "(too large)", "durations are at most 10^15 ns");
 	if (p->drainers_per_pool < 1 || p->drainers_per_pool > 1024)
 		return refuse(error, "drainers_per_pool", "(out of range)", "expected 1 to 1024");
 	if (p->page_size && (p->page_size < 8 || (p->page_size & (p->page_size - 1))))
@@ -418,8 +452,12 @@ gboolean ds_params_validate(const struct ds_params *p, GError **error)
 	if ((unsigned int)p->push_semantics > DS_PUSH_LAZY ||
 	    (unsigned int)p->drain_order > DS_DRAIN_LIFO ||
 	    (unsigned int)p->stale_policy > DS_STALE_NOOP ||
-	    (unsigned int)p->cost_source > DS_COST_AUTO)
-		return refuse(error, "push_semantics/drain_order/stale_policy/cost_source",
+	    (unsigned int)p->cost_source > DS_COST_AUTO ||
+	    (unsigned int)p->cpu_sharing > DS_SHARE_FIFO ||
+	    (unsigned int)p->worker_placement > DS_PLACE_PRODUCER ||
+	    (unsigned int)p->lock_contention > DS_LOCKS_OFF)
+		return refuse(error, "push_semantics/drain_order/stale_policy/cost_source/"
+			      "cpu_sharing/worker_placement/lock_contention",
 			      "(out of range)", "not a known choice");
 	return TRUE;
 }
@@ -438,7 +476,11 @@ static char *value_text(const struct param_desc *d, const struct ds_params *p)
 		return *(const unsigned int *)field ? g_strdup_printf("%u", *(const unsigned int *)field) :
 			g_strdup("recorded");
 	case PK_POOL:
-		return g_strdup_printf("%" G_GINT64_FORMAT, *(const int64_t *)field);
+		return *(const int64_t *)field == DS_POOL_AUTO ? g_strdup("auto") :
+			g_strdup_printf("%" G_GINT64_FORMAT, *(const int64_t *)field);
+	case PK_NS_AUTO:
+		return *(const uint64_t *)field ?
+			g_strdup_printf("%" G_GUINT64_FORMAT, *(const uint64_t *)field) : g_strdup("auto");
 	case PK_U64:
 	case PK_NS:
 		return g_strdup_printf("%" G_GUINT64_FORMAT, *(const uint64_t *)field);
@@ -460,8 +502,9 @@ static char *value_text(const struct param_desc *d, const struct ds_params *p)
 		return g_strdup_printf("%u", *(const unsigned int *)field);
 	case PK_BOOL:
 		return g_strdup(*(const bool *)field ? "true" : "false");
-	case PK_RATE:
-		return g_strdup(g_ascii_dtostr(buf, sizeof(buf), *(const double *)field));
+	case PK_SCALE:
+		return *(const double *)field == 0 ? g_strdup("auto") :
+			g_strdup(g_ascii_dtostr(buf, sizeof(buf), *(const double *)field));
 	}
 	return g_strdup("?");
 }

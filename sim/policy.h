@@ -36,8 +36,9 @@
  *	depend on the simulated timeline)
  * @pid: releasing task
  * @obj_size: size of its zsmalloc object from the trace's zs_malloc records, 0 = unknown
- *	(only resolved for policies with @needs_obj_size)
- * @cls: the object's class-lock id (set by the policy before ds_pool_push())
+ *	(resolved when class locks are modelled or the policy has @needs_obj_size)
+ * @cls: the object's class-lock id (ds_pool_class_of(); 0 when not modelled)
+ * @task: row of the releasing task in results->tasks
  */
 struct ds_release {
 	uint64_t id;
@@ -51,19 +52,22 @@ struct ds_release {
 	int32_t pid;
 	uint32_t obj_size;
 	uint16_t cls;
+	uint32_t task;
 };
 
 /**
  * struct ds_release_out - what the policy decided for one release
- * @hot_ns: time on the releasing CPU (push, swap, queue_work, failed lock, sync cost...)
+ * @ent: the releasing task: the policy appends its hot path to its program (ds_ent_work(),
+ *	ds_ent_locked(), ds_pool_sync_free()): push, swap under the pool lock, queue_work, the
+ *	synchronous free of a fallback...; the engine runs it on the task's CPU
  * @pushed: the value was stored for deferred free
- * @fallback: it was not stored: freed synchronously, at the end of @hot_ns
- * @sync: freed synchronously by design (policy sync), at the end of @hot_ns
+ * @fallback: it was not stored: freed synchronously, when its program ends
+ * @sync: freed synchronously by design (policy sync), when its program ends
  * @queue_work: the policy called queue_work() on the drain work (engine does it)
  * @flush_at: arm this CPU's idle-flush timer at this sim time (0 = no)
  */
 struct ds_release_out {
-	uint64_t hot_ns;
+	struct ds_ent *ent;
 	bool pushed;
 	bool fallback;
 	bool sync;

@@ -10,18 +10,19 @@
  * @spare (copy mode: the buffer the drain copies the array into is free: 1, else 0).
  *
  * Hot path (only zs_free() is deferred [S]; the zram slot metadata / zswap LRU delete stay
- * synchronous):
- *   the rest of the free                      sync_cost - zs           (zscost.c)
- *   spin_trylock(array lock)                  lock_ns
- *   lock held by the drain  -> fallback       + zs                     (fallbacks_lock)
- *   array full              -> fallback       + zs
- *   else push                                 + push_ns
+ * synchronous), as the task's program, the trylock first (its outcome is decided when the
+ * release starts):
+ *   spin_trylock(array lock) fails            lock_ns, the rest of the free (sync_cost - zs,
+ *     (held by the drain or by another        zscost.c), zs (its class lock)  (fallbacks_lock)
+ *      producer pushing)  -> fallback
+ *   array full              -> fallback       [lock_ns under the lock], the rest, zs
+ *   else push                                 [lock_ns + push_ns under the lock], the rest
  *        count == threshold -> queue_work     + queue_work_ns
  * The worker's cost per value is zs (zs_free).  The drain [I v2_drain_holds_lock]:
  *   copy:  lock, copy the array out (lock_ns + n x copy_entry_ns), unlock, zs_free each;
  *   whole: lock, zs_free each, unlock: the lock is held for the whole drain.
- * While a batch is in its locked part every trylock fails; the part done is read from the
- * worker's job (work done = work - remaining), so CPU sharing stretches the held interval.
+ * The array lock is a lock like any other (lock.c): a producer whose trylock finds it held,
+ * by the drain or by another producer inside its push, falls back.
  * A drain run takes the array when it holds at least @threshold values (or at teardown), so
  * a run queued at the threshold drains what has accumulated by the time it runs; there is
  * one copy buffer, so one drain at a time.  No idle flush: values below the threshold wait
@@ -89,27 +90,6 @@ static void v2_destroy(struct ds_pool *pool)
 	g_free(v);
 }
 
-/* The drain holds the array lock: a batch in its locked part (all of it with "whole"). */
-static bool v2_lock_held(const struct ds_pool *pool, const struct v2 *v)
-{
-	uint64_t now = pool->eng->now;
-
-	for (unsigned int i = 0; i < pool->nworkers; i++) {
-		const struct ds_worker *w = &pool->workers[i];
-		double left, done;
-
-		if (!w->in_batch)
-			continue;
-		if (v->whole)
-			return true;
-		left = w->job.remaining - (double)(now - w->job.since) * w->job.rate;
-		done = (double)w->batch.work - MAX(left, 0.0);
-		if (done < (double)w->batch.before)
-			return true;
-	}
-	return false;
-}
-
 static void v2_release(struct ds_pool *pool, const struct ds_release *rel,
 		       struct ds_release_out *out)
 {
@@ -117,19 +97,23 @@ static void v2_release(struct ds_pool *pool, const struct ds_release *rel,
 	struct v2 *v = pool->priv;
 	uint64_t zs = ds_zs_part(prof, pool->be, rel->sync_cost);
 	struct ds_release r = *rel;
+	struct ds_ent *e = out->ent;
 
-	out->hot_ns = rel->sync_cost - zs + prof->lock_ns;
-	if (v2_lock_held(pool, v)) {
+	if (!ds_lock_trylock_ok(pool->eng, pool->pool_lock, e)) {
+		/* the drain or another producer holds the array lock */
 		pool->res->fallbacks_lock++;
 		out->fallback = true;
-		out->hot_ns += zs;
+		ds_ent_work(e, prof->lock_ns + rel->sync_cost - zs, 0);
+		ds_pool_sync_free(pool, e, rel->cls, zs);
 		return;
 	}
 	if (!v->arr)
 		v->arr = ds_pool_page_get(pool);
 	if (v->arr->count == pool->cap) {
 		out->fallback = true;
-		out->hot_ns += zs;
+		ds_ent_locked(e, pool->pool_lock, prof->lock_ns, 0);
+		ds_ent_work(e, rel->sync_cost - zs, 0);
+		ds_pool_sync_free(pool, e, rel->cls, zs);
 		return;
 	}
 	/* a handle, not a slot index: a later write to the slot does not touch it */
@@ -137,10 +121,11 @@ static void v2_release(struct ds_pool *pool, const struct ds_release *rel,
 	r.drain_cost = zs;
 	ds_pool_push(pool, v->arr, &r);
 	out->pushed = true;
-	out->hot_ns += prof->push_ns;
+	ds_ent_locked(e, pool->pool_lock, prof->lock_ns + prof->push_ns, 0);
+	ds_ent_work(e, rel->sync_cost - zs, 0);
 	if (v->arr->count == v->threshold) {
 		out->queue_work = true;
-		out->hot_ns += prof->queue_work_ns;
+		ds_ent_work(e, prof->queue_work_ns, 0);
 	}
 }
 
@@ -168,6 +153,8 @@ static bool v2_take(struct ds_pool *pool, struct ds_batch *b)
 	else
 		v->spare--;
 	b->page = page;
+	b->lock = pool->pool_lock;
+	b->hold_all = v->whole;
 	b->before = prof->lock_ns + (v->whole ? 0 : page->count * prof->copy_entry_ns);
 	b->after = 0;
 	work = b->before;

@@ -10,9 +10,11 @@
  *
  * Hot path (zs_free_deferred) as the spec's pseudo-code, with its inferred choices as
  * parameters: push_semantics (eager: swap when the push fills the buffer; lazy: when a push
- * finds it full), retry_swap_on_full, percpu_pages_from_pool, idle_flush_ns.  Times:
- * push_ns for every call; + swap_ns + queue_work_ns when a full page is swapped; + lock_ns for
- * a swap attempt that finds the pool empty; + the release's sync cost when it falls back.
+ * finds it full), retry_swap_on_full, percpu_pages_from_pool, idle_flush_ns.  The hot path's
+ * program: push_ns for every call; + swap_ns under the pool lock and queue_work_ns when a full
+ * page is swapped; + lock_ns under the pool lock for a swap attempt that finds the pool empty;
+ * + the release's synchronous free when it falls back.  The pool's state is read when the
+ * release starts; waiting for the pool lock only delays it (the lock is held ~100 ns).
  */
 #include "engine.h"
 
@@ -110,8 +112,10 @@ static bool v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, u
 	bool queues = pc->page && pc->page->count;
 
 	if (!v->free) {
-		out->hot_ns += prof->lock_ns;
+		ds_ent_locked(out->ent, pool->pool_lock, prof->lock_ns, 0);
 		pool->res->swap_failures++;
+		if (pc->page)
+			pc->page->stranded = true;
 		if (!pc->stranded) {
 			pc->stranded = true;
 			pc->stranded_since = now;
@@ -120,9 +124,9 @@ static bool v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, u
 		return false;
 	}
 	v3_swap_page(pool, v, pc);
-	out->hot_ns += prof->swap_ns;
+	ds_ent_locked(out->ent, pool->pool_lock, prof->swap_ns, 0);
 	if (queues) {
-		out->hot_ns += prof->queue_work_ns;
+		ds_ent_work(out->ent, prof->queue_work_ns, 0);
 		out->queue_work = true;
 	}
 	stranded_end(pool, pc, now);
@@ -152,7 +156,7 @@ static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
 	struct v3 *v = pool->priv;
 	struct v3_cpu *pc = &v->cpu[rel->cpu];
 
-	out->hot_ns = pool->eng->prof->push_ns;
+	ds_ent_work(out->ent, pool->eng->prof->push_ns, 0);
 	if (v3_full(pool, pc)) {
 		/* Eager: the attempt at fill time failed (stranded), retry only if allowed.
 		 * Lazy (or a CPU without a page): the first attempt is now. */
@@ -163,7 +167,7 @@ static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
 			return;
 		}
 		out->fallback = true;	/* the value is not stored: freed synchronously */
-		out->hot_ns += rel->sync_cost;
+		ds_pool_sync_free(pool, out->ent, rel->cls, rel->sync_cost);
 		return;
 	}
 	v3_store(pool, v, pc, rel, out);
@@ -192,7 +196,9 @@ static bool v3_take(struct ds_pool *pool, struct ds_batch *b)
 		g_queue_pop_head(&v->drain);
 	g_ptr_array_add(v->draining, page);
 	b->page = page;
+	b->lock = pool->pool_lock;
 	b->before = prof->lock_ns;
+	b->after_lock = pool->pool_lock;
 	b->after = prof->drain_page_ns;
 	work = b->before + b->after;
 	for (unsigned int i = 0; i < page->count; i++) {

@@ -18,62 +18,36 @@
  * A value's class: the size of its object from the trace where recorded (objsize.c), else a
  * size drawn from the profile's [sizes] (object_bytes when it has none: one class, one lock
  * per page), mapped to zsmalloc's class table with merged classes sharing a lock
- * (sizeclass.c).
+ * (sizeclass.c; the pool's table, ds_pool_class_of()).
  *
- * Data structures: v3's state in pool->priv; struct zsonly in pool->ext: the class table.
+ * Data structures: v3's state in pool->priv.
  */
 #include "engine.h"
 #include "zsmalloc.h"
 
-struct zsonly {
-	struct ds_zs_classes classes;
-};
-
 static void *zsonly_create(struct ds_pool *pool)
 {
-	struct ds_engine *eng = pool->eng;
-	struct zsonly *z = g_new0(struct zsonly, 1);
-
-	pool->cap = MAX(eng->page_size / 8, 1u);	/* handles: 8 bytes [S] */
+	pool->cap = MAX(pool->eng->page_size / 8, 1u);	/* handles: 8 bytes [S] */
 	pool->res->cap = pool->cap;
-	ds_zs_classes_init(&z->classes, eng->page_size, eng->p->zs_chain_size);
-	pool->ext = z;
 	return ds_policy_v3.create(pool);
 }
 
 static void zsonly_destroy(struct ds_pool *pool)
 {
-	struct zsonly *z = pool->ext;
-
 	ds_policy_v3.destroy(pool);
-	ds_zs_classes_clear(&z->classes);
-	g_free(z);
-	pool->ext = NULL;
-}
-
-static uint32_t zsonly_size(const struct ds_pool *pool, const struct ds_release *rel)
-{
-	const struct ds_engine *eng = pool->eng;
-
-	if (rel->obj_size)
-		return rel->obj_size;
-	return ds_size_draw(eng->prof, ds_size_key(eng->p->seed, rel->rec_ts, rel->pid, rel->value),
-			    eng->page_size);
 }
 
 static void zsonly_release(struct ds_pool *pool, const struct ds_release *rel,
 			   struct ds_release_out *out)
 {
-	const struct zsonly *z = pool->ext;
 	uint64_t zs = ds_zs_part(pool->eng->prof, pool->be, rel->sync_cost);
 	struct ds_release r = *rel;
 
 	r.sync_cost = zs;	/* what a fallback still has to free */
 	r.drain_cost = zs;
 	r.novalue = true;	/* a handle, not a slot index: slot writes do not touch it */
-	r.cls = (uint16_t)ds_zs_class_lock(&z->classes, zsonly_size(pool, rel));
+	ds_ent_work(out->ent, rel->sync_cost - zs, 0);	/* the rest of the free stays here */
 	ds_policy_v3.release(pool, &r, out);
-	out->hot_ns += rel->sync_cost - zs;	/* the rest of the free stays synchronous */
 	if (out->pushed && rel->obj_size)
 		pool->res->sizes_from_trace++;
 }
@@ -87,6 +61,7 @@ static bool zsonly_take(struct ds_pool *pool, struct ds_batch *b)
 
 	if (!ds_policy_v3.take(pool, b))
 		return false;
+	b->class_runs = true;
 	page = b->page;
 	work = b->before + b->after;
 	for (unsigned int i = 0; i < page->count; i++) {

@@ -20,6 +20,46 @@ void ds_pool_init(struct ds_engine *eng, struct ds_pool *pool, enum ds_backend b
 	pool->spare = g_ptr_array_new();
 	pool->flush_at = g_new0(uint64_t, eng->ncpus);
 	pool->flush_gen = g_new0(uint32_t, eng->ncpus);
+	pool->pool_lock = g_new0(struct ds_lock, 1);
+	ds_lock_init(pool->pool_lock, eng->ops == &ds_policy_v2 ? DS_LOCK_V2_ARRAY : DS_LOCK_POOL);
+	if (eng->class_locks || eng->ops->needs_obj_size)
+		ds_zs_classes_init(&pool->classes, eng->page_size, eng->p->zs_chain_size);
+	if (eng->class_locks) {
+		pool->class_locks = g_new0(struct ds_lock, pool->classes.n);
+		for (unsigned int i = 0; i < pool->classes.n; i++)
+			ds_lock_init(&pool->class_locks[i], DS_LOCK_CLASS);
+	}
+}
+
+uint16_t ds_pool_class_of(struct ds_pool *pool, const struct ds_release *rel)
+{
+	const struct ds_engine *eng = pool->eng;
+	uint32_t size = rel->obj_size;
+
+	if (!pool->classes.n)
+		return 0;
+	if (!size)
+		size = ds_size_draw(eng->prof, ds_size_key(eng->p->seed, rel->rec_ts, rel->pid,
+							   rel->value), eng->page_size);
+	return (uint16_t)ds_zs_class_lock(&pool->classes, size);
+}
+
+struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t cls)
+{
+	return pool->class_locks && cls < pool->classes.n ? &pool->class_locks[cls] : NULL;
+}
+
+void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uint16_t cls, uint64_t cost)
+{
+	struct ds_lock *l = ds_pool_class_lock(pool, cls);
+	uint64_t h = MIN(pool->eng->prof->zs_class_hold_ns, cost);
+
+	if (!l || !h) {
+		ds_ent_work(e, cost, 0);
+		return;
+	}
+	ds_ent_work(e, cost - h, 0);
+	ds_ent_locked(e, l, h, 0);
 }
 
 static void page_free(gpointer data)
@@ -45,6 +85,18 @@ void ds_pool_clear(struct ds_pool *pool)
 	pool->pending_index = NULL;
 	g_free(pool->flush_at);
 	g_free(pool->flush_gen);
+	if (pool->class_locks)
+		for (unsigned int i = 0; i < pool->classes.n; i++)
+			ds_lock_clear(&pool->class_locks[i]);
+	g_free(pool->class_locks);
+	pool->class_locks = NULL;
+	if (pool->pool_lock)
+		ds_lock_clear(pool->pool_lock);
+	g_free(pool->pool_lock);
+	pool->pool_lock = NULL;
+	if (pool->classes.n)
+		ds_zs_classes_clear(&pool->classes);
+	memset(&pool->classes, 0, sizeof(pool->classes));
 	pool->flush_at = NULL;
 	pool->flush_gen = NULL;
 	ds_workers_clear(pool);
@@ -62,6 +114,7 @@ struct ds_page *ds_pool_page_get(struct ds_pool *pool)
 	}
 	page->count = 0;
 	page->teardown = false;
+	page->stranded = false;
 	return page;
 }
 
@@ -81,6 +134,7 @@ void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_re
 	e->cost = (uint32_t)MIN(rel->drain_cost, G_MAXUINT32);
 	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
 	e->cls = rel->cls;
+	e->task = rel->task;
 	pool->pending_values++;
 	if (pool->pending_index && !rel->novalue)
 		g_hash_table_replace(pool->pending_index, &e->value, e);
@@ -94,41 +148,35 @@ static void index_forget(struct ds_pool *pool, struct ds_entry *e)
 		g_hash_table_remove(pool->pending_index, &e->value);
 }
 
-/*
- * Value i of the batch is freed once the work before it and its own cost are done; with a
- * constant rate over the batch that is exact, with a rate change in the middle it is
- * interpolated linearly over the batch's wall time.
- */
-void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b, uint64_t start,
-			 uint64_t end)
+/* Each value was freed when its step of the worker's program ended (worker.c): exact. */
+void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 {
 	struct ds_backend_result *res = pool->res;
 	struct ds_page *page = b->page;
-	uint64_t span = end - start, cum = b->before;
+	GArray *tasks = pool->eng->r->tasks;
 
 	for (unsigned int i = 0; i < page->count; i++) {
 		struct ds_entry *e = &page->e[i];
-		uint64_t freed;
+		uint64_t freed = b->freed_at[i], lat = freed - e->pushed;
+		struct ds_task_result *tr = &g_array_index(tasks, struct ds_task_result, e->task);
 
-		cum += e->cost;
-		if (span == b->work)
-			freed = start + cum;
-		else
-			freed = b->work ? start + (uint64_t)((double)span * (double)cum /
-							     (double)b->work) : end;
 		index_forget(pool, e);
 		ds_ledger_free(pool->eng, e->id);
+		tr->freed_ts = MAX(tr->freed_ts, freed);
 		if (e->flags & DS_ENTRY_STALE) {
 			res->stale_drains++;
 			continue;
 		}
 		res->drained++;
+		ds_hist_add(&res->free_latency, lat);
 		if (page->teardown) {
 			res->teardown_drained++;
-			ds_hist_add(&res->teardown_latency, freed - e->pushed);
+			ds_hist_add(&res->teardown_latency, lat);
 		} else {
-			ds_hist_add(&res->drain_latency, freed - e->pushed);
+			ds_hist_add(&res->drain_latency, lat);
 		}
+		if (page->stranded)
+			res->stranded_values++;
 	}
 	pool->pending_values -= page->count;
 }
@@ -186,6 +234,14 @@ void ds_pool_flush_fired(struct ds_pool *pool, unsigned int cpu)
 	ds_pool_observe(pool, eng->now);
 }
 
+uint64_t ds_pool_mechanism_bytes(const struct ds_pool *pool)
+{
+	/* v2's "pages" are arrays of CAP 8-byte handles; the others' are pages */
+	uint64_t unit = pool->ops->pages_total ? (uint64_t)pool->cap * 8 : pool->eng->page_size;
+
+	return ds_pool_pages_total(pool) * unit;
+}
+
 uint64_t ds_pool_pages_total(const struct ds_pool *pool)
 {
 	const struct ds_params *p = pool->eng->p;
@@ -208,6 +264,7 @@ static void pool_sample(struct ds_pool *pool, uint64_t now, const struct ds_pool
 	s.pool_free = (uint32_t)MIN(st->free, G_MAXUINT32);
 	s.queued_pages = (uint32_t)MIN(st->queued, G_MAXUINT32);
 	s.pending_values = pool->pending_values;
+	s.fallbacks = pool->res->fallbacks;
 	g_array_append_val(pool->eng->r->timeseries, s);
 	pool->sampled = true;
 	pool->last_sample = now;

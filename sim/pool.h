@@ -20,11 +20,14 @@
 #include <glib.h>
 
 #include "ds_sim.h"
+#include "zsmalloc.h"
 
 struct ds_engine;
 struct ds_worker;
 struct ds_policy_ops;
 struct ds_release;
+struct ds_lock;
+struct ds_ent;
 
 #define DS_ENTRY_STALE		0x1	/* slot rewritten while pending: its drain is a no-op */
 #define DS_ENTRY_NOVALUE	0x2	/* value unknown: not indexed */
@@ -36,7 +39,8 @@ struct ds_release;
  * @value: slot index / entry (the pending index's key)
  * @cost: ns the worker spends on it (set by the policy's take())
  * @flags: DS_ENTRY_*
- * @cls: class-lock id of its zsmalloc object (zsonly; 0 for the others)
+ * @cls: class-lock id of its zsmalloc object (0 when class locks are not modelled)
+ * @task: row of the releasing task in results->tasks
  */
 struct ds_entry {
 	uint64_t id;
@@ -45,6 +49,7 @@ struct ds_entry {
 	uint32_t cost;
 	uint16_t flags;
 	uint16_t cls;
+	uint32_t task;
 };
 
 /**
@@ -52,22 +57,41 @@ struct ds_entry {
  * @e: CAP entries
  * @count: entries in use
  * @teardown: put on the drain list by pool destruction (its values are not design latency)
+ * @stranded: it stood full on a CPU with no page to swap it for
  */
 struct ds_page {
 	struct ds_entry *e;
 	unsigned int count;
 	bool teardown;
+	bool stranded;
 };
 
 /**
- * struct ds_batch - one unit of worker work
+ * struct ds_batch - one unit of worker work (a page), as the worker's program (worker.c):
+ *   [ACQ @lock] WORK @before [REL @lock unless @hold_all]
+ *   per value: its cost, the zsmalloc part under its class lock (class locks modelled), or
+ *	with @class_runs the whole cost with one class-lock acquisition per run of same-class
+ *	values
+ *   [REL @lock if @hold_all] [ACQ @after_lock] WORK @after [REL @after_lock]
  * @page: the page drained
+ * @freed_at: per value, when its step ended (@cap entries; kept by the worker)
+ * @lock: lock taken for @before (the pool lock: take the page; v2: the array lock)
+ * @hold_all: @lock stays held until every value is freed (v2_drain_holds_lock=whole)
+ * @after_lock: lock taken for @after (the pool lock: return the page)
+ * @class_runs: consecutive values of one class share a class-lock acquisition (zsonly)
  * @before: ns before the first value (taking the page under the lock)
  * @after: ns after the last value (returning the page)
- * @work: @before + every entry's cost + @after
+ * @work: @before + every entry's cost + @after (uncontended, alone on a CPU)
  */
 struct ds_batch {
 	struct ds_page *page;
+	uint64_t *freed_at;
+	unsigned int cap;
+	/* filled by the policy's take() (the worker zeroes them first) */
+	struct ds_lock *lock;
+	bool hold_all;
+	struct ds_lock *after_lock;
+	bool class_runs;
 	uint64_t before;
 	uint64_t after;
 	uint64_t work;
@@ -107,6 +131,10 @@ struct ds_pool_state {
  * @obs_t, @obs_free, @free_area: time-weighted pool occupancy integral
  * @obs_frozen: teardown began: occupancy figures are final
  * @sampled, @last_sample: time-series state
+ * @classes: zsmalloc's size classes (when class locks are modelled or the policy needs them)
+ * @class_locks: one lock per class index that is a lock owner (NULL: not modelled)
+ * @pool_lock: the deferred scheme's lock over pool and drain list (v3, zsonly), v2's array
+ *	lock (v2)
  */
 struct ds_pool {
 	struct ds_engine *eng;
@@ -130,6 +158,9 @@ struct ds_pool {
 	bool obs_frozen;
 	bool sampled;
 	uint64_t last_sample;
+	struct ds_zs_classes classes;
+	struct ds_lock *class_locks;
+	struct ds_lock *pool_lock;
 };
 
 /* Page storage: a page with room for CAP entries, count 0. */
@@ -143,12 +174,24 @@ void ds_pool_page_put(struct ds_pool *pool, struct ds_page *page);
 void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_release *rel);
 
 /**
- * ds_pool_batch_freed() - account a drained batch: free time of each value interpolated
- * over [@start, @end] by cumulative work, latency (or teardown latency), stale drains,
- * ledger, pending count and index.
+ * ds_pool_batch_freed() - account a drained batch: each value freed at @b->freed_at[i]:
+ * latency (or teardown latency), stale drains, ledger, pending count and index, its task's
+ * last free
  */
-void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b, uint64_t start,
-			 uint64_t end);
+void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b);
+
+/* ds_pool_class_of() - the class-lock id of a release's object (0 when not modelled) */
+uint16_t ds_pool_class_of(struct ds_pool *pool, const struct ds_release *rel);
+
+/* ds_pool_class_lock() - the lock of class-lock id @cls, NULL when not modelled */
+struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t cls);
+
+/*
+ * ds_pool_sync_free() - append to @e the synchronous free of a value costing @cost: the
+ * zsmalloc part under its class lock at the end (zs_class_hold_ns of it, class locks
+ * modelled), the rest before
+ */
+void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uint16_t cls, uint64_t cost);
 
 /* ds_pool_slot_write() - a zram write to @index: mark a pending value with it stale */
 void ds_pool_slot_write(struct ds_pool *pool, uint64_t index);
@@ -164,6 +207,9 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now);
 
 /* ds_pool_freeze() - end of the stream: close the occupancy integral at @now */
 void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start);
+
+/* ds_pool_mechanism_bytes() - memory the scheme itself holds: pool + per-CPU pages (arrays) */
+uint64_t ds_pool_mechanism_bytes(const struct ds_pool *pool);
 
 /* ds_pool_pages_total() - the constant of page conservation */
 uint64_t ds_pool_pages_total(const struct ds_pool *pool);

@@ -47,6 +47,8 @@ static const struct key_desc key_table[] = {
 	K("costs", "sync_free_zswap_ns", KK_NS, true, sync_free_ns[DS_BE_ZSWAP]),
 	K("costs", "zs_free_ns", KK_NS, true, zs_free_ns),
 	K("costs", "copy_entry_ns", KK_NS, false, copy_entry_ns),
+	K("costs", "zs_class_hold_ns", KK_NS, false, zs_class_hold_ns),
+	K("costs", "lock_handover_ns", KK_NS, false, lock_handover_ns),
 	K("sizes", "object_size_dist", KK_SIZE_DIST, false, sizes.kind),
 	K("sizes", "object_size_median", KK_UINT, false, sizes.median),
 	K("sizes", "object_size_sigma", KK_DOUBLE, false, sizes.sigma),
@@ -85,6 +87,8 @@ struct ds_profile *ds_profile_new_default(void)
 	p->sync_free_ns[DS_BE_ZSWAP] = 313;
 	p->zs_free_ns = 201;
 	p->copy_entry_ns = 1;
+	p->zs_class_hold_ns = DS_BUILTIN_CLASS_HOLD_NS;
+	p->lock_handover_ns = DS_BUILTIN_HANDOVER_NS;
 	return p;
 }
 
@@ -256,6 +260,10 @@ static gboolean check_sane(const struct ds_profile *p, const char *path, GError 
 	if (p->sizes.kind != DS_SIZE_HISTOGRAM && p->sizes.nbins)
 		return bad_key(error, path, "sizes", "object_size_histogram",
 			       "given, but object_size_dist is not histogram", NULL);
+	if (p->zs_class_hold_ns > p->zs_free_ns)
+		return bad_key(error, path, "costs", "zs_class_hold_ns",
+			       "the part of zs_free() under class->lock cannot exceed zs_free_ns",
+			       NULL);
 	return TRUE;
 }
 

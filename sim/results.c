@@ -6,6 +6,13 @@
 
 static const char *const backend_names[DS_BE__COUNT] = { "zram", "zswap" };
 
+static const char *const lock_names[DS_LOCK__COUNT] = { "class", "pool", "v2_array" };
+
+const char *ds_lock_kind_name(unsigned int kind)
+{
+	return kind < DS_LOCK__COUNT ? lock_names[kind] : "unknown";
+}
+
 const char *ds_backend_name(unsigned int be)
 {
 	return be < DS_BE__COUNT ? backend_names[be] : "unknown";
@@ -22,7 +29,9 @@ struct ds_results *ds_results_new(const struct ds_params *p, const struct ds_pro
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
 		ds_hist_init(&r->be[be].drain_latency);
 		ds_hist_init(&r->be[be].teardown_latency);
+		ds_hist_init(&r->be[be].free_latency);
 	}
+	r->cpu_busy_ns = g_array_new(FALSE, TRUE, sizeof(double));
 	r->tasks = g_array_new(FALSE, TRUE, sizeof(struct ds_task_result));
 	r->timeseries = g_array_new(FALSE, TRUE, sizeof(struct ds_ts_sample));
 	return r;
@@ -37,7 +46,10 @@ void ds_results_free(struct ds_results *r)
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
 		ds_hist_clear(&r->be[be].drain_latency);
 		ds_hist_clear(&r->be[be].teardown_latency);
+		ds_hist_clear(&r->be[be].free_latency);
 	}
+	if (r->cpu_busy_ns)
+		g_array_free(r->cpu_busy_ns, TRUE);
 	if (r->tasks)
 		g_array_free(r->tasks, TRUE);
 	if (r->timeseries)

@@ -1,22 +1,32 @@
 // SPDX-License-Identifier: MIT
 /*
- * task.c - releasing tasks and the replay timing model (spec §4).
+ * task.c - releasing tasks and the replay timing model's think time (spec §4.1).
  *
- * A task is a pid that released.  Its recorded items (releases, then possibly its exit) are
- * read into its FIFO ahead of time; it walks through them in phases:
+ * A task is a pid that released.  Its recorded items are read into its FIFO ahead of time:
+ * its releases, the sched_switch events that take it off or put it back on a CPU, its exit.
+ * It walks through them; between two items lies a *gap* of its recorded timeline:
  *
- *   FIRST/ASLEEP/THINK --start--> RELEASE --hot path ends--> THINK | ASLEEP | WAITING | done
+ *   release k recorded at t_k, measured cost m_k (its entry/return pair; where the trace did
+ *   not measure it, the recording machine's cost: record_sync_<be>_ns) -> the timeline is at
+ *   t_k + m_k; the next item at t' leaves a gap g = t' - (t_k + m_k), clamped at 0.
  *
- * Release k recorded at t_k with sync cost c_k starts at s_k; the policy's hot path takes
- * h_k; then comes think_k = max(0, t_{k+1} - t_k - c_k), so s_{k+1} = s_k + h_k + think_k.
- * A think gap of at most busy_gap_ns is CPU work (the task stays active on its CPU and is
- * slowed if a worker shares it); a longer one is sleep.  When the next item is not read yet
- * the engine reads ahead until it is, or until the gap is known to be long: then the task
- * WAITs asleep with a fixed shift (delta = sim - recorded) that bounds how early its next item
- * can come, which is what lets the engine stream the trace (engine.c).
+ * The target profile never enters a gap: the policy's simulated cost takes the release's
+ * place, so a faster hot path brings later items earlier and a fallback pushes them later.
+ * A gap lasts g * think_scale.  It is CPU work on the task's CPU (processor sharing and lock
+ * holders slow it, cpu.c) while the recording shows the task on a CPU, and off-CPU time
+ * (consuming nothing) after a sched_switch took it off, until one puts it back.  A task the
+ * trace never switches (no sched_switch recorded) is on a CPU for gaps up to busy_gap_ns and
+ * asleep for longer ones.
+ *
+ * When the next item is not read yet the engine reads ahead until it is, or until the gap is
+ * known to exceed busy_gap_ns: then the task WAITs asleep with a fixed mapping of recorded to
+ * sim time (sim = key + think_scale * recorded) that bounds how early its next item can come,
+ * which is what lets the engine stream the trace (engine.c).
  *
  * struct ds_task (engine.h) is freed when the task is done and no engine event names it.
  */
+#include <math.h>
+
 #include "engine.h"
 
 static struct ds_task_result *task_res(struct ds_engine *eng, const struct ds_task *t)
@@ -24,29 +34,31 @@ static struct ds_task_result *task_res(struct ds_engine *eng, const struct ds_ta
 	return &g_array_index(eng->r->tasks, struct ds_task_result, t->index);
 }
 
-static void task_schedule(struct ds_engine *eng, struct ds_task *t, uint64_t at)
+void ds_task_ref(struct ds_task *t)
 {
 	t->heap_refs++;
-	ds_evq_push(&eng->q, at, DS_SEV_TASK, t, t->job.gen, 0);
-}
-
-void ds_task_reschedule(struct ds_engine *eng, struct ds_task *t)
-{
-	task_schedule(eng, t, t->job.end);
-}
-
-/* A phase without a job (asleep): invalidate older events, fire at @at. */
-static void task_sleep_until(struct ds_engine *eng, struct ds_task *t, uint64_t at)
-{
-	t->job.gen++;
-	task_schedule(eng, t, at);
 }
 
 void ds_task_free(struct ds_task *t)
 {
 	ds_evring_clear(&t->fifo);
 	ds_evring_clear(&t->zsf);
+	ds_ent_clear(&t->ent);
 	g_free(t);
+}
+
+void ds_task_unref(struct ds_task *t)
+{
+	if (!--t->heap_refs && t->dead)
+		ds_task_free(t);
+}
+
+/* Off-CPU until @at (no job): invalidate older timers, fire at @at. */
+static void task_sleep_until(struct ds_engine *eng, struct ds_task *t, uint64_t at)
+{
+	t->sleep_gen++;
+	t->heap_refs++;
+	ds_evq_push(&eng->q, at, DS_SEV_TASK, t, t->sleep_gen, 0);
 }
 
 static gint wait_cmp(gconstpointer a, gconstpointer b, gpointer data)
@@ -67,21 +79,29 @@ static void task_finish(struct ds_engine *eng, struct ds_task *t, uint64_t sim_e
 	res->sim_end_ts = sim_end;
 	res->rec_end_ts = rec_end;
 	res->exited = exited;
-	ds_cpu_task_leave(eng, t);
+	ds_cpu_leave(eng, &t->ent);
 	if (t->wait_iter) {
 		g_sequence_remove(t->wait_iter);
 		t->wait_iter = NULL;
 	}
 	if (!t->closed && g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(t->pid)) == t)
 		g_hash_table_remove(eng->open_tasks, GINT_TO_POINTER(t->pid));
-	t->job.gen++;
+	t->sleep_gen++;
 	t->dead = true;
 	g_hash_table_remove(eng->live, t);
 	if (!t->heap_refs)
 		ds_task_free(t);
 }
 
-/* The next item of a WAITING task was read: it starts at its recorded time + delta. */
+/* Recorded time @rec of this task's timeline in sim time, for a task WAITING with @key. */
+static uint64_t wait_map(const struct ds_engine *eng, const struct ds_task *t, uint64_t rec)
+{
+	double at = (double)t->delta + eng->think_scale * (double)rec;
+
+	return at <= (double)eng->now ? eng->now : (uint64_t)llround(at);
+}
+
+/* The next item of a WAITING task was read: its gap ends at the mapped time. */
 static void task_wake(struct ds_engine *eng, struct ds_task *t)
 {
 	const struct ds_event *next = ds_evring_peek(&t->fifo);
@@ -89,31 +109,45 @@ static void task_wake(struct ds_engine *eng, struct ds_task *t)
 	g_sequence_remove(t->wait_iter);
 	t->wait_iter = NULL;
 	t->phase = DS_TP_ASLEEP;
-	task_sleep_until(eng, t, (uint64_t)((int64_t)next->ts + t->delta));
+	task_sleep_until(eng, t, wait_map(eng, t, next->ts));
 }
 
-void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev)
+static struct ds_task *task_new(struct ds_engine *eng, const struct ds_event *ev)
 {
-	struct ds_task *t = g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(ev->pid));
+	struct ds_task *t = g_new0(struct ds_task, 1);
 	struct ds_task_result res = { 0 };
 
-	if (t) {
-		ds_evring_push(&t->fifo, ev);
-		ds_objsize_release_read(eng, t, ev);
-		if (t->phase == DS_TP_WAITING)
-			task_wake(eng, t);
-		return;
-	}
-	t = g_new0(struct ds_task, 1);
 	t->pid = ev->pid;
-	t->cpu = -1;
 	t->index = eng->r->tasks->len;
 	t->phase = DS_TP_FIRST;
+	t->oncpu = true;	/* it is releasing: it runs */
+	t->vcpu = ev->cpu % eng->ncpus;
+	ds_ent_init(&t->ent, DS_ENT_TASK, t);
 	res.pid = ev->pid;
 	res.first_ts = ev->ts;
 	g_array_append_val(eng->r->tasks, res);
 	g_hash_table_insert(eng->open_tasks, GINT_TO_POINTER(ev->pid), t);
 	g_hash_table_add(eng->live, t);
+	return t;
+}
+
+static void task_push(struct ds_engine *eng, struct ds_task *t, const struct ds_event *ev)
+{
+	ds_evring_push(&t->fifo, ev);
+	if (t->phase == DS_TP_WAITING)
+		task_wake(eng, t);
+}
+
+void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev)
+{
+	struct ds_task *t = g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(ev->pid));
+
+	if (t) {
+		ds_objsize_release_read(eng, t, ev);
+		task_push(eng, t, ev);
+		return;
+	}
+	t = task_new(eng, ev);
 	ds_evring_push(&t->fifo, ev);
 	ds_objsize_release_read(eng, t, ev);
 	task_sleep_until(eng, t, ev->ts);	/* s_0 = t_0 */
@@ -124,12 +158,34 @@ void ds_task_read_exit(struct ds_engine *eng, const struct ds_event *ev)
 	struct ds_task *t = g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(ev->pid));
 
 	if (!t)
-		return;		/* never released: stays a recorded-time event, nothing to do */
-	ds_evring_push(&t->fifo, ev);
+		return;		/* never released: nothing to do */
 	g_hash_table_remove(eng->open_tasks, GINT_TO_POINTER(ev->pid));
 	t->closed = true;	/* a later release by this pid is a new task */
-	if (t->phase == DS_TP_WAITING)
-		task_wake(eng, t);
+	task_push(eng, t, ev);
+}
+
+/* A switch item in a task's FIFO: flags tell which side of the switch the task is on. */
+#define SW_OUT 0x1
+#define SW_IN 0x2
+
+void ds_task_read_switch(struct ds_engine *eng, const struct ds_event *ev)
+{
+	int32_t pids[2] = { (int32_t)ev->aux, ev->pid };
+
+	for (unsigned int i = 0; i < 2; i++) {
+		struct ds_task *t;
+		struct ds_event item = *ev;
+
+		if (pids[i] <= 0 || (i == 1 && pids[0] == pids[1]))
+			continue;
+		t = g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(pids[i]));
+		if (!t)
+			continue;
+		item.pid = pids[i];
+		item.flags = i == 0 ? SW_OUT : SW_IN;
+		t->switch_seen = true;
+		task_push(eng, t, &item);
+	}
 }
 
 void ds_tasks_eof(struct ds_engine *eng)
@@ -143,37 +199,57 @@ void ds_tasks_eof(struct ds_engine *eng)
 	}
 }
 
+/* The recording machine's cost of a release whose duration the trace did not measure. */
+static uint64_t record_cost(struct ds_engine *eng, enum ds_backend be)
+{
+	if (eng->p->record_sync_ns[be])
+		return eng->p->record_sync_ns[be];
+	if (eng->rec_dur[be].count)
+		return ds_hist_quantile(&eng->rec_dur[be], 0.5);
+	return eng->builtin_sync[be];
+}
+
+/* The measured cost of a release (its recorded duration less the probes' own cost). */
+static uint64_t measured_cost(const struct ds_engine *eng, const struct ds_event *ev)
+{
+	uint64_t probe = eng->p->probe_overhead_ns;
+
+	return ev->aux > probe ? ev->aux - probe : 0;
+}
+
 static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 			       const struct ds_event *ev)
 {
 	const struct ds_profile *prof = eng->prof;
 	enum ds_backend be = ds_ev_is_zswap(ev) ? DS_BE_ZSWAP : DS_BE_ZRAM;
-	bool recorded = eng->p->cost_source == DS_COST_TRACE && (ev->flags & DS_EVF_DURATION);
+	bool measured = ev->flags & DS_EVF_DURATION;
+	uint64_t m = measured ? measured_cost(eng, ev) : 0;
+	bool recorded = eng->p->cost_source == DS_COST_TRACE && measured;
 	struct ds_pool *pool = &eng->pools[be];
 	struct ds_task_result *res = task_res(eng, t);
 	struct ds_release rel = {
 		.id = eng->next_id++,
 		.value = ev->value,
 		.now = eng->now,
-		.sync_cost = recorded ? ev->aux : prof->sync_free_ns[be],
-		.drain_cost = recorded ? ev->aux : prof->drain_entry_ns[be],
+		.sync_cost = recorded ? m : prof->sync_free_ns[be],
+		.drain_cost = recorded ? m : prof->drain_entry_ns[be],
 		.cpu = ev->cpu % eng->ncpus,
 		.novalue = ev->flags & DS_EVF_NOVALUE,
 		.rec_ts = ev->ts,
 		.pid = ev->pid,
+		.task = t->index,
 		.obj_size = ds_objsize_take(eng, t, ev),
 	};
-	struct ds_release_out out = { 0 };
+	struct ds_release_out out = { .ent = &t->ent };
 
-	ds_cpu_task_enter(eng, t, rel.cpu);
+	rel.cls = ds_pool_class_of(pool, &rel);
+	ds_ent_prog_reset(&t->ent);
 	ds_ledger_add(eng, rel.id);
 	eng->ops->release(pool, &rel, &out);
 
 	res->releases++;
-	res->hot_ns += out.hot_ns;
 	res->sync_ns += rel.sync_cost;
 	eng->r->releases++;
-	eng->r->hot_ns += out.hot_ns;
 	eng->r->sync_ns += rel.sync_cost;
 	pool->res->releases++;
 	if (out.pushed)
@@ -189,81 +265,133 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 	if (eng->pools_active)
 		ds_pool_observe(pool, eng->now);
 
+	if (measured) {
+		ds_hist_add(&eng->rec_dur[be], m);
+		eng->r->think_measured++;
+	} else {
+		m = record_cost(eng, be);
+		eng->r->think_assumed++;
+	}
 	t->rel_id = rel.id;
+	t->rel_start = eng->now;
 	t->free_at_end = out.fallback || out.sync;
-	t->rec_end = ev->ts + rel.sync_cost;
+	t->rec_end = ev->ts + m;
+	t->rec_pos = t->rec_end;
+	t->oncpu = true;
+	t->vcpu = (int)rel.cpu;
 	t->phase = DS_TP_RELEASE;
-	ds_job_start(&t->job, eng->now, out.hot_ns, ds_cpu_task_rate(eng, rel.cpu));
-	ds_task_reschedule(eng, t);
+	ds_ent_run(eng, &t->ent, rel.cpu);
 }
 
-static void task_start_next(struct ds_engine *eng, struct ds_task *t)
+static void task_gap(struct ds_engine *eng, struct ds_task *t);
+
+/* The item at the head of the FIFO is due now (its gap has passed): act on it. */
+static void task_item(struct ds_engine *eng, struct ds_task *t)
 {
 	struct ds_event ev;
 
 	ds_evring_pop(&t->fifo, &ev);
-	if (ev.type == DS_EV_EXIT) {
+	switch (ev.type) {
+	case DS_EV_EXIT:
 		task_finish(eng, t, eng->now, ev.ts, true);
 		return;
+	case DS_EV_SWITCH:
+		t->rec_pos = MAX(t->rec_pos, ev.ts);
+		t->oncpu = ev.flags == SW_IN;
+		if (t->oncpu)
+			t->vcpu = ev.cpu % eng->ncpus;
+		task_gap(eng, t);
+		return;
+	default:
+		task_start_release(eng, t, &ev);
+		return;
 	}
-	task_start_release(eng, t, &ev);
 }
 
 /*
- * The hot path ended: free a synchronously freed value, then find the think gap.  Reading
- * ahead stops as soon as the gap is known to exceed busy_gap_ns, so it is bounded.
+ * The task's timeline is at rec_pos (a release or a switch just passed): find the gap to its
+ * next item and spend it on or off its CPU.  Reading ahead stops as soon as the gap is known
+ * to exceed busy_gap_ns, so it is bounded.
  */
-static gboolean task_release_end(struct ds_engine *eng, struct ds_task *t, GError **error)
+static void task_gap(struct ds_engine *eng, struct ds_task *t)
 {
 	const struct ds_event *next;
-	int64_t think;
+	struct ds_task_result *res;	/* after reading: a new task may move the rows */
+	int64_t gap;
+	uint64_t span;
+	bool on;
 
-	t->hot_end = eng->now;
-	if (t->free_at_end)
-		ds_ledger_free(eng, t->rel_id);
-	while (!t->fifo.len && !eng->eof && eng->t_read <= t->rec_end + eng->p->busy_gap_ns)
-		if (ds_engine_read_one(eng, error) < 0)
-			return FALSE;
+	while (!t->fifo.len && !eng->eof && eng->t_read <= t->rec_pos + eng->p->busy_gap_ns)
+		if (ds_engine_read_one(eng, &eng->read_error) < 0)
+			return;
 	next = ds_evring_peek(&t->fifo);
 	if (!next && eng->eof) {
 		task_finish(eng, t, eng->now, t->rec_end, false);
-		return TRUE;
+		return;
 	}
 	if (!next) {
 		t->phase = DS_TP_WAITING;
-		ds_cpu_task_leave(eng, t);
-		t->job.gen++;
-		t->delta = (int64_t)eng->now - (int64_t)t->rec_end;
+		ds_cpu_leave(eng, &t->ent);
+		t->delta = (int64_t)eng->now - llround(eng->think_scale * (double)t->rec_pos);
 		t->wait_iter = g_sequence_insert_sorted(eng->waiting, t, wait_cmp, NULL);
-		return TRUE;
+		return;
 	}
-	think = (int64_t)next->ts - (int64_t)t->rec_end;
-	if (think < 0) {
-		/* The recorded cost overlaps the next release (function_graph times are taken
-		 * apart from the record's timestamp): the gap is clamped to 0, and the clamp is
-		 * counted so that a replay's end can still be reconciled with the recording. */
-		task_res(eng, t)->think_clamped_ns += (uint64_t)-think;
-		think = 0;
+	res = task_res(eng, t);
+	gap = (int64_t)next->ts - (int64_t)t->rec_pos;
+	if (gap < 0) {
+		/* The recorded cost overlaps the next item (function_graph times are taken apart
+		 * from the record's timestamp): the gap is clamped to 0, and the clamp is counted
+		 * so that a replay's end can still be reconciled with the recording. */
+		res->think_clamped_ns += (uint64_t)-gap;
+		gap = 0;
 	}
-	if ((uint64_t)think <= eng->p->busy_gap_ns) {
+	t->rec_pos += (uint64_t)gap;
+	span = eng->think_scale == 1.0 ? (uint64_t)gap :
+		(uint64_t)llround(eng->think_scale * (double)gap);
+	on = t->switch_seen ? t->oncpu : (uint64_t)gap <= eng->p->busy_gap_ns;
+	if (on && span) {
 		t->phase = DS_TP_THINK;
-		ds_job_start(&t->job, eng->now, (uint64_t)think,
-			     ds_cpu_task_rate(eng, (unsigned int)t->cpu));
-		ds_task_reschedule(eng, t);
-	} else {
-		t->phase = DS_TP_ASLEEP;
-		ds_cpu_task_leave(eng, t);
-		task_sleep_until(eng, t, eng->now + (uint64_t)think);
+		ds_ent_prog_reset(&t->ent);
+		ds_ent_work(&t->ent, span, 0);
+		res->think_oncpu_ns += span;
+		ds_ent_run(eng, &t->ent, (unsigned int)t->vcpu);
+		return;
 	}
-	return TRUE;
+	res->think_offcpu_ns += span;
+	t->phase = DS_TP_ASLEEP;
+	ds_cpu_leave(eng, &t->ent);
+	task_sleep_until(eng, t, eng->now + span);
 }
 
-gboolean ds_task_step(struct ds_engine *eng, struct ds_task *t, GError **error)
+void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t)
 {
-	if (t->phase == DS_TP_RELEASE)
-		return task_release_end(eng, t, error);
-	if (!ds_objsize_wait(eng, t, error))
+	if (t->phase == DS_TP_RELEASE) {
+		struct ds_task_result *res = task_res(eng, t);
+		uint64_t hot = eng->now - t->rel_start;
+
+		t->hot_end = eng->now;
+		res->hot_ns += hot;
+		eng->r->hot_ns += hot;
+		if (t->free_at_end) {
+			ds_ledger_free(eng, t->rel_id);
+			res->freed_ts = MAX(res->freed_ts, eng->now);
+		}
+		task_gap(eng, t);
+		return;
+	}
+	/* on-CPU think time ended */
+	if (!ds_objsize_wait(eng, t, &eng->read_error))
+		return;
+	task_item(eng, t);
+}
+
+gboolean ds_task_wakeup(struct ds_engine *eng, struct ds_task *t, GError **error)
+{
+	if (!ds_objsize_wait(eng, t, &eng->read_error))
 		return FALSE;
-	task_start_next(eng, t);
+	if (t->phase == DS_TP_FIRST)
+		t->phase = DS_TP_ASLEEP;
+	task_item(eng, t);
+	(void)error;
 	return TRUE;
 }

@@ -8,8 +8,14 @@
  * the item runs again as soon as this run ends (the kworker is awake: no wake-up latency).
  * A run drains one page (batch) at a time, choosing its CPU afresh at every page boundary
  * (cpu.c), until the drain list is empty or the policy's run limit is reached; then it
- * re-queues itself and runs again after a new wake-up latency.
- * Wake-up latencies are drawn from the run's GRand (seeded by params.seed).
+ * re-queues itself and runs again after a new wake-up latency.  When it wakes and no CPU is
+ * idle it joins a busy one's run queue: it shares it or waits its turn (cpu_sharing).
+ *
+ * A page is a program (ent.c) built from the policy's batch (pool.h): the page taken under
+ * the batch's lock, each value freed (its zsmalloc part under its class lock when class locks
+ * are modelled, a run of same-class values under one acquisition when the policy says so),
+ * the page returned under the lock.  Each value's step is tagged: its free time is the exact
+ * time that step ended.  Wake-up latencies are drawn from the run's GRand (params.seed).
  */
 #include <math.h>
 
@@ -20,16 +26,22 @@ void ds_workers_init(struct ds_pool *pool, unsigned int n)
 	pool->workers = g_new0(struct ds_worker, n);
 	pool->nworkers = n;
 	for (unsigned int i = 0; i < n; i++) {
-		pool->workers[i].pool = pool;
-		pool->workers[i].state = DS_WK_IDLE;
-		pool->workers[i].producer = -1;
-		pool->workers[i].cpu = -1;
-		pool->workers[i].last_cpu = -1;
+		struct ds_worker *w = &pool->workers[i];
+
+		w->pool = pool;
+		w->state = DS_WK_IDLE;
+		w->producer = -1;
+		w->last_cpu = -1;
+		ds_ent_init(&w->ent, DS_ENT_WORKER, w);
 	}
 }
 
 void ds_workers_clear(struct ds_pool *pool)
 {
+	for (unsigned int i = 0; pool->workers && i < pool->nworkers; i++) {
+		g_free(pool->workers[i].batch.freed_at);
+		ds_ent_clear(&pool->workers[i].ent);
+	}
 	g_free(pool->workers);
 	pool->workers = NULL;
 	pool->nworkers = 0;
@@ -39,21 +51,25 @@ void ds_workers_clear(struct ds_pool *pool)
 static uint64_t draw_wake(struct ds_engine *eng)
 {
 	const struct ds_profile *prof = eng->prof;
-	double mean = (double)prof->wake_latency_ns, u1, u2, z;
+	double mean = (double)prof->wake_latency_ns, u1, u2, z, v;
 
 	switch (prof->wake_dist) {
 	case DS_DIST_EXP:
 		u1 = g_rand_double(eng->rng);
-		return (uint64_t)llround(-mean * log1p(-u1));
+		v = -mean * log1p(-u1);
+		break;
 	case DS_DIST_LOGNORMAL:
 		u1 = 1.0 - g_rand_double(eng->rng);	/* (0, 1] */
 		u2 = g_rand_double(eng->rng);
 		z = sqrt(-2.0 * log(u1)) * cos(2.0 * G_PI * u2);
-		return (uint64_t)llround(mean * exp(prof->wake_sigma * z));
+		v = mean * exp(prof->wake_sigma * z);
+		break;
 	case DS_DIST_FIXED:
 	default:
 		return prof->wake_latency_ns;
 	}
+	/* bounded: a draw can never push an event past the representable time */
+	return v >= (double)DS_WAKE_MAX_NS ? DS_WAKE_MAX_NS : (uint64_t)llround(MAX(v, 0.0));
 }
 
 static void worker_pend(struct ds_engine *eng, struct ds_worker *w, uint64_t now)
@@ -99,15 +115,66 @@ void ds_worker_kick(struct ds_pool *pool, uint64_t now)
 	worker_queue(pool, -1, now);
 }
 
-void ds_worker_reschedule(struct ds_engine *eng, struct ds_worker *w)
-{
-	ds_evq_push(&eng->q, w->job.end, DS_SEV_BATCH, w, w->job.gen, 0);
-}
-
 static void worker_end_run(struct ds_engine *eng, struct ds_worker *w)
 {
-	w->pool->res->worker_busy_ns += eng->now - w->run_start;
+	struct ds_backend_result *res = w->pool->res;
+	uint64_t wall = eng->now - w->run_start;
+	double cpu = w->ent.cpu_ns - w->run_cpu0;
+
+	res->worker_busy_ns += wall;
+	res->worker_cpu_ns += (uint64_t)llround(cpu);
+	res->worker_longest_run_ns = MAX(res->worker_longest_run_ns, wall);
+	ds_cpu_leave(eng, &w->ent);
 	w->state = DS_WK_IDLE;
+}
+
+/* The batch as a program: see the top of this file and struct ds_batch (pool.h). */
+static void batch_program(struct ds_pool *pool, struct ds_worker *w)
+{
+	const struct ds_batch *b = &w->batch;
+	const struct ds_page *page = b->page;
+	struct ds_ent *e = &w->ent;
+	uint64_t hold = pool->eng->prof->zs_class_hold_ns;
+	struct ds_lock *open = NULL;	/* class lock held across a run of values */
+
+	ds_ent_prog_reset(e);
+	if (b->lock)
+		ds_ent_acq(e, b->lock);
+	ds_ent_work(e, b->before, 0);
+	if (b->lock && !b->hold_all)
+		ds_ent_rel(e, b->lock);
+	for (unsigned int i = 0; i < page->count; i++) {
+		const struct ds_entry *en = &page->e[i];
+		struct ds_lock *cl = (en->flags & DS_ENTRY_STALE) ? NULL :
+			ds_pool_class_lock(pool, en->cls);
+		uint64_t h = MIN(hold, en->cost);
+
+		if (b->class_runs) {
+			if (open != cl) {
+				if (open)
+					ds_ent_rel(e, open);
+				if (cl)
+					ds_ent_acq(e, cl);
+				open = cl;
+			}
+			ds_ent_work(e, en->cost, i + 1);
+			continue;
+		}
+		if (!cl || !h) {
+			ds_ent_work(e, en->cost, i + 1);
+			continue;
+		}
+		ds_ent_work(e, en->cost - h, 0);
+		ds_ent_locked(e, cl, h, i + 1);
+	}
+	if (open)
+		ds_ent_rel(e, open);
+	if (b->lock && b->hold_all)
+		ds_ent_rel(e, b->lock);
+	if (b->after_lock)
+		ds_ent_locked(e, b->after_lock, b->after, 0);
+	else
+		ds_ent_work(e, b->after, 0);
 }
 
 static void worker_start_run(struct ds_engine *eng, struct ds_worker *w);
@@ -124,6 +191,7 @@ static void worker_next_batch(struct ds_engine *eng, struct ds_worker *w)
 		worker_pend(eng, w, eng->now);	/* re-queues itself */
 		return;
 	}
+	memset(&w->batch.lock, 0, sizeof(w->batch) - G_STRUCT_OFFSET(struct ds_batch, lock));
 	if (!pool->ops->take(pool, &w->batch)) {
 		worker_end_run(eng, w);
 		if (w->requeued) {
@@ -132,20 +200,24 @@ static void worker_next_batch(struct ds_engine *eng, struct ds_worker *w)
 		}
 		return;
 	}
+	if (w->batch.cap < pool->cap) {
+		w->batch.freed_at = g_renew(uint64_t, w->batch.freed_at, pool->cap);
+		w->batch.cap = pool->cap;
+	}
 	w->run_pages++;
-	cpu = ds_cpu_pick(eng, w->producer, w->last_cpu);
-	ds_cpu_worker_enter(eng, w, cpu);
 	w->in_batch = true;
 	w->batch_start = eng->now;
-	ds_job_start(&w->job, eng->now, w->batch.work, ds_cpu_worker_rate(eng, cpu));
-	ds_worker_reschedule(eng, w);
+	batch_program(pool, w);
 	ds_pool_observe(pool, eng->now);
+	cpu = ds_cpu_pick(eng, w->producer, w->last_cpu, &w->ent);
+	ds_ent_run(eng, &w->ent, cpu);
 }
 
 static void worker_start_run(struct ds_engine *eng, struct ds_worker *w)
 {
 	w->state = DS_WK_RUNNING;
 	w->run_start = eng->now;
+	w->run_cpu0 = w->ent.cpu_ns;
 	w->run_pages = 0;
 	w->pool->res->worker_runs++;
 	worker_next_batch(eng, w);
@@ -156,15 +228,19 @@ void ds_worker_wake(struct ds_engine *eng, struct ds_worker *w)
 	worker_start_run(eng, w);
 }
 
-void ds_worker_batch_end(struct ds_engine *eng, struct ds_worker *w)
+void ds_worker_mark(struct ds_worker *w, uint32_t tag, uint64_t t)
+{
+	if (tag && tag <= w->batch.page->count)
+		w->batch.freed_at[tag - 1] = t;
+}
+
+void ds_worker_prog_done(struct ds_engine *eng, struct ds_worker *w)
 {
 	struct ds_pool *pool = w->pool;
 
 	w->in_batch = false;
-	w->job.gen++;
-	w->last_cpu = w->cpu;
-	ds_cpu_worker_leave(eng, w);
-	ds_pool_batch_freed(pool, &w->batch, w->batch_start, eng->now);
+	w->last_cpu = w->ent.cpu;	/* the next page may go elsewhere (ds_cpu_pick()) */
+	ds_pool_batch_freed(pool, &w->batch);
 	pool->ops->done(pool, &w->batch, eng->now);
 	ds_pool_observe(pool, eng->now);
 	worker_next_batch(eng, w);

@@ -122,6 +122,10 @@ void simtest_params(struct ds_params *p)
 	ds_params_init(p);
 	p->cost_source = DS_COST_PROFILE;
 	p->page_size = 16;
+	p->pool_pages = 64;
+	/* the hand streams were "recorded" on the hand machine: its sync costs are in them */
+	p->record_sync_ns[DS_BE_ZRAM] = 300;
+	p->record_sync_ns[DS_BE_ZSWAP] = 400;
 }
 
 void simtest_v3_choices(struct ds_params *p, unsigned int v)
@@ -263,22 +267,30 @@ static gboolean backend_equal(const struct ds_backend_result *a,
 	struct ds_backend_result x = *a, y = *b;
 
 	if (!hist_equal(&a->drain_latency, &b->drain_latency) ||
-	    !hist_equal(&a->teardown_latency, &b->teardown_latency))
+	    !hist_equal(&a->teardown_latency, &b->teardown_latency) ||
+	    !hist_equal(&a->free_latency, &b->free_latency))
 		return FALSE;
 	memset(&x.drain_latency, 0, sizeof(x.drain_latency));
 	memset(&y.drain_latency, 0, sizeof(y.drain_latency));
 	memset(&x.teardown_latency, 0, sizeof(x.teardown_latency));
 	memset(&y.teardown_latency, 0, sizeof(y.teardown_latency));
+	memset(&x.free_latency, 0, sizeof(x.free_latency));
+	memset(&y.free_latency, 0, sizeof(y.free_latency));
 	return !memcmp(&x, &y, sizeof(x));
 }
 
 gboolean simtest_results_equal(const struct ds_results *a, const struct ds_results *b)
 {
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
-		if (!backend_equal(&a->be[be], &b->be[be]))
+		if (!backend_equal(&a->be[be], &b->be[be])) {
+			g_test_message("results differ: backend %u", be);
 			return FALSE;
-	if (a->tasks->len != b->tasks->len || a->timeseries->len != b->timeseries->len)
+		}
+	if (a->tasks->len != b->tasks->len || a->timeseries->len != b->timeseries->len) {
+		g_test_message("results differ: %u/%u tasks, %u/%u samples", a->tasks->len,
+			       b->tasks->len, a->timeseries->len, b->timeseries->len);
 		return FALSE;
+	}
 	/* task rows have padding: compare field by field */
 	for (guint i = 0; i < a->tasks->len; i++) {
 		const struct ds_task_result *x = &g_array_index(a->tasks, struct ds_task_result, i);
@@ -287,8 +299,19 @@ gboolean simtest_results_equal(const struct ds_results *a, const struct ds_resul
 		if (x->pid != y->pid || x->releases != y->releases || x->fallbacks != y->fallbacks ||
 		    x->hot_ns != y->hot_ns || x->sync_ns != y->sync_ns ||
 		    x->first_ts != y->first_ts || x->rec_end_ts != y->rec_end_ts ||
-		    x->sim_end_ts != y->sim_end_ts || x->exited != y->exited)
+		    x->sim_end_ts != y->sim_end_ts || x->exited != y->exited ||
+		    x->think_oncpu_ns != y->think_oncpu_ns ||
+		    x->think_offcpu_ns != y->think_offcpu_ns || x->freed_ts != y->freed_ts) {
+			g_test_message("results differ: task row %u (pid %d)", i, x->pid);
 			return FALSE;
+		}
+	}
+	if (memcmp(a->locks, b->locks, sizeof(a->locks)) ||
+	    a->cpu_busy_ns->len != b->cpu_busy_ns->len ||
+	    memcmp(a->cpu_busy_ns->data, b->cpu_busy_ns->data,
+		   a->cpu_busy_ns->len * sizeof(double))) {
+		g_test_message("results differ: locks or CPU busy time");
+		return FALSE;
 	}
 	for (guint i = 0; i < a->timeseries->len; i++)
 		if (memcmp(&g_array_index(a->timeseries, struct ds_ts_sample, i),

@@ -47,7 +47,11 @@ GArray *simtest_burst(unsigned int n, uint64_t exit_think);
  */
 GArray *simtest_two_tasks(void);
 
-/* Test parameters: the defaults, cost_source profile, page_size 16 (zram CAP 4, zswap 2). */
+/*
+ * Test parameters: the defaults, cost_source profile, page_size 16 (zram CAP 4, zswap 2),
+ * pool 64 pages, and the hand profile's sync costs as the recording machine's (streams
+ * without durations were "recorded" on the hand machine: think = gap - 300 or - 400).
+ */
 void simtest_params(struct ds_params *p);
 /*
  * The @v-th (0..7) combination of v3's inferred choices that the conservation tests cover,

@@ -32,7 +32,7 @@ static void test_defaults(void)
 
 	ds_params_init(&p);
 	g_assert_cmpstr(p.policy, ==, "v3");
-	g_assert_cmpint(p.pool_pages, ==, 64);	/* 256 KiB of 4 KiB pages [S] */
+	g_assert_cmpint(p.pool_pages, ==, DS_POOL_AUTO);	/* 256 KiB / PAGE_SIZE [S] */
 	g_assert_cmpuint(p.cpus, ==, 0);
 	g_assert_false(p.percpu_pages_from_pool);
 	g_assert_cmpint(p.push_semantics, ==, DS_PUSH_EAGER);
@@ -41,7 +41,14 @@ static void test_defaults(void)
 	g_assert_cmpuint(p.drainers_per_pool, ==, 1);
 	g_assert_cmpuint(p.max_pages_per_run, ==, 0);
 	g_assert_cmpuint(p.idle_flush_ns, ==, 0);
-	g_assert_cmpfloat(p.shared_cpu_rate, ==, 0.5);
+	g_assert_cmpint(p.cpu_sharing, ==, DS_SHARE_FAIR);
+	g_assert_cmpint(p.worker_placement, ==, DS_PLACE_IDLE_OTHER);
+	g_assert_cmpfloat(p.think_scale, ==, 1.0);
+	g_assert_cmpint(p.lock_contention, ==, DS_LOCKS_AUTO);
+	g_assert_cmpint(p.pool_pages, ==, DS_POOL_AUTO);
+	g_assert_cmpuint(p.record_sync_ns[DS_BE_ZRAM], ==, 0);
+	g_assert_cmpuint(p.record_sync_ns[DS_BE_ZSWAP], ==, 0);
+	g_assert_cmpuint(p.probe_overhead_ns, ==, 0);
 	g_assert_cmpuint(p.busy_gap_ns, ==, 1000000);
 	g_assert_true(ds_params_validate(&p, NULL));
 }
@@ -84,8 +91,22 @@ static void test_set(void)
 	g_assert_cmpuint(p.busy_gap_ns, ==, 250000);
 	g_assert_true(ds_params_set(&p, "timeseries_ns", "1s", NULL));
 	g_assert_cmpuint(p.timeseries_ns, ==, 1000000000);
-	g_assert_true(ds_params_set(&p, "shared_cpu_rate", "1", NULL));
-	g_assert_cmpfloat(p.shared_cpu_rate, ==, 1.0);
+	g_assert_true(ds_params_set(&p, "cpu_sharing", "fifo", NULL));
+	g_assert_cmpint(p.cpu_sharing, ==, DS_SHARE_FIFO);
+	g_assert_true(ds_params_set(&p, "worker_placement", "producer", NULL));
+	g_assert_cmpint(p.worker_placement, ==, DS_PLACE_PRODUCER);
+	g_assert_true(ds_params_set(&p, "think_scale", "auto", NULL));
+	g_assert_cmpfloat(p.think_scale, ==, 0);
+	g_assert_true(ds_params_set(&p, "think_scale", "2.5", NULL));
+	g_assert_cmpfloat(p.think_scale, ==, 2.5);
+	g_assert_true(ds_params_set(&p, "record_sync_zswap_ns", "3us", NULL));
+	g_assert_cmpuint(p.record_sync_ns[DS_BE_ZSWAP], ==, 3000);
+	g_assert_true(ds_params_set(&p, "record_sync_zswap_ns", "auto", NULL));
+	g_assert_cmpuint(p.record_sync_ns[DS_BE_ZSWAP], ==, 0);
+	g_assert_true(ds_params_set(&p, "lock_contention", "off", NULL));
+	g_assert_cmpint(p.lock_contention, ==, DS_LOCKS_OFF);
+	g_assert_true(ds_params_set(&p, "pool_pages", "auto", NULL));
+	g_assert_cmpint(p.pool_pages, ==, DS_POOL_AUTO);
 	g_assert_true(ds_params_set(&p, "page_size", "16384", NULL));
 	g_assert_cmpuint(p.page_size, ==, 16384);
 	g_assert_true(ds_params_set(&p, "check_invariants", "on", NULL));
@@ -103,10 +124,13 @@ static void test_refused(void)
 	assert_refused("pool_pages", "many", NULL);
 	assert_refused("pool_pages", "64 ", NULL);
 	assert_refused("policy", "v9", "sync, v2, v3, zsonly");
-	assert_refused("shared_cpu_rate", "0", "(0, 1]");
-	assert_refused("shared_cpu_rate", "1.5", NULL);
-	assert_refused("shared_cpu_rate", "nan", NULL);
-	assert_refused("shared_cpu_rate", "0.5x", NULL);
+	assert_refused("think_scale", "0", "(0, 1000]");
+	assert_refused("think_scale", "-1", NULL);
+	assert_refused("think_scale", "nan", NULL);
+	assert_refused("think_scale", "0.5x", NULL);
+	assert_refused("cpu_sharing", "rr", "fair, fifo");
+	assert_refused("lock_contention", "maybe", "auto, on, off");
+	assert_refused("record_sync_zram_ns", "2000000000000000", "10^15");
 	assert_refused("seed", "", NULL);
 	assert_refused("seed", "+3", NULL);
 	assert_refused("seed", "12abc", NULL);
@@ -144,9 +168,9 @@ static void test_validate(void)
 	g_assert_nonnull(strstr(error->message, "pool_pages"));
 	g_clear_error(&error);
 	ds_params_init(&p);
-	p.shared_cpu_rate = 2.0;
+	p.think_scale = -2.0;
 	g_assert_false(ds_params_validate(&p, &error));
-	g_assert_nonnull(strstr(error->message, "shared_cpu_rate"));
+	g_assert_nonnull(strstr(error->message, "think_scale"));
 	g_clear_error(&error);
 	ds_params_init(&p);
 	p.drainers_per_pool = 0;
@@ -179,7 +203,7 @@ static void test_foreach(void)
 	static const char *const spec_inferred[] = {
 		"percpu_pages_from_pool", "push_semantics", "retry_swap_on_full", "drain_order",
 		"drainers_per_pool", "max_pages_per_run", "idle_flush_ns", "stale_policy",
-		"v2_drain_holds_lock",
+		"v2_drain_holds_lock", "cpu_sharing", "worker_placement", "think_scale",
 	};
 	struct seen s = {
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
@@ -192,7 +216,7 @@ static void test_foreach(void)
 	ds_params_init(&p);
 	p.cpus = 3;
 	p.idle_flush_ns = 777;
-	p.shared_cpu_rate = 0.25;
+	p.think_scale = 0.25;
 	ds_params_foreach(&p, collect, &s);
 	g_assert_cmpuint(g_hash_table_size(s.inferred), ==, G_N_ELEMENTS(spec_inferred));
 	for (size_t i = 0; i < G_N_ELEMENTS(spec_inferred); i++)
@@ -200,14 +224,14 @@ static void test_foreach(void)
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "cpus"), ==, "3");
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "idle_flush_ns"), ==, "777");
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "max_pages_per_run"), ==, "unbounded");
-	g_assert_cmpuint(g_hash_table_size(s.values), ==, 23);	/* 18 + v2 (3), zsonly (2) */
+	g_assert_cmpuint(g_hash_table_size(s.values), ==, 29);	/* 24 + v2 (3), zsonly (2) */
 	ds_params_init(&q);
 	g_hash_table_iter_init(&it, s.values);
 	while (g_hash_table_iter_next(&it, &k, &v))
 		g_assert_true(ds_params_set(&q, k, v, NULL));
 	g_assert_cmpuint(q.cpus, ==, 3);
 	g_assert_cmpuint(q.idle_flush_ns, ==, 777);
-	g_assert_cmpfloat(q.shared_cpu_rate, ==, 0.25);
+	g_assert_cmpfloat(q.think_scale, ==, 0.25);
 	g_hash_table_destroy(s.values);
 	g_hash_table_destroy(s.inferred);
 }

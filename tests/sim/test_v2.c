@@ -303,8 +303,9 @@ static void test_conservation(void)
 
 /*
  * An array as large as the stream never fills: every fallback is a lock fallback; with a
- * free lock (lock_ns 0, copy_entry_ns 0: the copy takes no time) there is none at all; with
- * a threshold above the stream nothing is drained before teardown and nothing falls back.
+ * free lock (lock_ns 0, push_ns 0, copy_entry_ns 0: neither a push nor the copy holds it for
+ * any time) there is none at all; with a threshold above the stream nothing is drained before
+ * teardown and nothing falls back.
  */
 static void test_fallback_causes(void)
 {
@@ -324,6 +325,7 @@ static void test_fallback_causes(void)
 		ds_results_free(r);
 
 		prof->lock_ns = 0;
+		prof->push_ns = 0;
 		p.v2_drain_holds_lock = DS_V2_LOCK_COPY;
 		r = simtest_run(evs, &p, prof, NCPUS_REC);
 		for (unsigned int be = 0; be < DS_BE__COUNT; be++)
@@ -331,7 +333,6 @@ static void test_fallback_causes(void)
 		g_assert_cmpuint(r->be[DS_BE_ZRAM].worker_runs, >, 0);
 		ds_results_free(r);
 
-		prof->lock_ns = 5;
 		v2_params(&p, n, n);
 		r = simtest_run(evs, &p, prof, NCPUS_REC);
 		for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
@@ -368,6 +369,38 @@ static void test_determinism(void)
 	ds_profile_free(prof);
 }
 
+/*
+ * Producers collide on the array trylock (spec §4.3): tasks 100 (CPU 0) and 200 (CPU 1)
+ * release at 10000 + 400 k, array of 64 (threshold 64: no drain before teardown).  A push is
+ * [trylock, lock_ns + push_ns = 15 under the lock][the rest of the free, 300 - 250 = 50];
+ * a lock fallback is 5 + 50 + zs_free 250 = 305.  Think time 400 - 300 = 100.
+ *   k=0  both at 10000: 100 (read first) holds the lock 10000..10015; 200's trylock fails:
+ *        fallback, 10000..10305.  100: 10000..10065.
+ *   then 100 at 10165, 10330, 10495 (ends 10560) and 200 at 10405, 10570, 10735 (ends
+ *   10800): their holds never meet again.  Exits 100 after: 10660 and 10900.
+ * One fallback (a lock fallback), 7 values pushed and drained at teardown.
+ */
+static void test_producer_collision(void)
+{
+	g_autoptr(GArray) evs = simtest_two_tasks();
+	struct ds_params p;
+	struct ds_results *r;
+	const struct ds_backend_result *z;
+
+	v2_params(&p, 64, 64);
+	r = simtest_run_hand(evs, &p, 2);
+	z = &r->be[DS_BE_ZRAM];
+	g_assert_cmpuint(z->fallbacks, ==, 1);
+	g_assert_cmpuint(z->fallbacks_lock, ==, 1);
+	g_assert_cmpuint(simtest_task(r, 200)->fallbacks, ==, 1);
+	g_assert_cmpuint(z->pushed, ==, 7);
+	g_assert_cmpuint(z->teardown_drained, ==, 7);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 10660);
+	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 10900);
+	g_assert_cmpuint(simtest_task(r, 200)->hot_ns, ==, 305 + 3 * 65);
+	ds_results_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -380,5 +413,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/v2/conservation", test_conservation);
 	g_test_add_func("/sim/v2/fallback-causes", test_fallback_causes);
 	g_test_add_func("/sim/v2/determinism", test_determinism);
+	g_test_add_func("/sim/v2/producer-collision", test_producer_collision);
 	return g_test_run();
 }

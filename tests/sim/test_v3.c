@@ -219,14 +219,22 @@ static void test_percpu_from_pool(void)
 /*
  * Two tasks, 100 on CPU 0 and 200 on CPU 1, each releasing 4 zram values at
  * 10000 + 400 k: both fill their page at s_3 = 10330 (task 100 first: it was read first)
- * and queue_work; both exit at 10590.  Pool of 4 pages, 2 CPUs.
+ * and queue_work.  Both push (10) and want the pool lock at 10340 for their swap (100):
+ * 100 got there first and holds it to 10440; 200 spins 100 ns, then swaps 10440..10540
+ * (hand-over cost 0 in the hand profile) and queues work (50): 100 exits at 10590 and
+ * 200 at 10690.  Pool of 4 pages, 2 CPUs.
  * - drainers_per_pool 1: 100's queue_work makes the item pending, 200's is a no-op.  The
  *   item wakes at 11330 on CPU 1 (first idle CPU that is not the producer's, 0), drains
  *   100's page (latency 1435..1405) then 200's: freed 11860, 11960, 12060, 12160, latency
  *   1860..1830; one run, busy 850.
  * - drainers_per_pool 2: 200's queue_work wakes the second item (producer CPU 1); both
- *   wake at 11330, the first on CPU 1, the second on CPU 0, each drains one page: all
- *   latencies 1435..1405, two runs, no no-op.
+ *   wake at 11330, the first (A) on CPU 1, the second (B) on CPU 0, each drains one page,
+ *   and they meet on the pool lock: A takes its page under it (5), B spins to 11335 and
+ *   takes its own (11335..11340); A frees 100's values at 11435..11735 (latency 1435..1405)
+ *   and wants the lock back at 11735 to return the page (20): free, to 11755.  B frees
+ *   200's at 11440..11740 (1440..1410), spins 11740..11755, returns its page at 11775.
+ *   Two runs, busy 425 + 445, no no-op; with the producers' 100 ns, three contended
+ *   acquisitions of the pool lock, 100 + 5 + 15 ns waited.
  */
 static void test_drainers(void)
 {
@@ -246,7 +254,11 @@ static void test_drainers(void)
 	simtest_assert_hist(&z->drain_latency, 8, 1405, 1860,
 			    1435 + 1425 + 1415 + 1405 + 1860 + 1850 + 1840 + 1830);
 	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 10590);
-	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 10590);
+	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 10690);
+	g_assert_cmpuint(r->locks[DS_LOCK_POOL].contended, ==, 1);
+	g_assert_cmpuint(r->locks[DS_LOCK_POOL].wait_ns, ==, 100);
+	g_assert_cmpuint(r->locks[DS_LOCK_POOL].max_wait_ns, ==, 100);
+	g_assert_cmpuint(r->locks[DS_LOCK_POOL].handovers, ==, 1);
 	ds_results_free(r);
 
 	p.drainers_per_pool = 2;
@@ -255,9 +267,13 @@ static void test_drainers(void)
 	g_assert_cmpuint(z->queue_work_calls, ==, 2);
 	g_assert_cmpuint(z->queue_work_noops, ==, 0);
 	g_assert_cmpuint(z->worker_runs, ==, 2);
-	g_assert_cmpuint(z->worker_busy_ns, ==, 850);
-	simtest_assert_hist(&z->drain_latency, 8, 1405, 1435, 2 * (1435 + 1425 + 1415 + 1405));
-	g_assert_cmpuint(r->sim_end_ts, ==, 11755);
+	g_assert_cmpuint(z->worker_busy_ns, ==, 425 + 445);
+	simtest_assert_hist(&z->drain_latency, 8, 1405, 1440,
+			    1435 + 1425 + 1415 + 1405 + 1440 + 1430 + 1420 + 1410);
+	g_assert_cmpuint(r->sim_end_ts, ==, 11775);
+	g_assert_cmpuint(r->locks[DS_LOCK_POOL].contended, ==, 3);
+	g_assert_cmpuint(r->locks[DS_LOCK_POOL].wait_ns, ==, 100 + 5 + 15);
+	g_assert_cmpuint(r->locks[DS_LOCK_POOL].max_wait_ns, ==, 100);
 	ds_results_free(r);
 }
 

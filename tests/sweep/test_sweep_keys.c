@@ -34,7 +34,7 @@ static void test_stable(void)
 	key_of(SHA_A, SHA_B, prof, &q, "1.0", k2);
 	g_assert_cmpstr(k1, ==, k2);
 	/* setting a parameter to its default value is the same run */
-	g_assert_true(ds_params_set(&q, "pool_pages", "64", NULL));
+	g_assert_true(ds_params_set(&q, "pool_pages", "auto", NULL));
 	g_assert_true(ds_params_set(&q, "policy", "v3", NULL));
 	key_of(SHA_A, SHA_B, prof, &q, "1.0", k2);
 	g_assert_cmpstr(k1, ==, k2);
@@ -67,7 +67,7 @@ static void test_sensitive_params(void)
 		{ "percpu_pages_from_pool", "true" }, { "push_semantics", "lazy" },
 		{ "retry_swap_on_full", "false" }, { "drain_order", "lifo" },
 		{ "drainers_per_pool", "2" }, { "max_pages_per_run", "8" },
-		{ "idle_flush_ns", "1ms" }, { "shared_cpu_rate", "0.25" },
+		{ "idle_flush_ns", "1ms" }, { "cpu_sharing", "fifo" },
 		{ "busy_gap_ns", "2ms" }, { "check_invariants", "true" },
 		{ "timeseries_ns", "1000" },
 	};

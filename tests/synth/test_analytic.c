@@ -7,7 +7,9 @@
  * The oracle runs: `synth poisson` releases, one task each (so no policy moves an arrival),
  * zswap with page_size 8 (CAP = 1: every release is a swap attempt, so attempts are exactly
  * Poisson), a profile whose only cost is the worker's 1000 ns per value (D = 1000 ns per
- * page: no lock, no per-page cost), shared_cpu_rate 1 (a worker is never slowed), and:
+ * page: no lock, no per-page cost), 16 virtual CPUs for 4 recorded ones and busy_gap_ns 0
+ * (the releases cost nothing on their CPUs, the tasks sleep between them, and at most 8
+ * drainers run at once: a worker always finds an idle CPU and is never slowed), and:
  *  - Erlang-B: as many drainers as pages, no wake-up latency: every page is held exactly D,
  *    independently: M/D/c/c, whose blocking is Erlang-B (insensitivity);
  *  - M/D/1/K: one drainer, no wake-up latency, c = K pages;
@@ -165,10 +167,13 @@ static struct ds_profile *oracle_profile(uint64_t wake_ns, enum ds_dist dist)
 	struct ds_profile *p = ds_profile_new_default();
 
 	p->push_ns = p->swap_ns = p->queue_work_ns = p->lock_ns = p->drain_page_ns = 0;
+	p->zs_class_hold_ns = p->lock_handover_ns = 0;	/* no lock holds time: none waits */
 	p->wake_latency_ns = wake_ns;
 	p->wake_dist = dist;
 	p->drain_entry_ns[DS_BE_ZSWAP] = (uint64_t)D_NS;
-	p->sync_free_ns[DS_BE_ZSWAP] = (uint64_t)D_NS;
+	/* a fallback costs its task nothing: no worker ever shares a CPU with one (one task per
+	 * release: its cost would move no arrival anyway) */
+	p->sync_free_ns[DS_BE_ZSWAP] = 0;
 	return p;
 }
 
@@ -190,8 +195,9 @@ static struct ds_results *oracle_run(double rate, int64_t pool, unsigned int dra
 	g_assert_true(ds_params_set(&p, "policy", "v3", NULL));
 	g_assert_true(ds_params_set(&p, "page_size", "8", NULL));
 	g_assert_true(ds_params_set(&p, "cost_source", "profile", NULL));
-	g_assert_true(ds_params_set(&p, "shared_cpu_rate", "1", NULL));
-	g_assert_true(ds_params_set(&p, "cpus", "8", NULL));
+	g_assert_true(ds_params_set(&p, "cpus", "16", NULL));
+	/* the tasks' gaps are sleep: a worker never shares a CPU with a thinking task */
+	g_assert_true(ds_params_set(&p, "busy_gap_ns", "0", NULL));
 	p.pool_pages = pool;
 	p.drainers_per_pool = drainers;
 	src = ds_synth_open(&sp, &err);

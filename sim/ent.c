@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ent.c - entities (tasks, workers) running step programs on virtual CPUs (spec §4.2, §4.3).
+ *
+ * An entity's program (struct ds_step: WORK, ACQ, REL) is executed in *runs*: one job (job.c)
+ * covers as many steps as can be passed without asking anybody, i.e. up to a lock that another
+ * entity holds, spins on or passes optimistically itself, and up to the release of a lock this
+ * entity really holds (its waiters must get it at that instant).  A lock passed inside a run is
+ * *claimed* (struct ds_lock.opt): the run holds it between its ACQ and REL steps without an
+ * engine event for each.  Whoever wants a claimed lock first splits the claiming run at that
+ * instant (ds_ent_split()): if the run is inside its hold, it becomes the lock's real holder
+ * and its run is cut after the REL; otherwise it is cut before its next ACQ of that lock.
+ * So a worker draining a page of 1024 values with nobody else near its class locks is one
+ * engine event, as before locks were modelled, and every contended hand-over is still exact.
+ *
+ * Why runs are safe: a claim is only made when the lock is free with no waiter and no other
+ * claim, and every other entity must resolve it (lock.c) before acting on that lock; a run
+ * that ends inside an optimistic hold turns it into a real hold, so a hold never "leaks"
+ * across runs.  Programs do not nest the same lock.
+ */
+#include "engine.h"
+
+void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
+{
+	e->kind = kind;
+	e->owner = owner;
+	e->cpu = -1;
+	e->link.data = e;
+	e->prog = g_array_new(FALSE, FALSE, sizeof(struct ds_step));
+	e->claims = g_ptr_array_new();
+	ds_job_init(&e->job);
+}
+
+void ds_ent_clear(struct ds_ent *e)
+{
+	if (e->prog)
+		g_array_free(e->prog, TRUE);
+	if (e->claims)
+		g_ptr_array_free(e->claims, TRUE);
+	e->prog = NULL;
+	e->claims = NULL;
+	ds_job_clear(&e->job);
+}
+
+void ds_ent_prog_reset(struct ds_ent *e)
+{
+	g_array_set_size(e->prog, 0);
+	e->pc = 0;
+	e->run_end = 0;
+	e->extra = 0;
+}
+
+static void add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
+		     uint32_t tag)
+{
+	struct ds_step st = { .lock = lock, .ns = ns, .op = op, .tag = tag };
+
+	g_array_append_val(e->prog, st);
+}
+
+void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
+{
+	struct ds_step *last;
+
+	/* consecutive untagged work is one step (fewer steps to walk, same times) */
+	if (e->prog->len && !tag) {
+		last = &g_array_index(e->prog, struct ds_step, e->prog->len - 1);
+		if (last->op == DS_OP_WORK && !last->tag) {
+			last->ns += ns;
+			return;
+		}
+	}
+	add_step(e, DS_OP_WORK, NULL, ns, tag);
+}
+
+void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock)
+{
+	add_step(e, DS_OP_ACQ, lock, 0, 0);
+}
+
+void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock)
+{
+	add_step(e, DS_OP_REL, lock, 0, 0);
+}
+
+void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag)
+{
+	if (lock)
+		ds_ent_acq(e, lock);
+	ds_ent_work(e, ns, tag);
+	if (lock)
+		ds_ent_rel(e, lock);
+}
+
+uint64_t ds_ent_prog_work(const struct ds_ent *e)
+{
+	uint64_t sum = 0;
+
+	for (guint k = 0; k < e->prog->len; k++)
+		sum += g_array_index(e->prog, struct ds_step, k).ns;
+	return sum;
+}
+
+bool ds_ent_busy(const struct ds_ent *e)
+{
+	return e->job.active || e->spin;
+}
+
+static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
+{
+	return &g_array_index(e->prog, struct ds_step, k);
+}
+
+static void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
+{
+	if (e->job.end == DS_NEVER)
+		return;
+	if (e->kind == DS_ENT_TASK)
+		ds_task_ref(e->owner);
+	ds_evq_push(&eng->q, e->job.end, DS_SEV_ENT, e, e->job.gen, 0);
+}
+
+static void charge(struct ds_engine *eng, struct ds_ent *e)
+{
+	if (e->cpu >= 0 && eng->now > e->charged_at)
+		ds_cpu_charge(eng, e, e->charged_at, e->rate);
+	e->charged_at = eng->now;
+}
+
+void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate)
+{
+	if (rate == e->rate)
+		return;
+	charge(eng, e);
+	e->rate = rate;
+	if (e->job.active && ds_job_set_rate(&e->job, eng->now, rate))
+		ent_schedule(eng, e);
+}
+
+static void claim_drop(struct ds_ent *e, struct ds_lock *l)
+{
+	if (l->opt == e)
+		l->opt = NULL;
+	g_ptr_array_remove_fast(e->claims, l);
+}
+
+/* Is @l held after passing steps [e->pc, upto)?  (Only its own last ACQ/REL there tells.) */
+static bool hold_open(const struct ds_ent *e, const struct ds_lock *l, guint upto)
+{
+	for (guint k = upto; k-- > e->pc;) {
+		const struct ds_step *st = step_at(e, k);
+
+		if (st->lock == l)
+			return st->op == DS_OP_ACQ;
+	}
+	return false;
+}
+
+static void prog_done(struct ds_engine *eng, struct ds_ent *e)
+{
+	if (e->kind == DS_ENT_TASK)
+		ds_task_prog_done(eng, e->owner);
+	else
+		ds_worker_prog_done(eng, e->owner);
+}
+
+static void mark(struct ds_ent *e, uint32_t tag, uint64_t t)
+{
+	if (e->kind == DS_ENT_WORKER)
+		ds_worker_mark(e->owner, tag, t);
+}
+
+static bool lock_in(struct ds_lock *const *set, unsigned int n, const struct ds_lock *l)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (set[i] == l)
+			return true;
+	return false;
+}
+
+/*
+ * The run [pc, run_end) is over at eng->now: values freed inside it get their exact times,
+ * optimistic acquisitions are counted, holds still open become real, real releases hand the
+ * lock over (last, so that a waiter that starts at once sees this entity's state settled).
+ */
+static void run_finish(struct ds_engine *eng, struct ds_ent *e)
+{
+	double cum = e->extra;
+	guint end = e->run_end;
+	struct ds_lock *rel[4];
+	unsigned int nrel = 0;
+
+	for (guint k = e->pc; k < end; k++) {
+		struct ds_step *st = step_at(e, k);
+
+		switch (st->op) {
+		case DS_OP_WORK:
+			cum += (double)st->ns;
+			if (st->tag)
+				mark(e, st->tag, e->job.active ? ds_job_time_at(&e->job, cum) :
+				     eng->now);
+			break;
+		case DS_OP_ACQ:
+			ds_lock_count(eng, st->lock);
+			break;
+		case DS_OP_REL:
+			/* a lock really held is released by its last REL here (a run is cut
+			 * there); earlier holds of it in this run were optimistic */
+			if (st->lock->holder == e && !lock_in(rel, nrel, st->lock)) {
+				g_assert(nrel < G_N_ELEMENTS(rel));
+				rel[nrel++] = st->lock;
+			}
+			break;
+		}
+	}
+	while (e->claims->len) {
+		struct ds_lock *l = g_ptr_array_index(e->claims, e->claims->len - 1);
+
+		if (hold_open(e, l, end)) {
+			l->holder = e;
+			e->held++;
+		}
+		claim_drop(e, l);
+	}
+	e->pc = end;
+	e->extra = 0;
+	e->job.active = false;
+	for (unsigned int i = 0; i < nrel; i++)
+		ds_lock_release(eng, rel[i], e);
+	if (e->cpu >= 0)
+		ds_cpu_update(eng, (unsigned int)e->cpu);
+}
+
+static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
+{
+	return !l->holder && !l->waiters.length && (!l->opt || l->opt == e);
+}
+
+/*
+ * Build the next run from e->pc and start it; runs without work end at once.  Returns when
+ * a job is in progress, the entity spins, or the program is done (the owner was told).
+ */
+static void advance(struct ds_engine *eng, struct ds_ent *e)
+{
+	for (;;) {
+		double total = e->extra;
+		guint k = e->pc, len = e->prog->len;
+
+		if (k == len && total == 0) {
+			prog_done(eng, e);
+			return;
+		}
+		while (k < len) {
+			struct ds_step *st = step_at(e, k);
+
+			if (st->op == DS_OP_WORK) {
+				total += (double)st->ns;
+			} else if (st->op == DS_OP_ACQ) {
+				if (!can_claim(st->lock, e))
+					break;
+				if (st->lock->opt != e) {
+					st->lock->opt = e;
+					g_ptr_array_add(e->claims, st->lock);
+				}
+			} else if (st->lock->holder == e) {
+				k++;		/* a real release ends the run */
+				break;
+			}
+			k++;
+		}
+		if (k == e->pc && total == 0) {
+			/* the run stops at once on a lock somebody else has: take it or spin */
+			if (!ds_lock_acquire(eng, step_at(e, k)->lock, e))
+				return;		/* spinning: ds_ent_granted() goes on */
+			e->pc++;
+			continue;
+		}
+		e->run_end = k;
+		if (total == 0) {
+			run_finish(eng, e);
+			continue;
+		}
+		ds_job_start(&e->job, eng->now, total, e->rate);
+		ent_schedule(eng, e);
+		return;
+	}
+}
+
+void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
+{
+	ds_cpu_enter(eng, e, cpu);
+	e->pc = 0;
+	e->run_end = 0;
+	advance(eng, e);
+}
+
+void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e)
+{
+	charge(eng, e);
+	run_finish(eng, e);
+	advance(eng, e);
+}
+
+void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
+{
+	charge(eng, e);
+	e->spin = NULL;
+	e->pc++;		/* past its ACQ */
+	e->extra = (double)eng->prof->lock_handover_ns;
+	if (e->cpu >= 0)
+		ds_cpu_update(eng, (unsigned int)e->cpu);
+	advance(eng, e);
+}
+
+/*
+ * Where is @e's run at eng->now with respect to @l?  Steps at the exact instant count as
+ * passed: @e claimed the lock first, so it wins a tie at its ACQ, and its REL at this
+ * instant already let go.
+ */
+void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
+{
+	double done = e->job.active ? ds_job_done(&e->job, eng->now) : 0;
+	double cum = e->extra, cut_work = -1;
+	guint k, pos = e->run_end, cut = e->run_end;
+	bool in_l = false;
+
+	for (k = e->pc; k < e->run_end; k++) {
+		const struct ds_step *st = step_at(e, k);
+
+		if (st->op == DS_OP_WORK) {
+			if (cum + (double)st->ns > done)
+				break;
+			cum += (double)st->ns;
+		} else if (st->op == DS_OP_ACQ) {
+			if (cum > done)
+				break;
+			if (st->lock == l)
+				in_l = true;
+		} else {
+			if (cum > done)
+				break;
+			if (st->lock == l)
+				in_l = false;
+		}
+	}
+	pos = k;
+	/* the cut: after l's REL if inside its hold, else before its next ACQ */
+	for (k = pos; k < e->run_end; k++) {
+		const struct ds_step *st = step_at(e, k);
+
+		if (st->lock == l && st->op == (in_l ? DS_OP_REL : DS_OP_ACQ)) {
+			cut = in_l ? k + 1 : k;
+			break;
+		}
+	}
+	claim_drop(e, l);
+	if (in_l) {
+		l->holder = e;
+		e->held++;
+	}
+	if (cut != e->run_end) {
+		cut_work = e->extra;
+		for (k = e->pc; k < cut; k++)
+			cut_work += (double)step_at(e, k)->ns;
+		e->run_end = cut;
+		charge(eng, e);
+		if (ds_job_set_total(&e->job, eng->now, cut_work))
+			ent_schedule(eng, e);
+	}
+	if (in_l && e->cpu >= 0)
+		ds_cpu_update(eng, (unsigned int)e->cpu);
+}

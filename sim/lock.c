@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lock.c - spin locks as shared resources (spec §4.3): zsmalloc's class->lock (one per size
+ * class), the deferred scheme's pool lock, v2's array lock.
+ *
+ * struct ds_lock (engine.h) has a real holder, FIFO waiters (a queued spinlock serves them in
+ * arrival order) and at most one optimistic claim by a run (ent.c).  A waiter spins: it stays
+ * runnable on its CPU and burns its share of it (cpu.c) until the holder releases; it then
+ * holds the lock after lock_handover_ns of extra work (the lock's cache line and the data it
+ * guards move to the new CPU).  An uncontended acquisition costs what the profile's step
+ * costs already contain (lock_ns is part of them).  Counters go to results->locks[kind]:
+ * acquisitions, contended ones, hand-overs, time spent waiting (total, worst) and the CPU
+ * time burnt spinning.
+ */
+#include "engine.h"
+
+void ds_lock_init(struct ds_lock *l, enum ds_lock_kind kind)
+{
+	l->kind = kind;
+	l->holder = NULL;
+	l->opt = NULL;
+	g_queue_init(&l->waiters);
+}
+
+void ds_lock_clear(struct ds_lock *l)
+{
+	g_queue_clear(&l->waiters);
+	l->holder = NULL;
+	l->opt = NULL;
+}
+
+static struct ds_lock_result *stats(struct ds_engine *eng, const struct ds_lock *l)
+{
+	return &eng->r->locks[l->kind];
+}
+
+void ds_lock_resolve(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
+{
+	if (l->opt && l->opt != e)
+		ds_ent_split(eng, l->opt, l);
+}
+
+bool ds_lock_trylock_ok(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
+{
+	ds_lock_resolve(eng, l, e);
+	return !l->holder;
+}
+
+void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)
+{
+	stats(eng, l)->acquisitions++;
+}
+
+bool ds_lock_acquire(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
+{
+	struct ds_lock_result *st = stats(eng, l);
+
+	ds_lock_resolve(eng, l, e);
+	st->acquisitions++;
+	if (!l->holder) {
+		l->holder = e;
+		e->held++;
+		if (e->cpu >= 0)
+			ds_cpu_update(eng, (unsigned int)e->cpu);
+		return true;
+	}
+	st->contended++;
+	e->spin = l;
+	e->spin_since = eng->now;
+	g_queue_push_tail(&l->waiters, e);
+	return false;
+}
+
+void ds_lock_release(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
+{
+	struct ds_lock_result *st = stats(eng, l);
+	struct ds_ent *w;
+	uint64_t waited;
+
+	g_assert(l->holder == e && e->held);
+	e->held--;
+	l->holder = NULL;
+	if (e->cpu >= 0)
+		ds_cpu_update(eng, (unsigned int)e->cpu);
+	w = g_queue_pop_head(&l->waiters);
+	if (!w)
+		return;
+	waited = eng->now - w->spin_since;
+	st->handovers++;
+	st->wait_ns += waited;
+	st->max_wait_ns = MAX(st->max_wait_ns, waited);
+	l->holder = w;
+	w->held++;
+	ds_ent_granted(eng, w);
+}
