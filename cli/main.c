@@ -24,6 +24,7 @@ static const struct subcmd subcmds[] = {
 	{ "merge", ds_cmd_merge, "merge the results of several sweep directories" },
 	{ "size", ds_cmd_size, "smallest pool meeting a fallback-rate / drain-latency target" },
 	{ "plot", ds_cmd_plot, "draw sweep or replay results with gnuplot" },
+	{ "validate", ds_cmd_validate, "the model beside published figures (validation suites)" },
 };
 
 static void usage(FILE *out)

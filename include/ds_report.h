@@ -81,6 +81,11 @@ gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, 
 GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n);
 
 /**
+ * DS_TIMESERIES_HEADER - columns of the time series CSV (fallbacks: cumulative count)
+ */
+#define DS_TIMESERIES_HEADER "ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values,fallbacks"
+
+/**
  * ds_timeseries_write_csv() - the results' time series as CSV, atomically
  * Columns: ts_ns, t_rel_s, backend, pool_free, queued_pages, pending_values.
  */

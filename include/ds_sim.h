@@ -131,7 +131,7 @@ struct ds_profile *ds_profile_load(const char *path, GError **error);
 
 /* The built-in profile's lock costs (x86-desktop.ini's; profiles/README.md). */
 #define DS_BUILTIN_CLASS_HOLD_NS 101
-#define DS_BUILTIN_HANDOVER_NS 0
+#define DS_BUILTIN_HANDOVER_NS 158
 
 /** ds_profile_new_default() - the built-in profile ("builtin-default"), documented in profiles/README.md */
 struct ds_profile *ds_profile_new_default(void);
@@ -561,5 +561,14 @@ struct ds_results {
 struct ds_results *ds_sim_run(const struct ds_params *params, const struct ds_profile *prof,
 			      struct ds_source *src, unsigned int ncpus_recorded, GError **error);
 void ds_results_free(struct ds_results *r);
+
+/**
+ * ds_task_exit_to_freed() - how long after the task's simulated end its last value was
+ * freed (0 when all were freed by then, as under sync)
+ */
+static inline uint64_t ds_task_exit_to_freed(const struct ds_task_result *t)
+{
+	return t->freed_ts > t->sim_end_ts ? t->freed_ts - t->sim_end_ts : 0;
+}
 
 #endif /* DS_SIM_H */

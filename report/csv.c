@@ -75,16 +75,17 @@ gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, 
 
 gboolean ds_timeseries_write_csv(const struct ds_results *r, const char *path, GError **error)
 {
-	GString *s = g_string_new("ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values\n");
+	GString *s = g_string_new(DS_TIMESERIES_HEADER "\n");
 	gboolean ok;
 
 	for (guint i = 0; r->timeseries && i < r->timeseries->len; i++) {
 		const struct ds_ts_sample *x = &g_array_index(r->timeseries, struct ds_ts_sample, i);
 		double rel = x->ts >= r->rec_start_ts ? (double)(x->ts - r->rec_start_ts) / 1e9 : 0.0;
 
-		g_string_append_printf(s, "%" G_GUINT64_FORMAT ",%.9f,%s,%u,%u,%" G_GUINT64_FORMAT "\n",
-				       x->ts, rel, ds_backend_name(x->backend), x->pool_free,
-				       x->queued_pages, x->pending_values);
+		g_string_append_printf(s, "%" G_GUINT64_FORMAT ",%.9f,%s,%u,%u,%" G_GUINT64_FORMAT
+				       ",%" G_GUINT64_FORMAT "\n", x->ts, rel,
+				       ds_backend_name(x->backend), x->pool_free, x->queued_pages,
+				       x->pending_values, x->fallbacks);
 	}
 	ok = ds_write_atomic(path, s->str, s->len, error);
 	g_string_free(s, TRUE);

@@ -56,6 +56,8 @@ static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_r
 	ds_json_add_u64(b, "queue_work_noops", x->queue_work_noops);
 	ds_json_add_u64(b, "worker_runs", x->worker_runs);
 	ds_json_add_u64(b, "worker_busy_ns", x->worker_busy_ns);
+	ds_json_add_u64(b, "worker_cpu_ns", x->worker_cpu_ns);
+	ds_json_add_u64(b, "worker_longest_run_ns", x->worker_longest_run_ns);
 	ds_json_add_u64(b, "stranded_ns", x->stranded_ns);
 	ds_json_add_u64(b, "stranded_episodes", x->stranded_episodes);
 	ds_json_add_u64(b, "pool_free_min", x->pool_free_min);
@@ -67,6 +69,10 @@ static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_r
 	ds_json_add_u64(b, "cap", x->cap);
 	add_hist(b, "drain_latency", &x->drain_latency);
 	add_hist(b, "teardown_latency", &x->teardown_latency);
+	add_hist(b, "free_latency", &x->free_latency);
+	ds_json_add_dbl(b, "teardown_share", ratio(x->teardown_drained, x->drained));
+	ds_json_add_u64(b, "stranded_values", x->stranded_values);
+	ds_json_add_dbl(b, "stranded_share", ratio(x->stranded_values, x->drained));
 	ds_json_add_u64(b, "fallbacks_lock", x->fallbacks_lock);
 	ds_json_add_u64(b, "class_lock_acquisitions", x->class_lock_acquisitions);
 	ds_json_add_u64(b, "sizes_from_trace", x->sizes_from_trace);
@@ -91,9 +97,74 @@ static void add_tasks(JsonBuilder *b, const struct ds_results *r)
 		ds_json_add_u64(b, "sim_end_ts", t->sim_end_ts);
 		ds_json_add_bool(b, "exited", t->exited);
 		ds_json_add_u64(b, "think_clamped_ns", t->think_clamped_ns);
+		ds_json_add_u64(b, "think_oncpu_ns", t->think_oncpu_ns);
+		ds_json_add_u64(b, "think_offcpu_ns", t->think_offcpu_ns);
+		ds_json_add_u64(b, "freed_ts", t->freed_ts);
+		ds_json_add_u64(b, "exit_to_freed_ns", ds_task_exit_to_freed(t));
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
+}
+
+/* How long after each task's end its last value was freed (0 under sync). */
+static void add_exit_to_freed(JsonBuilder *b, const struct ds_results *r)
+{
+	struct ds_hist h;
+
+	ds_hist_init(&h);
+	for (guint i = 0; r->tasks && i < r->tasks->len; i++)
+		ds_hist_add(&h, ds_task_exit_to_freed(&g_array_index(r->tasks,
+								     struct ds_task_result, i)));
+	add_hist(b, "exit_to_freed", &h);
+	ds_hist_clear(&h);
+}
+
+static void add_think(JsonBuilder *b, const struct ds_results *r)
+{
+	json_builder_set_member_name(b, "think");
+	json_builder_begin_object(b);
+	ds_json_add_dbl(b, "scale", r->think_scale);
+	ds_json_add_u64(b, "measured_costs", r->think_measured);
+	ds_json_add_u64(b, "assumed_costs", r->think_assumed);
+	json_builder_end_object(b);
+}
+
+static void add_locks(JsonBuilder *b, const struct ds_results *r)
+{
+	json_builder_set_member_name(b, "locks");
+	json_builder_begin_object(b);
+	for (unsigned int k = 0; k < DS_LOCK__COUNT; k++) {
+		const struct ds_lock_result *l = &r->locks[k];
+
+		json_builder_set_member_name(b, ds_lock_kind_name(k));
+		json_builder_begin_object(b);
+		ds_json_add_u64(b, "acquisitions", l->acquisitions);
+		ds_json_add_u64(b, "contended", l->contended);
+		ds_json_add_u64(b, "handovers", l->handovers);
+		ds_json_add_u64(b, "wait_ns", l->wait_ns);
+		ds_json_add_u64(b, "max_wait_ns", l->max_wait_ns);
+		ds_json_add_u64(b, "spin_cpu_ns", (uint64_t)llround(l->spin_cpu_ns));
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+}
+
+/* CPU time given out per virtual CPU, and the busiest one's share of the elapsed time. */
+static void add_cpus(JsonBuilder *b, const struct ds_results *r)
+{
+	double elapsed = r->sim_end_ts > r->rec_start_ts ?
+		(double)(r->sim_end_ts - r->rec_start_ts) : 0.0, top = 0;
+
+	json_builder_set_member_name(b, "cpu_busy_ns");
+	json_builder_begin_array(b);
+	for (guint c = 0; r->cpu_busy_ns && c < r->cpu_busy_ns->len; c++) {
+		double v = g_array_index(r->cpu_busy_ns, double, c);
+
+		json_builder_add_int_value(b, (gint64)llround(v));
+		top = MAX(top, v);
+	}
+	json_builder_end_array(b);
+	ds_json_add_dbl(b, "cpu_busiest_share", elapsed > 0 ? top / elapsed : 0.0);
 }
 
 static void add_metrics(JsonBuilder *b, const struct ds_results *r)
@@ -117,6 +188,11 @@ static void add_metrics(JsonBuilder *b, const struct ds_results *r)
 	ds_json_add_u64(b, "events_in", r->events_in);
 	ds_json_add_u64(b, "lost_markers", r->lost_markers);
 	ds_json_add_u64(b, "lost_events", r->lost_events);
+	ds_json_add_u64(b, "mechanism_bytes", r->mechanism_bytes);
+	add_exit_to_freed(b, r);
+	add_think(b, r);
+	add_locks(b, r);
+	add_cpus(b, r);
 	for (int i = 0; i < DS_BE__COUNT; i++)
 		add_backend(b, ds_backend_name(i), &r->be[i]);
 	add_tasks(b, r);
@@ -210,6 +286,7 @@ static void add_invariants(JsonBuilder *b, const struct ds_invariants *inv)
 	ds_json_add_u64(b, "freed_twice", inv->freed_twice);
 	ds_json_add_u64(b, "never_freed", inv->never_freed);
 	ds_json_add_u64(b, "pages_violations", inv->pages_violations);
+	ds_json_add_u64(b, "cpu_violations", inv->cpu_violations);
 	json_builder_end_object(b);
 }
 

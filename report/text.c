@@ -75,7 +75,7 @@ static void print_backend(const struct ds_results *r, const struct ds_profile *p
 	const struct ds_backend_result *x = &r->be[be];
 	unsigned int page = r->params.page_size ? r->params.page_size : prof->page_size;
 	bool array = !strcmp(r->policy, "v2");	/* one array of handles: no pages, no pool */
-	char a[32], b[32];
+	char a[32], b[32], c[32];
 
 	if (array)
 		fprintf(out, "%s pool (one array of %" G_GUINT64_FORMAT " handles)\n",
@@ -90,11 +90,21 @@ static void print_backend(const struct ds_results *r, const struct ds_profile *p
 	fprintf(out, "  fallbacks             %" G_GUINT64_FORMAT " (%.3f%%)\n", x->fallbacks,
 		pct(x->fallbacks, x->releases));
 	print_latency(&x->drain_latency, out);
-	fprintf(out, "  left for teardown     %" G_GUINT64_FORMAT " values (in partial buffers or "
-		"queued when the trace ended; not in the latency figures)\n", x->teardown_drained);
+	fprintf(out, "  left for teardown     %" G_GUINT64_FORMAT " values (%.1f%% of those drained; "
+		"in partial buffers or queued when the trace ended)\n", x->teardown_drained,
+		pct(x->teardown_drained, x->drained));
 	if (x->teardown_latency.count)
 		fprintf(out, "                        they waited up to %s until teardown\n",
 			ds_fmt_ns(a, (double)x->teardown_latency.max));
+	if (x->free_latency.count) {
+		char p50[32], p99[32];
+
+		fprintf(out, "  every value's wait    p50 %s  p99 %s  max %s  (all %" G_GUINT64_FORMAT
+			" deferred values, teardown included)\n",
+			ds_fmt_ns(p50, (double)ds_hist_quantile(&x->free_latency, 0.50)),
+			ds_fmt_ns(p99, (double)ds_hist_quantile(&x->free_latency, 0.99)),
+			ds_fmt_ns(a, (double)x->free_latency.max), x->free_latency.count);
+	}
 	if (array) {
 		fprintf(out, "  peak pending          %" G_GUINT64_FORMAT " values = %s of objects\n",
 			x->peak_pending_values, ds_fmt_bytes(a, (double)x->peak_pending_bytes));
@@ -105,8 +115,10 @@ static void print_backend(const struct ds_results *r, const struct ds_profile *p
 			G_GUINT64_FORMAT " pages (%s) held\n", x->peak_pending_values,
 			ds_fmt_bytes(a, (double)x->peak_pending_bytes), x->peak_pages_held,
 			ds_fmt_bytes(b, (double)x->peak_pages_held * page));
-		fprintf(out, "  stranded buffers      %" G_GUINT64_FORMAT " episodes, %s\n",
-			x->stranded_episodes, ds_fmt_ns(a, (double)x->stranded_ns));
+		fprintf(out, "  stranded buffers      %" G_GUINT64_FORMAT " episodes, %s; %" G_GUINT64_FORMAT
+			" values (%.1f%%) waited in one\n", x->stranded_episodes,
+			ds_fmt_ns(a, (double)x->stranded_ns), x->stranded_values,
+			pct(x->stranded_values, x->drained));
 	}
 	fprintf(out, "  stale drains          %" G_GUINT64_FORMAT " (zram writes to a pending slot: %"
 		G_GUINT64_FORMAT ")\n", x->stale_drains, x->slot_reuse_pending);
@@ -118,11 +130,15 @@ static void print_backend(const struct ds_results *r, const struct ds_profile *p
 			"the drain for %" G_GUINT64_FORMAT " values; sizes from the trace for %"
 			G_GUINT64_FORMAT " of the deferred values\n", x->class_lock_acquisitions,
 			x->drained + x->stale_drains, x->sizes_from_trace);
-	fprintf(out, "  worker                %" G_GUINT64_FORMAT " runs, busy %s; swaps %"
-		G_GUINT64_FORMAT " (failed %" G_GUINT64_FORMAT "), queue_work %" G_GUINT64_FORMAT
-		" (%" G_GUINT64_FORMAT " already pending)\n\n", x->worker_runs,
-		ds_fmt_ns(a, (double)x->worker_busy_ns), x->swaps, x->swap_failures,
+	fprintf(out, "  worker                %" G_GUINT64_FORMAT " runs, busy %s (CPU time %s, "
+		"longest run %s); swaps %" G_GUINT64_FORMAT " (failed %" G_GUINT64_FORMAT
+		"), queue_work %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " already pending)\n",
+		x->worker_runs, ds_fmt_ns(a, (double)x->worker_busy_ns),
+		ds_fmt_ns(b, (double)x->worker_cpu_ns),
+		ds_fmt_ns(c, (double)x->worker_longest_run_ns), x->swaps, x->swap_failures,
 		x->queue_work_calls, x->queue_work_noops);
+	fprintf(out, "  memory of the scheme  %s (pool + per-CPU %s, held whatever the load)\n\n",
+		ds_fmt_bytes(a, (double)r->mechanism_bytes), array ? "arrays" : "pages");
 }
 
 /* Queueing-theory estimates beside the simulated figures (sim/analytic.c, docs/model.md). */
@@ -156,9 +172,43 @@ static void print_analytic(const struct ds_results *r, const struct ds_profile *
 		x.md1_verdict);
 }
 
+/* Think time's origin, CPU load and lock contention: how the machine was modelled. */
+static void print_machine(const struct ds_results *r, FILE *out)
+{
+	double elapsed = r->sim_end_ts > r->rec_start_ts ?
+		(double)(r->sim_end_ts - r->rec_start_ts) : 0.0;
+	char a[32], b[32];
+
+	fprintf(out, "machine model\n");
+	fprintf(out, "  think time            x%.3g; gaps after %" G_GUINT64_FORMAT " releases "
+		"subtract their measured cost, after %" G_GUINT64_FORMAT " an assumed one "
+		"(record_sync_*_ns)\n", r->think_scale, r->think_measured, r->think_assumed);
+	fprintf(out, "  CPU busy              ");
+	for (guint c = 0; r->cpu_busy_ns && c < r->cpu_busy_ns->len; c++)
+		fprintf(out, "%scpu%u %.1f%%", c ? ", " : "", c,
+			elapsed > 0 ? 100.0 * g_array_index(r->cpu_busy_ns, double, c) / elapsed :
+			0.0);
+	fprintf(out, " (%s, %s elapsed)\n", r->params.cpu_sharing == DS_SHARE_FIFO ? "fifo" :
+		"fair", ds_fmt_ns(a, elapsed));
+	for (unsigned int k = 0; k < DS_LOCK__COUNT; k++) {
+		const struct ds_lock_result *l = &r->locks[k];
+
+		if (!l->acquisitions)
+			continue;
+		fprintf(out, "  lock %-16s %" G_GUINT64_FORMAT " acquisitions, %" G_GUINT64_FORMAT
+			" contended (%.2f%%), waited %s, worst spin %s\n", ds_lock_kind_name(k),
+			l->acquisitions, l->contended, pct(l->contended, l->acquisitions),
+			ds_fmt_ns(a, (double)l->wait_ns), ds_fmt_ns(b, (double)l->max_wait_ns));
+	}
+	if (r->params.lock_contention == DS_LOCKS_OFF)
+		fprintf(out, "  class locks           not modelled (lock_contention=off: the costs are "
+			"measured durations, which hold the recording's own lock waits)\n");
+	fprintf(out, "\n");
+}
+
 static void print_tasks(const struct ds_results *r, unsigned int max, FILE *out)
 {
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], d[32];
 	guint n = r->tasks ? r->tasks->len : 0;
 
 	fprintf(out, "hot path, all releases  %s under %s vs %s under sync (%.1f%% %s)\n",
@@ -169,16 +219,17 @@ static void print_tasks(const struct ds_results *r, unsigned int max, FILE *out)
 		return;
 	fprintf(out, "\nper task (%u with releases%s)\n", n,
 		max && n > max ? ", largest first, table cut: see --json for all" : "");
-	fprintf(out, "  %8s %9s %9s %11s %11s %11s %s\n", "pid", "releases", "fallbacks",
-		"hot", "hot(sync)", "end shift", "exited");
+	fprintf(out, "  %8s %9s %9s %11s %11s %11s %11s %s\n", "pid", "releases", "fallbacks",
+		"hot", "hot(sync)", "end shift", "freed after", "exited");
 	for (guint i = 0; i < n && (!max || i < max); i++) {
 		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
 		double shift = (double)t->sim_end_ts - (double)t->rec_end_ts;
 
-		fprintf(out, "  %8d %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %11s %11s %s%10s %s\n",
+		fprintf(out, "  %8d %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %11s %11s %s%10s %11s %s\n",
 			t->pid, t->releases, t->fallbacks, ds_fmt_ns(a, (double)t->hot_ns),
 			ds_fmt_ns(b, (double)t->sync_ns), shift < 0 ? "-" : "+",
-			ds_fmt_ns(c, fabs(shift)), t->exited ? "yes" : "no");
+			ds_fmt_ns(c, fabs(shift)), ds_fmt_ns(d, (double)ds_task_exit_to_freed(t)),
+			t->exited ? "yes" : "no");
 	}
 }
 
@@ -207,12 +258,15 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 	for (int be = 0; be < DS_BE__COUNT; be++)
 		if (r->be[be].releases)
 			print_analytic(r, prof, be, out);
+	print_machine(r, out);
 	if (r->inv.checked)
 		fprintf(out, "invariants              freed twice %" G_GUINT64_FORMAT ", never freed %"
-			G_GUINT64_FORMAT ", page-count violations %" G_GUINT64_FORMAT " -> %s\n\n",
+			G_GUINT64_FORMAT ", page-count violations %" G_GUINT64_FORMAT ", CPUs over "
+			"capacity %" G_GUINT64_FORMAT " -> %s\n\n",
 			r->inv.freed_twice, r->inv.never_freed, r->inv.pages_violations,
-			r->inv.freed_twice || r->inv.never_freed || r->inv.pages_violations ?
-			"VIOLATED" : "hold");
+			r->inv.cpu_violations,
+			r->inv.freed_twice || r->inv.never_freed || r->inv.pages_violations ||
+			r->inv.cpu_violations ? "VIOLATED" : "hold");
 	/* The table shows the tasks that matter most first; the JSON keeps the engine's order. */
 	if (r->tasks && r->tasks->len) {
 		sorted.tasks = g_array_copy(r->tasks);

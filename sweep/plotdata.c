@@ -632,7 +632,7 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 
 /* --- pool and pending values over time -------------------------------------------------- */
 
-#define TS_HEADER "ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values"
+#define TS_HEADER DS_TIMESERIES_HEADER
 
 /* Per backend: its rows as a data file; @active: backends that ever had something pending. */
 static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
@@ -655,8 +655,8 @@ static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
 		if (!*g_strstrip(lines[i]))
 			continue;
 		f = g_strsplit(lines[i], ",", -1);
-		if (g_strv_length(f) != 6) {
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s:%u: expected 6 fields",
+		if (g_strv_length(f) != 7) {
+			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s:%u: expected 7 fields",
 				    path, i + 1);
 			return FALSE;
 		}
@@ -665,9 +665,9 @@ static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
 			s = g_string_new(NULL);
 			g_hash_table_insert(by_be, g_strdup(f[2]), s);
 			g_ptr_array_add(order, g_strdup(f[2]));
-			g_string_append(s, "# t_s pool_free queued_pages pending_values\n");
+			g_string_append(s, "# t_s pool_free queued_pages pending_values fallbacks\n");
 		}
-		g_string_append_printf(s, "%s %s %s %s\n", f[1], f[3], f[4], f[5]);
+		g_string_append_printf(s, "%s %s %s %s %s\n", f[1], f[3], f[4], f[5], f[6]);
 		if (strcmp(f[5], "0") || strcmp(f[4], "0"))
 			g_hash_table_add(active, g_strdup(f[2]));
 	}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/*
+ * validate.c - validation suites (include/ds_validate.h): each point is a synthetic munmap
+ * benchmark run through the simulator, held against the figure it should reproduce.
+ *
+ * The synthetic trace is "recorded" on the suite's machine: each release lasts the profile's
+ * sync cost (its measured duration), gap_ns of other munmap work follows it, and exit_ns
+ * follows the last one.  So the replay's think time is exactly gap_ns (spec §4.1), and under
+ * policy sync one process alone takes procs x pages x (sync + gap) + exit; several processes
+ * meet on zsmalloc's class lock (lock_contention on: the costs come from the profile).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "ds_synth.h"
+#include "ds_validate.h"
+
+#define FIT_MAX_NS 100000
+
+static void point_clear(gpointer data)
+{
+	struct ds_validate_point *pt = data;
+
+	g_free(pt->name);
+	g_free(pt->fit);
+	g_free(pt->note);
+}
+
+void ds_validate_clear(struct ds_validate_suite *s)
+{
+	g_free(s->path);
+	g_free(s->name);
+	g_free(s->description);
+	g_free(s->profile);
+	g_free(s->policy);
+	if (s->points)
+		g_array_free(s->points, TRUE);
+	memset(s, 0, sizeof(*s));
+}
+
+static gboolean bad(GError **error, const char *path, const char *group, const char *key,
+		    const char *why)
+{
+	g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: [%s] %s: %s", path, group, key, why);
+	return FALSE;
+}
+
+static gboolean get_u64(GKeyFile *kf, const char *path, const char *group, const char *key,
+			uint64_t max, uint64_t *out, GError **error)
+{
+	g_autofree char *v = g_key_file_get_value(kf, group, key, NULL);
+	guint64 x;
+
+	if (!v)
+		return bad(error, path, group, key, "missing");
+	if (!g_ascii_string_to_unsigned(g_strstrip(v), 10, 0, max, &x, NULL))
+		return bad(error, path, group, key, "expected an unsigned integer in range");
+	*out = x;
+	return TRUE;
+}
+
+static gboolean get_dbl(GKeyFile *kf, const char *path, const char *group, const char *key,
+			double *out, GError **error)
+{
+	g_autofree char *v = g_key_file_get_value(kf, group, key, NULL);
+	char *end = NULL;
+
+	if (!v)
+		return bad(error, path, group, key, "missing");
+	*out = g_ascii_strtod(g_strstrip(v), &end);
+	if (!end || *end || !isfinite(*out) || *out <= 0)
+		return bad(error, path, group, key, "expected a positive number");
+	return TRUE;
+}
+
+static gboolean load_point(GKeyFile *kf, const char *path, const char *group,
+			   struct ds_validate_point *pt, GError **error)
+{
+	uint64_t procs, mib;
+
+	if (!get_u64(kf, path, group, "procs", 64, &procs, error) ||
+	    !get_u64(kf, path, group, "size_mib", 1u << 16, &mib, error) ||
+	    !get_dbl(kf, path, group, "published_ms", &pt->published_ms, error))
+		return FALSE;
+	if (!procs || !mib)
+		return bad(error, path, group, procs ? "size_mib" : "procs", "must be at least 1");
+	pt->procs = (unsigned int)procs;
+	pt->size_mib = (unsigned int)mib;
+	pt->fit = g_key_file_get_string(kf, group, "fit", NULL);
+	pt->note = g_key_file_get_string(kf, group, "note", NULL);
+	if (pt->fit && strcmp(pt->fit, "lock_handover_ns"))
+		return bad(error, path, group, "fit", "only lock_handover_ns can be fitted");
+	return TRUE;
+}
+
+gboolean ds_validate_load(const char *path, struct ds_validate_suite *s, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_auto(GStrv) groups = NULL;
+	GError *e = NULL;
+	uint64_t v;
+
+	memset(s, 0, sizeof(*s));
+	s->path = g_strdup(path);
+	s->points = g_array_new(FALSE, TRUE, sizeof(struct ds_validate_point));
+	g_array_set_clear_func(s->points, point_clear);
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &e)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: %s", path, e->message);
+		g_error_free(e);
+		return FALSE;
+	}
+	if (!g_key_file_has_group(kf, "suite"))
+		return bad(error, path, "suite", "name", "no [suite] group");
+	s->name = g_key_file_get_string(kf, "suite", "name", NULL);
+	s->description = g_key_file_get_string(kf, "suite", "description", NULL);
+	s->profile = g_key_file_get_string(kf, "suite", "profile", NULL);
+	s->policy = g_key_file_get_string(kf, "suite", "policy", NULL);
+	if (!s->name || !s->profile || !s->policy)
+		return bad(error, path, "suite", !s->name ? "name" : !s->profile ? "profile" :
+			   "policy", "missing");
+	if (!get_dbl(kf, path, "suite", "tolerance", &s->tolerance, error) ||
+	    !get_u64(kf, path, "suite", "gap_ns", 1000000000, &s->gap_ns, error) ||
+	    !get_u64(kf, path, "suite", "exit_ns", 100000000000ull, &v, error))
+		return FALSE;
+	s->exit_ns = v;
+	groups = g_key_file_get_groups(kf, NULL);
+	for (char **g = groups; *g; g++) {
+		struct ds_validate_point pt = { 0 };
+
+		if (!strcmp(*g, "suite"))
+			continue;
+		pt.name = g_strdup(*g);
+		g_array_append_val(s->points, pt);
+		if (!load_point(kf, path, *g, &g_array_index(s->points, struct ds_validate_point,
+							       s->points->len - 1), error))
+			return FALSE;
+	}
+	if (!s->points->len)
+		return bad(error, path, "suite", "(points)", "no point groups");
+	return TRUE;
+}
+
+static gboolean synth_set(struct ds_synth_params *sp, const char *k, const char *fmt, uint64_t v,
+			  GError **error)
+{
+	g_autofree char *text = g_strdup_printf(fmt, (guint64)v);
+
+	return ds_synth_params_set(sp, k, text, error);
+}
+
+gboolean ds_validate_point_ms(const struct ds_validate_suite *s,
+			      const struct ds_validate_point *pt, const struct ds_profile *prof,
+			      const struct ds_params *params, double *ms, double *lock_wait_ms,
+			      GError **error)
+{
+	struct ds_synth_params sp;
+	struct ds_params p = *params;
+	struct ds_source *src;
+	struct ds_results *r;
+	unsigned int cpus = params->cpus ? params->cpus : MAX(prof->cpus, pt->procs);
+	double sum = 0;
+
+	if (!ds_synth_params_init(&sp, "munmap", error) ||
+	    !synth_set(&sp, "procs", "%" G_GUINT64_FORMAT, pt->procs, error) ||
+	    !synth_set(&sp, "size_mib", "%" G_GUINT64_FORMAT, pt->size_mib, error) ||
+	    !synth_set(&sp, "cpus", "%" G_GUINT64_FORMAT, cpus, error) ||
+	    !synth_set(&sp, "cost", "fixed:%" G_GUINT64_FORMAT, prof->sync_free_ns[DS_BE_ZRAM],
+		       error) ||
+	    !synth_set(&sp, "gap", "fixed:%" G_GUINT64_FORMAT, s->gap_ns, error) ||
+	    !synth_set(&sp, "exit_delay", "fixed:%" G_GUINT64_FORMAT, s->exit_ns, error) ||
+	    !synth_set(&sp, "wq_items", "%" G_GUINT64_FORMAT, 0, error) ||
+	    !ds_synth_params_set(&sp, "zs_free", "false", error))
+		return FALSE;
+	src = ds_synth_open(&sp, error);
+	if (!src)
+		return FALSE;
+	p.cpus = cpus;
+	p.cost_source = DS_COST_PROFILE;
+	r = ds_sim_run(&p, prof, src, cpus, error);
+	ds_source_close(src);
+	if (!r)
+		return FALSE;
+	for (guint i = 0; i < r->tasks->len; i++) {
+		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
+
+		sum += (double)(t->sim_end_ts - t->first_ts);
+	}
+	*ms = r->tasks->len ? sum / r->tasks->len / 1e6 : 0.0;
+	if (lock_wait_ms)
+		*lock_wait_ms = (double)r->locks[DS_LOCK_CLASS].wait_ns / pt->procs / 1e6;
+	ds_results_free(r);
+	return TRUE;
+}
+
+gboolean ds_validate_run(struct ds_validate_suite *s, const struct ds_profile *prof,
+			 const struct ds_params *params, GError **error)
+{
+	for (guint i = 0; i < s->points->len; i++) {
+		struct ds_validate_point *pt = &g_array_index(s->points, struct ds_validate_point, i);
+
+		if (!ds_validate_point_ms(s, pt, prof, params, &pt->model_ms, &pt->lock_wait_ms,
+					  error))
+			return FALSE;
+		pt->error = (pt->model_ms - pt->published_ms) / pt->published_ms;
+		pt->ok = fabs(pt->error) <= s->tolerance;
+	}
+	return TRUE;
+}
+
+gboolean ds_validate_fit(const struct ds_validate_suite *s, const struct ds_profile *prof,
+			 const struct ds_params *params, uint64_t *value, GError **error)
+{
+	const struct ds_validate_point *pt = NULL;
+	struct ds_profile p = *prof;
+	uint64_t lo = 0, hi = FIT_MAX_NS;
+	double ms_lo, ms_hi, ms;
+
+	for (guint i = 0; i < s->points->len && !pt; i++) {
+		const struct ds_validate_point *x = &g_array_index(s->points,
+								   struct ds_validate_point, i);
+
+		if (x->fit)
+			pt = x;
+	}
+	if (!pt) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+			    "%s: no point says fit=lock_handover_ns", s->path);
+		return FALSE;
+	}
+	/* the model time grows with the hand-over cost: bisect on it */
+	p.lock_handover_ns = lo;
+	if (!ds_validate_point_ms(s, pt, &p, params, &ms_lo, NULL, error))
+		return FALSE;
+	p.lock_handover_ns = hi;
+	if (!ds_validate_point_ms(s, pt, &p, params, &ms_hi, NULL, error))
+		return FALSE;
+	if (ms_lo > pt->published_ms || ms_hi < pt->published_ms) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+			    "%s: [%s] cannot be met by lock_handover_ns in 0..%u ns (%.1f..%.1f ms "
+			    "for %.1f ms published)", s->path, pt->name, FIT_MAX_NS, ms_lo, ms_hi,
+			    pt->published_ms);
+		return FALSE;
+	}
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		p.lock_handover_ns = mid;
+		if (!ds_validate_point_ms(s, pt, &p, params, &ms, NULL, error))
+			return FALSE;
+		if (ms < pt->published_ms) {
+			lo = mid;
+			ms_lo = ms;
+		} else {
+			hi = mid;
+			ms_hi = ms;
+		}
+	}
+	*value = pt->published_ms - ms_lo <= ms_hi - pt->published_ms ? lo : hi;
+	return TRUE;
+}
