@@ -66,6 +66,7 @@ static void check_run(JsonObject *run, gint64 captured)
 	g_assert_cmpint(json_object_get_int_member(inv, "freed_twice"), ==, 0);
 	g_assert_cmpint(json_object_get_int_member(inv, "never_freed"), ==, 0);
 	g_assert_cmpint(json_object_get_int_member(inv, "pages_violations"), ==, 0);
+	g_assert_cmpint(json_object_get_int_member(inv, "cpu_violations"), ==, 0);
 	g_assert_cmpint(dstest_json_int(run, "metrics.releases"), ==, captured);
 	for (int be = 0; be < 2; be++) {
 		JsonObject *x = json_object_get_object_member(

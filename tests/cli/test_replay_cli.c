@@ -110,6 +110,7 @@ static void check_sync_timeline(const char *trace, const char *json)
 	o = dstest_json_load(p, json);
 	g_assert_cmpint(dstest_json_int(o, "invariants.freed_twice"), ==, 0);
 	g_assert_cmpint(dstest_json_int(o, "invariants.never_freed"), ==, 0);
+	g_assert_cmpint(dstest_json_int(o, "invariants.cpu_violations"), ==, 0);
 	tasks = json_object_get_array_member(json_object_get_object_member(o, "metrics"), "tasks");
 	g_assert_cmpuint(json_array_get_length(tasks), >, 0);
 	for (guint i = 0; i < json_array_get_length(tasks); i++) {
@@ -124,14 +125,21 @@ static void check_sync_timeline(const char *trace, const char *json)
 	g_object_unref(p);
 }
 
-/* v3 on the same trace: invariants hold and every release is accounted for once. */
-static void check_v3_conservation(const char *trace, const char *json)
+/*
+ * v3 on the same trace: invariants hold and every release is accounted for once; with the
+ * trace's costs on the recorded CPUs, and with a profile's (class locks modelled) on one
+ * virtual CPU (every task and the worker share it).
+ */
+static void check_v3_conservation(const char *trace, const char *json, gboolean squeezed)
 {
 	JsonParser *p = json_parser_new();
 	JsonObject *o;
 	gint64 releases = 0;
-	struct dstest_run r = dstest_defersim("replay", trace, "--policy", "v3", "--check", "-q",
-					      "--json", json, NULL);
+	struct dstest_run r = squeezed ?
+		dstest_defersim("replay", trace, "--policy", "v3", "--check", "-q", "--json", json,
+				"--profile", "rpi4b", "--cpus", "1", NULL) :
+		dstest_defersim("replay", trace, "--policy", "v3", "--check", "-q", "--json", json,
+				NULL);
 	char *sha = sha256_of(trace);
 
 	g_assert_cmpint(r.status, ==, 0);
@@ -142,6 +150,7 @@ static void check_v3_conservation(const char *trace, const char *json)
 	g_assert_cmpint(dstest_json_int(o, "invariants.freed_twice"), ==, 0);
 	g_assert_cmpint(dstest_json_int(o, "invariants.never_freed"), ==, 0);
 	g_assert_cmpint(dstest_json_int(o, "invariants.pages_violations"), ==, 0);
+	g_assert_cmpint(dstest_json_int(o, "invariants.cpu_violations"), ==, 0);
 	for (int be = 0; be < 2; be++) {
 		const char *name = be ? "metrics.zswap." : "metrics.zram.";
 		char *k[5];
@@ -174,7 +183,8 @@ static void test_bundled_traces(void)
 	for (guint i = 0; i < list->len; i++) {
 		g_test_message("trace %s", (char *)list->pdata[i]);
 		check_sync_timeline(list->pdata[i], json);
-		check_v3_conservation(list->pdata[i], json);
+		check_v3_conservation(list->pdata[i], json, FALSE);
+		check_v3_conservation(list->pdata[i], json, TRUE);
 	}
 	dstest_rm_rf(dir);
 	g_free(json);

@@ -382,6 +382,7 @@ void simtest_assert_clean(const struct ds_results *r)
 	g_assert_cmpuint(r->inv.freed_twice, ==, 0);
 	g_assert_cmpuint(r->inv.never_freed, ==, 0);
 	g_assert_cmpuint(r->inv.pages_violations, ==, 0);
+	g_assert_cmpuint(r->inv.cpu_violations, ==, 0);
 }
 
 void simtest_assert_conservation(const struct ds_results *r, const struct simtest_counts *c)

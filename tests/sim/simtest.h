@@ -101,7 +101,8 @@ void simtest_counts_clear(struct simtest_counts *c);
  */
 uint64_t simtest_counts_over(const struct simtest_counts *c, unsigned int be, uint64_t cap);
 
-/* The ledger was checked: no value freed twice or never, page conservation held. */
+/* The ledger was checked: no value freed twice or never, page conservation held, no virtual
+ * CPU gave out more CPU time than elapsed. */
 void simtest_assert_clean(const struct ds_results *r);
 
 /*

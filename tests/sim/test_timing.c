@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_timing.c - the replay timing model (spec §4), worked out by hand: think time from
+ * measured costs (4.1), CPUs as a capacity (4.2), locks as shared resources (4.3), and the
+ * engine's clock.  Streams are synthetic; every expected figure is derived in the comment
+ * above its test from the hand profile (simtest.h): push 10, swap 100, queue_work 50,
+ * lock 5, wake-up 1000, drain 20 per page + 100 per zram value, sync zram 300.
+ */
+#include "simtest.h"
+
+static struct ds_params sync_params(unsigned int cpus)
+{
+	struct ds_params p;
+
+	simtest_params(&p);
+	g_assert_true(ds_params_set(&p, "policy", "sync", NULL));
+	p.cpus = cpus;
+	p.check_invariants = true;
+	return p;
+}
+
+/* Three copies of simtest_burst(4, 100) by tasks 100, 200, 300 on recorded CPUs 0, 1, 2. */
+static GArray *three_bursts(void)
+{
+	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+
+	for (unsigned int k = 0; k < 4; k++) {
+		for (int32_t t = 0; t < 3; t++) {
+			struct ds_event ev = simtest_release(10000 + 400 * (uint64_t)k, 100 * (t + 1),
+							     (uint16_t)t, 100 * (uint64_t)t + k);
+
+			g_array_append_val(evs, ev);
+		}
+	}
+	for (int32_t t = 0; t < 3; t++) {
+		struct ds_event ev = simtest_exit(11600, 100 * (t + 1), (uint16_t)t);
+
+		g_array_append_val(evs, ev);
+	}
+	return evs;
+}
+
+/*
+ * CPU capacity.  Each task: 4 releases of 300 (sync), think 100 between them and before its
+ * exit: 1600 ns of CPU work, ending at 11600 alone on its CPU.
+ * - 3 CPUs: each ends at 11600; each CPU busy 1600 of 1600 elapsed.
+ * - 1 CPU, fair: the three run in lockstep at 1/3 speed: all end at 10000 + 3 * 1600 =
+ *   14800, each release taking 900 (hot 3600); the CPU is busy all 4800 ns.
+ * - 1 CPU, fifo: 100 runs alone to its end (11600), then 200 (13200), then 300 (14800);
+ *   200's first release waits 1600 before its 300 (hot 1900 + 3 * 300 = 2800), 300's
+ *   3200 (hot 3500 + 900 = 4400).
+ */
+static void test_capacity(void)
+{
+	g_autoptr(GArray) evs = three_bursts();
+	struct ds_params p = sync_params(3);
+	struct ds_results *r = simtest_run_hand(evs, &p, 3);
+
+	simtest_assert_clean(r);
+	for (int32_t t = 1; t <= 3; t++) {
+		g_assert_cmpuint(simtest_task(r, 100 * t)->sim_end_ts, ==, 11600);
+		g_assert_cmpuint(simtest_task(r, 100 * t)->hot_ns, ==, 1200);
+	}
+	g_assert_cmpfloat(g_array_index(r->cpu_busy_ns, double, 0), ==, 1600);
+	ds_results_free(r);
+
+	p = sync_params(1);
+	r = simtest_run_hand(evs, &p, 3);
+	simtest_assert_clean(r);
+	for (int32_t t = 1; t <= 3; t++) {
+		g_assert_cmpuint(simtest_task(r, 100 * t)->sim_end_ts, ==, 14800);
+		g_assert_cmpuint(simtest_task(r, 100 * t)->hot_ns, ==, 3600);
+	}
+	g_assert_cmpuint(r->cpu_busy_ns->len, ==, 1);
+	g_assert_cmpfloat_with_epsilon(g_array_index(r->cpu_busy_ns, double, 0), 4800, 1e-6);
+	ds_results_free(r);
+
+	g_assert_true(ds_params_set(&p, "cpu_sharing", "fifo", NULL));
+	r = simtest_run_hand(evs, &p, 3);
+	simtest_assert_clean(r);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 11600);
+	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 13200);
+	g_assert_cmpuint(simtest_task(r, 300)->sim_end_ts, ==, 14800);
+	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 1200);
+	g_assert_cmpuint(simtest_task(r, 200)->hot_ns, ==, 2800);
+	g_assert_cmpuint(simtest_task(r, 300)->hot_ns, ==, 4400);
+	g_assert_cmpfloat(g_array_index(r->cpu_busy_ns, double, 0), ==, 4800);
+	ds_results_free(r);
+}
+
+/*
+ * A worker and its producer on one CPU, and a speed change inside a page.  simtest_burst(4,
+ * 1000), v3, 1 CPU: releases at 10000, 10110, 10220 (push 10, think 100) and 10330, which
+ * fills the page: push 10 + swap 100 + queue_work 50 -> 10490; the worker wakes at 11330.
+ * The task then thinks 1000 on the CPU (its exit is 1000 after the last recorded end).
+ * - fair: at 11330 the task has 160 left; both run at 1/2: the task exits at 11650.  The
+ *   page is 425 of work (lock 5, 4 x 100, page 20): 160 done by 11650, then full speed.
+ *   Values are freed when their step ends: 105 of work at 11330 + 210 = 11540; 205 at
+ *   11650 + 45 = 11695; then 11795, 11895; the page is back at 11915.  Latencies 1540,
+ *   1585, 1575, 1565 (a linear interpolation over the page would give other times).
+ * - fifo: the task is first on the CPU and does not block: the worker waits for its exit at
+ *   11490, then runs alone: freed 11595, 11695, 11795, 11895 (1595, 1585, 1575, 1565).
+ */
+static void test_worker_shares(void)
+{
+	g_autoptr(GArray) evs = simtest_burst(4, 1000);
+	struct ds_params p;
+	struct ds_results *r;
+	const struct ds_backend_result *z;
+
+	simtest_params(&p);
+	p.cpus = 1;
+	p.check_invariants = true;
+	r = simtest_run_hand(evs, &p, 1);
+	simtest_assert_clean(r);
+	z = &r->be[DS_BE_ZRAM];
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 11650);
+	simtest_assert_hist(&z->drain_latency, 4, 1540, 1585, 1540 + 1585 + 1575 + 1565);
+	g_assert_cmpuint(z->worker_busy_ns, ==, 11915 - 11330);
+	g_assert_cmpuint(z->worker_cpu_ns, ==, 425);
+	g_assert_cmpuint(r->sim_end_ts, ==, 11915);
+	ds_results_free(r);
+
+	g_assert_true(ds_params_set(&p, "cpu_sharing", "fifo", NULL));
+	r = simtest_run_hand(evs, &p, 1);
+	simtest_assert_clean(r);
+	z = &r->be[DS_BE_ZRAM];
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 11490);
+	simtest_assert_hist(&z->drain_latency, 4, 1565, 1595, 1595 + 1585 + 1575 + 1565);
+	g_assert_cmpuint(z->worker_busy_ns, ==, 11915 - 11330);
+	g_assert_cmpuint(z->worker_cpu_ns, ==, 425);
+	ds_results_free(r);
+}
+
+/*
+ * An event made obsolete must not move the clock.  As test_worker_shares (fair) but the
+ * task thinks 2000: at 11330 it has 1160 left, at 1/2 it would end at 13650 (an engine event
+ * is queued for then).  The page ends first, at 11330 + 850 = 12180; the task, alone again,
+ * has 735 left: it exits at 12915.  Its event at 13650 is obsolete: the run ends at 12915.
+ */
+static void test_stale_event_clock(void)
+{
+	g_autoptr(GArray) evs = simtest_burst(4, 2000);
+	struct ds_params p;
+	struct ds_results *r;
+
+	simtest_params(&p);
+	p.cpus = 1;
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 12915);
+	g_assert_cmpuint(r->be[DS_BE_ZRAM].worker_busy_ns, ==, 850);
+	g_assert_cmpuint(r->sim_end_ts, ==, 12915);
+	ds_results_free(r);
+}
+
+/*
+ * zsmalloc's class lock (sync, profile costs, one size class).  Hand profile with
+ * zs_class_hold_ns 200 and lock_handover_ns 30: a release is 100 of work, then 200 under the
+ * class lock.  simtest_two_tasks: 100 (CPU 0) and 200 (CPU 1) release at 10000 + 400 k,
+ * think 100, exit think 100.
+ *   k=0: both want the lock at 10100; 100 took it first (to 10300); 200 spins 200, gets it
+ *        with the hand-over (30 + 200): 10530.  100 thinks to 10400, 200 to 10630.
+ *   from then on each finds the other holding it for its last 30: 100 at 10500 waits to
+ *   10530, holds to 10760; 200 at 10730 waits to 10760, to 10990; 100: 10960 -> 11220;
+ *   200: 11190 -> 11450; 100: 11420 -> 11680, exit 11780; 200: 11650 -> 11910, exit 12010.
+ * 8 acquisitions, 7 contended, 7 hand-overs, waited 200 + 6 x 30 = 380 (worst 200), each
+ * spinner alone on its CPU: 380 ns of CPU burnt.  Hot: 100: 300 + 3 x 360; 200: 530 +
+ * 3 x 360.  With lock_contention off the locks are not modelled: both end at 11600.
+ */
+static void test_class_lock(void)
+{
+	g_autoptr(GArray) evs = simtest_two_tasks();
+	struct ds_profile *prof = simtest_profile();
+	struct ds_params p = sync_params(0);
+	struct ds_results *r;
+	const struct ds_lock_result *l;
+
+	prof->zs_class_hold_ns = 200;
+	prof->lock_handover_ns = 30;
+	r = simtest_run(evs, &p, prof, 2);
+	simtest_assert_clean(r);
+	l = &r->locks[DS_LOCK_CLASS];
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 11780);
+	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 12010);
+	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 300 + 3 * 360);
+	g_assert_cmpuint(simtest_task(r, 200)->hot_ns, ==, 530 + 3 * 360);
+	g_assert_cmpuint(l->acquisitions, ==, 8);
+	g_assert_cmpuint(l->contended, ==, 7);
+	g_assert_cmpuint(l->handovers, ==, 7);
+	g_assert_cmpuint(l->wait_ns, ==, 380);
+	g_assert_cmpuint(l->max_wait_ns, ==, 200);
+	g_assert_cmpfloat_with_epsilon(l->spin_cpu_ns, 380, 1e-6);
+	g_assert_cmpint(r->params.lock_contention, ==, DS_LOCKS_ON);
+	ds_results_free(r);
+
+	g_assert_true(ds_params_set(&p, "lock_contention", "off", NULL));
+	r = simtest_run(evs, &p, prof, 2);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 11600);
+	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 11600);
+	g_assert_cmpuint(r->locks[DS_LOCK_CLASS].acquisitions, ==, 0);
+	ds_results_free(r);
+	ds_profile_free(prof);
+}
+
+/*
+ * Think time subtracts the *measured* cost (spec §4.1), never the target's.  Task 100 on
+ * CPU 0: releases measured at 1000 each at 10000, 11500, 13000 (gaps of 500), exit at
+ * 14500.  Replayed under sync with the hand profile (300 per release):
+ * - think_scale 1: 10000 + 3 x (300 + 500) = 12400 (subtracting the profile's 300 instead
+ *   would give gaps of 1200 and 14500: the recording's end, the old mistake);
+ * - think_scale 2: 10000 + 3 x (300 + 1000) = 13900;
+ * - think_scale auto with a recorded median of 1000: 300 / 1000 = 0.3: 10000 + 3 x 450 =
+ *   11350.
+ */
+static void test_think_time(void)
+{
+	struct ds_event list[] = {
+		simtest_release_dur(10000, 100, 0, 1, 1000, false),
+		simtest_release_dur(11500, 100, 0, 2, 1000, false),
+		simtest_release_dur(13000, 100, 0, 3, 1000, false),
+		simtest_exit(14500, 100, 0),
+	};
+	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
+	struct ds_params p = sync_params(0);
+	struct ds_results *r;
+
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 12400);
+	g_assert_cmpuint(simtest_task(r, 100)->rec_end_ts, ==, 14500);
+	g_assert_cmpuint(r->think_measured, ==, 3);
+	g_assert_cmpuint(r->think_assumed, ==, 0);
+	ds_results_free(r);
+
+	p.think_scale = 2;
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 13900);
+	ds_results_free(r);
+
+	g_assert_true(ds_params_set(&p, "think_scale", "auto", NULL));
+	p.think_ref_ns = 1000;
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpfloat_with_epsilon(r->think_scale, 0.3, 1e-12);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 11350);
+	ds_results_free(r);
+
+	/* with the trace's own costs the target is the recording machine: auto = 1 */
+	p.cost_source = DS_COST_TRACE;
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpfloat(r->think_scale, ==, 1.0);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 14500);
+	ds_results_free(r);
+}
+
+/*
+ * Off-CPU time consumes nothing (spec §4.2).  Sync with the recorded costs on 1 virtual CPU
+ * for 2 recorded ones: task 100 (CPU 0) releases at 10000 (300), is switched out at 10400
+ * and back in at 20000, releases at 20100 (300), exits at 20500; task 200 (CPU 1) releases
+ * at 11000, 11400, 11800 (300 each) and exits at 12200.  The two never run at once: both end
+ * exactly when recorded, task 100 with 300 ns of on-CPU think (10300 -> 10400, 20000 ->
+ * 20100, 20400 -> 20500) and 9600 off it.  Without the switches its 9800 ns gap would be
+ * CPU work (< busy_gap_ns) on the CPU task 200 needs: 200 would end later.
+ */
+static void test_switch_offcpu(void)
+{
+	struct ds_event list[] = {
+		simtest_release_dur(10000, 100, 0, 1, 300, false),
+		simtest_switch(10400, 0, 100, 777),
+		simtest_release_dur(11000, 200, 1, 11, 300, false),
+		simtest_release_dur(11400, 200, 1, 12, 300, false),
+		simtest_release_dur(11800, 200, 1, 13, 300, false),
+		simtest_exit(12200, 200, 1),
+		simtest_switch(20000, 0, 777, 100),
+		simtest_release_dur(20100, 100, 0, 2, 300, false),
+		simtest_exit(20500, 100, 0),
+	};
+	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
+	g_autoptr(GArray) noswitch = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	struct ds_params p = sync_params(1);
+	struct ds_results *r;
+
+	p.cost_source = DS_COST_TRACE;
+	r = simtest_run_hand(evs, &p, 2);
+	simtest_assert_clean(r);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 20500);
+	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 12200);
+	g_assert_cmpuint(simtest_task(r, 100)->think_oncpu_ns, ==, 100 + 100 + 100);
+	g_assert_cmpuint(simtest_task(r, 100)->think_offcpu_ns, ==, 9600);
+	ds_results_free(r);
+
+	for (guint i = 0; i < evs->len; i++)
+		if (g_array_index(evs, struct ds_event, i).type != DS_EV_SWITCH)
+			g_array_append_val(noswitch, g_array_index(evs, struct ds_event, i));
+	r = simtest_run_hand(noswitch, &p, 2);
+	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, >, 12200);
+	ds_results_free(r);
+}
+
+/* pool_pages auto is 256 KiB of pages: 64 at 4 KiB, 16 at 16 KiB [S]. */
+static void test_pool_auto(void)
+{
+	g_autoptr(GArray) evs = simtest_burst(4, 100);
+	struct ds_params p;
+	struct ds_results *r;
+
+	simtest_params(&p);
+	p.pool_pages = DS_POOL_AUTO;
+	p.page_size = 0;
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpint(r->params.pool_pages, ==, 64);
+	g_assert_cmpuint(r->mechanism_bytes, ==, (64 + 1) * 4096);
+	ds_results_free(r);
+	p.page_size = 16384;
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpint(r->params.pool_pages, ==, 16);
+	ds_results_free(r);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/sim/timing/capacity", test_capacity);
+	g_test_add_func("/sim/timing/worker-shares", test_worker_shares);
+	g_test_add_func("/sim/timing/stale-event-clock", test_stale_event_clock);
+	g_test_add_func("/sim/timing/class-lock", test_class_lock);
+	g_test_add_func("/sim/timing/think-time", test_think_time);
+	g_test_add_func("/sim/timing/switch-offcpu", test_switch_offcpu);
+	g_test_add_func("/sim/timing/pool-auto", test_pool_auto);
+	return g_test_run();
+}
