@@ -121,6 +121,13 @@ static gboolean build_params(const struct size_opts *o, struct ds_params *p, GEr
 			    "--policy sync frees everything synchronously: it has no pool to size");
 		return FALSE;
 	}
+	if (!strcmp(p->policy, "v2")) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+			    "--policy v2 has no page pool (pool_pages does not apply to it): it "
+			    "keeps one array of v2_array_entries handles per pool; compare array "
+			    "sizes with `defersim sweep` over v2_array_entries instead");
+		return FALSE;
+	}
 	return TRUE;
 }
 

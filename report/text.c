@@ -78,8 +78,8 @@ static void print_backend(const struct ds_results *r, const struct ds_profile *p
 	char a[32], b[32], c[32];
 
 	if (array)
-		fprintf(out, "%s pool (one array of %" G_GUINT64_FORMAT " handles)\n",
-			ds_backend_name(be), x->cap);
+		fprintf(out, "%s pool (one array of %" G_GUINT64_FORMAT " handles; pool_pages does "
+			"not apply to v2)\n", ds_backend_name(be), x->cap);
 	else
 		fprintf(out, "%s pool (%" G_GUINT64_FORMAT " values per %u-byte page, %"
 			G_GINT64_FORMAT " pool pages)\n", ds_backend_name(be), x->cap, page,

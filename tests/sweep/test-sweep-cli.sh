@@ -27,6 +27,7 @@ expect_fail 2 "--target-fallback is required" "$DS" size "$trace"
 expect_fail 2 "'5': a duration needs a unit" "$DS" size "$trace" --target-fallback 1% --target-p99 5
 expect_fail 2 "'150%'" "$DS" size "$trace" --target-fallback 150%
 expect_fail 2 "no pool to size" "$DS" size "$trace" --target-fallback 1% --policy sync
+expect_fail 2 "pool_pages does not apply" "$DS" size "$trace" --target-fallback 1% --policy v2
 expect_fail 2 "pool_pages" "$DS" size "$trace" --target-fallback 1% --set pool_pages=4
 expect_fail 1 "even --max-pages 0 does not meet" "$DS" size "$trace" --target-fallback 0 --max-pages 0 -q
 expect_fail 2 "/no/such/dir" "$DS" merge /no/such/dir

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_validate_cli.c - `defersim validate` on the bundled suite (docs/validation/): the
+ * spec's §6 baseline table.  Expectations are computed here, not copied from a run: a
+ * single process alone has no contention, so its time is by hand N x sync + (N - 1) x gap +
+ * exit with N = 256 pages per MiB; the shipped rpi4b hand-over cost must be what the
+ * documented fit gives; every row must be within the suite's tolerance (the issue's bar).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "dstest.h"
+#include "ds_sim.h"
+#include "ds_validate.h"
+
+static void test_table(void)
+{
+	g_autofree char *suite_path = dstest_source("docs/validation/spec6-rpi4b.ini");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *json = g_build_filename(dir, "v.json", NULL);
+	struct ds_validate_suite suite;
+	struct ds_profile *prof;
+	JsonParser *p = json_parser_new();
+	JsonObject *o;
+	JsonArray *pts;
+	struct dstest_run r = dstest_defersim("validate", "--json", json, NULL);
+
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "7 of 7 points within 10%"));
+	dstest_run_clear(&r);
+	g_assert_true(ds_validate_load(suite_path, &suite, NULL));
+	prof = ds_profile_load(suite.profile, NULL);
+	g_assert_nonnull(prof);
+	o = dstest_json_load(p, json);
+	pts = json_object_get_array_member(o, "points");
+	g_assert_cmpuint(json_array_get_length(pts), ==, suite.points->len);
+	for (guint i = 0; i < json_array_get_length(pts); i++) {
+		JsonObject *pt = json_array_get_object_element(pts, i);
+		double n = 256.0 * (double)json_object_get_int_member(pt, "size_mib");
+		double model = json_object_get_double_member(pt, "model_ms");
+		double pub = json_object_get_double_member(pt, "published_ms");
+
+		g_assert_true(json_object_get_boolean_member(pt, "ok"));
+		g_assert_cmpfloat(fabs(model - pub) / pub, <=, 0.10);
+		if (json_object_get_int_member(pt, "procs") == 1) {
+			double hand = (n * (double)prof->sync_free_ns[DS_BE_ZRAM] +
+				       (n - 1) * (double)suite.gap_ns + (double)suite.exit_ns) / 1e6;
+
+			g_assert_cmpfloat_with_epsilon(model, hand, 1e-6);
+			g_assert_cmpfloat(json_object_get_double_member(pt, "lock_wait_ms"), ==, 0);
+		} else {
+			/* three processes meet on the class lock: they wait, and take longer */
+			g_assert_cmpfloat(json_object_get_double_member(pt, "lock_wait_ms"), >, 0);
+			g_assert_cmpfloat(model, >, 2.0 * (n * 724 / 1e6));
+		}
+	}
+	g_object_unref(p);
+	ds_profile_free(prof);
+	ds_validate_clear(&suite);
+	dstest_rm_rf(dir);
+}
+
+/* The shipped lock_handover_ns is the documented fit, not a number typed in by hand. */
+static void test_fit_is_shipped(void)
+{
+	struct ds_profile *prof = ds_profile_load("rpi4b", NULL);
+	g_autofree char *want = g_strdup_printf("fitted lock_handover_ns = %" G_GUINT64_FORMAT " ",
+						prof->lock_handover_ns);
+	struct dstest_run r = dstest_defersim("validate", "--fit-handover", NULL);
+
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, want));
+	dstest_run_clear(&r);
+	ds_profile_free(prof);
+}
+
+/* A broken suite is refused with the file, group and key named. */
+static void test_bad_suite(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = g_build_filename(dir, "bad.ini", NULL);
+	struct dstest_run r;
+
+	g_assert_true(g_file_set_contents(path, "[suite]\nname=x\nprofile=rpi4b\npolicy=sync\n"
+					  "tolerance=0.1\ngap_ns=143\nexit_ns=0\n[p]\nprocs=1\n"
+					  "size_mib=-4\npublished_ms=1\n", -1, NULL));
+	r = dstest_defersim("validate", path, NULL);
+	g_assert_cmpint(r.status, ==, 2);
+	g_assert_nonnull(strstr(r.err, "bad.ini: [p] size_mib"));
+	dstest_run_clear(&r);
+	dstest_rm_rf(dir);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/cli/validate/table", test_table);
+	g_test_add_func("/cli/validate/fit-is-shipped", test_fit_is_shipped);
+	g_test_add_func("/cli/validate/bad-suite", test_bad_suite);
+	return g_test_run();
+}
