@@ -32,10 +32,11 @@ static gboolean ext_due(const struct ds_engine *eng, uint64_t *t)
 	return TRUE;
 }
 
-/* The earliest due item: *is_ext tells which queue; recorded-time events win ties. */
-static gboolean next_due(const struct ds_engine *eng, uint64_t *t, bool *is_ext)
+/* The earliest due item (@sev: the event queue's head): *is_ext tells which queue;
+ * recorded-time events win ties. */
+static gboolean next_due(const struct ds_engine *eng, const struct ds_sev *sev, uint64_t *t,
+			 bool *is_ext)
 {
-	const struct ds_sev *sev = ds_evq_peek(&eng->q);
 	uint64_t te;
 	gboolean have_ext = ext_due(eng, &te);
 
@@ -252,7 +253,7 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 				ds_task_unref(task);
 			continue;
 		}
-		have = next_due(eng, &t, &is_ext);
+		have = next_due(eng, top, &t, &is_ext);
 		if (!eng->eof && (!have || must_read(eng, t))) {
 			if (ds_engine_read_one(eng, error) < 0)
 				return FALSE;
@@ -423,7 +424,7 @@ static void engine_clear(struct ds_engine *eng)
 
 	/* Finished tasks live until the last event naming them is gone; live ones (only after
 	 * an error) are in eng->live.  Each is freed exactly once. */
-	while (eng->q.heap && eng->q.heap->len) {
+	while (eng->q.len) {
 		ds_evq_pop(&eng->q, &ev);
 		if ((t = sev_task(&ev)))
 			ds_task_unref(t);

@@ -53,7 +53,9 @@ struct ds_sev {
 };
 
 struct ds_evq {
-	GArray *heap;		/* struct ds_sev, binary min-heap */
+	struct ds_sev *heap;	/* binary min-heap of @len events, room for @cap */
+	size_t len;
+	size_t cap;
 	uint64_t seq;
 };
 
@@ -101,7 +103,9 @@ struct ds_job {
 	uint64_t end;		/* scheduled completion, DS_NEVER at rate 0 */
 	uint32_t gen;		/* bumped at every (re)schedule */
 	bool active;
-	GArray *bp;		/* struct ds_job_bp, one per rate change since @start */
+	struct ds_job_bp *bp;	/* @nbp breakpoints, one per rate change since @start */
+	unsigned int nbp;
+	unsigned int bp_cap;
 };
 
 void ds_job_init(struct ds_job *j);
@@ -156,7 +160,9 @@ struct ds_ent {
 	int cpu;
 	GList link;
 	struct ds_job job;
-	GArray *prog;
+	struct ds_step *prog;	/* @nsteps steps (room for @cap): appended on every release */
+	guint nsteps;
+	guint cap;
 	guint pc;
 	guint run_end;
 	double extra;

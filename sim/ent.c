@@ -26,15 +26,15 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->owner = owner;
 	e->cpu = -1;
 	e->link.data = e;
-	e->prog = g_array_new(FALSE, FALSE, sizeof(struct ds_step));
+	e->prog = NULL;
+	e->nsteps = e->cap = 0;
 	e->claims = g_ptr_array_new();
 	ds_job_init(&e->job);
 }
 
 void ds_ent_clear(struct ds_ent *e)
 {
-	if (e->prog)
-		g_array_free(e->prog, TRUE);
+	g_free(e->prog);
 	if (e->claims)
 		g_ptr_array_free(e->claims, TRUE);
 	e->prog = NULL;
@@ -44,7 +44,7 @@ void ds_ent_clear(struct ds_ent *e)
 
 void ds_ent_prog_reset(struct ds_ent *e)
 {
-	g_array_set_size(e->prog, 0);
+	e->nsteps = 0;
 	e->pc = 0;
 	e->run_end = 0;
 	e->extra = 0;
@@ -53,9 +53,11 @@ void ds_ent_prog_reset(struct ds_ent *e)
 static void add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
 		     uint32_t tag)
 {
-	struct ds_step st = { .lock = lock, .ns = ns, .op = op, .tag = tag };
-
-	g_array_append_val(e->prog, st);
+	if (e->nsteps == e->cap) {
+		e->cap = e->cap ? 2 * e->cap : 8;
+		e->prog = g_renew(struct ds_step, e->prog, e->cap);
+	}
+	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = ns, .op = op, .tag = tag };
 }
 
 void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
@@ -63,8 +65,8 @@ void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
 	struct ds_step *last;
 
 	/* consecutive untagged work is one step (fewer steps to walk, same times) */
-	if (e->prog->len && !tag) {
-		last = &g_array_index(e->prog, struct ds_step, e->prog->len - 1);
+	if (e->nsteps && !tag) {
+		last = &e->prog[e->nsteps - 1];
 		if (last->op == DS_OP_WORK && !last->tag) {
 			last->ns += ns;
 			return;
@@ -96,8 +98,8 @@ uint64_t ds_ent_prog_work(const struct ds_ent *e)
 {
 	uint64_t sum = 0;
 
-	for (guint k = 0; k < e->prog->len; k++)
-		sum += g_array_index(e->prog, struct ds_step, k).ns;
+	for (guint k = 0; k < e->nsteps; k++)
+		sum += e->prog[k].ns;
 	return sum;
 }
 
@@ -108,7 +110,7 @@ bool ds_ent_busy(const struct ds_ent *e)
 
 static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
 {
-	return &g_array_index(e->prog, struct ds_step, k);
+	return &e->prog[k];
 }
 
 static void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
@@ -189,6 +191,7 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	guint end = e->run_end;
 	struct ds_lock *rel[4];
 	unsigned int nrel = 0;
+	bool now_held = false;
 
 	for (guint k = e->pc; k < end; k++) {
 		struct ds_step *st = step_at(e, k);
@@ -219,6 +222,7 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		if (hold_open(e, l, end)) {
 			l->holder = e;
 			e->held++;
+			now_held = true;
 		}
 		claim_drop(e, l);
 	}
@@ -226,9 +230,9 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	e->extra = 0;
 	e->job.active = false;
 	for (unsigned int i = 0; i < nrel; i++)
-		ds_lock_release(eng, rel[i], e);
-	if (e->cpu >= 0)
-		ds_cpu_update(eng, (unsigned int)e->cpu);
+		ds_lock_release(eng, rel[i], e);	/* updates the CPU */
+	if (now_held && e->cpu >= 0)
+		ds_cpu_update(eng, (unsigned int)e->cpu);	/* a holder runs alone */
 }
 
 static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
@@ -244,7 +248,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 {
 	for (;;) {
 		double total = e->extra;
-		guint k = e->pc, len = e->prog->len;
+		guint k = e->pc, len = e->nsteps;
 
 		if (k == len && total == 0) {
 			prog_done(eng, e);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * evq.c - the engine's event queue: a binary min-heap of struct ds_sev in a GArray, ordered
- * by (time, seq).  GLib has no priority queue (GSequence would do, at a tree node allocation
+ * evq.c - the engine's event queue: a binary min-heap of struct ds_sev in a plain growing
+ * array (every engine event goes through it: no GArray call per push or pop), ordered by
+ * (time, seq).  GLib has no priority queue (GSequence would do, at a tree node allocation
  * per event); the heap stays as small as the number of live tasks and work items.
  */
 #include "engine.h"
@@ -13,15 +14,17 @@ static bool sev_before(const struct ds_sev *a, const struct ds_sev *b)
 
 void ds_evq_init(struct ds_evq *q)
 {
-	q->heap = g_array_sized_new(FALSE, FALSE, sizeof(struct ds_sev), 64);
+	q->cap = 64;
+	q->heap = g_new(struct ds_sev, q->cap);
+	q->len = 0;
 	q->seq = 0;
 }
 
 void ds_evq_clear(struct ds_evq *q)
 {
-	if (q->heap)
-		g_array_free(q->heap, TRUE);
+	g_free(q->heap);
 	q->heap = NULL;
+	q->len = q->cap = 0;
 }
 
 void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint32_t gen,
@@ -30,12 +33,15 @@ void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint
 	struct ds_sev ev = { .time = time, .seq = q->seq++, .obj = obj, .kind = kind, .gen = gen,
 			     .arg = arg };
 	struct ds_sev *h;
-	guint i;
+	size_t i;
 
-	g_array_append_val(q->heap, ev);
-	h = (struct ds_sev *)(void *)q->heap->data;
-	for (i = q->heap->len - 1; i > 0; ) {
-		guint parent = (i - 1) / 2;
+	if (q->len == q->cap) {
+		q->cap *= 2;
+		q->heap = g_renew(struct ds_sev, q->heap, q->cap);
+	}
+	h = q->heap;
+	for (i = q->len++; i > 0; ) {
+		size_t parent = (i - 1) / 2;
 
 		if (!sev_before(&ev, &h[parent]))
 			break;
@@ -47,21 +53,20 @@ void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint
 
 const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
 {
-	return q->heap->len ? &g_array_index(q->heap, struct ds_sev, 0) : NULL;
+	return q->len ? &q->heap[0] : NULL;
 }
 
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out)
 {
-	struct ds_sev *h = (struct ds_sev *)(void *)q->heap->data;
-	guint n = q->heap->len - 1, i = 0;
+	struct ds_sev *h = q->heap;
+	size_t n = --q->len, i = 0;
 	struct ds_sev last = h[n];
 
 	*out = h[0];
-	g_array_set_size(q->heap, n);
 	if (!n)
 		return;
 	for (;;) {
-		guint c = 2 * i + 1;
+		size_t c = 2 * i + 1;
 
 		if (c >= n)
 			break;

@@ -40,31 +40,31 @@ static uint64_t job_end(uint64_t now, double remaining, double rate)
 	return s == UINT64_MAX || s > UINT64_MAX - now ? DS_NEVER : now + s;
 }
 
+/* A plain array, not a GArray: it is appended to at every job start (hot). */
 static void bp_add(struct ds_job *j, uint64_t t, double done, double rate)
 {
-	struct ds_job_bp bp = { .t = t, .done = done, .rate = rate };
-
-	if (j->bp->len) {
-		struct ds_job_bp *last = &g_array_index(j->bp, struct ds_job_bp, j->bp->len - 1);
-
-		if (last->t == t) {	/* several changes at one instant: the last one counts */
-			last->rate = rate;
-			return;
-		}
+	if (j->nbp && j->bp[j->nbp - 1].t == t) {
+		j->bp[j->nbp - 1].rate = rate;	/* several changes at one instant: the last */
+		return;
 	}
-	g_array_append_val(j->bp, bp);
+	if (j->nbp == j->bp_cap) {
+		j->bp_cap = j->bp_cap ? 2 * j->bp_cap : 4;
+		j->bp = g_renew(struct ds_job_bp, j->bp, j->bp_cap);
+	}
+	j->bp[j->nbp++] = (struct ds_job_bp){ .t = t, .done = done, .rate = rate };
 }
 
 void ds_job_init(struct ds_job *j)
 {
-	j->bp = g_array_new(FALSE, FALSE, sizeof(struct ds_job_bp));
+	j->bp = NULL;
+	j->nbp = j->bp_cap = 0;
 }
 
 void ds_job_clear(struct ds_job *j)
 {
-	if (j->bp)
-		g_array_free(j->bp, TRUE);
+	g_free(j->bp);
 	j->bp = NULL;
+	j->nbp = j->bp_cap = 0;
 }
 
 void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
@@ -77,7 +77,7 @@ void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
 	j->end = job_end(now, work, rate);
 	j->gen++;
 	j->active = true;
-	g_array_set_size(j->bp, 0);
+	j->nbp = 0;
 	bp_add(j, now, 0, rate);
 }
 
@@ -126,14 +126,18 @@ bool ds_job_set_total(struct ds_job *j, uint64_t now, double total)
 
 uint64_t ds_job_time_at(const struct ds_job *j, double work)
 {
-	const struct ds_job_bp *bp = &g_array_index(j->bp, struct ds_job_bp, 0);
-	guint lo = 0, hi = j->bp->len;
+	const struct ds_job_bp *bp = j->bp;
+	guint lo = 0, hi = j->nbp;
 	uint64_t s;
 
 	/* The earliest time the work done reached @work: from the last breakpoint below it
 	 * (its rate is > 0 unless it is the last one: work only stands still until the next). */
-	if (!j->bp->len || work <= bp[0].done)
+	if (!j->nbp || work <= bp[0].done)
 		return j->start;
+	if (j->nbp == 1) {	/* no rate change: the common case */
+		s = span(work, bp[0].rate);
+		return s == UINT64_MAX ? j->end : MIN(j->start + s, j->end);
+	}
 	while (hi - lo > 1) {
 		guint mid = (lo + hi) / 2;
 

@@ -199,7 +199,11 @@ void ds_tasks_eof(struct ds_engine *eng)
 	}
 }
 
-/* The recording machine's cost of a release whose duration the trace did not measure. */
+/*
+ * The recording machine's cost of a release whose duration the trace did not measure: the
+ * parameter, else the median of the durations measured so far (sampled), else the built-in
+ * profile's.
+ */
 static uint64_t record_cost(struct ds_engine *eng, enum ds_backend be)
 {
 	if (eng->p->record_sync_ns[be])
@@ -266,7 +270,10 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		ds_pool_observe(pool, eng->now);
 
 	if (measured) {
-		ds_hist_add(&eng->rec_dur[be], m);
+		/* record_cost()'s median needs a sample, not every release: 1 in 16, and the
+		 * first ones (the median of a few is still the best there is) */
+		if (eng->r->think_measured < 64 || !(eng->r->think_measured & 15))
+			ds_hist_add(&eng->rec_dur[be], m);
 		eng->r->think_measured++;
 	} else {
 		m = record_cost(eng, be);
