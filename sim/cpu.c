@@ -9,12 +9,16 @@
  * (from sched_switch: non-idle and not a simulated releasing task).  eng->occupant keeps, per
  * recorded CPU, the pid switched in and whether it was foreign then.
  *
- * Speeds, recomputed whenever the queue or a lock holding on it changes:
- * - an entity that really holds a spin lock runs alone at full speed (a spin lock disables
- *   preemption: nothing else runs on that CPU until it unlocks);
- * - cpu_sharing=fair [I]: processor sharing, each of the n runnable entities at 1/n;
- * - cpu_sharing=fifo [I]: the first in the queue at full speed until it blocks (leaves the
- *   CPU), the others wait at speed 0.
+ * Speeds, recomputed whenever the queue or a lock held on it changes:
+ * - an entity spinning on a lock whose holder is on the same CPU does not run (a spin lock
+ *   disables preemption: the kernel could not have switched to it while the holder held
+ *   the lock), and takes no share;
+ * - cpu_sharing=fair [I]: processor sharing, each of the n other runnable entities at 1/n;
+ * - cpu_sharing=fifo [I]: the first of them in the queue at full speed until it blocks
+ *   (leaves the CPU), the others wait at speed 0.
+ * Holding a lock does not otherwise change the shares: lock holds are short, and a run that
+ * passes a free lock without an engine event (ent.c) must be timed the same as one that
+ * takes it explicitly.
  * A foreign occupant takes a share from a worker (fair: 1/(n+1); fifo: the worker at the head
  * runs at 1/2), not from simulated tasks: a task's recorded timeline already holds the time
  * the recording's other tasks took from it (its off-CPU intervals).
@@ -45,50 +49,66 @@ void ds_cpus_clear(struct ds_engine *eng)
 	eng->occupant = NULL;
 }
 
-static const struct ds_ent *cpu_exclusive(const struct ds_cpu *c)
+/* Spinning on a lock held on its own CPU: it cannot run (see above). */
+static bool blocked(const struct ds_ent *e)
 {
+	return e->spin && e->spin->holder && e->spin->holder->cpu == e->cpu;
+}
+
+/* Runnable entities of @c that can run, and the first of them. */
+static unsigned int runnable(const struct ds_cpu *c, const struct ds_ent **first)
+{
+	unsigned int n = 0;
+
+	*first = NULL;
 	for (const GList *l = c->rq.head; l; l = l->next) {
 		const struct ds_ent *e = l->data;
 
-		if (e->held && !e->spin)
-			return e;
+		if (blocked(e))
+			continue;
+		if (!n++)
+			*first = e;
 	}
-	return NULL;
+	return n;
 }
 
-static double rate_in(const struct ds_engine *eng, const struct ds_cpu *c,
-		      const struct ds_ent *excl, const struct ds_ent *e)
+static double rate_in(const struct ds_engine *eng, const struct ds_cpu *c, unsigned int n,
+		      const struct ds_ent *first, const struct ds_ent *e)
 {
 	double foreign = e->kind == DS_ENT_WORKER && c->foreign ? 1.0 : 0.0;
 
-	if (excl)
-		return e == excl ? 1.0 : 0.0;
+	if (blocked(e))
+		return 0.0;
 	if (eng->p->cpu_sharing == DS_SHARE_FIFO)
-		return c->rq.head && c->rq.head->data == e ? 1.0 / (1.0 + foreign) : 0.0;
-	return 1.0 / ((double)c->rq.length + foreign);
+		return e == first ? 1.0 / (1.0 + foreign) : 0.0;
+	return 1.0 / ((double)n + foreign);
 }
 
 double ds_cpu_rate_of(const struct ds_engine *eng, const struct ds_ent *e)
 {
 	const struct ds_cpu *c;
+	const struct ds_ent *first;
+	unsigned int n;
 
 	if (e->cpu < 0)
 		return 0;
 	c = &eng->cpus[e->cpu];
-	return rate_in(eng, c, cpu_exclusive(c), e);
+	n = runnable(c, &first);
+	return rate_in(eng, c, n, first, e);
 }
 
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 {
 	struct ds_cpu *c = &eng->cpus[cpu];
-	const struct ds_ent *excl = cpu_exclusive(c);
+	const struct ds_ent *first;
+	unsigned int n = runnable(c, &first);
 	GList *l = c->rq.head;
 
 	while (l) {
 		struct ds_ent *e = l->data;
 
 		l = l->next;	/* a rate change can end a job, but not at this instant's past */
-		ds_ent_rate(eng, e, rate_in(eng, c, excl, e));
+		ds_ent_rate(eng, e, rate_in(eng, c, n, first, e));
 	}
 }
 

@@ -149,7 +149,7 @@ enum ds_ent_kind { DS_ENT_TASK = 0, DS_ENT_WORKER };
  *	start of the run that belong to no step (a contended lock's hand-over).
  * @claims: locks whose ACQ this run passes optimistically (struct ds_lock.opt == this).
  * @spin: lock it spins on (NULL: not spinning), since @spin_since.
- * @held: locks it really holds (a holder is not preempted on its CPU: cpu.c).
+ * @held: locks it really holds (a spinner on its CPU cannot run meanwhile: cpu.c).
  * @cpu: virtual CPU it is runnable on, -1 when off-CPU; @link: in that CPU's run queue.
  * @cpu_ns: CPU time it consumed (work and spinning), for worker CPU time and the capacity
  *	invariant.
@@ -228,8 +228,9 @@ bool ds_lock_trylock_ok(struct ds_engine *eng, struct ds_lock *l, struct ds_ent 
 bool ds_lock_acquire(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e);
 /* ds_lock_release() - a real REL by its holder: the next waiter gets it (hand-over) */
 void ds_lock_release(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e);
-/* ds_lock_count() - an uncontended acquisition passed inside a run */
-void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l);
+/* ds_lock_count() - an uncontended acquisition passed inside a run (defined after
+ * struct ds_engine) */
+static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l);
 
 /* --- cpu.c --- */
 
@@ -288,6 +289,7 @@ struct ds_task {
 	uint64_t rel_start;	/* sim time the current release started */
 	uint64_t rel_sync;	/* its sync cost */
 	bool free_at_end;	/* current release frees its value when the hot path ends */
+	bool merged;		/* its program goes on with the think time after it */
 	uint64_t rec_pos;	/* recorded time its timeline has reached */
 	uint64_t rec_end;	/* recorded end of its latest release */
 	uint64_t hot_end;	/* sim time its latest hot path ended */
@@ -306,6 +308,11 @@ void ds_task_read_exit(struct ds_engine *eng, const struct ds_event *ev);
 void ds_task_read_switch(struct ds_engine *eng, const struct ds_event *ev);
 /* ds_task_wakeup() - the task's sleep (or first release) timer fired */
 gboolean ds_task_wakeup(struct ds_engine *eng, struct ds_task *t, GError **error);
+/* ds_task_mark() - the release of a merged program ended at @t (its tagged step) */
+static inline void ds_task_mark(struct ds_task *task, uint64_t t)
+{
+	task->hot_end = t;
+}
 /* ds_task_prog_done() - the task's program (a release or on-CPU think) ended at eng->now */
 void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t);
 /* ds_tasks_eof() - the stream ended: tasks waiting for an item are done */
@@ -345,7 +352,11 @@ void ds_worker_wake(struct ds_engine *eng, struct ds_worker *w);
 /* ds_worker_prog_done() - the worker's page program ended at eng->now */
 void ds_worker_prog_done(struct ds_engine *eng, struct ds_worker *w);
 /* ds_worker_mark() - a tagged step of the worker's program ended at @t: value freed */
-void ds_worker_mark(struct ds_worker *w, uint32_t tag, uint64_t t);
+static inline void ds_worker_mark(struct ds_worker *w, uint32_t tag, uint64_t t)
+{
+	if (tag <= w->batch.page->count)
+		w->batch.freed_at[tag - 1] = t;
+}
 
 /* --- pool.c (engine side) --- */
 
@@ -427,6 +438,11 @@ struct ds_engine {
 	struct ds_hist rec_dur[DS_BE__COUNT];	/* measured durations read so far */
 	GError *read_error;	/* a read failed inside an event handler */
 };
+
+static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)
+{
+	eng->r->locks[l->kind].acquisitions++;
+}
 
 /* ds_engine_read_one() - read one event from the source (lookahead); -1 on error */
 int ds_engine_read_one(struct ds_engine *eng, GError **error);

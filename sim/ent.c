@@ -166,11 +166,6 @@ static void prog_done(struct ds_engine *eng, struct ds_ent *e)
 		ds_worker_prog_done(eng, e->owner);
 }
 
-static void mark(struct ds_ent *e, uint32_t tag, uint64_t t)
-{
-	if (e->kind == DS_ENT_WORKER)
-		ds_worker_mark(e->owner, tag, t);
-}
 
 static bool lock_in(struct ds_lock *const *set, unsigned int n, const struct ds_lock *l)
 {
@@ -191,7 +186,7 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	guint end = e->run_end;
 	struct ds_lock *rel[4];
 	unsigned int nrel = 0;
-	bool now_held = false;
+	uint64_t t;
 
 	for (guint k = e->pc; k < end; k++) {
 		struct ds_step *st = step_at(e, k);
@@ -199,9 +194,13 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		switch (st->op) {
 		case DS_OP_WORK:
 			cum += (double)st->ns;
-			if (st->tag)
-				mark(e, st->tag, e->job.active ? ds_job_time_at(&e->job, cum) :
-				     eng->now);
+			if (!st->tag)
+				break;
+			t = e->job.active ? ds_job_time_at(&e->job, cum) : eng->now;
+			if (e->kind == DS_ENT_WORKER)
+				ds_worker_mark(e->owner, st->tag, t);	/* a value freed */
+			else
+				ds_task_mark(e->owner, t);		/* a release ended */
 			break;
 		case DS_OP_ACQ:
 			ds_lock_count(eng, st->lock);
@@ -222,7 +221,6 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		if (hold_open(e, l, end)) {
 			l->holder = e;
 			e->held++;
-			now_held = true;
 		}
 		claim_drop(e, l);
 	}
@@ -230,9 +228,8 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	e->extra = 0;
 	e->job.active = false;
 	for (unsigned int i = 0; i < nrel; i++)
-		ds_lock_release(eng, rel[i], e);	/* updates the CPU */
-	if (now_held && e->cpu >= 0)
-		ds_cpu_update(eng, (unsigned int)e->cpu);	/* a holder runs alone */
+		ds_lock_release(eng, rel[i], e);
+
 }
 
 static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
@@ -312,7 +309,7 @@ void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
 	e->pc++;		/* past its ACQ */
 	e->extra = (double)eng->prof->lock_handover_ns;
 	if (e->cpu >= 0)
-		ds_cpu_update(eng, (unsigned int)e->cpu);
+		ds_cpu_update(eng, (unsigned int)e->cpu);	/* it may have been blocked */
 	advance(eng, e);
 }
 
@@ -371,6 +368,4 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 		if (ds_job_set_total(&e->job, eng->now, cut_work))
 			ent_schedule(eng, e);
 	}
-	if (in_l && e->cpu >= 0)
-		ds_cpu_update(eng, (unsigned int)e->cpu);
 }

@@ -46,11 +46,6 @@ bool ds_lock_trylock_ok(struct ds_engine *eng, struct ds_lock *l, struct ds_ent 
 	return !l->holder;
 }
 
-void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)
-{
-	stats(eng, l)->acquisitions++;
-}
-
 bool ds_lock_acquire(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
 {
 	struct ds_lock_result *st = stats(eng, l);
@@ -60,14 +55,14 @@ bool ds_lock_acquire(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
 	if (!l->holder) {
 		l->holder = e;
 		e->held++;
-		if (e->cpu >= 0)
-			ds_cpu_update(eng, (unsigned int)e->cpu);
 		return true;
 	}
 	st->contended++;
 	e->spin = l;
 	e->spin_since = eng->now;
 	g_queue_push_tail(&l->waiters, e);
+	if (e->cpu >= 0 && l->holder->cpu == e->cpu)
+		ds_cpu_update(eng, (unsigned int)e->cpu);	/* it cannot run there */
 	return false;
 }
 
@@ -80,8 +75,6 @@ void ds_lock_release(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
 	g_assert(l->holder == e && e->held);
 	e->held--;
 	l->holder = NULL;
-	if (e->cpu >= 0)
-		ds_cpu_update(eng, (unsigned int)e->cpu);
 	w = g_queue_pop_head(&l->waiters);
 	if (!w)
 		return;

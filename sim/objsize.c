@@ -96,7 +96,10 @@ void ds_objsize_read(struct ds_engine *eng, const struct ds_event *ev)
 		g_hash_table_replace(o->handle_size, &rec->handle, rec);
 		break;
 	case DS_EV_ZS_FREE:
-		objsize_free(eng, ev);
+		/* no object of the trace is live: nothing to find (ds_objsize_wait() and
+		 * ds_objsize_take() see no record either) */
+		if (g_hash_table_size(o->handle_size))
+			objsize_free(eng, ev);
 		break;
 	default:
 		break;

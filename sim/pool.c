@@ -38,6 +38,8 @@ uint16_t ds_pool_class_of(struct ds_pool *pool, const struct ds_release *rel)
 
 	if (!pool->classes.n)
 		return 0;
+	if (!size && eng->prof->sizes.kind == DS_SIZE_FIXED)
+		size = (uint32_t)CLAMP(eng->prof->object_bytes, 1u, (uint64_t)eng->page_size);
 	if (!size)
 		size = ds_size_draw(eng->prof, ds_size_key(eng->p->seed, rel->rec_ts, rel->pid,
 							   rel->value), eng->page_size);

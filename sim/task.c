@@ -221,6 +221,58 @@ static uint64_t measured_cost(const struct ds_engine *eng, const struct ds_event
 	return ev->aux > probe ? ev->aux - probe : 0;
 }
 
+/*
+ * The gap from rec_pos to @next: clamped at 0 (the clamp counted), rec_pos moved past it;
+ * returns its length in sim time and whether it is spent on the CPU.
+ */
+static uint64_t gap_to(struct ds_engine *eng, struct ds_task *t, const struct ds_event *next,
+		       bool *on)
+{
+	struct ds_task_result *res = task_res(eng, t);
+	int64_t gap = (int64_t)next->ts - (int64_t)t->rec_pos;
+
+	if (gap < 0) {
+		/* The recorded cost overlaps the next item (function_graph times are taken apart
+		 * from the record's timestamp): the gap is clamped to 0, and the clamp is counted
+		 * so that a replay's end can still be reconciled with the recording. */
+		res->think_clamped_ns += (uint64_t)-gap;
+		gap = 0;
+	}
+	t->rec_pos += (uint64_t)gap;
+	*on = t->switch_seen ? t->oncpu : (uint64_t)gap <= eng->p->busy_gap_ns;
+	return eng->think_scale == 1.0 ? (uint64_t)gap :
+		(uint64_t)llround(eng->think_scale * (double)gap);
+}
+
+/*
+ * When the item after a release is already read and its gap is CPU work, the release's
+ * program goes on with that work: one run instead of two (the release's end is a tagged
+ * step, its time read back exactly).  Otherwise the gap is found when the release ends.
+ */
+static bool merge_think(struct ds_engine *eng, struct ds_task *t)
+{
+	const struct ds_event *next;
+	uint64_t span, rec_pos = t->rec_pos;
+	bool on;
+
+	/* the same bounded read-ahead as task_gap()'s, done earlier */
+	while (!t->fifo.len && !eng->eof && eng->t_read <= t->rec_pos + eng->p->busy_gap_ns)
+		if (ds_engine_read_one(eng, &eng->read_error) < 0)
+			return false;
+	next = ds_evring_peek(&t->fifo);
+	if (!next || next->ts < rec_pos)
+		return false;
+	span = gap_to(eng, t, next, &on);
+	if (!on || !span) {
+		t->rec_pos = rec_pos;	/* task_gap() will spend it */
+		return false;
+	}
+	ds_ent_work(&t->ent, 0, 1);	/* tag 1: the release ends here */
+	ds_ent_work(&t->ent, span, 0);
+	task_res(eng, t)->think_oncpu_ns += span;
+	return true;
+}
+
 static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 			       const struct ds_event *ev)
 {
@@ -287,6 +339,7 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 	t->oncpu = true;
 	t->vcpu = (int)rel.cpu;
 	t->phase = DS_TP_RELEASE;
+	t->merged = merge_think(eng, t);
 	ds_ent_run(eng, &t->ent, rel.cpu);
 }
 
@@ -324,7 +377,6 @@ static void task_gap(struct ds_engine *eng, struct ds_task *t)
 {
 	const struct ds_event *next;
 	struct ds_task_result *res;	/* after reading: a new task may move the rows */
-	int64_t gap;
 	uint64_t span;
 	bool on;
 
@@ -343,19 +395,8 @@ static void task_gap(struct ds_engine *eng, struct ds_task *t)
 		t->wait_iter = g_sequence_insert_sorted(eng->waiting, t, wait_cmp, NULL);
 		return;
 	}
+	span = gap_to(eng, t, next, &on);
 	res = task_res(eng, t);
-	gap = (int64_t)next->ts - (int64_t)t->rec_pos;
-	if (gap < 0) {
-		/* The recorded cost overlaps the next item (function_graph times are taken apart
-		 * from the record's timestamp): the gap is clamped to 0, and the clamp is counted
-		 * so that a replay's end can still be reconciled with the recording. */
-		res->think_clamped_ns += (uint64_t)-gap;
-		gap = 0;
-	}
-	t->rec_pos += (uint64_t)gap;
-	span = eng->think_scale == 1.0 ? (uint64_t)gap :
-		(uint64_t)llround(eng->think_scale * (double)gap);
-	on = t->switch_seen ? t->oncpu : (uint64_t)gap <= eng->p->busy_gap_ns;
 	if (on && span) {
 		t->phase = DS_TP_THINK;
 		ds_ent_prog_reset(&t->ent);
@@ -374,17 +415,21 @@ void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t)
 {
 	if (t->phase == DS_TP_RELEASE) {
 		struct ds_task_result *res = task_res(eng, t);
-		uint64_t hot = eng->now - t->rel_start;
+		uint64_t hot;
 
-		t->hot_end = eng->now;
+		if (!t->merged)
+			t->hot_end = eng->now;	/* else set by its tagged step */
+		hot = t->hot_end - t->rel_start;
 		res->hot_ns += hot;
 		eng->r->hot_ns += hot;
 		if (t->free_at_end) {
 			ds_ledger_free(eng, t->rel_id);
-			res->freed_ts = MAX(res->freed_ts, eng->now);
+			res->freed_ts = MAX(res->freed_ts, t->hot_end);
 		}
-		task_gap(eng, t);
-		return;
+		if (!t->merged) {
+			task_gap(eng, t);
+			return;
+		}
 	}
 	/* on-CPU think time ended */
 	if (!ds_objsize_wait(eng, t, &eng->read_error))

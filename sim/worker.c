@@ -228,12 +228,6 @@ void ds_worker_wake(struct ds_engine *eng, struct ds_worker *w)
 	worker_start_run(eng, w);
 }
 
-void ds_worker_mark(struct ds_worker *w, uint32_t tag, uint64_t t)
-{
-	if (tag && tag <= w->batch.page->count)
-		w->batch.freed_at[tag - 1] = t;
-}
-
 void ds_worker_prog_done(struct ds_engine *eng, struct ds_worker *w)
 {
 	struct ds_pool *pool = w->pool;
