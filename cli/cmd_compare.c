@@ -211,12 +211,13 @@ static int run_one(const char *trace, const struct ds_trace_opts *topts,
 		   const struct ds_profile *prof, const struct ds_params *params,
 		   struct compare_run *run, struct compare_trace *ct, GError **error)
 {
-	struct ds_source *src = ds_source_open_trace(trace, topts, error);
+	struct ds_params p = *params;
+	struct ds_source *src = ds_sim_open_trace(trace, topts, &p, error);
 	const struct ds_trace_info *info;
 
 	if (!src)
 		return DS_EXIT_USAGE;
-	run->r = ds_sim_run(params, prof, src, ds_source_info(src)->ncpus, error);
+	run->r = ds_sim_run(&p, prof, src, ds_source_info(src)->ncpus, error);
 	info = ds_source_info(src);
 	if (run->r) {
 		run->json = ds_report_to_json(run->r, prof, info);

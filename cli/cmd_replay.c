@@ -118,7 +118,7 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 	prof = ds_cli_profile_load(o->run.profile, &error);
 	if (!prof || !ds_cli_run_trace_opts(&o->run, &error))
 		goto out;
-	src = ds_source_open_trace(trace, &o->run.topts, &error);
+	src = ds_sim_open_trace(trace, &o->run.topts, params, &error);
 	if (!src)
 		goto out;
 	status = DS_EXIT_FAIL;

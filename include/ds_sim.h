@@ -563,6 +563,14 @@ struct ds_results *ds_sim_run(const struct ds_params *params, const struct ds_pr
 void ds_results_free(struct ds_results *r);
 
 /**
+ * ds_sim_open_trace() - ds_source_open_trace() for a run with @p: when think_scale is auto
+ * and the trace's median measured duration is not known yet, the trace is read once first;
+ * the median goes to @p->think_ref_ns
+ */
+struct ds_source *ds_sim_open_trace(const char *trace, const struct ds_trace_opts *topts,
+				    struct ds_params *p, GError **error);
+
+/**
  * ds_task_exit_to_freed() - how long after the task's simulated end its last value was
  * freed (0 when all were freed by then, as under sync)
  */

@@ -180,9 +180,12 @@ static void print_machine(const struct ds_results *r, FILE *out)
 	char a[32], b[32];
 
 	fprintf(out, "machine model\n");
-	fprintf(out, "  think time            x%.3g; gaps after %" G_GUINT64_FORMAT " releases "
+	fprintf(out, "  think time            x%.3g%s; gaps after %" G_GUINT64_FORMAT " releases "
 		"subtract their measured cost, after %" G_GUINT64_FORMAT " an assumed one "
-		"(record_sync_*_ns)\n", r->think_scale, r->think_measured, r->think_assumed);
+		"(record_sync_*_ns)\n", r->think_scale,
+		r->params.think_scale == 0 ? " (auto: the profile's sync cost / the trace's "
+		"median measured one, assuming all kernel work scales alike)" : "",
+		r->think_measured, r->think_assumed);
 	fprintf(out, "  CPU busy              ");
 	for (guint c = 0; r->cpu_busy_ns && c < r->cpu_busy_ns->len; c++)
 		fprintf(out, "%scpu%u %.1f%%", c ? ", " : "", c,

@@ -16,12 +16,13 @@ gboolean ds_sweep_run_one(const char *trace, const struct ds_trace_opts *topts,
 			  const struct ds_profile *prof, const struct ds_params *params,
 			  struct ds_results **results, JsonNode **json, GError **error)
 {
-	struct ds_source *src = ds_source_open_trace(trace, topts, error);
+	struct ds_params p = *params;
+	struct ds_source *src = ds_sim_open_trace(trace, topts, &p, error);
 	struct ds_results *r;
 
 	if (!src)
 		return FALSE;
-	r = ds_sim_run(params, prof, src, ds_source_info(src)->ncpus, error);
+	r = ds_sim_run(&p, prof, src, ds_source_info(src)->ncpus, error);
 	if (r && json)
 		*json = ds_report_to_json(r, prof, ds_source_info(src));
 	ds_source_close(src);
