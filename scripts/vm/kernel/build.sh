@@ -3,11 +3,13 @@
 #
 # build.sh - build a minimal 6.12 bzImage for the deferred-free ground-truth runs.
 #
-#   scripts/vm/kernel/build.sh [--stock] [--force] [--quiet]
+#   scripts/vm/kernel/build.sh [--stock | --debug] [--force] [--quiet]
 #
 # Without --stock: Debian's linux-source-6.12 + v3-deferred-free.patch (this directory).
 # With --stock:    the same source and the SAME config, without the patch, so that a
 #                  before/after comparison differs only by the patch.
+# With --debug:    the patch + debug.fragment (lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST), in
+#                  its own build directory out-debug/; for correctness runs, never timed.
 #
 # Config: tinyconfig + the options of config.fragment (this directory), make olddefconfig,
 # then every option of the fragment is checked in .config (dependencies drop options
@@ -29,6 +31,7 @@ KC=$CACHE/kernel-6.12-v3
 SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 PATCH=$here/v3-deferred-free.patch
 FRAG=$here/config.fragment
+DEBUG_FRAG=$here/debug.fragment
 variant=v3 force=0 quiet=0
 # bump when the config steps below change (it is part of the cache key)
 CONFIG_STEPS=1
@@ -39,6 +42,7 @@ die() { echo "build.sh: error: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--stock) variant=stock ;;
+	--debug) variant=v3-debug ;;
 	--force) force=1 ;;
 	--quiet) quiet=1 ;;
 	-h|--help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -69,7 +73,8 @@ cache_key() {
 	{
 		echo "steps=$CONFIG_STEPS"
 		cat "$FRAG"
-		[ "$variant" = v3 ] && cat "$PATCH"
+		[ "$variant" = stock ] || cat "$PATCH"
+		[ "$variant" = v3-debug ] && cat "$DEBUG_FRAG"
 		dpkg-query -W -f='${Version}\n' linux-source-6.12 2>/dev/null || true
 	} | sha256sum | cut -c1-16
 }
@@ -89,7 +94,11 @@ main() {
 		echo "$img"
 		return 0
 	fi
-	local src=$KC/linux-source-6.12 tree=$KC/tree out=$KC/out
+	local src=$KC/linux-source-6.12 tree=$KC/tree out=$KC/out frags=$FRAG
+	if [ "$variant" = v3-debug ]; then
+		out=$KC/out-debug
+		frags="$FRAG $DEBUG_FRAG"
+	fi
 	if [ ! -f "$src/.extracted" ]; then
 		log "extracting $SRC_TAR"
 		rm -rf "$src"
@@ -103,7 +112,7 @@ main() {
 	rm -rf "$tree"
 	cp -al "$src" "$tree"
 	rm -f "$tree/.extracted"
-	if [ "$variant" = v3 ]; then
+	if [ "$variant" != stock ]; then
 		log "applying $(basename "$PATCH")"
 		patch -d "$tree" -p1 --quiet --no-backup-if-mismatch < "$PATCH" || die "the patch does not apply"
 	fi
@@ -113,7 +122,7 @@ main() {
 		cp "$tree/$f" "$tree/$f.tmp" && mv "$tree/$f.tmp" "$tree/$f"	# own inode, new mtime
 	done
 	mkdir -p "$out"
-	log "config: tinyconfig + $(basename "$FRAG")"
+	log "config: tinyconfig + $frags"
 	make -s -C "$tree" O="$out" tinyconfig >/dev/null
 	local opt val
 	while read -r opt val; do
@@ -123,7 +132,7 @@ main() {
 		n) "$tree/scripts/config" --file "$out/.config" --disable "$opt" ;;
 		*) "$tree/scripts/config" --file "$out/.config" --set-val "$opt" "$val" ;;
 		esac
-	done < "$FRAG"
+	done < <(cat $frags)
 	make -s -C "$tree" O="$out" olddefconfig >/dev/null
 	# every option of the fragment must have survived olddefconfig
 	local bad=""
@@ -133,7 +142,7 @@ main() {
 		n) grep -q "^CONFIG_$opt=" "$out/.config" && bad="$bad $opt(want n)" ;;
 		*) grep -qx "CONFIG_$opt=$val" "$out/.config" || bad="$bad $opt(want $val, got $(grep "^CONFIG_$opt=" "$out/.config" | cut -d= -f2 || echo unset))" ;;
 		esac
-	done < "$FRAG"
+	done < <(cat $frags)
 	[ -z "$bad" ] || die "options dropped by olddefconfig:$bad"
 	log "make -j2 bzImage ($variant, key $key)"
 	local t0=$SECONDS
@@ -148,6 +157,7 @@ main() {
 	cp "$out/arch/x86/boot/bzImage" "$img.tmp"
 	mv "$img.tmp" "$img"
 	cp "$out/.config" "$img.config"
+	cp "$out/System.map" "$img.System.map"
 	echo "$((SECONDS - t0))" > "$img.buildsecs"
 	echo "$img"
 }

@@ -6,6 +6,12 @@
  *   zbench concurrent N SIZE_MIB RUN N processes started together, each times its munmap
  *   zbench lmk N SIZE_MIB RUN        N processes with swapped memory, SIGKILLed together:
  *                                    time from the first kill until all are reaped
+ *   zbench reuse SIZE_MIB ITER       correctness, on a small zram device: ITER times, fill
+ *                                    and page out A, munmap A (its slots go pending), fill
+ *                                    and page out B (the swap core reuses A's slots while
+ *                                    they may be pending), wait for the drain, read B back
+ *                                    and compare: a drain that freed a reused slot's new
+ *                                    object shows as corrupt pages (or a crash)
  *
  * Pages: 1 KiB of xorshift bytes + 3 KiB of zeros (compresses to ~1 KiB, never same-filled),
  * as in scripts/vm/workloads/wl.c.  Times: clock_gettime(CLOCK_MONOTONIC), guest time (under
@@ -273,6 +279,55 @@ static int read_line(int fd, char *buf, size_t n)
 	return 0;
 }
 
+/* fill()'s content for page @pg of a mapping filled with @seed: does @p match it? */
+static long verify(const char *p, size_t bytes, unsigned int seed)
+{
+	uint64_t s = 0x9e3779b97f4a7c15ull ^ seed;
+	long bad = 0;
+
+	for (size_t off = 0; off < bytes; off += PAGE) {
+		const uint64_t *w = (const uint64_t *)(p + off);
+		int ok = 1;
+
+		for (size_t i = 0; i < 1024 / sizeof(*w); i++)
+			if (w[i] != xorshift(&s))
+				ok = 0;
+		for (size_t i = 1024 / sizeof(*w); i < PAGE / sizeof(*w); i++)
+			if (w[i])
+				ok = 0;
+		bad += !ok;
+	}
+	return bad;
+}
+
+static int reuse(long size_mib, int iters)
+{
+	size_t bytes = (size_t)size_mib << 20;
+	struct dstat before, after;
+	long sw, bad = 0, pages = 0;
+
+	read_stat(&before);
+	for (int i = 1; i <= iters; i++) {
+		char *a = fill(bytes, 5000 + i, &sw);
+		char *b;
+
+		if (munmap(a, bytes))
+			die("munmap");
+		b = fill(bytes, 9000 + i, &sw);
+		wait_drained(now_ms(), NULL);
+		bad += verify(b, bytes, 9000 + i);
+		pages += bytes / PAGE;
+		if (munmap(b, bytes))
+			die("munmap");
+	}
+	wait_drained(now_ms(), &after);
+	printf("DSB-JSON {\"kind\":\"reuse\",\"procs\":1,\"size_mib\":%ld,\"run\":%d,"
+	       "\"pages_checked\":%ld,\"pages_corrupt\":%ld", size_mib, iters, pages, bad);
+	print_delta(&before, &after);
+	printf("}\n");
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct dstat before, after;
@@ -281,6 +336,8 @@ int main(int argc, char **argv)
 	size_t bytes;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 4 && !strcmp(argv[1], "reuse"))
+		return reuse(atol(argv[2]), atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "munmap")) {
 		size_mib = atol(argv[2]);
 		run = atoi(argv[3]);
@@ -311,7 +368,7 @@ int main(int argc, char **argv)
 	wait_drained(now_ms(), NULL);
 	read_stat(&before);
 
-	const char *kind = lmk ? "lmk" : nprocs == 1 ? "munmap" : "concurrent";
+	const char *kind = argv[1];
 	double t0 = now_ms(), t_end, drain_end;
 	double tm[16][2];
 
