@@ -17,6 +17,7 @@
 #include "ds_json.h"
 #include "ds_report.h"
 #include "ds_validate.h"
+#include "run_common.h"
 
 struct validate_opts {
 	char *profile;
@@ -39,24 +40,6 @@ static char *default_suite(void)
 
 	return g_build_filename(root ? root : DS_SOURCE_ROOT, "docs", "validation",
 				"spec6-rpi4b.ini", NULL);
-}
-
-static gboolean apply_sets(struct ds_params *p, char **set, GError **error)
-{
-	for (char **s = set; s && *s; s++) {
-		const char *eq = strchr(*s, '=');
-		g_autofree char *name = NULL;
-
-		if (!eq) {
-			g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--set '%s': expected NAME=VALUE",
-				    *s);
-			return FALSE;
-		}
-		name = g_strndup(*s, (gsize)(eq - *s));
-		if (!ds_params_set(p, name, eq + 1, error))
-			return FALSE;
-	}
-	return ds_params_validate(p, error);
 }
 
 static void print_table(const struct ds_validate_suite *s, const struct ds_profile *prof,
@@ -138,7 +121,7 @@ static int run(struct validate_opts *o, const char *path)
 	if (!prof)
 		goto out;
 	ds_params_init(&p);
-	if (!ds_params_set(&p, "policy", s.policy, &error) || !apply_sets(&p, o->set, &error))
+	if (!ds_params_set(&p, "policy", s.policy, &error) || !ds_cli_apply_sets(&p, o->set, &error))
 		goto out;
 	rc = DS_EXIT_FAIL;
 	if (o->fit) {

@@ -74,7 +74,12 @@ gboolean ds_cli_run_params(const struct ds_cli_run_opts *o, const struct ds_cli_
 	if (!apply_named(p, shared, G_N_ELEMENTS(shared), error) ||
 	    !apply_named(p, named, n, error))
 		return FALSE;
-	for (char **s = o->set; s && *s; s++) {
+	return ds_cli_apply_sets(p, o->set, error);
+}
+
+gboolean ds_cli_apply_sets(struct ds_params *p, char **set, GError **error)
+{
+	for (char **s = set; s && *s; s++) {
 		const char *eq = strchr(*s, '=');
 		g_autofree char *name = NULL;
 

@@ -77,6 +77,12 @@ gboolean ds_cli_run_params(const struct ds_cli_run_opts *o, const struct ds_cli_
 			   size_t n, struct ds_params *p, GError **error);
 
 /**
+ * ds_cli_apply_sets() - every NAME=VALUE of @set (--set options) in order, then
+ * ds_params_validate()
+ */
+gboolean ds_cli_apply_sets(struct ds_params *p, char **set, GError **error);
+
+/**
  * ds_cli_run_trace_opts() - parse every --map and fill @o->topts (cache, clock, progress on a
  * terminal)
  */
