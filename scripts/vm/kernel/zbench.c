@@ -279,7 +279,7 @@ static int read_line(int fd, char *buf, size_t n)
 	return 0;
 }
 
-/* fill()'s content for page @pg of a mapping filled with @seed: does @p match it? */
+/* The number of pages of @p that differ from what fill() wrote with @seed. */
 static long verify(const char *p, size_t bytes, unsigned int seed)
 {
 	uint64_t s = 0x9e3779b97f4a7c15ull ^ seed;
