@@ -170,6 +170,9 @@ enum ds_cpu_sharing { DS_SHARE_FAIR = 0, DS_SHARE_FIFO };
 enum ds_placement { DS_PLACE_IDLE_OTHER = 0, DS_PLACE_PRODUCER };
 enum ds_lock_mode { DS_LOCKS_AUTO = 0, DS_LOCKS_ON, DS_LOCKS_OFF };
 
+/* a duration parameter left for the trace's provenance to give (ds_sim_open_trace()) */
+#define DS_NS_AUTO UINT64_MAX
+
 /* pool_pages "auto": 256 KiB / PAGE_SIZE [S] (64 at 4 KiB, 16 at 16 KiB) */
 #define DS_POOL_AUTO (-1)
 #define DS_POOL_AUTO_BYTES (256u << 10)
@@ -204,8 +207,13 @@ enum ds_lock_mode { DS_LOCKS_AUTO = 0, DS_LOCKS_ON, DS_LOCKS_OFF };
  * @record_sync_ns: per backend, the recording machine's cost of a release the trace did not
  *	time (its think time subtracts it); 0 = auto: the median of that backend's durations
  *	measured so far in the trace, else the built-in profile's sync cost
- * @probe_overhead_ns: the recording probes' own cost in each measured release duration,
- *	subtracted before it is used (the capture's provenance states it)
+ * @probe_overhead_ns: the recording probes' own cost inside each measured release duration,
+ *	subtracted from it before it is used; DS_NS_AUTO (default) = what the capture's
+ *	provenance file states (ds_sim_open_trace()), else 0
+ * @probe_provenance: the probe costs were read from the provenance (not a user parameter)
+ * @probe_gap_ns: the probes' own cost in the gap after each release (the part of a hit
+ *	outside the measured interval, probes on the path between releases), subtracted from
+ *	that gap (not below 0); DS_NS_AUTO as above
  * @lock_contention: class locks (zsmalloc class->lock) as contended resources: on, off, or
  *	auto = on when release costs come from the profile, off when they are the trace's
  *	measured durations (those already contain the recording's lock waits).  The series'
@@ -245,6 +253,8 @@ struct ds_params {
 	uint64_t think_ref_ns;
 	uint64_t record_sync_ns[DS_BE__COUNT];
 	uint64_t probe_overhead_ns;
+	uint64_t probe_gap_ns;
+	bool probe_provenance;
 	enum ds_lock_mode lock_contention;
 	bool check_invariants;
 	uint64_t timeseries_ns;
@@ -522,6 +532,8 @@ struct ds_lock_result {
  * @think_measured, @think_assumed: releases whose think time subtracted their measured cost,
  *	or the recording machine's assumed cost (no duration in the trace)
  * @think_scale: the think-time factor used (auto resolved)
+ * @probe_from_provenance: the probe costs used came from the capture's provenance file
+ * @probe_removed_ns: recorded time taken out of the tasks' timelines as the probes' own
  * @mechanism_bytes: memory the deferred scheme itself holds (pool + per-CPU pages), per pool
  */
 struct ds_results {
@@ -547,6 +559,8 @@ struct ds_results {
 	uint64_t think_measured;
 	uint64_t think_assumed;
 	double think_scale;
+	bool probe_from_provenance;
+	uint64_t probe_removed_ns;
 	uint64_t mechanism_bytes;
 };
 
@@ -565,7 +579,9 @@ void ds_results_free(struct ds_results *r);
 /**
  * ds_sim_open_trace() - ds_source_open_trace() for a run with @p: when think_scale is auto
  * and the trace's median measured duration is not known yet, the trace is read once first;
- * the median goes to @p->think_ref_ns
+ * the median goes to @p->think_ref_ns.  probe_overhead_ns / probe_gap_ns left "auto" are
+ * read from the capture's provenance (TRACE.md beside TRACE.dat: lines "probe_overhead_ns: N",
+ * "probe_gap_ns: N"), else 0.
  */
 struct ds_source *ds_sim_open_trace(const char *trace, const struct ds_trace_opts *topts,
 				    struct ds_params *p, GError **error);

@@ -126,6 +126,8 @@ static void add_think(JsonBuilder *b, const struct ds_results *r)
 	ds_json_add_dbl(b, "scale", r->think_scale);
 	ds_json_add_bool(b, "scale_auto", r->params.think_scale == 0);
 	ds_json_add_u64(b, "ref_ns", r->params.think_ref_ns);
+	ds_json_add_u64(b, "probe_removed_ns", r->probe_removed_ns);
+	ds_json_add_bool(b, "probe_from_provenance", r->probe_from_provenance);
 	ds_json_add_u64(b, "measured_costs", r->think_measured);
 	ds_json_add_u64(b, "assumed_costs", r->think_assumed);
 	json_builder_end_object(b);

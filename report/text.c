@@ -186,6 +186,12 @@ static void print_machine(const struct ds_results *r, FILE *out)
 		r->params.think_scale == 0 ? " (auto: the profile's sync cost / the trace's "
 		"median measured one, assuming all kernel work scales alike)" : "",
 		r->think_measured, r->think_assumed);
+	if (r->probe_removed_ns || r->probe_from_provenance)
+		fprintf(out, "  probe overhead        %s taken out of the recorded timelines (%" G_GUINT64_FORMAT
+			" ns per measured call, %" G_GUINT64_FORMAT " ns per gap; %s)\n",
+			ds_fmt_ns(a, (double)r->probe_removed_ns), r->params.probe_overhead_ns,
+			r->params.probe_gap_ns, r->probe_from_provenance ?
+			"from the capture's provenance" : "as given");
 	fprintf(out, "  CPU busy              ");
 	for (guint c = 0; r->cpu_busy_ns && c < r->cpu_busy_ns->len; c++)
 		fprintf(out, "%scpu%u %.1f%%", c ? ", " : "", c,

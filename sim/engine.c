@@ -381,7 +381,14 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	if (eng->r->params.lock_contention == DS_LOCKS_AUTO)
 		eng->r->params.lock_contention = eng->r->params.cost_source == DS_COST_PROFILE ?
 			DS_LOCKS_ON : DS_LOCKS_OFF;
+	if (eng->r->params.probe_overhead_ns == DS_NS_AUTO)
+		eng->r->params.probe_overhead_ns = 0;	/* no provenance was read */
+	if (eng->r->params.probe_gap_ns == DS_NS_AUTO)
+		eng->r->params.probe_gap_ns = 0;
 	eng->p = &eng->r->params;
+	eng->probe_in = eng->p->probe_overhead_ns;
+	eng->r->probe_from_provenance = eng->p->probe_provenance;
+	eng->probe_gap = eng->p->probe_gap_ns;
 	eng->class_locks = eng->p->lock_contention == DS_LOCKS_ON;
 	if (!resolve_think_scale(eng, src, error))
 		return FALSE;

@@ -437,6 +437,8 @@ struct ds_engine {
 	uint64_t builtin_sync[DS_BE__COUNT];	/* record_sync_<be>_ns's last resort */
 	struct ds_hist rec_dur[DS_BE__COUNT];	/* measured durations read so far */
 	GError *read_error;	/* a read failed inside an event handler */
+	uint64_t probe_in;	/* probe_overhead_ns resolved (auto left: 0) */
+	uint64_t probe_gap;	/* probe_gap_ns resolved */
 };
 
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)

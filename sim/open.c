@@ -6,8 +6,58 @@
  * think_scale=auto (spec §4.1) divides by the trace's median measured release duration,
  * which a stream only knows at its end.  A cached trace carries it in its header; otherwise
  * the trace is read once to its end (which also writes the cache) and opened again.
+ * The recording probes' own cost is what the capture's provenance file says it measured.
  */
+#include <string.h>
+
 #include "ds_sim.h"
+
+/* "KEY: N" at the start of a line of @text; FALSE when absent or not a number. */
+static gboolean prov_value(const char *text, const char *key, uint64_t *out)
+{
+	g_autofree char *pat = g_strdup_printf("\n%s: ", key);
+	const char *p = strstr(text, pat);
+	guint64 v;
+	char *end = NULL;
+
+	if (!p)
+		return FALSE;
+	p += strlen(pat);
+	v = g_ascii_strtoull(p, &end, 10);
+	if (end == p || v > 1000000000000000ull)
+		return FALSE;
+	*out = v;
+	return TRUE;
+}
+
+/*
+ * The probe costs a capture's provenance states (TRACE.md beside TRACE.dat), for the
+ * parameters left "auto"; 0 when it states none.  A provenance file is small text: at most
+ * 1 MiB is read.
+ */
+static void probe_from_provenance(const char *trace, struct ds_params *p)
+{
+	g_autofree char *base = g_str_has_suffix(trace, ".dat") ?
+		g_strndup(trace, strlen(trace) - 4) : g_strdup(trace);
+	g_autofree char *md = g_strconcat(base, ".md", NULL);
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	uint64_t v;
+
+	if (p->probe_overhead_ns != DS_NS_AUTO && p->probe_gap_ns != DS_NS_AUTO)
+		return;
+	if (!g_file_test(md, G_FILE_TEST_IS_REGULAR) ||
+	    !g_file_get_contents(md, &text, &len, NULL) || len > (1u << 20))
+		text = NULL;
+	if (p->probe_overhead_ns == DS_NS_AUTO) {
+		p->probe_overhead_ns = text && prov_value(text, "probe_overhead_ns", &v) ? v : 0;
+		p->probe_provenance |= text && prov_value(text, "probe_overhead_ns", &v);
+	}
+	if (p->probe_gap_ns == DS_NS_AUTO) {
+		p->probe_gap_ns = text && prov_value(text, "probe_gap_ns", &v) ? v : 0;
+		p->probe_provenance |= text && prov_value(text, "probe_gap_ns", &v);
+	}
+}
 
 struct ds_source *ds_sim_open_trace(const char *trace, const struct ds_trace_opts *topts,
 				    struct ds_params *p, GError **error)
@@ -15,6 +65,8 @@ struct ds_source *ds_sim_open_trace(const char *trace, const struct ds_trace_opt
 	struct ds_source *src = ds_source_open_trace(trace, topts, error);
 	const struct ds_trace_info *info;
 
+	if (src)
+		probe_from_provenance(trace, p);
 	if (!src || p->think_scale != 0 || p->think_ref_ns)
 		return src;
 	info = ds_source_info(src);

@@ -29,6 +29,7 @@ enum param_kind {
 	PK_BOOL,
 	PK_SCALE,	/* double > 0, "auto" = 0 */
 	PK_NS_AUTO,	/* as PK_NS, "auto" = 0 */
+	PK_NS_PROV,	/* as PK_NS, "auto" = DS_NS_AUTO: from the capture's provenance */
 	PK_PAGE_SIZE,	/* unsigned: 0 ("profile") or a power of two >= 8 */
 	PK_ENUM,	/* int-sized enum, names in .names */
 	PK_AUTO,	/* unsigned: "auto" = 0 (derived at run time), else 1 .. 2^31-1 */
@@ -77,7 +78,8 @@ static const struct param_desc param_table[] = {
 	  false, NULL },
 	{ "record_sync_zswap_ns", PK_NS_AUTO,
 	  offsetof(struct ds_params, record_sync_ns[DS_BE_ZSWAP]), false, NULL },
-	P(probe_overhead_ns, PK_NS, false),
+	P(probe_overhead_ns, PK_NS_PROV, false),
+	P(probe_gap_ns, PK_NS_PROV, false),
 	E(lock_contention, lock_mode_names, false),
 	P(busy_gap_ns, PK_NS, false),
 	P(check_invariants, PK_BOOL, false),
@@ -112,6 +114,8 @@ void ds_params_init(struct ds_params *p)
 	p->worker_placement = DS_PLACE_IDLE_OTHER;
 	p->think_scale = 1.0;
 	p->lock_contention = DS_LOCKS_AUTO;
+	p->probe_overhead_ns = DS_NS_AUTO;
+	p->probe_gap_ns = DS_NS_AUTO;
 	p->busy_gap_ns = 1000000;	/* 1 ms */
 	p->check_invariants = false;
 	p->timeseries_ns = 0;
@@ -342,8 +346,9 @@ static gboolean set_one(const struct param_desc *d, struct ds_params *p, const c
 		return TRUE;
 	case PK_NS_OFF:
 	case PK_NS_AUTO:
+	case PK_NS_PROV:
 		if (!strcmp(value, d->kind == PK_NS_OFF ? "off" : "auto")) {
-			*(uint64_t *)field = 0;
+			*(uint64_t *)field = d->kind == PK_NS_PROV ? DS_NS_AUTO : 0;
 			return TRUE;
 		}
 		/* fall through */
@@ -352,7 +357,7 @@ static gboolean set_one(const struct param_desc *d, struct ds_params *p, const c
 			return refuse(error, d->name, value,
 				      d->kind == PK_NS_OFF ?
 				      "expected \"off\" or a duration in ns up to 10^15 (suffixes ns, us, ms, s)" :
-				      d->kind == PK_NS_AUTO ?
+				      d->kind != PK_NS ?
 				      "expected \"auto\" or a duration in ns up to 10^15 (suffixes ns, us, ms, s)" :
 				      "expected a duration in ns up to 10^15 (suffixes ns, us, ms, s)");
 		*(uint64_t *)field = v;
@@ -428,7 +433,8 @@ gboolean ds_params_validate(const struct ds_params *p, GError **error)
 			      g_ascii_dtostr(buf, sizeof(buf), p->think_scale),
 			      "expected \"auto\" or a factor in (0, 1000]");
 	if (p->record_sync_ns[0] > DS_PARAM_NS_MAX || p->record_sync_ns[1] > DS_PARAM_NS_MAX ||
-	    p->probe_overhead_ns > DS_PARAM_NS_MAX ||
+	    (p->probe_overhead_ns > DS_PARAM_NS_MAX && p->probe_overhead_ns != DS_NS_AUTO) ||
+	    (p->probe_gap_ns > DS_PARAM_NS_MAX && p->probe_gap_ns != DS_NS_AUTO) ||
 	    p->busy_gap_ns > DS_PARAM_NS_MAX || p->idle_flush_ns > DS_PARAM_NS_MAX ||
 	    p->timeseries_ns > DS_PARAM_NS_MAX)
 		return refuse(error, "record_sync_*_ns/probe_overhead_ns/busy_gap_ns/idle_flush_ns/timeseries_ns",
@@ -480,6 +486,9 @@ static char *value_text(const struct param_desc *d, const struct ds_params *p)
 			g_strdup_printf("%" G_GINT64_FORMAT, *(const int64_t *)field);
 	case PK_NS_AUTO:
 		return *(const uint64_t *)field ?
+			g_strdup_printf("%" G_GUINT64_FORMAT, *(const uint64_t *)field) : g_strdup("auto");
+	case PK_NS_PROV:
+		return *(const uint64_t *)field != DS_NS_AUTO ?
 			g_strdup_printf("%" G_GUINT64_FORMAT, *(const uint64_t *)field) : g_strdup("auto");
 	case PK_U64:
 	case PK_NS:

@@ -216,7 +216,7 @@ static uint64_t record_cost(struct ds_engine *eng, enum ds_backend be)
 /* The measured cost of a release (its recorded duration less the probes' own cost). */
 static uint64_t measured_cost(const struct ds_engine *eng, const struct ds_event *ev)
 {
-	uint64_t probe = eng->p->probe_overhead_ns;
+	uint64_t probe = eng->probe_in;
 
 	return ev->aux > probe ? ev->aux - probe : 0;
 }
@@ -239,6 +239,13 @@ static uint64_t gap_to(struct ds_engine *eng, struct ds_task *t, const struct ds
 		gap = 0;
 	}
 	t->rec_pos += (uint64_t)gap;
+	if (next->type == DS_EV_RELEASE && eng->probe_gap) {
+		/* the probes' time outside the measured calls, once before each release */
+		uint64_t cut = MIN((uint64_t)gap, eng->probe_gap);
+
+		eng->r->probe_removed_ns += cut;
+		gap -= (int64_t)cut;
+	}
 	*on = t->switch_seen ? t->oncpu : (uint64_t)gap <= eng->p->busy_gap_ns;
 	return eng->think_scale == 1.0 ? (uint64_t)gap :
 		(uint64_t)llround(eng->think_scale * (double)gap);
@@ -322,6 +329,7 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		ds_pool_observe(pool, eng->now);
 
 	if (measured) {
+		eng->r->probe_removed_ns += ev->aux - m;
 		/* record_cost()'s median needs a sample, not every release: 1 in 16, and the
 		 * first ones (the median of a few is still the best there is) */
 		if (eng->r->think_measured < 64 || !(eng->r->think_measured & 15))

@@ -102,8 +102,10 @@ static void check_sync_timeline(const char *trace, const char *json)
 	JsonParser *p = json_parser_new();
 	JsonObject *o;
 	JsonArray *tasks;
+	/* the recorded costs as recorded: no probe cost taken out (spec §5) */
 	struct dstest_run r = dstest_defersim("replay", trace, "--policy", "sync", "--cost-source",
-					      "trace", "--check", "-q", "--json", json, NULL);
+					      "trace", "--check", "-q", "--json", json, "--set",
+					      "probe_overhead_ns=0", "--set", "probe_gap_ns=0", NULL);
 
 	g_assert_cmpint(r.status, ==, 0);
 	dstest_run_clear(&r);
@@ -287,12 +289,61 @@ static void test_report_names_assumptions(void)
 	g_free(t);
 }
 
+/*
+ * The probes' own cost comes from the capture's provenance (TRACE.md beside TRACE.dat) unless
+ * given: a copy of a bundled trace with a provenance stating 1000 ns per call and 500 per gap,
+ * replayed under sync with its own costs, ends earlier than recorded by exactly the time taken
+ * out, which the report states; --set overrides the provenance.
+ */
+static void test_probe_provenance(void)
+{
+	g_autofree char *src = dstest_bundled("munmap-64m-6.12.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *dat = g_build_filename(dir, "t.dat", NULL);
+	g_autofree char *json = g_build_filename(dir, "r.json", NULL);
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	JsonParser *p = json_parser_new();
+	JsonObject *o;
+	struct dstest_run r;
+
+	g_assert_true(g_file_get_contents(src, &text, &len, NULL));
+	g_assert_true(g_file_set_contents(dat, text, (gssize)len, NULL));
+	g_free(dstest_write(dir, "t.md", "# t.dat\n\nprobe_overhead_ns: 1000\nprobe_gap_ns: 500\n"));
+	r = dstest_defersim("replay", dat, "--policy", "sync", "--cost-source", "trace", "-q",
+			    "--json", json, NULL);
+	g_assert_cmpint(r.status, ==, 0);
+	dstest_run_clear(&r);
+	o = dstest_json_load(p, json);
+	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(o, "params"),
+						      "probe_overhead_ns"), ==, "1000");
+	g_assert_true(json_object_get_boolean_member(
+		json_object_get_object_member(json_object_get_object_member(o, "metrics"), "think"),
+		"probe_from_provenance"));
+	g_assert_cmpint(dstest_json_int(o, "metrics.think.probe_removed_ns"), >, 0);
+	g_object_unref(p);
+
+	r = dstest_defersim("replay", dat, "--policy", "sync", "-q", "--json", json, "--set",
+			    "probe_overhead_ns=0", "--set", "probe_gap_ns=0", NULL);
+	g_assert_cmpint(r.status, ==, 0);
+	dstest_run_clear(&r);
+	p = json_parser_new();
+	o = dstest_json_load(p, json);
+	g_assert_false(json_object_get_boolean_member(
+		json_object_get_object_member(json_object_get_object_member(o, "metrics"), "think"),
+		"probe_from_provenance"));
+	g_assert_cmpint(dstest_json_int(o, "metrics.think.probe_removed_ns"), ==, 0);
+	g_object_unref(p);
+	dstest_rm_rf(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/replay-cli/bad-params", test_bad_params);
 	g_test_add_func("/replay-cli/bad-files", test_bad_files);
 	g_test_add_func("/replay-cli/bundled-traces", test_bundled_traces);
+	g_test_add_func("/replay-cli/probe-provenance", test_probe_provenance);
 	g_test_add_func("/replay-cli/deterministic", test_deterministic);
 	g_test_add_func("/replay-cli/lost-events-reported", test_lost_events_reported);
 	g_test_add_func("/replay-cli/report-names-assumptions", test_report_names_assumptions);

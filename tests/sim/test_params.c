@@ -48,7 +48,8 @@ static void test_defaults(void)
 	g_assert_cmpint(p.pool_pages, ==, DS_POOL_AUTO);
 	g_assert_cmpuint(p.record_sync_ns[DS_BE_ZRAM], ==, 0);
 	g_assert_cmpuint(p.record_sync_ns[DS_BE_ZSWAP], ==, 0);
-	g_assert_cmpuint(p.probe_overhead_ns, ==, 0);
+	g_assert_cmpuint(p.probe_overhead_ns, ==, DS_NS_AUTO);
+	g_assert_cmpuint(p.probe_gap_ns, ==, DS_NS_AUTO);
 	g_assert_cmpuint(p.busy_gap_ns, ==, 1000000);
 	g_assert_true(ds_params_validate(&p, NULL));
 }
@@ -224,7 +225,7 @@ static void test_foreach(void)
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "cpus"), ==, "3");
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "idle_flush_ns"), ==, "777");
 	g_assert_cmpstr(g_hash_table_lookup(s.values, "max_pages_per_run"), ==, "unbounded");
-	g_assert_cmpuint(g_hash_table_size(s.values), ==, 29);	/* 24 + v2 (3), zsonly (2) */
+	g_assert_cmpuint(g_hash_table_size(s.values), ==, 30);	/* 25 + v2 (3), zsonly (2) */
 	ds_params_init(&q);
 	g_hash_table_iter_init(&it, s.values);
 	while (g_hash_table_iter_next(&it, &k, &v))

@@ -252,6 +252,35 @@ static void test_think_time(void)
 }
 
 /*
+ * The probes' own cost is taken out of the recorded timeline (spec §4.1): the stream of
+ * test_think_time replayed under sync with its own costs, probe_overhead_ns 200 (inside each
+ * measured call) and probe_gap_ns 100 (outside, before each release): each call costs 800,
+ * each gap between releases 1500 - 800 - 100 = 600, the gap before the exit stays 700:
+ * 10000 + 3 x 800 + 2 x 600 + 700 = 14300, 800 ns earlier than recorded, all of it probe time.
+ */
+static void test_probe_overhead(void)
+{
+	struct ds_event list[] = {
+		simtest_release_dur(10000, 100, 0, 1, 1000, false),
+		simtest_release_dur(11500, 100, 0, 2, 1000, false),
+		simtest_release_dur(13000, 100, 0, 3, 1000, false),
+		simtest_exit(14500, 100, 0),
+	};
+	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
+	struct ds_params p = sync_params(0);
+	struct ds_results *r;
+
+	p.cost_source = DS_COST_TRACE;
+	p.probe_overhead_ns = 200;
+	p.probe_gap_ns = 100;
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 14300);
+	g_assert_cmpuint(simtest_task(r, 100)->sync_ns, ==, 3 * 800);
+	g_assert_cmpuint(r->probe_removed_ns, ==, 800);
+	ds_results_free(r);
+}
+
+/*
  * Off-CPU time consumes nothing (spec §4.2).  Sync with the recorded costs on 1 virtual CPU
  * for 2 recorded ones: task 100 (CPU 0) releases at 10000 (300), is switched out at 10400
  * and back in at 20000, releases at 20100 (300), exits at 20500; task 200 (CPU 1) releases
@@ -324,6 +353,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/timing/class-lock", test_class_lock);
 	g_test_add_func("/sim/timing/think-time", test_think_time);
 	g_test_add_func("/sim/timing/switch-offcpu", test_switch_offcpu);
+	g_test_add_func("/sim/timing/probe-overhead", test_probe_overhead);
 	g_test_add_func("/sim/timing/pool-auto", test_pool_auto);
 	return g_test_run();
 }
