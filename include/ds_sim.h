@@ -129,6 +129,9 @@ struct ds_profile {
  */
 struct ds_profile *ds_profile_load(const char *path, GError **error);
 
+/* Largest cost (ns) a profile may give: 1000 s.  Anything above is a typo or an attack. */
+#define DS_PROFILE_NS_MAX 1000000000000ull
+
 /* The built-in profile's lock costs (x86-desktop.ini's; profiles/README.md). */
 #define DS_BUILTIN_CLASS_HOLD_NS 101
 #define DS_BUILTIN_HANDOVER_NS 158

@@ -80,6 +80,14 @@ static gboolean check_order(struct ds_engine *eng, const struct ds_event *ev, GE
 			    ds_ev_type_name(ev->type), ev->cpu, ev->pid, ev->ts);
 		return FALSE;
 	}
+	if ((ev->flags & DS_EVF_DURATION) && ev->type == DS_EV_RELEASE &&
+	    ev->aux > DS_PROFILE_NS_MAX) {
+		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
+			    "event %" G_GUINT64_FORMAT " (release, cpu %u, pid %d) at %" G_GUINT64_FORMAT
+			    " ns: its duration of %" G_GUINT64_FORMAT " ns is more than 1000 s: the "
+			    "stream is corrupt", eng->r->events_in, ev->cpu, ev->pid, ev->ts, ev->aux);
+		return FALSE;
+	}
 	if (eng->any_read && ev->ts < eng->t_read) {
 		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
 			    "event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d) at %" G_GUINT64_FORMAT

@@ -196,13 +196,14 @@ static gboolean parse_key(const struct key_desc *d, GKeyFile *kf, const char *pa
 	case KK_NS:
 		if (text[0] == '-')
 			return bad_key(error, path, d->group, d->key, "negative value", text);
+		/* costs are bounded so that sums of them stay far from 2^63 ns */
 		if (!g_ascii_isdigit(text[0]) ||
 		    !g_ascii_string_to_unsigned(text, 10, 0,
-						d->kind == KK_UINT ? G_MAXUINT32 : G_MAXUINT64, &v,
-						NULL))
+						d->kind == KK_UINT ? G_MAXUINT32 : DS_PROFILE_NS_MAX,
+						&v, NULL))
 			return bad_key(error, path, d->group, d->key,
-				       d->kind == KK_NS ? "expected a non-negative integer (ns)" :
-				       "expected a non-negative integer", text);
+				       d->kind == KK_NS ? "expected a non-negative integer (ns) up "
+				       "to 10^12 (1000 s)" : "expected a non-negative integer", text);
 		if (d->kind == KK_UINT)
 			*(unsigned int *)field = (unsigned int)v;
 		else
