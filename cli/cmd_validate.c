@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "ds_json.h"
+#include "ds_plot.h"
 #include "ds_report.h"
 #include "ds_validate.h"
 #include "run_common.h"
@@ -23,6 +24,7 @@ struct validate_opts {
 	char *profile;
 	char **set;
 	char *json;
+	char *plot;
 	gboolean fit;
 };
 
@@ -40,6 +42,54 @@ static char *default_suite(void)
 
 	return g_build_filename(root ? root : DS_SOURCE_ROOT, "docs", "validation",
 				"spec6-rpi4b.ini", NULL);
+}
+
+static bool has_spread(const struct ds_validate_suite *s)
+{
+	for (guint i = 0; i < s->points->len; i++)
+		if (g_array_index(s->points, struct ds_validate_point, i).spread_max_ms > 0)
+			return true;
+	return false;
+}
+
+static const char *mark(bool ok)
+{
+	return ok ? "ok" : "MISS";
+}
+
+/* The other measurements, for the points that have them. */
+static void print_more(const struct ds_validate_suite *s, FILE *out)
+{
+	bool header = false;
+
+	for (guint i = 0; i < s->points->len; i++) {
+		const struct ds_validate_point *pt = &g_array_index(s->points,
+								    struct ds_validate_point, i);
+		char fb[64] = "-", p50[64] = "-", peak[64] = "-", spd[64] = "-";
+
+		if (pt->meas_fallbacks < 0 && pt->meas_p50_ms < 0 && pt->meas_peak < 0 &&
+		    pt->baseline_ms <= 0)
+			continue;
+		if (!header) {
+			fprintf(out, "\n  %-22s %-30s %-28s %-20s %s\n", "point",
+				"fallbacks model / measured", "p50 model / measured",
+				"peak pending", "speed-up model / measured");
+			header = true;
+		}
+		if (pt->meas_fallbacks >= 0)
+			g_snprintf(fb, sizeof(fb), "%.0f / %.0f (%.0f-%.0f) %s", pt->model_fallbacks,
+				   pt->meas_fallbacks, pt->fallbacks_min, pt->fallbacks_max,
+				   mark(pt->fallbacks_ok));
+		if (pt->meas_p50_ms >= 0)
+			g_snprintf(p50, sizeof(p50), "%.2f / (%.2f, %.2f] ms %s", pt->model_p50_ms,
+				   pt->meas_p50_ms / 2, pt->meas_p50_ms, mark(pt->p50_ok));
+		if (pt->meas_peak >= 0)
+			g_snprintf(peak, sizeof(peak), "%.0f / %.0f", pt->model_peak, pt->meas_peak);
+		if (pt->baseline_ms > 0)
+			g_snprintf(spd, sizeof(spd), "%.2fx / %.2fx", pt->baseline_ms / pt->model_ms,
+				   pt->baseline_ms / pt->published_ms);
+		fprintf(out, "  %-22s %-30s %-28s %-20s %s\n", pt->name, fb, p50, peak, spd);
+	}
 }
 
 static void print_table(const struct ds_validate_suite *s, const struct ds_profile *prof,
@@ -67,7 +117,9 @@ static void print_table(const struct ds_validate_suite *s, const struct ds_profi
 			100.0 * pt->error, pt->lock_wait_ms, pt->ok ? "ok" : "MISS",
 			pt->note ? " (" : "", pt->note ? pt->note : "", pt->note ? ")" : "");
 	}
-	fprintf(out, "\n%u of %u points within %.0f%%\n", ok, s->points->len, 100.0 * s->tolerance);
+	fprintf(out, "\n%u of %u points within %.0f%%%s\n", ok, s->points->len,
+		100.0 * s->tolerance, has_spread(s) ? " (or within their run-to-run spread)" : "");
+	print_more(s, out);
 }
 
 static JsonNode *to_json(const struct ds_validate_suite *s, const struct ds_profile *prof)
@@ -100,11 +152,81 @@ static JsonNode *to_json(const struct ds_validate_suite *s, const struct ds_prof
 		ds_json_add_dbl(b, "lock_wait_ms", pt->lock_wait_ms);
 		ds_json_add_str(b, "fit", pt->fit);
 		ds_json_add_str(b, "note", pt->note);
+		ds_json_add_str(b, "policy", pt->policy ? pt->policy : s->policy);
+		ds_json_add_dbl(b, "spread_min_ms", pt->spread_min_ms);
+		ds_json_add_dbl(b, "spread_max_ms", pt->spread_max_ms);
+		ds_json_add_dbl(b, "baseline_ms", pt->baseline_ms);
+		ds_json_add_dbl(b, "model_fallbacks", pt->model_fallbacks);
+		ds_json_add_dbl(b, "measured_fallbacks", pt->meas_fallbacks);
+		ds_json_add_bool(b, "fallbacks_ok", pt->fallbacks_ok);
+		ds_json_add_dbl(b, "model_p50_ms", pt->model_p50_ms);
+		ds_json_add_dbl(b, "model_p99_ms", pt->model_p99_ms);
+		ds_json_add_dbl(b, "measured_p50_ms", pt->meas_p50_ms);
+		ds_json_add_bool(b, "p50_ok", pt->p50_ok);
+		ds_json_add_dbl(b, "model_peak_pending", pt->model_peak);
+		ds_json_add_dbl(b, "measured_peak_pending", pt->meas_peak);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	return json_builder_get_root(b);
+}
+
+/*
+ * DIR/validate.dat (one row per point: index, measured, min, max, model, name) and
+ * DIR/validate.png from plots/validate.gp.
+ */
+static gboolean plot(const struct ds_validate_suite *s, const char *dir, GError **error)
+{
+	g_autofree char *tdir = ds_plot_templates_dir();
+	g_autofree char *tpl = tdir ? g_build_filename(tdir, "validate.gp", NULL) : NULL;
+	g_autofree char *dat = g_build_filename(dir, "validate.dat", NULL);
+	g_autofree char *png = g_build_filename(dir, "validate.png", NULL);
+	g_autofree char *v_data = NULL, *v_out = NULL, *v_title = NULL;
+	GString *text = g_string_new("# index measured_ms min_ms max_ms model_ms name\n");
+	gboolean ok;
+	int status = 0;
+	char *argv[10];
+
+	for (guint i = 0; i < s->points->len; i++) {
+		const struct ds_validate_point *pt = &g_array_index(s->points,
+								    struct ds_validate_point, i);
+
+		g_string_append_printf(text, "%u %.3f %.3f %.3f %.3f \"%s\"\n", i, pt->published_ms,
+				       pt->spread_max_ms > 0 ? pt->spread_min_ms : pt->published_ms,
+				       pt->spread_max_ms > 0 ? pt->spread_max_ms : pt->published_ms,
+				       pt->model_ms, pt->name);
+	}
+	ok = g_mkdir_with_parents(dir, 0755) == 0 || g_file_test(dir, G_FILE_TEST_IS_DIR);
+	if (!ok)
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot create the directory", dir);
+	ok = ok && ds_write_atomic(dat, text->str, text->len, error);
+	g_string_free(text, TRUE);
+	if (!ok)
+		return FALSE;
+	if (!tpl) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "no plots/ directory with validate.gp");
+		return FALSE;
+	}
+	v_data = g_strdup_printf("data='%s'", dat);
+	v_out = g_strdup_printf("out='%s'", png);
+	v_title = g_strdup_printf("title='%s'", s->name);
+	argv[0] = "gnuplot";
+	argv[1] = "-e";
+	argv[2] = v_data;
+	argv[3] = "-e";
+	argv[4] = v_out;
+	argv[5] = "-e";
+	argv[6] = v_title;
+	argv[7] = tpl;
+	argv[8] = NULL;
+	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+			  error))
+		return FALSE;
+	if (!g_spawn_check_wait_status(status, error))
+		return FALSE;
+	printf("\npicture: %s (data %s)\n", png, dat);
+	return TRUE;
 }
 
 static int run(struct validate_opts *o, const char *path)
@@ -145,10 +267,16 @@ static int run(struct validate_opts *o, const char *path)
 		if (!w)
 			goto out;
 	}
+	if (o->plot && !plot(&s, o->plot, &error))
+		goto out;
 	rc = DS_EXIT_OK;
-	for (guint i = 0; i < s.points->len; i++)
-		if (!g_array_index(s.points, struct ds_validate_point, i).ok)
+	for (guint i = 0; i < s.points->len; i++) {
+		const struct ds_validate_point *pt = &g_array_index(s.points,
+								    struct ds_validate_point, i);
+
+		if (!pt->ok || !pt->fallbacks_ok || !pt->p50_ok)
 			rc = DS_EXIT_FAIL;
+	}
 out:
 	if (error) {
 		fprintf(stderr, "defersim validate: %s\n", error->message);
@@ -167,6 +295,7 @@ int ds_cmd_validate(int argc, char **argv)
 		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.set, "Set a run parameter (repeatable)", "NAME=VALUE" },
 		{ "fit-handover", 0, 0, G_OPTION_ARG_NONE, &o.fit, "Fit lock_handover_ns to the row marked fit=lock_handover_ns, print it and use it", NULL },
 		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o.json, "Write the table as JSON to FILE (- = stdout)", "FILE" },
+		{ "plot", 'o', 0, G_OPTION_ARG_FILENAME, &o.plot, "Draw model vs measured (run-to-run spread as error bars) into DIR/validate.png (gnuplot)", "DIR" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[SUITE.ini] - the model against published figures");
@@ -187,5 +316,6 @@ int ds_cmd_validate(int argc, char **argv)
 	g_free(o.profile);
 	g_strfreev(o.set);
 	g_free(o.json);
+	g_free(o.plot);
 	return rc;
 }

@@ -5,8 +5,14 @@
  *
  * A suite file (GKeyFile, docs/validation/) names a profile, a policy, a tolerance and the
  * workload's own timing (gap_ns, exit_ns), then one group per point: processes, MiB each,
- * the published time.  Each point is run as a synthetic munmap (replay/synth_gen.c) through
- * the simulator; its model time is the mean over processes of first release to end.
+ * the published or measured time.  A point is run as a synthetic munmap or LMK burst
+ * (replay/synth_gen.c), or replays a capture (trace=), through the simulator; its model time
+ * is first release to end, the mean over processes or the slowest (time_of).  Points may
+ * carry more measurements to hold the model against: the run-to-run spread, fallbacks, the
+ * push-to-free p50 (as the upper bound of a log2 histogram bucket), peak values pending.
+ * With a capture and a baseline_ms (the workload's time measured without probes on the kernel
+ * the capture came from), the model time is baseline_ms minus what the policy saves in the
+ * replay (sync span - policy span), so the probes' and the trace's own offsets cancel.
  */
 #ifndef DS_VALIDATE_H
 #define DS_VALIDATE_H
@@ -28,6 +34,19 @@
  * @error: (model - published) / published
  * @ok: |error| <= the suite's tolerance
  * @lock_wait_ms: class-lock spin time per process in the model
+ * @lmk: an LMK burst (every process killed at once; time = first release to the last end)
+ *	rather than munmaps
+ * @slowest: the time is the slowest process's (else the mean over processes)
+ * @policy: the policy of this point, NULL for the suite's
+ * @pool_pages: its pool size (DS_POOL_AUTO: the default)
+ * @trace: a capture to replay instead of a synthetic workload, NULL for none
+ * @baseline_ms: the workload's time without the policy (0: none)
+ * @spread_min_ms, @spread_max_ms: run-to-run range of the measured time (0: none)
+ * @meas_fallbacks, @fallbacks_min, @fallbacks_max: measured fallbacks (mean, range; < 0: none)
+ * @meas_p50_ms: measured push-to-free p50 as a log2 bucket's upper bound (< 0: none)
+ * @meas_peak: measured peak values pending (< 0: none)
+ * @model_fallbacks, @model_p50_ms, @model_p99_ms, @model_peak: the model's
+ * @fallbacks_ok, @p50_ok: within the suite's targets (true when nothing was measured)
  */
 struct ds_validate_point {
 	char *name;
@@ -40,12 +59,33 @@ struct ds_validate_point {
 	double error;
 	bool ok;
 	double lock_wait_ms;
+	bool lmk;
+	bool slowest;
+	char *policy;
+	int64_t pool_pages;
+	char *trace;
+	double baseline_ms;
+	double spread_min_ms;
+	double spread_max_ms;
+	double meas_fallbacks;
+	double fallbacks_min;
+	double fallbacks_max;
+	double meas_p50_ms;
+	double meas_peak;
+	double model_fallbacks;
+	double model_p50_ms;
+	double model_p99_ms;
+	double model_peak;
+	bool fallbacks_ok;
+	bool p50_ok;
 };
 
 /**
  * struct ds_validate_suite - a suite file
  * @path, @name, @description, @profile, @policy: as in the file
- * @tolerance: allowed |relative error| per point
+ * @tolerance: allowed |relative error| of a point's time (or within its spread)
+ * @fallback_tolerance: allowed |relative error| of fallbacks (or within their spread)
+ * @p50_tolerance: allowed relative error of the p50 against its bucket's bounds
  * @gap_ns: the workload's work per release outside the release (think time)
  * @exit_ns: its work after the last release
  * @points: struct ds_validate_point, file order
@@ -57,6 +97,8 @@ struct ds_validate_suite {
 	char *profile;
 	char *policy;
 	double tolerance;
+	double fallback_tolerance;
+	double p50_tolerance;
 	uint64_t gap_ns;
 	uint64_t exit_ns;
 	GArray *points;

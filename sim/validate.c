@@ -24,6 +24,8 @@ static void point_clear(gpointer data)
 	g_free(pt->name);
 	g_free(pt->fit);
 	g_free(pt->note);
+	g_free(pt->policy);
+	g_free(pt->trace);
 }
 
 void ds_validate_clear(struct ds_validate_suite *s)
@@ -73,6 +75,60 @@ static gboolean get_dbl(GKeyFile *kf, const char *path, const char *group, const
 	return TRUE;
 }
 
+/* An optional number >= 0: @def when absent. */
+static gboolean get_opt(GKeyFile *kf, const char *path, const char *group, const char *key,
+			double def, double *out, GError **error)
+{
+	g_autofree char *v = g_key_file_get_value(kf, group, key, NULL);
+	char *end = NULL;
+
+	*out = def;
+	if (!v)
+		return TRUE;
+	*out = g_ascii_strtod(g_strstrip(v), &end);
+	if (!end || *end || !isfinite(*out) || *out < 0)
+		return bad(error, path, group, key, "expected a number >= 0");
+	return TRUE;
+}
+
+/* The point's optional keys: what it runs and what was measured of it. */
+static gboolean load_point_more(GKeyFile *kf, const char *path, const char *group,
+				struct ds_validate_point *pt, GError **error)
+{
+	g_autofree char *kind = g_key_file_get_string(kf, group, "kind", NULL);
+	g_autofree char *time_of = g_key_file_get_string(kf, group, "time_of", NULL);
+	g_autofree char *trace = g_key_file_get_string(kf, group, "trace", NULL);
+	double pool;
+
+	if (kind && strcmp(kind, "munmap") && strcmp(kind, "lmk"))
+		return bad(error, path, group, "kind", "expected munmap or lmk");
+	pt->lmk = kind && !strcmp(kind, "lmk");
+	if (time_of && strcmp(time_of, "mean") && strcmp(time_of, "slowest"))
+		return bad(error, path, group, "time_of", "expected mean or slowest");
+	pt->slowest = pt->lmk || (time_of && !strcmp(time_of, "slowest"));
+	pt->policy = g_key_file_get_string(kf, group, "policy", NULL);
+	if (trace) {
+		g_autofree char *dir = g_path_get_dirname(path);
+
+		pt->trace = g_path_is_absolute(trace) ? g_strdup(trace) :
+			g_build_filename(dir, trace, NULL);
+	}
+	if (!get_opt(kf, path, group, "pool_pages", -1, &pool, error) ||
+	    !get_opt(kf, path, group, "baseline_ms", 0, &pt->baseline_ms, error) ||
+	    !get_opt(kf, path, group, "spread_min_ms", 0, &pt->spread_min_ms, error) ||
+	    !get_opt(kf, path, group, "spread_max_ms", 0, &pt->spread_max_ms, error) ||
+	    !get_opt(kf, path, group, "measured_fallbacks", -1, &pt->meas_fallbacks, error) ||
+	    !get_opt(kf, path, group, "fallbacks_min", -1, &pt->fallbacks_min, error) ||
+	    !get_opt(kf, path, group, "fallbacks_max", -1, &pt->fallbacks_max, error) ||
+	    !get_opt(kf, path, group, "measured_p50_ms", -1, &pt->meas_p50_ms, error) ||
+	    !get_opt(kf, path, group, "measured_peak_pending", -1, &pt->meas_peak, error))
+		return FALSE;
+	if (pool > G_MAXINT32 || (pool >= 0 && pool != floor(pool)))
+		return bad(error, path, group, "pool_pages", "expected a page count");
+	pt->pool_pages = pool < 0 ? DS_POOL_AUTO : (int64_t)pool;
+	return TRUE;
+}
+
 static gboolean load_point(GKeyFile *kf, const char *path, const char *group,
 			   struct ds_validate_point *pt, GError **error)
 {
@@ -90,7 +146,7 @@ static gboolean load_point(GKeyFile *kf, const char *path, const char *group,
 	pt->note = g_key_file_get_string(kf, group, "note", NULL);
 	if (pt->fit && strcmp(pt->fit, "lock_handover_ns"))
 		return bad(error, path, group, "fit", "only lock_handover_ns can be fitted");
-	return TRUE;
+	return load_point_more(kf, path, group, pt, error);
 }
 
 gboolean ds_validate_load(const char *path, struct ds_validate_suite *s, GError **error)
@@ -118,7 +174,10 @@ gboolean ds_validate_load(const char *path, struct ds_validate_suite *s, GError 
 	if (!s->name || !s->profile || !s->policy)
 		return bad(error, path, "suite", !s->name ? "name" : !s->profile ? "profile" :
 			   "policy", "missing");
-	if (!get_dbl(kf, path, "suite", "tolerance", &s->tolerance, error) ||
+	if (!get_opt(kf, path, "suite", "fallback_tolerance", 0.10, &s->fallback_tolerance,
+		     error) ||
+	    !get_opt(kf, path, "suite", "p50_tolerance", 0.20, &s->p50_tolerance, error) ||
+	    !get_dbl(kf, path, "suite", "tolerance", &s->tolerance, error) ||
 	    !get_u64(kf, path, "suite", "gap_ns", 1000000000, &s->gap_ns, error) ||
 	    !get_u64(kf, path, "suite", "exit_ns", 100000000000ull, &v, error))
 		return FALSE;
@@ -148,21 +207,26 @@ static gboolean synth_set(struct ds_synth_params *sp, const char *k, const char 
 	return ds_synth_params_set(sp, k, text, error);
 }
 
-gboolean ds_validate_point_ms(const struct ds_validate_suite *s,
-			      const struct ds_validate_point *pt, const struct ds_profile *prof,
-			      const struct ds_params *params, double *ms, double *lock_wait_ms,
-			      GError **error)
+/* The point's workload as an event source: its capture, or a synthetic munmap / LMK burst. */
+static struct ds_source *point_source(const struct ds_validate_suite *s,
+				      const struct ds_validate_point *pt,
+				      const struct ds_profile *prof, unsigned int cpus,
+				      struct ds_params *p, unsigned int *ncpus, GError **error)
 {
 	struct ds_synth_params sp;
-	struct ds_params p = *params;
+	struct ds_trace_opts topts = { .use_cache = true };
 	struct ds_source *src;
-	struct ds_results *r;
-	unsigned int cpus = params->cpus ? params->cpus : MAX(prof->cpus, pt->procs);
-	double sum = 0;
 
-	if (!ds_synth_params_init(&sp, "munmap", error) ||
+	if (pt->trace) {
+		src = ds_sim_open_trace(pt->trace, &topts, p, error);
+		*ncpus = src ? ds_source_info(src)->ncpus : 0;
+		return src;
+	}
+	if (!ds_synth_params_init(&sp, pt->lmk ? "lmk" : "munmap", error) ||
 	    !synth_set(&sp, "procs", "%" G_GUINT64_FORMAT, pt->procs, error) ||
-	    !synth_set(&sp, "size_mib", "%" G_GUINT64_FORMAT, pt->size_mib, error) ||
+	    !synth_set(&sp, pt->lmk ? "footprint_mib" : "size_mib", "%" G_GUINT64_FORMAT,
+		       pt->size_mib, error) ||
+	    (pt->lmk && !synth_set(&sp, "window", "%" G_GUINT64_FORMAT, 1, error)) ||
 	    !synth_set(&sp, "cpus", "%" G_GUINT64_FORMAT, cpus, error) ||
 	    !synth_set(&sp, "cost", "fixed:%" G_GUINT64_FORMAT, prof->sync_free_ns[DS_BE_ZRAM],
 		       error) ||
@@ -170,26 +234,117 @@ gboolean ds_validate_point_ms(const struct ds_validate_suite *s,
 	    !synth_set(&sp, "exit_delay", "fixed:%" G_GUINT64_FORMAT, s->exit_ns, error) ||
 	    !synth_set(&sp, "wq_items", "%" G_GUINT64_FORMAT, 0, error) ||
 	    !ds_synth_params_set(&sp, "zs_free", "false", error))
-		return FALSE;
-	src = ds_synth_open(&sp, error);
-	if (!src)
-		return FALSE;
-	p.cpus = cpus;
-	p.cost_source = DS_COST_PROFILE;
-	r = ds_sim_run(&p, prof, src, cpus, error);
-	ds_source_close(src);
-	if (!r)
-		return FALSE;
+		return NULL;
+	*ncpus = cpus;
+	return ds_synth_open(&sp, error);
+}
+
+/* A run's time by the point's rule: mean or slowest first-release-to-end, or the burst. */
+static double run_ms(const struct ds_validate_point *pt, const struct ds_results *r)
+{
+	uint64_t first = UINT64_MAX, last = 0;
+	double sum = 0, top = 0;
+
 	for (guint i = 0; i < r->tasks->len; i++) {
 		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
+		double d = (double)(t->sim_end_ts - t->first_ts);
 
-		sum += (double)(t->sim_end_ts - t->first_ts);
+		sum += d;
+		top = MAX(top, d);
+		first = MIN(first, t->first_ts);
+		last = MAX(last, t->sim_end_ts);
 	}
-	*ms = r->tasks->len ? sum / r->tasks->len / 1e6 : 0.0;
+	if (!r->tasks->len)
+		return 0;
+	if (pt->lmk)
+		return (double)(last - first) / 1e6;
+	return (pt->slowest ? top : sum / r->tasks->len) / 1e6;
+}
+
+static struct ds_results *point_run(const struct ds_validate_suite *s,
+				    const struct ds_validate_point *pt,
+				    const struct ds_profile *prof, const struct ds_params *params,
+				    const char *policy, GError **error)
+{
+	struct ds_params p = *params;
+	unsigned int cpus = params->cpus ? params->cpus : MAX(prof->cpus, pt->procs), n = 0;
+	struct ds_source *src;
+	struct ds_results *r;
+
+	if (!ds_params_set(&p, "policy", policy, error))
+		return NULL;
+	if (pt->pool_pages != DS_POOL_AUTO)
+		p.pool_pages = pt->pool_pages;
+	if (!pt->trace)
+		p.cost_source = DS_COST_PROFILE;
+	src = point_source(s, pt, prof, cpus, &p, &n, error);
+	if (!src)
+		return NULL;
+	if (!pt->trace)
+		p.cpus = cpus;
+	r = ds_sim_run(&p, prof, src, n, error);
+	ds_source_close(src);
+	return r;
+}
+
+gboolean ds_validate_point_ms(const struct ds_validate_suite *s,
+			      const struct ds_validate_point *pt, const struct ds_profile *prof,
+			      const struct ds_params *params, double *ms, double *lock_wait_ms,
+			      GError **error)
+{
+	const char *policy = pt->policy ? pt->policy : s->policy;
+	struct ds_results *r = point_run(s, pt, prof, params, policy, error), *base;
+
+	if (!r)
+		return FALSE;
+	*ms = run_ms(pt, r);
 	if (lock_wait_ms)
 		*lock_wait_ms = (double)r->locks[DS_LOCK_CLASS].wait_ns / pt->procs / 1e6;
 	ds_results_free(r);
+	if (!pt->trace || pt->baseline_ms <= 0)
+		return TRUE;
+	/* measured baseline - what the policy saves in the replay of the same capture */
+	base = point_run(s, pt, prof, params, "sync", error);
+	if (!base)
+		return FALSE;
+	*ms = pt->baseline_ms - (run_ms(pt, base) - *ms);
+	ds_results_free(base);
 	return TRUE;
+}
+
+/* The model's fallbacks, push-to-free p50/p99 (every value) and peak pending, all backends. */
+static gboolean point_metrics(const struct ds_validate_suite *s, struct ds_validate_point *pt,
+			      const struct ds_profile *prof, const struct ds_params *params,
+			      GError **error)
+{
+	const char *policy = pt->policy ? pt->policy : s->policy;
+	struct ds_results *r;
+	const struct ds_backend_result *z;
+
+	if (!strcmp(policy, "sync")) {
+		pt->model_fallbacks = pt->model_p50_ms = pt->model_p99_ms = pt->model_peak = 0;
+		return TRUE;
+	}
+	r = point_run(s, pt, prof, params, policy, error);
+	if (!r)
+		return FALSE;
+	z = &r->be[DS_BE_ZRAM];
+	pt->model_fallbacks = (double)(r->be[0].fallbacks + r->be[1].fallbacks);
+	pt->model_p50_ms = (double)ds_hist_quantile(&z->free_latency, 0.5) / 1e6;
+	pt->model_p99_ms = (double)ds_hist_quantile(&z->free_latency, 0.99) / 1e6;
+	pt->model_peak = (double)z->peak_pending_values;
+	ds_results_free(r);
+	return TRUE;
+}
+
+/* Within tolerance of the mean, or inside the measured range. */
+static bool close_enough(double model, double mean, double lo, double hi, double tol)
+{
+	if (mean > 0 && fabs(model - mean) <= tol * mean)
+		return true;
+	if (mean == 0 && model <= 0.5)
+		return true;
+	return hi > 0 && model >= lo && model <= hi;
 }
 
 gboolean ds_validate_run(struct ds_validate_suite *s, const struct ds_profile *prof,
@@ -199,10 +354,19 @@ gboolean ds_validate_run(struct ds_validate_suite *s, const struct ds_profile *p
 		struct ds_validate_point *pt = &g_array_index(s->points, struct ds_validate_point, i);
 
 		if (!ds_validate_point_ms(s, pt, prof, params, &pt->model_ms, &pt->lock_wait_ms,
-					  error))
+					  error) ||
+		    !point_metrics(s, pt, prof, params, error))
 			return FALSE;
 		pt->error = (pt->model_ms - pt->published_ms) / pt->published_ms;
-		pt->ok = fabs(pt->error) <= s->tolerance;
+		pt->ok = close_enough(pt->model_ms, pt->published_ms, pt->spread_min_ms,
+				      pt->spread_max_ms, s->tolerance);
+		pt->fallbacks_ok = pt->meas_fallbacks < 0 ||
+			close_enough(pt->model_fallbacks, pt->meas_fallbacks, pt->fallbacks_min,
+				     pt->fallbacks_max, s->fallback_tolerance);
+		/* a log2 bucket (upper/2, upper]: the model's p50 within it, with the tolerance */
+		pt->p50_ok = pt->meas_p50_ms < 0 ||
+			(pt->model_p50_ms >= pt->meas_p50_ms / 2 * (1 - s->p50_tolerance) &&
+			 pt->model_p50_ms <= pt->meas_p50_ms * (1 + s->p50_tolerance));
 	}
 	return TRUE;
 }
