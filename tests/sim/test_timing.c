@@ -202,6 +202,19 @@ static void test_class_lock(void)
 	ds_profile_free(prof);
 }
 
+/* Task 100 on CPU 0: releases measured at 1000 each at 10000, 11500, 13000; exit at 14500. */
+static GArray *measured_stream(void)
+{
+	struct ds_event list[] = {
+		simtest_release_dur(10000, 100, 0, 1, 1000, false),
+		simtest_release_dur(11500, 100, 0, 2, 1000, false),
+		simtest_release_dur(13000, 100, 0, 3, 1000, false),
+		simtest_exit(14500, 100, 0),
+	};
+
+	return simtest_array(list, G_N_ELEMENTS(list));
+}
+
 /*
  * Think time subtracts the *measured* cost (spec §4.1), never the target's.  Task 100 on
  * CPU 0: releases measured at 1000 each at 10000, 11500, 13000 (gaps of 500), exit at
@@ -214,13 +227,7 @@ static void test_class_lock(void)
  */
 static void test_think_time(void)
 {
-	struct ds_event list[] = {
-		simtest_release_dur(10000, 100, 0, 1, 1000, false),
-		simtest_release_dur(11500, 100, 0, 2, 1000, false),
-		simtest_release_dur(13000, 100, 0, 3, 1000, false),
-		simtest_exit(14500, 100, 0),
-	};
-	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
+	g_autoptr(GArray) evs = measured_stream();
 	struct ds_params p = sync_params(0);
 	struct ds_results *r;
 
@@ -260,13 +267,7 @@ static void test_think_time(void)
  */
 static void test_probe_overhead(void)
 {
-	struct ds_event list[] = {
-		simtest_release_dur(10000, 100, 0, 1, 1000, false),
-		simtest_release_dur(11500, 100, 0, 2, 1000, false),
-		simtest_release_dur(13000, 100, 0, 3, 1000, false),
-		simtest_exit(14500, 100, 0),
-	};
-	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
+	g_autoptr(GArray) evs = measured_stream();
 	struct ds_params p = sync_params(0);
 	struct ds_results *r;
 
