@@ -19,12 +19,19 @@
  * worker is idle (so one measurement does not drain the previous one's pages); after it, it
  * waits again and reports when the drain ended (drain_ms, polled every 0.5 ms).
  *
+ * Capture hold (bench-init's capture plan, scripts/vm/kernel/bench-vm --capture): with
+ * ZBENCH_READY=FILE in the environment, zbench creates FILE when the workload is filled and
+ * the worker idle, then waits for SIGUSR1 before the timed phase (the recorder sends it once
+ * tracing runs); with ZBENCH_DONE=FILE it creates FILE after printing its result (the
+ * recorder's command waits for it).  So the recording covers the timed phase only.
+ *
  * Output: one JSON object per measurement on stdout, prefixed "DSB-JSON ", with the
  * deferred_stat counters' change over the measurement ("d": numeric fields, "hist": push->free
  * latency log2(ns) buckets) when the kernel has /sys/block/zram0/deferred_stat.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -184,6 +191,15 @@ static char *fill(size_t bytes, unsigned int seed, long *swapped)
 	return p;
 }
 
+static void touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		die(path);
+	close(fd);
+}
+
 static void print_delta(const struct dstat *a, const struct dstat *b)
 {
 	if (!a->present || !b->present) {
@@ -331,11 +347,17 @@ static int reuse(long size_mib, int iters)
 int main(int argc, char **argv)
 {
 	struct dstat before, after;
+	sigset_t usr1;
 	int nprocs = 1, run, lmk = 0;
 	long size_mib;
 	size_t bytes;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* blocked before any fork: only sigwait() below takes it */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &usr1, NULL))
+		die("sigprocmask");
 	if (argc == 4 && !strcmp(argv[1], "reuse"))
 		return reuse(atol(argv[2]), atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "munmap")) {
@@ -366,6 +388,13 @@ int main(int argc, char **argv)
 	}
 	/* let any earlier drain finish, then measure */
 	wait_drained(now_ms(), NULL);
+	if (getenv("ZBENCH_READY")) {
+		int sig;
+
+		touch(getenv("ZBENCH_READY"));
+		if (sigwait(&usr1, &sig))
+			die("sigwait");
+	}
 	read_stat(&before);
 
 	const char *kind = argv[1];
@@ -427,5 +456,7 @@ int main(int argc, char **argv)
 		close(c[i].rd);
 		close(c[i].go);
 	}
+	if (getenv("ZBENCH_DONE"))
+		touch(getenv("ZBENCH_DONE"));
 	return 0;
 }
