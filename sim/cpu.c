@@ -84,19 +84,6 @@ static double rate_in(const struct ds_engine *eng, const struct ds_cpu *c, unsig
 	return 1.0 / ((double)n + foreign);
 }
 
-double ds_cpu_rate_of(const struct ds_engine *eng, const struct ds_ent *e)
-{
-	const struct ds_cpu *c;
-	const struct ds_ent *first;
-	unsigned int n;
-
-	if (e->cpu < 0)
-		return 0;
-	c = &eng->cpus[e->cpu];
-	n = runnable(c, &first);
-	return rate_in(eng, c, n, first, e);
-}
-
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 {
 	struct ds_cpu *c = &eng->cpus[cpu];

@@ -184,8 +184,6 @@ void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag);
 void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag);
 void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock);
 void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock);
-/* ds_ent_prog_work() - ns of work in the program (what it costs alone and uncontended) */
-uint64_t ds_ent_prog_work(const struct ds_ent *e);
 /*
  * ds_ent_run() - start the program on virtual CPU @cpu at eng->now (the entity joins that
  * CPU's run queue if it is not on it).  When the last step has passed, the owner is told
@@ -201,7 +199,6 @@ void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate);
 void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *lock);
 /* ds_ent_granted() - a contended lock was handed to the spinning entity */
 void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e);
-bool ds_ent_busy(const struct ds_ent *e);
 
 /* --- lock.c --- */
 
@@ -257,7 +254,6 @@ void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e);
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu);
 /* ds_cpu_charge() - @e ran at @rate from @since to now on its CPU: account it */
 void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since, double rate);
-double ds_cpu_rate_of(const struct ds_engine *eng, const struct ds_ent *e);
 /* ds_cpu_pick() - where worker @self runs its next batch (producer < 0: none) */
 unsigned int ds_cpu_pick(const struct ds_engine *eng, int producer, int current,
 			 const struct ds_ent *self);

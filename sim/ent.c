@@ -94,20 +94,6 @@ void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t
 		ds_ent_rel(e, lock);
 }
 
-uint64_t ds_ent_prog_work(const struct ds_ent *e)
-{
-	uint64_t sum = 0;
-
-	for (guint k = 0; k < e->nsteps; k++)
-		sum += e->prog[k].ns;
-	return sum;
-}
-
-bool ds_ent_busy(const struct ds_ent *e)
-{
-	return e->job.active || e->spin;
-}
-
 static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
 {
 	return &e->prog[k];
