@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cmd.h"
+#include "ds_report.h"
 #include "ds_source.h"
 
 struct info_args {
@@ -51,12 +52,10 @@ static gboolean write_json(const struct ds_trace_info *info, const char *dest, G
 		printf("%s\n", text);
 		return TRUE;
 	}
-	/* g_file_set_contents() writes a temporary file and renames it: atomic */
+	/* atomic for a file, straight into a device or FIFO (never renamed over it) */
 	g_autofree char *withnl = g_strconcat(text, "\n", NULL);
 
-	if (!g_file_set_contents(dest, withnl, -1, error))
-		return FALSE;
-	return TRUE;
+	return ds_write_atomic(dest, withnl, strlen(withnl), error);
 }
 
 static int run(const char *path, const struct info_args *a, const struct ds_map_rule *rules,

@@ -32,6 +32,7 @@
 #include <tracefs.h>
 
 #include "cmd.h"
+#include "ds_source.h"
 #include "record.h"
 
 /* struct record_opts - the command line */
@@ -140,6 +141,8 @@ static gboolean check_args(const struct record_opts *o, struct record_args *a, G
 		g_set_error(error, DS_REC_ERROR, DS_REC_ERROR_IO, "--output: empty file name");
 		return FALSE;
 	}
+	if (!ds_output_path_check(o->output, error))
+		return FALSE;
 	dir = g_path_get_dirname(o->output);
 	if (!o->dry_run && access(dir, W_OK)) {
 		g_set_error(error, DS_REC_ERROR, DS_REC_ERROR_IO, "--output %s: directory %s is not writable: %s",

@@ -268,4 +268,14 @@ char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts);
  */
 gboolean ds_file_sha256(const char *path, char out[65], GError **error);
 
+/**
+ * ds_output_path_check() - FALSE with @error when @path exists and is not a regular file
+ * (a device, FIFO, socket or directory): writing it through a temporary file and a rename
+ * would replace it (replay/outpath.c)
+ */
+gboolean ds_output_path_check(const char *path, GError **error);
+
+/** ds_output_path_special() - @path exists and is not a regular file */
+gboolean ds_output_path_special(const char *path);
+
 #endif /* DS_SOURCE_H */

@@ -24,6 +24,8 @@ gboolean ds_synth_write(const struct ds_synth_params *p, const char *path, GErro
 			    "(a trace.dat) or .dsev (a synthetic event file)", path);
 		return FALSE;
 	}
+	if (!ds_output_path_check(path, error))
+		return FALSE;
 	src = ds_synth_open(p, error);
 	if (!src)
 		return FALSE;

@@ -7,6 +7,7 @@
  * g_file_set_contents() does exactly that (temporary file in the same directory, fsync,
  * rename).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +47,18 @@ gboolean ds_write_atomic(const char *path, const char *data, gsize len, GError *
 			return FALSE;
 		}
 		return TRUE;
+	}
+	if (ds_output_path_special(path)) {
+		/* a device or FIFO (/dev/null, /dev/stdout): write into it, never rename over it */
+		FILE *f = fopen(path, "w");
+		gboolean ok = f && fwrite(data, 1, len, f) == len;
+
+		if (f && fclose(f))
+			ok = FALSE;
+		if (!ok)
+			g_set_error(error, DS_ERROR, DS_ERROR_IO, "cannot write %s: %s", path,
+				    g_strerror(errno));
+		return ok;
 	}
 	if (!g_file_set_contents(path, data, (gssize)len, error)) {
 		g_prefix_error(error, "cannot write %s: ", path);

@@ -558,6 +558,9 @@ gboolean ds_calib_write_profile(const struct ds_calib *c, const char *base, cons
 	g_autofree char *head = NULL, *data = NULL;
 	struct pw w = { kf, done, NULL, from };
 	gsize len = 0;
+
+	if (!ds_output_path_check(path, error))
+		return FALSE;
 	gboolean ok;
 
 	if (!c->sources->len) {

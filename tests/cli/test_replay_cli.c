@@ -9,7 +9,9 @@
  * tests' generated trace.dat fixtures).
  */
 #include <string.h>
+#include <sys/stat.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "dstest.h"
@@ -337,6 +339,39 @@ static void test_probe_provenance(void)
 	dstest_rm_rf(dir);
 }
 
+/*
+ * Outputs never replace what is not a regular file: --json/--csv into /dev/null write into the
+ * device (it stays a character device, even for root), and a writer that can only rename
+ * (synth) refuses a FIFO with the reason, leaving it a FIFO.
+ */
+static void test_special_outputs(void)
+{
+	g_autofree char *trace = dstest_bundled("munmap-64m-6.12.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *fifo = g_build_filename(dir, "out.dsev", NULL);
+	struct stat st;
+	struct dstest_run r;
+
+	g_assert_cmpint(stat("/dev/null", &st), ==, 0);
+	g_assert_true(S_ISCHR(st.st_mode));
+	r = dstest_defersim("replay", trace, "-q", "--json", "/dev/null", "--csv", "/dev/null",
+			    NULL);
+	g_assert_cmpint(r.status, ==, 0);
+	dstest_run_clear(&r);
+	g_assert_cmpint(stat("/dev/null", &st), ==, 0);
+	g_assert_true(S_ISCHR(st.st_mode));
+
+	g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+	r = dstest_defersim("synth", "munmap", "-o", fifo, NULL);
+	g_assert_cmpint(r.status, !=, 0);
+	g_assert_nonnull(strstr(r.err, "is not a regular file (a FIFO)"));
+	dstest_run_clear(&r);
+	g_assert_cmpint(stat(fifo, &st), ==, 0);
+	g_assert_true(S_ISFIFO(st.st_mode));
+	g_assert_cmpint(g_unlink(fifo), ==, 0);
+	dstest_rm_rf(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -344,6 +379,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/replay-cli/bad-files", test_bad_files);
 	g_test_add_func("/replay-cli/bundled-traces", test_bundled_traces);
 	g_test_add_func("/replay-cli/probe-provenance", test_probe_provenance);
+	g_test_add_func("/replay-cli/special-outputs", test_special_outputs);
 	g_test_add_func("/replay-cli/deterministic", test_deterministic);
 	g_test_add_func("/replay-cli/lost-events-reported", test_lost_events_reported);
 	g_test_add_func("/replay-cli/report-names-assumptions", test_report_names_assumptions);
