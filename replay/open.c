@@ -3,6 +3,9 @@
  * open.c - ds_source_open_trace(): the trace's valid cache if there is one, else the trace
  * itself (writing the cache as it is read, when caching is on).
  */
+#include <errno.h>
+#include <sys/stat.h>
+
 #include "clock.h"
 #include "ds_synth.h"
 #include "source_impl.h"
@@ -34,6 +37,18 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 	GError *cerr = NULL;
 	gboolean cache = opts && opts->use_cache;
 
+	struct stat st;
+
+	/* before anything opens it: a FIFO would block, a device never end */
+	if (stat(path, &st) != 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
+			    g_strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: not a regular file", path);
+		return NULL;
+	}
 	/* a synthetic event file (`defersim synth -o X.dsev`) is its own binary stream */
 	if (ds_synth_file_is(path))
 		return ds_synth_file_open(path, error);

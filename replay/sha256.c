@@ -3,8 +3,11 @@
  * sha256.c - ds_file_sha256(): the identity of a trace file (cache key, info, provenance).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "ds_source.h"
 
@@ -12,14 +15,32 @@
 
 gboolean ds_file_sha256(const char *path, char out[65], GError **error)
 {
-	FILE *f = fopen(path, "rbe");
+	/* O_NONBLOCK: a FIFO must not block the open; only regular files are hashed (a device
+	 * such as /dev/zero would never end) */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
 	g_autofree guchar *buf = NULL;
 	GChecksum *ck;
 	size_t n;
 
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
+			    g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: not a regular file", path);
+		close(fd);
+		return FALSE;
+	}
+	f = fdopen(fd, "rb");
 	if (!f) {
 		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
 			    g_strerror(errno));
+		close(fd);
 		return FALSE;
 	}
 	buf = g_malloc(CHUNK);

@@ -342,7 +342,8 @@ static void test_probe_provenance(void)
 /*
  * Outputs never replace what is not a regular file: --json/--csv into /dev/null write into the
  * device (it stays a character device, even for root), and a writer that can only rename
- * (synth) refuses a FIFO with the reason, leaving it a FIFO.
+ * (synth) refuses a FIFO with the reason, leaving it a FIFO.  Inputs that are not regular
+ * files are refused before anything opens them (no blocking on a FIFO, no endless read).
  */
 static void test_special_outputs(void)
 {
@@ -368,6 +369,15 @@ static void test_special_outputs(void)
 	dstest_run_clear(&r);
 	g_assert_cmpint(stat(fifo, &st), ==, 0);
 	g_assert_true(S_ISFIFO(st.st_mode));
+	/* nor are they read as traces: a FIFO would block, /dev/zero never end */
+	r = dstest_defersim("replay", fifo, "-q", NULL);
+	g_assert_cmpint(r.status, ==, 2);
+	g_assert_nonnull(strstr(r.err, "not a regular file"));
+	dstest_run_clear(&r);
+	r = dstest_defersim("info", "/dev/zero", NULL);
+	g_assert_cmpint(r.status, ==, 2);
+	g_assert_nonnull(strstr(r.err, "/dev/zero: not a regular file"));
+	dstest_run_clear(&r);
 	g_assert_cmpint(g_unlink(fifo), ==, 0);
 	dstest_rm_rf(dir);
 }
