@@ -268,6 +268,9 @@ char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts);
  */
 gboolean ds_file_sha256(const char *path, char out[65], GError **error);
 
+/* CPUs a trace may claim; more is corrupt data (Linux: NR_CPUS <= 8192) */
+#define DS_TRACE_MAX_CPUS 65536
+
 /**
  * ds_output_path_check() - FALSE with @error when @path exists and is not a regular file
  * (a device, FIFO, socket or directory): writing it through a temporary file and a rename

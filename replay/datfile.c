@@ -19,7 +19,7 @@
 #define MAGIC "\x17\x08\x44tracing"
 #define MAX_STR 4096		/* longest header string we accept */
 #define MAX_SECTIONS 4096	/* bound on the v7 options chain (guards against loops) */
-#define DS_MAX_CPUS 65536	/* CPU ids above are corrupt data (Linux: NR_CPUS <= 8192) */
+#define DS_MAX_CPUS DS_TRACE_MAX_CPUS	/* CPU ids above are corrupt data */
 
 /* v7 option ids (trace-cmd.dat.v7(5)); v6 uses the same ids in its options list */
 enum {
@@ -563,8 +563,14 @@ static gboolean data_ok(struct cursor *c, struct ds_datfile *df, GError **error)
 {
 	if (!check_cpu_extents(c, df, error))
 		return FALSE;
-	if (df->compression && strcmp(df->compression, "none"))
-		return df->page_size && check_chunks(c, df, error);
+	if (df->compression && strcmp(df->compression, "none")) {
+		if (!df->page_size) {
+			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: page "
+				    "size 0 in a compressed trace", c->path);
+			return FALSE;
+		}
+		return check_chunks(c, df, error);
+	}
 	return check_pages(c, df, error);
 }
 

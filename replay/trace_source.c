@@ -343,6 +343,12 @@ struct ds_source *ds_trace_source_open(const char *path, const char *sha256,
 		goto fail;
 	}
 	ncpus = tep_get_cpus(tracecmd_get_tep(t->handle));
+	if (ncpus > DS_TRACE_MAX_CPUS) {
+		/* a CPUCOUNT option is a 4-byte number in the file: bound it before allocating */
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: %d CPUs "
+			    "(more than %d)", path, ncpus, DS_TRACE_MAX_CPUS);
+		goto fail;
+	}
 	ds_trace_info_init(&t->info, path, ncpus > 0 ? (unsigned int)ncpus : 0);
 	g_strlcpy(t->info.sha256, sha256, sizeof(t->info.sha256));
 	t->info.file_size = t->df.file_size;

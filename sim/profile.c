@@ -246,9 +246,9 @@ static gboolean check_unknown(GKeyFile *kf, const char *path, GError **error)
 
 static gboolean check_sane(const struct ds_profile *p, const char *path, GError **error)
 {
-	if (p->page_size < 8 || (p->page_size & (p->page_size - 1)))
-		return bad_key(error, path, "profile", "page_size", "expected a power of two >= 8",
-			       NULL);
+	if (p->page_size < 8 || p->page_size > (1u << 24) || (p->page_size & (p->page_size - 1)))
+		return bad_key(error, path, "profile", "page_size",
+			       "expected a power of two from 8 to 16 MiB", NULL);
 	if (p->wake_dist == DS_DIST_LOGNORMAL && p->wake_sigma <= 0.0)
 		return bad_key(error, path, "costs", "wake_sigma",
 			       "wake_dist lognormal needs wake_sigma > 0", NULL);

@@ -313,6 +313,43 @@ static void test_profile_errors(void)
 		g_unlink(path);
 	}
 	{
+		/* bounded before anything is allocated from them: a 2 GiB page, a 2^40 ns cost,
+		 * a class-lock hold longer than zs_free itself */
+		static const char *const bodies[][2] = {
+			{ "[profile]\nname=x\npage_size=2147483648\n", "page_size" },
+			{ "[profile]\nname=x\npage_size=4096\n", NULL },
+		};
+		g_autofree char *big = g_strconcat("[profile]\nname=x\n", good_costs, NULL);
+		g_autofree char *cost = NULL, *hold = NULL;
+
+		for (size_t i = 0; i < G_N_ELEMENTS(bodies); i++) {
+			g_autofree char *text = g_strconcat(bodies[i][0], good_costs, NULL);
+			g_autofree char *path = dstest_write(dir, "b.ini", text);
+			GError *error = NULL;
+			struct ds_profile *p = ds_profile_load(path, &error);
+
+			if (bodies[i][1]) {
+				g_assert_null(p);
+				g_assert_nonnull(strstr(error->message, bodies[i][1]));
+				g_clear_error(&error);
+			} else {
+				g_assert_no_error(error);
+				ds_profile_free(p);
+			}
+			g_unlink(path);
+		}
+		cost = g_strconcat(big, "zs_class_hold_ns=1000000000\n", NULL);
+		hold = dstest_write(dir, "h.ini", cost);
+		{
+			GError *error = NULL;
+
+			g_assert_null(ds_profile_load(hold, &error));
+			g_assert_nonnull(strstr(error->message, "zs_class_hold_ns"));
+			g_clear_error(&error);
+		}
+		g_unlink(hold);
+	}
+	{
 		GError *error = NULL;
 
 		g_assert_null(ds_profile_load("no-such-profile", &error));
