@@ -388,6 +388,7 @@ static gboolean invalid(GError **error, const char *what)
 
 #define MAX_RELEASES 1e10
 #define MIN_WQ_CYCLE_NS 100.0
+#define MAX_MEAN_NS 1e10		/* 10 s */
 
 /* About how many releases (and writes) a workload generates: bounded so that a typo in a
  * rate cannot turn into a run that never ends. */
@@ -407,6 +408,34 @@ static double expected_releases(const struct ds_synth_params *p)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * The output grows with the trace's span, not only with its releases (work items keep
+ * cycling): durations are at most 10 s each on average, and the work items may add at most
+ * 10^9 events over the span the releases take.
+ */
+static gboolean span_ok(const struct ds_synth_params *p, GError **error)
+{
+	const struct ds_synth_dist *d[] = { &p->cost, &p->gap, &p->exit_delay, &p->wq_gap,
+					    &p->wq_wake, &p->wq_run };
+	double span, cycle;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(d); i++)
+		if (ds_synth_dist_mean(d[i]) > MAX_MEAN_NS)
+			return invalid(error, "a duration (cost, gap, exit_delay, wq_*) averages more "
+				       "than 10 s: not a swap release's timing");
+	if (!p->wq_items)
+		return TRUE;
+	span = expected_releases(p) * (ds_synth_dist_mean(&p->cost) +
+				       ds_synth_dist_mean(&p->gap)) + (double)p->duration_ns +
+		ds_synth_dist_mean(&p->exit_delay);
+	cycle = ds_synth_dist_mean(&p->wq_gap) + ds_synth_dist_mean(&p->wq_wake) +
+		ds_synth_dist_mean(&p->wq_run);
+	if (span / MAX(cycle, 1.0) * (double)p->wq_items * 4.0 > 1e9)
+		return invalid(error, "the work items would write more than 10^9 events over the "
+			       "trace's span: fewer wq_items, a longer wq_gap or shorter costs");
+	return TRUE;
 }
 
 gboolean ds_synth_params_validate(const struct ds_synth_params *p, GError **error)
@@ -445,7 +474,7 @@ gboolean ds_synth_params_validate(const struct ds_synth_params *p, GError **erro
 	if (p->wq_items && ds_synth_dist_mean(&p->wq_gap) + ds_synth_dist_mean(&p->wq_wake) +
 	    ds_synth_dist_mean(&p->wq_run) < MIN_WQ_CYCLE_NS)
 		return invalid(error, "wq_gap + wq_wake + wq_run must average at least 100 ns");
-	return TRUE;
+	return span_ok(p, error);
 }
 
 static char *format_value(const struct pdesc *d, const struct ds_synth_params *p)

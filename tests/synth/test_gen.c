@@ -485,6 +485,20 @@ static void test_param_errors(void)
 	g_assert_false(ds_synth_params_validate(&p, &err));
 	g_assert_nonnull(strstr(err->message, "wq_gap"));
 	g_clear_error(&err);
+	/* the output grows with the span too: a 1000 s release, or work items cycling 10^9
+	 * times over the span, are refused before anything is written */
+	g_assert_true(ds_synth_params_init(&p, "munmap", NULL));
+	g_assert_true(ds_synth_params_set(&p, "cost", "fixed:1000s", NULL));
+	g_assert_false(ds_synth_params_validate(&p, &err));
+	g_assert_nonnull(strstr(err->message, "more than 10 s"));
+	g_clear_error(&err);
+	g_assert_true(ds_synth_params_init(&p, "munmap", NULL));
+	g_assert_true(ds_synth_params_set(&p, "cost", "fixed:5s", NULL));
+	g_assert_true(ds_synth_params_set(&p, "wq_items", "4096", NULL));
+	g_assert_true(ds_synth_params_set(&p, "wq_gap", "fixed:100", NULL));
+	g_assert_false(ds_synth_params_validate(&p, &err));
+	g_assert_nonnull(strstr(err->message, "10^9 events"));
+	g_clear_error(&err);
 }
 
 /* Units and distributions parse to what they say. */
