@@ -136,6 +136,12 @@ struct ds_profile *ds_profile_load(const char *path, GError **error);
 #define DS_BUILTIN_CLASS_HOLD_NS 101
 #define DS_BUILTIN_HANDOVER_NS 158
 
+/**
+ * ds_profile_validate() - a profile built in code (not loaded) within the bounds a loaded one
+ * is held to: every ns cost at most DS_PROFILE_NS_MAX, wake_sigma in [0, 10)
+ */
+gboolean ds_profile_validate(const struct ds_profile *p, GError **error);
+
 /** ds_profile_new_default() - the built-in profile ("builtin-default"), documented in profiles/README.md */
 struct ds_profile *ds_profile_new_default(void);
 void ds_profile_free(struct ds_profile *p);

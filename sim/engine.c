@@ -357,7 +357,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	struct ds_pool_state st;
 	guint32 seed[2];
 
-	if (!ds_params_validate(params, error))
+	if (!ds_params_validate(params, error) || !ds_profile_validate(prof, error))
 		return FALSE;
 	eng->p = params;
 	eng->prof = prof;

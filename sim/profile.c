@@ -265,6 +265,35 @@ static gboolean check_sane(const struct ds_profile *p, const char *path, GError 
 		return bad_key(error, path, "costs", "zs_class_hold_ns",
 			       "the part of zs_free() under class->lock cannot exceed zs_free_ns",
 			       NULL);
+	if (!(p->wake_sigma >= 0 && p->wake_sigma < 10))
+		return bad_key(error, path, "costs", "wake_sigma", "expected a number from 0 to 10",
+			       NULL);
+	return TRUE;
+}
+
+gboolean ds_profile_validate(const struct ds_profile *p, GError **error)
+{
+	const char *name = p->name ? p->name : "unnamed";
+
+	for (size_t i = 0; i < G_N_ELEMENTS(key_table); i++) {
+		const struct key_desc *d = &key_table[i];
+		uint64_t v;
+
+		if (d->kind != KK_NS)
+			continue;
+		v = *(const uint64_t *)(const void *)((const char *)p + d->offset);
+		if (v > DS_PROFILE_NS_MAX) {
+			g_set_error(error, DS_ERROR, DS_ERROR_PROFILE,
+				    "profile %s: [%s] %s = %" G_GUINT64_FORMAT " is more than 10^12",
+				    name, d->group, d->key, v);
+			return FALSE;
+		}
+	}
+	if (!(p->wake_sigma >= 0 && p->wake_sigma < 10)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE,
+			    "profile %s: [costs] wake_sigma must be from 0 to 10", name);
+		return FALSE;
+	}
 	return TRUE;
 }
 

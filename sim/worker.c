@@ -66,7 +66,7 @@ static uint64_t draw_wake(struct ds_engine *eng)
 		break;
 	case DS_DIST_FIXED:
 	default:
-		return prof->wake_latency_ns;
+		return MIN(prof->wake_latency_ns, DS_WAKE_MAX_NS);
 	}
 	/* bounded: a draw can never push an event past the representable time */
 	return v >= (double)DS_WAKE_MAX_NS ? DS_WAKE_MAX_NS : (uint64_t)llround(MAX(v, 0.0));

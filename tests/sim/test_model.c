@@ -364,6 +364,38 @@ static void test_empty(void)
 	ds_results_free(r);
 }
 
+/*
+ * Numbers that would wrap time are refused with the event or key named, not run into negative
+ * ends: a release lasting 2^63 ns, a wake-up latency of 2^64 - 1 (a profile built in code).
+ */
+static void test_huge_numbers(void)
+{
+	struct ds_event ev[2] = {
+		simtest_release_dur(1000, 100, 0, 1, (uint64_t)1 << 63, false),
+		simtest_exit(2000, 100, 0),
+	};
+	struct ds_profile *prof = simtest_profile();
+	struct ds_params p;
+	struct ds_source *src = ds_source_new_array(ev, 2);
+	GError *error = NULL;
+
+	simtest_params(&p);
+	p.cost_source = DS_COST_TRACE;
+	g_assert_null(ds_sim_run(&p, prof, src, 1, &error));
+	g_assert_nonnull(strstr(error->message, "more than 1000 s"));
+	g_clear_error(&error);
+	ds_source_close(src);
+
+	ev[0] = simtest_release(1000, 100, 0, 1);
+	prof->wake_latency_ns = G_MAXUINT64;
+	src = ds_source_new_array(ev, 2);
+	g_assert_null(ds_sim_run(&p, prof, src, 1, &error));
+	g_assert_nonnull(strstr(error->message, "wake_latency_ns"));
+	g_clear_error(&error);
+	ds_source_close(src);
+	ds_profile_free(prof);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -380,5 +412,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/model/out-of-order", test_out_of_order);
 	g_test_add_func("/sim/model/run-errors", test_run_errors);
 	g_test_add_func("/sim/model/empty", test_empty);
+	g_test_add_func("/sim/model/huge-numbers", test_huge_numbers);
 	return g_test_run();
 }
