@@ -64,28 +64,33 @@ static char *format_number(double v, gboolean integral)
 	return g_strdup_printf("%.12g", v);
 }
 
-static gboolean add_value(GPtrArray *out, char *v, const char *item, GError **error)
+/* The values so far, and the set of them (a value listed twice is found in O(1)). */
+struct vals {
+	GPtrArray *list;
+	GHashTable *seen;
+};
+
+static gboolean add_value(struct vals *out, char *v, const char *item, GError **error)
 {
-	for (guint i = 0; i < out->len; i++) {
-		if (!strcmp(g_ptr_array_index(out, i), v)) {
-			g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
-				    "'%s': value %s is listed twice", item, v);
-			g_free(v);
-			return FALSE;
-		}
+	if (g_hash_table_contains(out->seen, v)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+			    "'%s': value %s is listed twice", item, v);
+		g_free(v);
+		return FALSE;
 	}
-	if (out->len >= DS_SWEEP_MAX_VALUES) {
+	if (out->list->len >= DS_SWEEP_MAX_VALUES) {
 		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
 			    "'%s': more than %d values", item, DS_SWEEP_MAX_VALUES);
 		g_free(v);
 		return FALSE;
 	}
-	g_ptr_array_add(out, v);
+	g_ptr_array_add(out->list, v);
+	g_hash_table_add(out->seen, v);
 	return TRUE;
 }
 
 static gboolean expand_arith(const char *item, struct quantity a, struct quantity b,
-			     struct quantity s, GPtrArray *out, GError **error)
+			     struct quantity s, struct vals *out, GError **error)
 {
 	gboolean integral = is_integral(a.v) && is_integral(s.v);
 	double n;
@@ -105,7 +110,7 @@ static gboolean expand_arith(const char *item, struct quantity a, struct quantit
 }
 
 static gboolean expand_geom(const char *item, struct quantity a, struct quantity b,
-			    struct quantity f, GPtrArray *out, GError **error)
+			    struct quantity f, struct vals *out, GError **error)
 {
 	gboolean integral = is_integral(a.v) && is_integral(f.v);
 	double v = a.v, limit = b.v * (1 + 1e-9);
@@ -128,7 +133,7 @@ static gboolean expand_geom(const char *item, struct quantity a, struct quantity
 	return TRUE;
 }
 
-static gboolean expand_range(const char *item, const char *dots, GPtrArray *out,
+static gboolean expand_range(const char *item, const char *dots, struct vals *out,
 			     GError **error)
 {
 	g_autofree char *lo = g_strndup(item, (gsize)(dots - item));
@@ -153,11 +158,15 @@ static gboolean expand_range(const char *item, const char *dots, GPtrArray *out,
 	return expand_arith(item, a, b, s, out, error);
 }
 
-gboolean ds_sweep_values_parse(const char *text, gboolean ranges, GPtrArray *out,
+gboolean ds_sweep_values_parse(const char *text, gboolean ranges, GPtrArray *list,
 			       GError **error)
 {
 	g_auto(GStrv) items = g_strsplit(text, ",", -1);
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	struct vals vals = { list, seen }, *out = &vals;
 
+	for (guint i = 0; i < list->len; i++)
+		g_hash_table_add(seen, g_ptr_array_index(list, i));
 	if (!items[0]) {	/* g_strsplit("") has no item at all */
 		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "'%s': empty item in the list", text);
 		return FALSE;
