@@ -34,6 +34,7 @@ struct sweep_opts {
 	gboolean list;
 	char *cache_dir;
 	gboolean quiet;
+	gboolean adopt;
 };
 
 struct sweep_state {
@@ -86,6 +87,7 @@ static gboolean parse_args(int *argc, char ***argv, struct sweep_opts *o, GError
 		{ "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the points (index, key, done or not, values) and exit", NULL },
 		{ "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->cache_dir, "Binary trace cache directory (default $XDG_CACHE_HOME/defersim)", "DIR" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress output", NULL },
+		{ "adopt", 0, 0, G_OPTION_ARG_NONE, &o->adopt, "Take over an output directory written by another sweep file (its points are reused where they match; its results.* are replaced)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *ctx = g_option_context_new("SWEEP.ini - run every point of a sweep");
@@ -548,10 +550,13 @@ static int sweep_main(struct sweep_state *st)
 
 	if (o->emit_jobs)
 		return emit_jobs(st);
-	if (!ds_sweep_store_init(o->outdir, &error)) {
+	if (!ds_sweep_store_init(o->outdir, st->sw->path, o->adopt, &error)) {
+		int rc = g_error_matches(error, DS_ERROR, DS_ERROR_PARAM) ? DS_EXIT_USAGE :
+			DS_EXIT_FAIL;
+
 		g_printerr("defersim sweep: %s\n", error->message);
 		g_error_free(error);
-		return DS_EXIT_FAIL;
+		return rc;
 	}
 	if (o->point >= 0)
 		return run_one(st, (guint64)o->point);

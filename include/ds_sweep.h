@@ -257,9 +257,11 @@ void ds_sweep_exec_free(struct ds_sweep_exec *ex, gboolean abandon);
 char *ds_sweep_point_path(const char *dir, const char *key);
 
 /**
- * ds_sweep_store_init() - create DIR and DIR/points
+ * ds_sweep_store_init() - create DIR and DIR/points, and bind DIR to @sweep_file
+ * (DIR/sweep.source): a directory of another sweep file is refused unless @adopt
  */
-gboolean ds_sweep_store_init(const char *dir, GError **error);
+gboolean ds_sweep_store_init(const char *dir, const char *sweep_file, gboolean adopt,
+			     GError **error);
 
 /**
  * ds_sweep_store_lookup() - the finished record of @key in DIR, or NULL when there is none

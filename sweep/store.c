@@ -23,16 +23,35 @@ char *ds_sweep_point_path(const char *dir, const char *key)
 	return g_build_filename(dir, "points", name, NULL);
 }
 
-gboolean ds_sweep_store_init(const char *dir, GError **error)
+gboolean ds_sweep_store_init(const char *dir, const char *sweep_file, gboolean adopt,
+			     GError **error)
 {
 	g_autofree char *points = g_build_filename(dir, "points", NULL);
+	g_autofree char *source = g_build_filename(dir, "sweep.source", NULL);
+	g_autofree char *abs = g_canonicalize_filename(sweep_file, NULL);
+	g_autofree char *text = g_strconcat(abs, "\n", NULL);
+	g_autofree char *held = NULL;
 
 	if (g_mkdir_with_parents(points, 0755) < 0) {
 		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot create: %s", points,
 			    g_strerror(errno));
 		return FALSE;
 	}
-	return TRUE;
+	/* results.* are the current sweep's: another sweep file's would silently replace them.
+	 * The same file edited is the documented way to extend a sweep; another file must say
+	 * it takes the directory over (--adopt). */
+	if (g_file_get_contents(source, &held, NULL, NULL) && !adopt) {
+		if (strcmp(g_strstrip(held), abs)) {
+			g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+				    "%s holds the results of another sweep file (%s); this one (%s) "
+				    "would replace them: give another -o directory, or --adopt to "
+				    "take the directory over (its points are reused where they match)",
+				    dir, held, abs);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	return ds_write_atomic(source, text, strlen(text), error);
 }
 
 JsonNode *ds_sweep_store_lookup(const char *dir, const char *key, GError **error)

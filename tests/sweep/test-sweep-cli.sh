@@ -126,17 +126,18 @@ fi
 # --- an edited sweep file reuses what still matches ----------------------------------------
 sed 's/^seed = 1, 2$/seed = 1, 2, 3/' ref.ini >ref3.ini
 cp -r ref ref3
-"$DS" sweep ref3.ini -o ref3 -j 2 2>edit.err
+expect_fail 2 "holds the results of another sweep file" "$DS" sweep ref3.ini -o ref3 -j 2
+"$DS" sweep ref3.ini -o ref3 -j 2 --adopt 2>edit.err
 grep -qF "reusing 32 of 48 points" edit.err || fail "edited sweep: $(cat edit.err)"
 grep -qF "(16 computed" edit.err || fail "edited sweep count: $(cat edit.err)"
 $check complete ref3 48 || fail "edited sweep output"
 sed 's/^seed = 1, 2$/seed = 2/' ref.ini >ref1.ini
 cp -r ref ref1
-"$DS" sweep ref1.ini -o ref1 -j 2 2>edit1.err
+"$DS" sweep ref1.ini -o ref1 -j 2 --adopt 2>edit1.err
 grep -qF "reusing 16 of 16 points" edit1.err || fail "narrowed sweep: $(cat edit1.err)"
 grep -qF "16 other point files there are not part of this sweep" edit1.err ||
 	fail "narrowed sweep should mention the other point files: $(cat edit1.err)"
-ok "an edited sweep file reuses the points whose keys match and says so"
+ok "an edited sweep file reuses the points whose keys match and says so; another file must --adopt the directory"
 
 # --- GNU parallel on localhost: --emit-jobs, then merge ----------------------------------------
 if command -v parallel >/dev/null 2>&1; then

@@ -57,8 +57,17 @@ static void test_store(struct dstest_tmp *t, gconstpointer data)
 	GError *error = NULL;
 
 	(void)data;
-	g_assert_true(ds_sweep_store_init(dir, &error));
+	g_assert_true(ds_sweep_store_init(dir, "/s/a.ini", FALSE, &error));
 	g_assert_no_error(error);
+	/* the same sweep file again is fine (an edited sweep); another one only with adopt */
+	g_assert_true(ds_sweep_store_init(dir, "/s/a.ini", FALSE, &error));
+	g_assert_false(ds_sweep_store_init(dir, "/s/b.ini", FALSE, &error));
+	g_assert_nonnull(strstr(error->message, "another sweep file (/s/a.ini)"));
+	g_clear_error(&error);
+	g_assert_true(ds_sweep_store_init(dir, "/s/b.ini", TRUE, &error));
+	g_assert_false(ds_sweep_store_init(dir, "/s/a.ini", FALSE, &error));
+	g_assert_nonnull(strstr(error->message, "another sweep file (/s/b.ini)"));
+	g_clear_error(&error);
 	g_assert_null(ds_sweep_store_lookup(dir, KEY("a"), &error));
 	g_assert_no_error(error);	/* absent is not an error */
 	g_assert_true(ds_sweep_store_save(dir, rec, &error));
@@ -160,7 +169,7 @@ static void test_set_point(void)
 
 static void save_all(const char *dir, JsonNode *const *recs, guint n)
 {
-	g_assert_true(ds_sweep_store_init(dir, NULL));
+	g_assert_true(ds_sweep_store_init(dir, "/s/sweep.ini", FALSE, NULL));
 	for (guint i = 0; i < n; i++)
 		g_assert_true(ds_sweep_store_save(dir, recs[i], NULL));
 }
