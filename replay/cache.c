@@ -3,7 +3,7 @@
  * cache.c - the binary cache of a trace's event stream, its writer and its source.
  *
  * File layout (native byte order; the byte-order mark rejects a foreign one):
- *   struct cache_header (96 bytes)
+ *   struct cache_header (112 bytes)
  *   n_events x struct ds_event (32 bytes each, exactly the stream the trace reader delivered)
  *   info_len bytes: struct ds_trace_info as a GVariant (info.c, INFO_VARIANT_TYPE)
  *   16 bytes: MD5 of (events, info, header) - a corruption check, not a security one
@@ -35,9 +35,10 @@ struct cache_header {
 	uint64_t n_events;
 	uint64_t info_len;
 	char sha256[64];
+	char map[16];		/* digest of the --map rules the stream was read with */
 };
 
-_Static_assert(sizeof(struct cache_header) == 96, "cache header layout");
+_Static_assert(sizeof(struct cache_header) == 112, "cache header layout");
 
 char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts)
 {
@@ -64,7 +65,8 @@ struct ds_cache_writer {
 	size_t nbuf;
 };
 
-struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256, GError **error)
+struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256,
+					    const char *map_digest, GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
 	struct ds_cache_writer *w;
@@ -92,6 +94,7 @@ struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256
 	w->hdr.version = DS_CACHE_VERSION;
 	w->hdr.bom = CACHE_BOM;
 	memcpy(w->hdr.sha256, sha256, 64);
+	memcpy(w->hdr.map, map_digest, sizeof(w->hdr.map));
 	w->ck = g_checksum_new(G_CHECKSUM_MD5);
 	w->buf = g_new(struct ds_event, BATCH);
 	/* the header is rewritten at commit, once the counts are known */
@@ -298,7 +301,7 @@ static gboolean load_info(struct cache_source *c, const struct cache_header *h,
 }
 
 struct ds_source *ds_cache_open(const char *path, const char *trace_path, const char *sha256,
-				GError **error)
+				const char *map_digest, GError **error)
 {
 	struct cache_header h;
 	struct stat st;
@@ -320,6 +323,11 @@ struct ds_source *ds_cache_open(const char *path, const char *trace_path, const 
 	if (memcmp(h.magic, CACHE_MAGIC, sizeof(CACHE_MAGIC)) || h.bom != CACHE_BOM ||
 	    h.version != DS_CACHE_VERSION || memcmp(h.sha256, sha256, 64)) {
 		corrupt(error, path, "header does not match this trace and defersim version");
+		goto fail;
+	}
+	if (memcmp(h.map, map_digest, sizeof(h.map))) {
+		/* a cache read with other --map rules (renamed, or copied) is another stream */
+		corrupt(error, path, "it was written with other --map rules");
 		goto fail;
 	}
 	if (h.n_events > size / sizeof(struct ds_event) || h.info_len > size ||

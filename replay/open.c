@@ -32,7 +32,7 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 				       GError **error)
 {
 	char sha[65];
-	g_autofree char *cpath = NULL;
+	g_autofree char *cpath = NULL, *digest = NULL;
 	struct ds_source *src;
 	GError *cerr = NULL;
 	gboolean cache = opts && opts->use_cache;
@@ -58,7 +58,8 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 		return NULL;
 	if (cache) {
 		cpath = ds_cache_path(sha, opts);
-		src = ds_cache_open(cpath, path, sha, &cerr);
+		digest = ds_map_rules_digest(opts->map, opts->n_map);
+		src = ds_cache_open(cpath, path, sha, digest, &cerr);
 		if (src) {
 			if (cache_acceptable(src, path, opts->force_clock, error))
 				return src;
@@ -74,7 +75,7 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 	src = ds_trace_source_open(path, sha, opts, error);
 	if (!src || !cache)
 		return src;
-	struct ds_cache_writer *w = ds_cache_writer_new(cpath, sha, &cerr);
+	struct ds_cache_writer *w = ds_cache_writer_new(cpath, sha, digest, &cerr);
 
 	if (!w) {
 		g_printerr("defersim: warning: not caching %s: %s\n", path, cerr->message);

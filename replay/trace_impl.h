@@ -13,7 +13,7 @@
 #include "ds_source.h"
 
 /* Cache file format version: bump when the reader's output or the cache layout changes. */
-#define DS_CACHE_VERSION 1
+#define DS_CACHE_VERSION 2	/* 2: the --map digest in the header */
 
 /* maprule.c */
 char *ds_map_rules_digest(const struct ds_map_rule *rules, size_t n);
@@ -44,7 +44,7 @@ void ds_durhist_clear(struct ds_durhist *h);
 /* cache.c */
 struct ds_cache_writer;
 struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256,
-					    GError **error);
+					    const char *map_digest, GError **error);
 gboolean ds_cache_writer_add(struct ds_cache_writer *w, const struct ds_event *ev,
 			     GError **error);
 gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace_info *info,
@@ -55,7 +55,7 @@ void ds_cache_writer_abort(struct ds_cache_writer *w);
  * no cache; NULL with *error set (DS_ERROR_FORMAT) when it exists but cannot be trusted.
  */
 struct ds_source *ds_cache_open(const char *path, const char *trace_path, const char *sha256,
-				GError **error);
+				const char *map_digest, GError **error);
 
 /* trace_source.c: the libtracecmd reader itself, no cache involved */
 struct ds_source *ds_trace_source_open(const char *path, const char *sha256,
