@@ -52,6 +52,24 @@ static char *join_vars(const struct ds_plot_job *job, const char *out_tmp, const
 	return g_string_free(s, FALSE);
 }
 
+/*
+ * gnuplot does not fail when it cannot write (a full disk leaves a truncated image and exit
+ * status 0): an image is whole only if it ends as its format ends, PNG with its IEND chunk,
+ * SVG with its closing tag.
+ */
+static gboolean image_whole(const char *path, const char *format)
+{
+	static const guchar iend[] = { 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	g_autofree char *data = NULL;
+	gsize len = 0;
+
+	if (!g_file_get_contents(path, &data, &len, NULL))
+		return FALSE;
+	if (!strcmp(format, "png"))
+		return len >= sizeof(iend) && !memcmp(data + len - sizeof(iend), iend, sizeof(iend));
+	return g_strrstr_len(data, (gssize)len, "</svg>") != NULL;
+}
+
 gboolean ds_plot_render(const struct ds_plot_job *job, const char *templates,
 			const char *outdir, const char *format, char **out, GError **error)
 {
@@ -80,6 +98,12 @@ gboolean ds_plot_render(const struct ds_plot_job *job, const char *templates,
 	if (!g_spawn_check_wait_status(status, NULL) || g_stat(tmp, &st) < 0 || st.st_size == 0) {
 		g_set_error(error, DS_ERROR, DS_ERROR_IO, "gnuplot %s for %s failed: %s", template,
 			    file, err_text && *err_text ? g_strstrip(err_text) : "no image written");
+		g_unlink(tmp);
+		return FALSE;
+	}
+	if (!image_whole(tmp, format)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "gnuplot %s wrote an incomplete %s for %s "
+			    "(disk full?)", template, format, file);
 		g_unlink(tmp);
 		return FALSE;
 	}

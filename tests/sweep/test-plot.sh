@@ -72,4 +72,21 @@ expect_fail 2 "no record matches" "$DS" plot sw -o bad --where policy=v9
 expect_fail 2 "not a time series" "$DS" plot run.json --timeseries run.json -o bad
 ok "bad plot options are refused"
 
+# gnuplot exits 0 when it cannot write the whole image (a full disk): a stand-in gnuplot that
+# writes half a PNG must make plot fail and leave no image behind
+mkdir -p fakebin
+cat >fakebin/gnuplot <<'FAKE'
+#!/bin/sh
+out=$(printf '%s\n' "$2" | sed -n "s/.*out='\([^']*\)'.*/\1/p")
+printf '\211PNG\r\n\032\nhalf an image' >"$out"
+exit 0
+FAKE
+chmod +x fakebin/gnuplot
+if PATH="$PWD/fakebin:$PATH" "$DS" plot run.json -o trunc -q 2>trunc.err; then
+	fail "plot with a truncated image exited 0"
+fi
+grep -qF "incomplete png" trunc.err || fail "truncated image: $(cat trunc.err)"
+ls trunc/*.png >/dev/null 2>&1 && fail "a truncated image was kept"
+ok "a truncated image (gnuplot ignores write errors) fails the plot, none is kept"
+
 echo "1..$step"
