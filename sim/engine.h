@@ -283,7 +283,6 @@ struct ds_task {
 	bool closed;		/* its exit was read: the pid may be reused */
 	uint64_t rel_id;	/* current release */
 	uint64_t rel_start;	/* sim time the current release started */
-	uint64_t rel_sync;	/* its sync cost */
 	bool free_at_end;	/* current release frees its value when the hot path ends */
 	bool merged;		/* its program goes on with the think time after it */
 	uint64_t rec_pos;	/* recorded time its timeline has reached */
@@ -329,10 +328,8 @@ struct ds_worker {
 	int producer;		/* CPU of the latest queue_work on it (-1: none) */
 	int last_cpu;		/* CPU of its previous batch (placement prefers staying) */
 	uint32_t wake_gen;
-	bool in_batch;
 	struct ds_batch batch;
 	struct ds_ent ent;
-	uint64_t batch_start;
 	uint64_t run_start;
 	double run_cpu0;	/* ent.cpu_ns when the run started */
 	unsigned int run_pages;

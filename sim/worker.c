@@ -205,8 +205,6 @@ static void worker_next_batch(struct ds_engine *eng, struct ds_worker *w)
 		w->batch.cap = pool->cap;
 	}
 	w->run_pages++;
-	w->in_batch = true;
-	w->batch_start = eng->now;
 	batch_program(pool, w);
 	ds_pool_observe(pool, eng->now);
 	cpu = ds_cpu_pick(eng, w->producer, w->last_cpu, &w->ent);
@@ -232,7 +230,6 @@ void ds_worker_prog_done(struct ds_engine *eng, struct ds_worker *w)
 {
 	struct ds_pool *pool = w->pool;
 
-	w->in_batch = false;
 	w->last_cpu = w->ent.cpu;	/* the next page may go elsewhere (ds_cpu_pick()) */
 	ds_pool_batch_freed(pool, &w->batch);
 	pool->ops->done(pool, &w->batch, eng->now);
