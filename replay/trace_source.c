@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <trace-cmd.h>
@@ -280,6 +281,24 @@ static void silence_libraries(void)
  */
 #define PROBE_UNREADABLE 3
 
+/* Set when the program runs under a sanitizer (weak: absent otherwise). */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+/*
+ * The probe child's crash is the parent's answer, not the process's: it dies by the default
+ * action of its signal, and a sanitizer or fuzzer death callback inherited from the parent
+ * (libFuzzer's writes a crash artifact) does not run in it.
+ */
+static void probe_child_defaults(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	if (__sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(NULL);
+}
+
 static gboolean probe_open(const char *path, GError **error)
 {
 	int status = 0;
@@ -288,7 +307,10 @@ static gboolean probe_open(const char *path, GError **error)
 	if (pid < 0)
 		return TRUE;	/* cannot probe: go on unprotected */
 	if (pid == 0) {
-		struct tracecmd_input *h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+		struct tracecmd_input *h;
+
+		probe_child_defaults();
+		h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 
 		if (!h)
 			_exit(PROBE_UNREADABLE);
