@@ -174,19 +174,18 @@ static JsonNode *to_json(const struct ds_validate_suite *s, const struct ds_prof
 
 /*
  * DIR/validate.dat (one row per point: index, measured, min, max, model, name) and
- * DIR/validate.png from plots/validate.gp.
+ * DIR/validate.png from plots/validate.gp, drawn by ds_plot_render() like every other
+ * picture (quoted title, atomic rename, incomplete images refused).
  */
 static gboolean plot(const struct ds_validate_suite *s, const char *dir, GError **error)
 {
 	g_autofree char *tdir = ds_plot_templates_dir();
-	g_autofree char *tpl = tdir ? g_build_filename(tdir, "validate.gp", NULL) : NULL;
 	g_autofree char *dat = g_build_filename(dir, "validate.dat", NULL);
-	g_autofree char *png = g_build_filename(dir, "validate.png", NULL);
-	g_autofree char *v_data = NULL, *v_out = NULL, *v_title = NULL;
+	g_autofree char *png = NULL;
+	g_autofree char *qdat = ds_plot_quote(dat), *qtitle = ds_plot_quote(s->name);
+	struct ds_plot_job job = { .name = "validate", .template = "validate.gp" };
 	GString *text = g_string_new("# index measured_ms min_ms max_ms model_ms name\n");
 	gboolean ok;
-	int status = 0;
-	char *argv[10];
 
 	for (guint i = 0; i < s->points->len; i++) {
 		const struct ds_validate_point *pt = &g_array_index(s->points,
@@ -204,29 +203,18 @@ static gboolean plot(const struct ds_validate_suite *s, const char *dir, GError 
 	g_string_free(text, TRUE);
 	if (!ok)
 		return FALSE;
-	if (!tpl) {
+	if (!tdir) {
 		g_set_error(error, DS_ERROR, DS_ERROR_IO, "no plots/ directory with validate.gp");
 		return FALSE;
 	}
-	v_data = g_strdup_printf("data='%s'", dat);
-	v_out = g_strdup_printf("out='%s'", png);
-	v_title = g_strdup_printf("title='%s'", s->name);
-	argv[0] = "gnuplot";
-	argv[1] = "-e";
-	argv[2] = v_data;
-	argv[3] = "-e";
-	argv[4] = v_out;
-	argv[5] = "-e";
-	argv[6] = v_title;
-	argv[7] = tpl;
-	argv[8] = NULL;
-	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
-			  error))
-		return FALSE;
-	if (!g_spawn_check_wait_status(status, error))
-		return FALSE;
-	printf("\npicture: %s (data %s)\n", png, dat);
-	return TRUE;
+	job.vars = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(job.vars, g_strconcat("data=", qdat, NULL));
+	g_ptr_array_add(job.vars, g_strconcat("title=", qtitle, NULL));
+	ok = ds_plot_render(&job, tdir, dir, "png", &png, error);
+	g_ptr_array_free(job.vars, TRUE);
+	if (ok)
+		printf("\npicture: %s (data %s)\n", png, dat);
+	return ok;
 }
 
 static int run(struct validate_opts *o, const char *path)

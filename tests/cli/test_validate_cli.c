@@ -92,6 +92,40 @@ static void test_bad_suite(void)
 }
 
 /*
+ * --plot draws a whole PNG (ends with its IEND chunk) beside a data file with one row per
+ * point, also for a suite name gnuplot would misread unquoted (a quote in it).
+ */
+static void test_plot(void)
+{
+	static const guchar iend[] = { 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = g_build_filename(dir, "q.ini", NULL);
+	g_autofree char *pics = g_build_filename(dir, "pics", NULL);
+	g_autofree char *png = g_build_filename(pics, "validate.png", NULL);
+	g_autofree char *dat = g_build_filename(pics, "validate.dat", NULL);
+	g_autofree char *img = NULL, *rows = NULL;
+	g_auto(GStrv) lines = NULL;
+	gsize len = 0;
+	struct dstest_run r;
+
+	g_assert_true(g_file_set_contents(path, "[suite]\nname=it's quoted\nprofile=rpi4b\n"
+					  "policy=sync\ntolerance=0.5\ngap_ns=143\nexit_ns=0\n"
+					  "[a]\nprocs=1\nsize_mib=1\npublished_ms=0.2\n"
+					  "[b]\nprocs=2\nsize_mib=1\npublished_ms=0.2\n", -1, NULL));
+	r = dstest_defersim("validate", path, "--plot", pics, NULL);
+	g_assert_cmpint(r.status, <=, 1);
+	g_assert_nonnull(strstr(r.out, png));
+	dstest_run_clear(&r);
+	g_assert_true(g_file_get_contents(png, &img, &len, NULL));
+	g_assert_cmpuint(len, >, sizeof(iend));
+	g_assert_cmpmem(img + len - sizeof(iend), sizeof(iend), iend, sizeof(iend));
+	g_assert_true(g_file_get_contents(dat, &rows, NULL, NULL));
+	lines = g_strsplit(g_strstrip(rows), "\n", -1);
+	g_assert_cmpuint(g_strv_length(lines), ==, 1 + 2);
+	dstest_rm_rf(dir);
+}
+
+/*
  * The group and key=value lines of an .ini, without lock_handover_ns (written in by the fit)
  * and trace= (a path relative to where the file is); g_free() it.
  */
@@ -184,6 +218,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cli/validate/table", test_table);
 	g_test_add_func("/cli/validate/fit-is-shipped", test_fit_is_shipped);
 	g_test_add_func("/cli/validate/bad-suite", test_bad_suite);
+	g_test_add_func("/cli/validate/plot", test_plot);
 	g_test_add_func("/cli/validate/kernel-suite", test_kernel_suite);
 	return g_test_run();
 }
