@@ -287,10 +287,30 @@ static struct ds_results *point_run(const struct ds_validate_suite *s,
 	return r;
 }
 
-gboolean ds_validate_point_ms(const struct ds_validate_suite *s,
-			      const struct ds_validate_point *pt, const struct ds_profile *prof,
-			      const struct ds_params *params, double *ms, double *lock_wait_ms,
-			      GError **error)
+/*
+ * The model's fallbacks, push-to-free p50/p99 (every value) and peak pending, all backends,
+ * from the run that gave the point's time (0 under sync: nothing is deferred).
+ */
+static void take_metrics(struct ds_validate_point *pt, const char *policy,
+			 const struct ds_results *r)
+{
+	const struct ds_backend_result *z = &r->be[DS_BE_ZRAM];
+
+	if (!strcmp(policy, "sync")) {
+		pt->model_fallbacks = pt->model_p50_ms = pt->model_p99_ms = pt->model_peak = 0;
+		return;
+	}
+	pt->model_fallbacks = (double)(r->be[0].fallbacks + r->be[1].fallbacks);
+	pt->model_p50_ms = (double)ds_hist_quantile(&z->free_latency, 0.5) / 1e6;
+	pt->model_p99_ms = (double)ds_hist_quantile(&z->free_latency, 0.99) / 1e6;
+	pt->model_peak = (double)z->peak_pending_values;
+}
+
+/* One run of @pt: its time, lock wait and, when @metrics is given, the other measures. */
+static gboolean point_eval(const struct ds_validate_suite *s, const struct ds_validate_point *pt,
+			   const struct ds_profile *prof, const struct ds_params *params,
+			   double *ms, double *lock_wait_ms, struct ds_validate_point *metrics,
+			   GError **error)
 {
 	const char *policy = pt->policy ? pt->policy : s->policy;
 	struct ds_results *r = point_run(s, pt, prof, params, policy, error), *base;
@@ -300,6 +320,8 @@ gboolean ds_validate_point_ms(const struct ds_validate_suite *s,
 	*ms = run_ms(pt, r);
 	if (lock_wait_ms)
 		*lock_wait_ms = (double)r->locks[DS_LOCK_CLASS].wait_ns / pt->procs / 1e6;
+	if (metrics)
+		take_metrics(metrics, policy, r);
 	ds_results_free(r);
 	if (!pt->trace || pt->baseline_ms <= 0)
 		return TRUE;
@@ -312,29 +334,12 @@ gboolean ds_validate_point_ms(const struct ds_validate_suite *s,
 	return TRUE;
 }
 
-/* The model's fallbacks, push-to-free p50/p99 (every value) and peak pending, all backends. */
-static gboolean point_metrics(const struct ds_validate_suite *s, struct ds_validate_point *pt,
-			      const struct ds_profile *prof, const struct ds_params *params,
+gboolean ds_validate_point_ms(const struct ds_validate_suite *s,
+			      const struct ds_validate_point *pt, const struct ds_profile *prof,
+			      const struct ds_params *params, double *ms, double *lock_wait_ms,
 			      GError **error)
 {
-	const char *policy = pt->policy ? pt->policy : s->policy;
-	struct ds_results *r;
-	const struct ds_backend_result *z;
-
-	if (!strcmp(policy, "sync")) {
-		pt->model_fallbacks = pt->model_p50_ms = pt->model_p99_ms = pt->model_peak = 0;
-		return TRUE;
-	}
-	r = point_run(s, pt, prof, params, policy, error);
-	if (!r)
-		return FALSE;
-	z = &r->be[DS_BE_ZRAM];
-	pt->model_fallbacks = (double)(r->be[0].fallbacks + r->be[1].fallbacks);
-	pt->model_p50_ms = (double)ds_hist_quantile(&z->free_latency, 0.5) / 1e6;
-	pt->model_p99_ms = (double)ds_hist_quantile(&z->free_latency, 0.99) / 1e6;
-	pt->model_peak = (double)z->peak_pending_values;
-	ds_results_free(r);
-	return TRUE;
+	return point_eval(s, pt, prof, params, ms, lock_wait_ms, NULL, error);
 }
 
 /* Within tolerance of the mean, or inside the measured range. */
@@ -353,9 +358,7 @@ gboolean ds_validate_run(struct ds_validate_suite *s, const struct ds_profile *p
 	for (guint i = 0; i < s->points->len; i++) {
 		struct ds_validate_point *pt = &g_array_index(s->points, struct ds_validate_point, i);
 
-		if (!ds_validate_point_ms(s, pt, prof, params, &pt->model_ms, &pt->lock_wait_ms,
-					  error) ||
-		    !point_metrics(s, pt, prof, params, error))
+		if (!point_eval(s, pt, prof, params, &pt->model_ms, &pt->lock_wait_ms, pt, error))
 			return FALSE;
 		pt->error = (pt->model_ms - pt->published_ms) / pt->published_ms;
 		pt->ok = close_enough(pt->model_ms, pt->published_ms, pt->spread_min_ms,
