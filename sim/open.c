@@ -30,6 +30,19 @@ static gboolean prov_value(const char *text, const char *key, uint64_t *out)
 	return TRUE;
 }
 
+/* @field left "auto": the provenance's KEY, or 0 when it states none. */
+static void prov_field(const char *text, const char *key, uint64_t *field, struct ds_params *p)
+{
+	uint64_t v = 0;
+	gboolean stated;
+
+	if (*field != DS_NS_AUTO)
+		return;
+	stated = text && prov_value(text, key, &v);
+	*field = stated ? v : 0;
+	p->probe_provenance |= stated;
+}
+
 /*
  * The probe costs a capture's provenance states (TRACE.md beside TRACE.dat), for the
  * parameters left "auto"; 0 when it states none.  A provenance file is small text: at most
@@ -42,21 +55,14 @@ static void probe_from_provenance(const char *trace, struct ds_params *p)
 	g_autofree char *md = g_strconcat(base, ".md", NULL);
 	g_autofree char *text = NULL;
 	gsize len = 0;
-	uint64_t v;
 
 	if (p->probe_overhead_ns != DS_NS_AUTO && p->probe_gap_ns != DS_NS_AUTO)
 		return;
 	if (!g_file_test(md, G_FILE_TEST_IS_REGULAR) ||
 	    !g_file_get_contents(md, &text, &len, NULL) || len > (1u << 20))
-		text = NULL;
-	if (p->probe_overhead_ns == DS_NS_AUTO) {
-		p->probe_overhead_ns = text && prov_value(text, "probe_overhead_ns", &v) ? v : 0;
-		p->probe_provenance |= text && prov_value(text, "probe_overhead_ns", &v);
-	}
-	if (p->probe_gap_ns == DS_NS_AUTO) {
-		p->probe_gap_ns = text && prov_value(text, "probe_gap_ns", &v) ? v : 0;
-		p->probe_provenance |= text && prov_value(text, "probe_gap_ns", &v);
-	}
+		g_clear_pointer(&text, g_free);
+	prov_field(text, "probe_overhead_ns", &p->probe_overhead_ns, p);
+	prov_field(text, "probe_gap_ns", &p->probe_gap_ns, p);
 }
 
 struct ds_source *ds_sim_open_trace(const char *trace, const struct ds_trace_opts *topts,
