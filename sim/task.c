@@ -222,33 +222,49 @@ static uint64_t measured_cost(const struct ds_engine *eng, const struct ds_event
 }
 
 /*
- * The gap from rec_pos to @next: clamped at 0 (the clamp counted), rec_pos moved past it;
- * returns its length in sim time and whether it is spent on the CPU.
+ * The gap from rec_pos to @next, measured without changing anything (merge_think() may
+ * decline it): clamped at 0 when the recorded cost overruns it, the probes' time before a
+ * release cut out, and whether it is spent on the CPU.  gap_take() moves past it.
  */
-static uint64_t gap_to(struct ds_engine *eng, struct ds_task *t, const struct ds_event *next,
-		       bool *on)
-{
-	struct ds_task_result *res = task_res(eng, t);
-	int64_t gap = (int64_t)next->ts - (int64_t)t->rec_pos;
+struct gap {
+	uint64_t clamped;	/* recorded overlap clamped away */
+	uint64_t cut;		/* probe time taken out */
+	uint64_t span;		/* what is left, in sim time */
+	bool on;		/* spent on the CPU */
+};
 
-	if (gap < 0) {
+static struct gap gap_measure(const struct ds_engine *eng, const struct ds_task *t,
+			      const struct ds_event *next)
+{
+	int64_t len = (int64_t)next->ts - (int64_t)t->rec_pos;
+	struct gap g = { 0 };
+
+	if (len < 0) {
 		/* The recorded cost overlaps the next item (function_graph times are taken apart
 		 * from the record's timestamp): the gap is clamped to 0, and the clamp is counted
 		 * so that a replay's end can still be reconciled with the recording. */
-		res->think_clamped_ns += (uint64_t)-gap;
-		gap = 0;
+		g.clamped = (uint64_t)-len;
+		len = 0;
 	}
-	t->rec_pos += (uint64_t)gap;
 	if (next->type == DS_EV_RELEASE && eng->probe_gap) {
 		/* the probes' time outside the measured calls, once before each release */
-		uint64_t cut = MIN((uint64_t)gap, eng->probe_gap);
-
-		eng->r->probe_removed_ns += cut;
-		gap -= (int64_t)cut;
+		g.cut = MIN((uint64_t)len, eng->probe_gap);
+		len -= (int64_t)g.cut;
 	}
-	*on = t->switch_seen ? t->oncpu : (uint64_t)gap <= eng->p->busy_gap_ns;
-	return eng->think_scale == 1.0 ? (uint64_t)gap :
-		(uint64_t)llround(eng->think_scale * (double)gap);
+	g.on = t->switch_seen ? t->oncpu : (uint64_t)len <= eng->p->busy_gap_ns;
+	g.span = eng->think_scale == 1.0 ? (uint64_t)len :
+		(uint64_t)llround(eng->think_scale * (double)len);
+	return g;
+}
+
+/* Move rec_pos past the gap to @next and count its clamp and probe cut; its sim span. */
+static uint64_t gap_take(struct ds_engine *eng, struct ds_task *t, const struct ds_event *next,
+			 const struct gap *g)
+{
+	task_res(eng, t)->think_clamped_ns += g->clamped;
+	eng->r->probe_removed_ns += g->cut;
+	t->rec_pos = MAX(t->rec_pos, next->ts);
+	return g->span;
 }
 
 /*
@@ -259,21 +275,20 @@ static uint64_t gap_to(struct ds_engine *eng, struct ds_task *t, const struct ds
 static bool merge_think(struct ds_engine *eng, struct ds_task *t)
 {
 	const struct ds_event *next;
-	uint64_t span, rec_pos = t->rec_pos;
-	bool on;
+	struct gap g;
+	uint64_t span;
 
 	/* the same bounded read-ahead as task_gap()'s, done earlier */
 	while (!t->fifo.len && !eng->eof && eng->t_read <= t->rec_pos + eng->p->busy_gap_ns)
 		if (ds_engine_read_one(eng, &eng->read_error) < 0)
 			return false;
 	next = ds_evring_peek(&t->fifo);
-	if (!next || next->ts < rec_pos)
+	if (!next || next->ts < t->rec_pos)
 		return false;
-	span = gap_to(eng, t, next, &on);
-	if (!on || !span) {
-		t->rec_pos = rec_pos;	/* task_gap() will spend it */
-		return false;
-	}
+	g = gap_measure(eng, t, next);
+	if (!g.on || !g.span)
+		return false;	/* task_gap() will take it */
+	span = gap_take(eng, t, next, &g);
 	ds_ent_work(&t->ent, 0, 1);	/* tag 1: the release ends here */
 	ds_ent_work(&t->ent, span, 0);
 	task_res(eng, t)->think_oncpu_ns += span;
@@ -385,8 +400,8 @@ static void task_gap(struct ds_engine *eng, struct ds_task *t)
 {
 	const struct ds_event *next;
 	struct ds_task_result *res;	/* after reading: a new task may move the rows */
+	struct gap g;
 	uint64_t span;
-	bool on;
 
 	while (!t->fifo.len && !eng->eof && eng->t_read <= t->rec_pos + eng->p->busy_gap_ns)
 		if (ds_engine_read_one(eng, &eng->read_error) < 0)
@@ -403,9 +418,10 @@ static void task_gap(struct ds_engine *eng, struct ds_task *t)
 		t->wait_iter = g_sequence_insert_sorted(eng->waiting, t, wait_cmp, NULL);
 		return;
 	}
-	span = gap_to(eng, t, next, &on);
+	g = gap_measure(eng, t, next);
+	span = gap_take(eng, t, next, &g);
 	res = task_res(eng, t);
-	if (on && span) {
+	if (g.on && span) {
 		t->phase = DS_TP_THINK;
 		ds_ent_prog_reset(&t->ent);
 		ds_ent_work(&t->ent, span, 0);

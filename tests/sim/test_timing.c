@@ -279,6 +279,16 @@ static void test_probe_overhead(void)
 	g_assert_cmpuint(simtest_task(r, 100)->sync_ns, ==, 3 * 800);
 	g_assert_cmpuint(r->probe_removed_ns, ==, 800);
 	ds_results_free(r);
+
+	/* the same with every gap off the CPU (busy_gap_ns 0): the same timeline, and each
+	 * gap's probe time is taken out once (it was counted again when a release's end could
+	 * not be merged with the think time after it) */
+	p.busy_gap_ns = 0;
+	r = simtest_run_hand(evs, &p, 1);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 14300);
+	g_assert_cmpuint(simtest_task(r, 100)->think_offcpu_ns, ==, 2 * 600 + 700);
+	g_assert_cmpuint(r->probe_removed_ns, ==, 800);
+	ds_results_free(r);
 }
 
 /*
