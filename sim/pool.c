@@ -51,17 +51,22 @@ struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t cls)
 	return pool->class_locks && cls < pool->classes.n ? &pool->class_locks[cls] : NULL;
 }
 
-void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uint16_t cls, uint64_t cost)
+void ds_pool_free_steps(struct ds_pool *pool, struct ds_ent *e, struct ds_lock *l, uint64_t cost,
+			uint32_t tag)
 {
-	struct ds_lock *l = ds_pool_class_lock(pool, cls);
 	uint64_t h = MIN(pool->eng->prof->zs_class_hold_ns, cost);
 
 	if (!l || !h) {
-		ds_ent_work(e, cost, 0);
+		ds_ent_work(e, cost, tag);
 		return;
 	}
 	ds_ent_work(e, cost - h, 0);
-	ds_ent_locked(e, l, h, 0);
+	ds_ent_locked(e, l, h, tag);
+}
+
+void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uint16_t cls, uint64_t cost)
+{
+	ds_pool_free_steps(pool, e, ds_pool_class_lock(pool, cls), cost, 0);
 }
 
 static void page_free(gpointer data)

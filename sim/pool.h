@@ -187,6 +187,14 @@ uint16_t ds_pool_class_of(struct ds_pool *pool, const struct ds_release *rel);
 struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t cls);
 
 /*
+ * ds_pool_free_steps() - append to @e the free of one value costing @cost: the zsmalloc
+ * part (zs_class_hold_ns of it) under class lock @l at the end, the rest before; all of it
+ * unlocked when @l is NULL.  @tag marks the value's end (ds_ent_work()).
+ */
+void ds_pool_free_steps(struct ds_pool *pool, struct ds_ent *e, struct ds_lock *l, uint64_t cost,
+			uint32_t tag);
+
+/*
  * ds_pool_sync_free() - append to @e the synchronous free of a value costing @cost: the
  * zsmalloc part under its class lock at the end (zs_class_hold_ns of it, class locks
  * modelled), the rest before

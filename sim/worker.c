@@ -134,7 +134,6 @@ static void batch_program(struct ds_pool *pool, struct ds_worker *w)
 	const struct ds_batch *b = &w->batch;
 	const struct ds_page *page = b->page;
 	struct ds_ent *e = &w->ent;
-	uint64_t hold = pool->eng->prof->zs_class_hold_ns;
 	struct ds_lock *open = NULL;	/* class lock held across a run of values */
 
 	ds_ent_prog_reset(e);
@@ -147,7 +146,6 @@ static void batch_program(struct ds_pool *pool, struct ds_worker *w)
 		const struct ds_entry *en = &page->e[i];
 		struct ds_lock *cl = (en->flags & DS_ENTRY_STALE) ? NULL :
 			ds_pool_class_lock(pool, en->cls);
-		uint64_t h = MIN(hold, en->cost);
 
 		if (b->class_runs) {
 			if (open != cl) {
@@ -160,12 +158,7 @@ static void batch_program(struct ds_pool *pool, struct ds_worker *w)
 			ds_ent_work(e, en->cost, i + 1);
 			continue;
 		}
-		if (!cl || !h) {
-			ds_ent_work(e, en->cost, i + 1);
-			continue;
-		}
-		ds_ent_work(e, en->cost - h, 0);
-		ds_ent_locked(e, cl, h, i + 1);
+		ds_pool_free_steps(pool, e, cl, en->cost, i + 1);
 	}
 	if (open)
 		ds_ent_rel(e, open);
