@@ -12,7 +12,7 @@
  * it includes the file pages libtracecmd mmaps) and the anonymous RSS at the end of the
  * stream (the heap: what would grow if anything were kept per event).
  * Traces: the arguments; with none, every traces/NAME.dat plus two synthetic traces made by
- * tests/replay/mkfixture.py --big (N and 10 N releases, labelled "synthetic").
+ * tests/replay/mkfixture --big (N and 10 N releases; its path in DS_MKFIXTURE).
  * Each measurement is the best of REPEAT runs.
  *
  * struct measure: what one child reports back through a pipe.
@@ -187,11 +187,9 @@ static void bench_trace(const char *path, const char *label, const char *cache_d
 
 static gboolean make_synthetic(const char *out, unsigned int releases)
 {
-	const char *root = g_getenv("DS_SOURCE_ROOT");
-	g_autofree char *gen = g_build_filename(root ? root : ".", "tests", "replay",
-						"mkfixture.py", NULL);
+	const char *gen = g_getenv("DS_MKFIXTURE");	/* set by bench/meson.build */
 	g_autofree char *n = g_strdup_printf("%u", releases);
-	const char *argv[] = { "python3", gen, "--big", n, out, NULL };
+	const char *argv[] = { gen ? gen : "mkfixture", "--big", n, out, NULL };
 	int status;
 
 	return g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
@@ -234,7 +232,7 @@ int main(int argc, char **argv)
 			g_autofree char *label = g_strdup_printf("synthetic %u releases", k * SYNTH_RELEASES);
 
 			if (!make_synthetic(p, k * SYNTH_RELEASES)) {
-				printf("%-28s cannot generate (needs python3 and trace-cmd)\n", label);
+				printf("%-28s cannot generate (needs tests/replay/mkfixture and trace-cmd)\n", label);
 				continue;
 			}
 			bench_trace(p, label, cache_dir);

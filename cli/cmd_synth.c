@@ -115,8 +115,10 @@ int ds_cmd_synth(int argc, char **argv)
 {
 	struct synth_opts o = { 0 };
 	struct ds_synth_params p;
+	struct ds_synth_signals sigs;
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
+	gboolean ok;
 
 	if (!parse_args(&argc, &argv, &o, &error))
 		goto out;
@@ -143,7 +145,20 @@ int ds_cmd_synth(int argc, char **argv)
 		goto out;
 	}
 	status = DS_EXIT_FAIL;
-	if (!ds_synth_write(&p, o.out, &error) || !read_back(o.out, o.quiet, &error))
+	/* a termination signal stops the write with its temporary files removed, then ends
+	 * the process (ds_synth_signals_release() raises it again) */
+	ds_synth_signals_catch(&sigs);
+	ok = ds_synth_write(&p, o.out, &error);
+	if (!ok) {	/* said before a caught signal is raised again */
+		fprintf(stderr, "defersim synth: %s\n", error->message);
+		if (error->domain == DS_ERROR && error->code == DS_ERROR_PARAM)
+			status = DS_EXIT_USAGE;
+		g_clear_error(&error);
+	}
+	ds_synth_signals_release(&sigs);
+	if (!ok)
+		goto out;
+	if (!read_back(o.out, o.quiet, &error))
 		goto out;
 	status = DS_EXIT_OK;
 out:

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ds_synth.h - synthetic traces (replay/synth*.c): `defersim synth`.
+ * ds_synth.h - synthetic traces (synth/; the .dsev reader is replay/synth_file.c): `defersim
+ * synth`.
  *
  * A synthetic workload is a struct ds_synth_params; ds_synth_open() turns it into an event
  * source that hands out exactly the stream the trace reader would deliver for a trace of that
@@ -24,6 +25,7 @@
 #ifndef DS_SYNTH_H
 #define DS_SYNTH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
@@ -198,6 +200,22 @@ gboolean ds_synth_write_dsev(struct ds_source *src, const char *desc, unsigned i
  */
 gboolean ds_synth_write_dat(struct ds_source *src, const char *desc, const char *comm,
 			    unsigned int ncpus, uint64_t t0, const char *path, GError **error);
+
+/*
+ * ds_synth_signals_catch() - until ds_synth_signals_release(), SIGTERM, SIGINT and SIGHUP
+ * stop a synthetic write (it fails with "interrupted" and removes its temporary files)
+ * instead of killing the process in the middle of it (synth/synth_signal.c).
+ * ds_synth_signals_release() restores the previous actions and, if a signal came, raises it
+ * again: the process then ends by that signal, as its sender expects.
+ */
+#define DS_SYNTH_NSIGNALS 3
+struct ds_synth_signals {
+	struct sigaction old[DS_SYNTH_NSIGNALS];
+};
+void ds_synth_signals_catch(struct ds_synth_signals *s);
+void ds_synth_signals_release(struct ds_synth_signals *s);
+/* ds_synth_interrupted() - whether a caught signal came; if so, @error says which */
+gboolean ds_synth_interrupted(GError **error);
 
 /**
  * ds_synth_file_is() - whether @path starts with the synthetic event file's magic

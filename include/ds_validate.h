@@ -6,7 +6,7 @@
  * A suite file (GKeyFile, docs/validation/) names a profile, a policy, a tolerance and the
  * workload's own timing (gap_ns, exit_ns), then one group per point: processes, MiB each,
  * the published or measured time.  A point is run as a synthetic munmap or LMK burst
- * (replay/synth_gen.c), or replays a capture (trace=), through the simulator; its model time
+ * (synth/synth_gen.c), or replays a capture (trace=), through the simulator; its model time
  * is first release to end, the mean over processes or the slowest (time_of).  Points may
  * carry more measurements to hold the model against: the run-to-run spread, fallbacks, the
  * push-to-free p50 (as the upper bound of a log2 histogram bucket), peak values pending.

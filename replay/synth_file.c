@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * synth_file.c - the synthetic event file (.dsev): its writer and its source.
+ * synth_file.c - the synthetic event file (.dsev): its source (the writer is synth/synth_dsev.c).
  *
- * Layout (native byte order; the byte-order mark rejects a foreign one):
- *   struct dsev_header (64 bytes)
- *   desc_len bytes of text (the generating parameters), zero-padded to a multiple of 8
- *   n_events x struct ds_event (32 bytes each: exactly the stream the generator delivered)
- *   16 bytes: MD5 of (text, events, header) - a corruption check, not a security one
+ * Layout: dsev_format.h.
  * The magic says "synthetic" before anything else does; ds_source_open_trace() recognises
- * the file by it.  The writer streams into a temporary file next to the target and renames
- * it once everything is written.  The reader checks size and checksum before it delivers an
+ * the file by it.  The reader checks size and checksum before it delivers an
  * event, then type, CPU and time order of every event, naming the offset of a bad one.
  */
 #include <errno.h>
@@ -21,31 +16,10 @@
 #include <glib/gstdio.h>
 
 #include "source_impl.h"
-#include "synth_impl.h"
+#include "dsev_format.h"
+#include "synth_info.h"
 
-#define DSEV_MAGIC "DSSYNEV"
-#define DSEV_VERSION 1u
-#define DSEV_BOM 0x01020304u
-#define DIGEST_LEN 16
-#define BATCH 4096
-
-struct dsev_header {
-	char magic[8];
-	uint32_t version;
-	uint32_t bom;
-	uint64_t n_events;
-	uint64_t t0;
-	uint32_t ncpus;
-	uint32_t desc_len;
-	uint64_t reserved[3];
-};
-
-_Static_assert(sizeof(struct dsev_header) == 64, "dsev header layout");
-
-static uint64_t pad8(uint64_t n)
-{
-	return (n + 7) & ~(uint64_t)7;
-}
+#define DIGEST_LEN DSEV_DIGEST_LEN
 
 gboolean ds_synth_file_is(const char *path)
 {
@@ -59,116 +33,6 @@ gboolean ds_synth_file_is(const char *path)
 	      !memcmp(magic, DSEV_MAGIC, sizeof(DSEV_MAGIC));
 	fclose(f);
 	return yes;
-}
-
-/* --- writer ------------------------------------------------------------------------------ */
-
-struct dsev_writer {
-	FILE *f;
-	char *tmp;
-	GChecksum *ck;
-	struct ds_event buf[BATCH];
-	size_t nbuf;
-	uint64_t n;
-};
-
-static gboolean wr_io_error(struct dsev_writer *w, GError **error)
-{
-	g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: write error: %s", w->tmp,
-		    g_strerror(errno));
-	return FALSE;
-}
-
-static gboolean wr_bytes(struct dsev_writer *w, const void *data, size_t len, GError **error)
-{
-	g_checksum_update(w->ck, data, (gssize)len);
-	return fwrite(data, 1, len, w->f) == len || wr_io_error(w, error);
-}
-
-static gboolean wr_flush(struct dsev_writer *w, GError **error)
-{
-	gboolean ok = wr_bytes(w, w->buf, w->nbuf * sizeof(w->buf[0]), error);
-
-	w->n += w->nbuf;
-	w->nbuf = 0;
-	return ok;
-}
-
-static gboolean wr_events(struct dsev_writer *w, struct ds_source *src, GError **error)
-{
-	struct ds_event ev;
-	int rc;
-
-	while ((rc = ds_source_next(src, &ev, error)) > 0) {
-		w->buf[w->nbuf++] = ev;
-		if (w->nbuf == BATCH && !wr_flush(w, error))
-			return FALSE;
-	}
-	return rc == 0 && wr_flush(w, error);
-}
-
-static gboolean wr_finish(struct dsev_writer *w, struct dsev_header *h, GError **error)
-{
-	guint8 digest[DIGEST_LEN];
-	gsize dlen = sizeof(digest);
-	gboolean ok;
-
-	h->n_events = w->n;
-	g_checksum_update(w->ck, (const guchar *)h, sizeof(*h));
-	g_checksum_get_digest(w->ck, digest, &dlen);
-	ok = fwrite(digest, 1, dlen, w->f) == dlen && fseek(w->f, 0, SEEK_SET) == 0 &&
-	     fwrite(h, sizeof(*h), 1, w->f) == 1;
-	ok = fclose(w->f) == 0 && ok;
-	w->f = NULL;
-	return ok || wr_io_error(w, error);
-}
-
-gboolean ds_synth_write_dsev(struct ds_source *src, const char *desc, unsigned int ncpus,
-			     const char *path, GError **error)
-{
-	const struct ds_trace_info *info = ds_source_info(src);
-	struct dsev_writer *w = g_new0(struct dsev_writer, 1);
-	struct dsev_header h;
-	size_t dlen = strlen(desc);
-	static const char zeros[8];
-	gboolean ok = FALSE;
-	int fd;
-
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, DSEV_MAGIC, sizeof(DSEV_MAGIC));
-	h.version = DSEV_VERSION;
-	h.bom = DSEV_BOM;
-	h.ncpus = ncpus;
-	h.t0 = info ? info->start_ts : 0;
-	h.desc_len = (uint32_t)dlen;
-	w->tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
-	w->ck = g_checksum_new(G_CHECKSUM_MD5);
-	fd = g_mkstemp_full(w->tmp, O_RDWR, 0666);	/* 0666 & ~umask, as for other outputs */
-	if (fd < 0 || !(w->f = fdopen(fd, "wb"))) {
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot create: %s", w->tmp,
-			    g_strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	ok = fwrite(&h, sizeof(h), 1, w->f) == 1 ? TRUE : wr_io_error(w, error);
-	ok = ok && wr_bytes(w, desc, dlen, error) &&
-	     wr_bytes(w, zeros, pad8(dlen) - dlen, error) && wr_events(w, src, error) &&
-	     wr_finish(w, &h, error);
-	if (ok && g_rename(w->tmp, path) < 0) {
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot rename to %s: %s", w->tmp,
-			    path, g_strerror(errno));
-		ok = FALSE;
-	}
-out:
-	if (w->f)
-		fclose(w->f);
-	if (!ok && fd >= 0)
-		g_unlink(w->tmp);
-	g_checksum_free(w->ck);
-	g_free(w->tmp);
-	g_free(w);
-	return ok;
 }
 
 /* --- source ------------------------------------------------------------------------------ */
@@ -218,7 +82,7 @@ static gboolean check_header(const struct dsev_header *h, uint64_t size, const c
 	if (h->n_events > (size / sizeof(struct ds_event)))
 		return fmt_error(error, path, "%" G_GUINT64_FORMAT " events at offset 16 cannot "
 				 "fit in %" G_GUINT64_FORMAT " bytes (truncated?)", h->n_events, size);
-	want = sizeof(*h) + pad8(h->desc_len) + h->n_events * sizeof(struct ds_event) + DIGEST_LEN;
+	want = sizeof(*h) + dsev_pad8(h->desc_len) + h->n_events * sizeof(struct ds_event) + DIGEST_LEN;
 	if (size != want)
 		return fmt_error(error, path, "%" G_GUINT64_FORMAT " bytes, the header says %"
 				 G_GUINT64_FORMAT " (%s at offset %" G_GUINT64_FORMAT ")", size, want,
@@ -352,7 +216,7 @@ struct ds_source *ds_synth_file_open(const char *path, GError **error)
 		fmt_error(error, path, "read error at offset 0");
 		goto fail;
 	}
-	s->data_off = sizeof(s->h) + pad8(s->h.desc_len);
+	s->data_off = sizeof(s->h) + dsev_pad8(s->h.desc_len);
 	if (!check_header(&s->h, (uint64_t)st.st_size, path, error) ||
 	    !check_digest(s, (uint64_t)st.st_size, error))
 		goto fail;

@@ -4,13 +4,13 @@
  * to be synthetic.
  *
  * A synthetic stream has no trace.dat to describe, so its info is counted as it is delivered
- * (struct ds_synth_info in synth_impl.h): the clock is "mono" (generated times are one global
+ * (struct ds_synth_info in synth_info.h): the clock is "mono" (generated times are one global
  * clock), and each kind of event gets a recognition entry "defersim_synth/KIND" - the same
  * kprobe group a synthetic trace.dat uses, which is how ds_trace_info_is_synthetic() tells.
  */
 #include <string.h>
 
-#include "synth_impl.h"
+#include "synth_info.h"
 
 gboolean ds_trace_info_is_synthetic(const struct ds_trace_info *info)
 {

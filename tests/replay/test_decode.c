@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_decode.c - each fixture decodes to the stream worked out by hand from what
- * mkfixture.py put in its ring-buffer pages (the expectations below restate those records
+ * mkfixture.c put in its ring-buffer pages (the expectations below restate those records
  * and apply the rules of traces/FORMAT.md by hand: start at the latest per-CPU first
  * timestamp, pair by pid, give up on the same pid's next release/exit or after 100 ms).
  */

@@ -28,7 +28,7 @@ pick_trace() {
 			return
 		fi
 	done
-	if python3 "$root/tests/replay/mkfixture.py" --big 20000 "$tmp/big.dat" >/dev/null 2>&1; then
+	if "${DS_FIXTURES:-.}/mkfixture" --big 20000 "$tmp/big.dat" >/dev/null 2>&1; then
 		echo "$tmp/big.dat"
 		return
 	fi

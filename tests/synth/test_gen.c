@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * test_gen.c - the synthetic generator (replay/synth_gen.c, synth_params.c) against its
+ * test_gen.c - the synthetic generator (synth/synth_gen.c, synth_params.c) against its
  * parameters: counts per workload worked out from the parameters, the shape of every call
  * (entry, zs_free inside, return), slot bookkeeping, Poisson statistics within stated
  * bounds, determinism, parameter errors.

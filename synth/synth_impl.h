@@ -1,21 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * synth_impl.h - pieces shared by the synthetic-trace files (private to replay/).
+ * synth_impl.h - pieces shared by the synthetic-trace files (private to synth/).
  *
  * - struct ds_synth_heap (synth_heap.c): min-heap of timed items, either an event ready to be
  *   delivered or a generator actor's next step, ordered by (time, steps before events, CPU,
  *   insertion sequence).  Steps first: every event of an instant exists before the first of
  *   them leaves.  CPU next: the order in which the trace reader merges per-CPU buffers, so a
  *   stream written to trace.dat and read back comes out in the same order.
- * - synthetic trace information (synth_info.c): the struct ds_trace_info of a synthetic
- *   stream, counted as it is delivered, with one "defersim_synth/KIND" recognition entry per
- *   kind of event (what makes `defersim info` say "synthetic").
+ * - the trace information of a generated stream is replay/synth_info.h's struct
+ *   ds_synth_info (the .dsev reader counts it the same way).
  */
 #ifndef DS_SYNTH_IMPL_H
 #define DS_SYNTH_IMPL_H
 
 #include "ds_synth.h"
-#include "trace_impl.h"
+#include "synth_info.h"	/* replay/: struct ds_synth_info */
 
 /*
  * The generator's pid plan (synth_gen.c), so that the trace.dat writer can name the tasks:
@@ -52,25 +51,5 @@ void ds_synth_heap_push_event(struct ds_synth_heap *h, const struct ds_event *ev
 void ds_synth_heap_push_step(struct ds_synth_heap *h, uint64_t ts, uint32_t cpu, uint32_t actor);
 /* ds_synth_heap_pop() - the least item into @out; FALSE when empty */
 gboolean ds_synth_heap_pop(struct ds_synth_heap *h, struct ds_synth_item *out);
-
-/* --- synth_info.c --- */
-
-/* What a synthetic stream's info needs besides struct ds_trace_info: the duration histogram
- * and where each kind's recognition entry sits. */
-struct ds_synth_info {
-	struct ds_trace_info info;
-	struct ds_durhist hist;
-	int map_of[DS_EV__COUNT][2];	/* index in info.maps by type and zswap flag, -1 none */
-	GByteArray *cpu_seen;
-};
-
-/* @t0: the stream's start (first_ts and start_ts of the info) */
-void ds_synth_info_init(struct ds_synth_info *si, const char *path, unsigned int ncpus,
-		       uint64_t t0);
-/* count one delivered event */
-void ds_synth_info_add(struct ds_synth_info *si, const struct ds_event *ev);
-/* end of stream: quantiles, CPUs with events */
-void ds_synth_info_finish(struct ds_synth_info *si);
-void ds_synth_info_clear(struct ds_synth_info *si);
 
 #endif
