@@ -56,6 +56,7 @@ struct compare_row {
 
 struct compare_run {
 	struct ds_results *r;
+	struct ds_task_spill *spill;	/* its per-task rows for --json (a temporary file) */
 	JsonNode *json;
 	struct compare_row row;
 };
@@ -65,8 +66,9 @@ static const char compare_summary[] =
 	"parameters, and puts their answers side by side: fallback rate, drain latency\n"
 	"(p50/p99/max), hot-path time of the releasing tasks (sum and worst task), peak memory\n"
 	"pending and worker CPU time.  --json holds every run's full object (as `defersim replay\n"
-	"--json`) and the summary; --csv one row per policy.  The policy parameter is set per run;\n"
-	"every other parameter (--set NAME=VALUE) applies to all of them.";
+	"--json`, per-task rows included) and the summary; --csv one row per policy.  The\n"
+	"policy parameter is set per run; every other parameter (--set NAME=VALUE) applies to\n"
+	"all of them.";
 
 static void compare_opts_free(struct compare_opts *o)
 {
@@ -163,13 +165,9 @@ static void row_fill(struct compare_row *row, const struct ds_results *r)
 		row->class_locks += x->class_lock_acquisitions;
 		hist_merge(&row->latency, &x->drain_latency);
 	}
-	for (guint i = 0; i < r->tasks->len; i++) {
-		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
-
-		if (t->hot_ns > row->worst_hot_ns || !i) {
-			row->worst_hot_ns = t->hot_ns;
-			row->worst_pid = t->pid;
-		}
+	if (r->task_sum.count) {
+		row->worst_hot_ns = r->task_sum.worst_hot.t.hot_ns;
+		row->worst_pid = r->task_sum.worst_hot.t.pid;
 	}
 	row->inv_checked = r->inv.checked;
 	row->inv_ok = !r->inv.freed_twice && !r->inv.never_freed && !r->inv.pages_violations;
@@ -178,6 +176,7 @@ static void row_fill(struct compare_row *row, const struct ds_results *r)
 static void compare_run_clear(struct compare_run *run)
 {
 	ds_results_free(run->r);
+	ds_task_spill_free(run->spill);
 	if (run->json)
 		json_node_unref(run->json);
 	if (run->row.latency.buckets)
@@ -208,16 +207,22 @@ static void trace_capture(struct compare_trace *ct, const struct ds_trace_info *
 
 /* One policy's replay.  Returns an exit status and leaves the message in @error. */
 static int run_one(const char *trace, const struct ds_trace_opts *topts,
-		   const struct ds_profile *prof, const struct ds_params *params,
+		   const struct ds_profile *prof, const struct ds_params *params, gboolean rows,
 		   struct compare_run *run, struct compare_trace *ct, GError **error)
 {
 	struct ds_params p = *params;
 	struct ds_source *src = ds_sim_open_trace(trace, topts, &p, error);
 	const struct ds_trace_info *info;
+	struct ds_task_sink sink = { 0 };
 
 	if (!src)
 		return DS_EXIT_USAGE;
-	run->r = ds_sim_run(&p, prof, src, ds_source_info(src)->ncpus, error);
+	/* each run's rows wait on disk for --json: memory does not follow the task count */
+	if (rows && !(run->spill = ds_task_spill_new(&sink, error))) {
+		ds_source_close(src);
+		return DS_EXIT_FAIL;
+	}
+	run->r = ds_sim_run_rows(&p, prof, src, ds_source_info(src)->ncpus, &sink, error);
 	info = ds_source_info(src);
 	if (run->r) {
 		run->json = ds_report_to_json(run->r, prof, info);
@@ -399,7 +404,8 @@ static int compare_main(struct compare_opts *o, const char *trace, GPtrArray *po
 		struct ds_params p = *base;
 
 		p.policy = g_ptr_array_index(policies, done);
-		status = run_one(trace, &o->run.topts, prof, &p, &runs[done], &ct, &error);
+		status = run_one(trace, &o->run.topts, prof, &p, o->json != NULL, &runs[done], &ct,
+				 &error);
 		if (status == DS_EXIT_FAIL)
 			g_prefix_error(&error, "policy %s: ", p.policy);
 		if (status != DS_EXIT_OK)
@@ -410,8 +416,19 @@ static int compare_main(struct compare_opts *o, const char *trace, GPtrArray *po
 		print_table(runs, done, prof, &ct, stdout);
 	if (o->json) {
 		JsonNode *root = compare_json(runs, done, prof, &ct);
-		gboolean ok = ds_json_write(root, o->json, &error);
+		JsonArray *a = json_object_get_array_member(json_node_get_object(root), "runs");
+		struct ds_json_rows *rows = g_new0(struct ds_json_rows, done);
+		gboolean ok;
 
+		for (guint i = 0; i < done; i++) {
+			JsonObject *run = json_array_get_object_element(a, i);
+
+			rows[i].metrics = json_object_get_object_member(run, "metrics");
+			rows[i].r = runs[i].r;
+			rows[i].spill = runs[i].spill;
+		}
+		ok = ds_json_write_rows(root, o->json, rows, done, &error);
+		g_free(rows);
 		json_node_unref(root);
 		if (!ok) {
 			status = DS_EXIT_FAIL;

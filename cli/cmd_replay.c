@@ -79,18 +79,24 @@ static gboolean build_params(const struct replay_opts *o, struct ds_params *p, G
 }
 
 static gboolean write_outputs(const struct replay_opts *o, const struct ds_results *r,
-			      const struct ds_profile *prof, const struct ds_trace_info *info,
-			      GError **error)
+			      struct ds_task_spill *spill, const struct ds_profile *prof,
+			      const struct ds_trace_info *info, GError **error)
 {
 	JsonNode *root;
 	gboolean ok = TRUE;
 
-	/* The JSON tree holds a row per task: build it only when someone reads it. */
 	if (!o->json && !o->csv)
 		return !o->timeseries || ds_timeseries_write_csv(r, o->timeseries, error);
+	/* bounded: the per-task rows are streamed into the JSON file, never in the tree */
 	root = ds_report_to_json(r, prof, info);
-	if (o->json)
-		ok = ds_json_write(root, o->json, error);
+	if (o->json) {
+		struct ds_json_rows rows = {
+			json_object_get_object_member(json_node_get_object(root), "metrics"),
+			r, spill,
+		};
+
+		ok = ds_json_write_rows(root, o->json, &rows, 1, error);
+	}
 	if (ok && o->csv) {
 		GPtrArray *k = g_ptr_array_new_with_free_func(g_free);
 		GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
@@ -112,6 +118,7 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 	struct ds_profile *prof = NULL;
 	struct ds_source *src = NULL;
 	struct ds_results *r = NULL;
+	struct ds_task_spill *spill = NULL;
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 
@@ -122,7 +129,18 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 	if (!src)
 		goto out;
 	status = DS_EXIT_FAIL;
-	r = ds_sim_run(params, prof, src, ds_source_info(src)->ncpus, &error);
+	/* Memory must not follow the task count: rows go to a temporary file for --json, the
+	 * table comes from the run's summary.  Only a table longer than the summary keeps
+	 * every row in memory. */
+	if (!o->quiet && (o->max_tasks <= 0 || o->max_tasks > DS_TASK_TOP)) {
+		r = ds_sim_run(params, prof, src, ds_source_info(src)->ncpus, &error);
+	} else {
+		struct ds_task_sink sink = { 0 };
+
+		if (o->json && !(spill = ds_task_spill_new(&sink, &error)))
+			goto out;
+		r = ds_sim_run_rows(params, prof, src, ds_source_info(src)->ncpus, &sink, &error);
+	}
 	if (!r)
 		goto out;
 	if (!o->quiet) {
@@ -130,7 +148,7 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 
 		ds_report_print(r, prof, ds_source_info(src), &ropts, stdout);
 	}
-	if (!write_outputs(o, r, prof, ds_source_info(src), &error))
+	if (!write_outputs(o, r, spill, prof, ds_source_info(src), &error))
 		goto out;
 	status = DS_EXIT_OK;
 out:
@@ -139,6 +157,7 @@ out:
 		g_error_free(error);
 	}
 	ds_results_free(r);
+	ds_task_spill_free(spill);
 	ds_source_close(src);
 	if (prof)
 		ds_profile_free(prof);

@@ -37,11 +37,64 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 
 /**
  * ds_report_to_json() - one run as a JSON object: tool, trace, profile, params (with the
- * list of inferred ones), metrics
+ * list of inferred ones), metrics; the per-task rows summarised (metrics.tasks_summary), not
+ * listed: ds_json_write_rows() streams them in
  * Return: a new JSON node (json_node_unref() it)
  */
 JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile *prof,
 			    const struct ds_trace_info *info);
+
+/*
+ * DS_JSON_SCHEMA_VERSION - tool.schema_version of a run's JSON (docs/json.md).  2: per-task
+ * rows (metrics.tasks) only where asked for, metrics.tasks_summary always.
+ */
+#define DS_JSON_SCHEMA_VERSION 2
+
+/*
+ * struct ds_outfile - an output file written as a stream, atomically: a temporary file
+ * beside @path, fsync()ed and renamed on commit, removed on abort ("-" = stdout; a device
+ * or FIFO is written in place) (report/outfile.c)
+ */
+struct ds_outfile;
+
+struct ds_outfile *ds_outfile_open(const char *path, GError **error);
+FILE *ds_outfile_stream(struct ds_outfile *o);
+/** ds_outfile_commit() - flush, fsync, rename over the path; frees @o in every case */
+gboolean ds_outfile_commit(struct ds_outfile *o, GError **error);
+/** ds_outfile_abort() - drop what was written (the target is left as it was); frees @o */
+void ds_outfile_abort(struct ds_outfile *o);
+
+/*
+ * struct ds_task_spill - a run's per-task rows on disk (an unlinked temporary file) in the
+ * engine's order, filled by the simulator through a struct ds_task_sink (report/taskrows.c)
+ */
+struct ds_task_spill;
+
+/** ds_task_spill_new() - a spill, and @sink set to fill it (give @sink to ds_sim_run_rows()) */
+struct ds_task_spill *ds_task_spill_new(struct ds_task_sink *sink, GError **error);
+void ds_task_spill_free(struct ds_task_spill *s);
+
+/** ds_json_add_task_row() - one task row as a JSON object (the keys of metrics.tasks[]) */
+void ds_json_add_task_row(JsonBuilder *b, const struct ds_task_result *t);
+
+/**
+ * struct ds_json_rows - where a run's rows go in a document and where they come from
+ * @metrics: the run's "metrics" object in the document written (rows become its "tasks")
+ * @r: the run's results
+ * @spill: its rows, or NULL when they are in @r->tasks (ds_sim_run())
+ */
+struct ds_json_rows {
+	JsonObject *metrics;
+	const struct ds_results *r;
+	struct ds_task_spill *spill;
+};
+
+/**
+ * ds_json_write_rows() - write @root pretty-printed to @path atomically, with each of @n
+ * runs' per-task rows streamed in as its metrics.tasks array (memory: the tree without rows)
+ */
+gboolean ds_json_write_rows(JsonNode *root, const char *path, const struct ds_json_rows *rows,
+			    guint n, GError **error);
 
 /**
  * ds_json_write() - write a JSON node, pretty-printed, to @path atomically ("-" = stdout)

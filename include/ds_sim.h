@@ -400,6 +400,43 @@ struct ds_task_result {
 	uint64_t freed_ts;
 };
 
+/*
+ * DS_TASK_TOP - rows each ranking of struct ds_task_summary keeps: the text report's table
+ * (20 by default) and the hot-path plot (30) fit in it
+ */
+#define DS_TASK_TOP 40
+
+/**
+ * struct ds_task_ranked - a task row with its position in the engine's order (first release),
+ * the last tie-break of every ranking
+ */
+struct ds_task_ranked {
+	guint index;
+	struct ds_task_result t;
+};
+
+/**
+ * struct ds_task_summary - what reports need of the per-task rows, in memory bounded by
+ * DS_TASK_TOP whatever the task count (sim/tasksum.c); filled in both modes of the run
+ * @count: tasks
+ * @exit_to_freed: ds_task_exit_to_freed() of every task
+ * @by_releases: struct ds_task_ranked, at most DS_TASK_TOP: most releases first, then lower
+ *	pid, then lower index (the text report's table)
+ * @by_sync: the same by most sync_ns first, then lower index (the hot-path plot)
+ * @worst_hot: the task with the most hot_ns, the first in index order among equals (valid
+ *	when @count)
+ */
+struct ds_task_summary {
+	uint64_t count;
+	struct ds_hist exit_to_freed;
+	GArray *by_releases;
+	GArray *by_sync;
+	struct ds_task_ranked worst_hot;
+};
+
+/** ds_task_summary_add() - count task row @t, number @index in the engine's order */
+void ds_task_summary_add(struct ds_task_summary *s, guint index, const struct ds_task_result *t);
+
 /**
  * struct ds_backend_result - metrics of one backend's pool
  * @releases: release events of this backend
@@ -530,7 +567,9 @@ struct ds_lock_result {
  * @releases: all releases
  * @hot_ns: total hot-path time under the policy; @sync_ns: the same under sync
  * @be: per-backend metrics
- * @tasks: GArray of struct ds_task_result, by first release
+ * @tasks: GArray of struct ds_task_result, by first release; empty when the run handed its
+ *	rows to a struct ds_task_sink instead (ds_sim_run_rows())
+ * @task_sum: the per-task rows summarised (both modes)
  * @timeseries: GArray of struct ds_ts_sample (empty unless params.timeseries_ns)
  * @inv: invariant checks
  * @events_in: events consumed from the source
@@ -558,6 +597,7 @@ struct ds_results {
 	uint64_t sync_ns;
 	struct ds_backend_result be[DS_BE__COUNT];
 	GArray *tasks;
+	struct ds_task_summary task_sum;
 	GArray *timeseries;
 	struct ds_invariants inv;
 	uint64_t events_in;
@@ -584,6 +624,25 @@ struct ds_results {
 struct ds_results *ds_sim_run(const struct ds_params *params, const struct ds_profile *prof,
 			      struct ds_source *src, unsigned int ncpus_recorded, GError **error);
 void ds_results_free(struct ds_results *r);
+
+/**
+ * struct ds_task_sink - where ds_sim_run_rows() hands each task's row, once it is final (the
+ * task ended and every value it released was freed): rows come out of order, each once, with
+ * its @index in the engine's order (0 .. task_sum.count - 1)
+ */
+struct ds_task_sink {
+	void (*row)(void *data, guint index, const struct ds_task_result *t);
+	void *data;
+};
+
+/**
+ * ds_sim_run_rows() - ds_sim_run() whose per-task rows go to @sink (NULL: dropped) instead of
+ * results->tasks, so that memory follows the tasks alive at once, not the trace's task count;
+ * results->task_sum holds what the reports need of them
+ */
+struct ds_results *ds_sim_run_rows(const struct ds_params *params, const struct ds_profile *prof,
+				   struct ds_source *src, unsigned int ncpus_recorded,
+				   const struct ds_task_sink *sink, GError **error);
 
 /**
  * ds_sim_open_trace() - ds_source_open_trace() for a run with @p: when think_scale is auto

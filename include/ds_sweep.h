@@ -325,8 +325,19 @@ JsonNode *ds_record_get(JsonNode *record, const char *path);
 void ds_records_sort(GPtrArray *records);
 
 /**
+ * ds_json_read_pruned() - the text of JSON file @path with every array that is the value of
+ * a "tasks" member and longer than 1 MiB cut to its DS_TASK_TOP objects of largest sync_ns
+ * (ties: the earlier), in that order: a run's per-task rows never all in memory
+ * (sweep/jsonprune.c)
+ * @len: out: length of the text
+ * Return: the text (g_free() it) or NULL with @error (DS_ERROR_IO)
+ */
+char *ds_json_read_pruned(const char *path, gsize *len, GError **error);
+
+/**
  * ds_records_load() - read records from a sweep directory (its points/ files, else its
- * results.jsonl), a .jsonl file, or a single-run .json file
+ * results.jsonl), a .jsonl file, or a single-run .json file; per-task rows (metrics.tasks)
+ * are cut as ds_json_read_pruned() does
  * @out: JsonNode *, appended to (caller's free func json_node_unref)
  */
 gboolean ds_records_load(const char *path, GPtrArray *out, GError **error);

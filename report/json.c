@@ -2,9 +2,11 @@
 /*
  * json.c - one run as one JSON object (json-glib), and its flat form for CSV.
  *
- * Layout: { tool, trace, profile, params, inferred_params, metrics{..., zram{}, zswap{},
- * tasks[]}, invariants }.  Both backends are always present so that the CSV columns of
- * different runs line up (a sweep concatenates rows).
+ * Layout (docs/json.md): { tool, policy, trace, profile, params, inferred_params, metrics{...,
+ * zram{}, zswap{}, tasks_summary{}}, analytic, invariants }.  Both backends are always present
+ * so that the CSV columns of different runs line up (a sweep concatenates rows).  The tree is
+ * bounded: the per-task rows (metrics.tasks) are not in it but streamed into the file by
+ * ds_json_write_rows() (taskrows.c).
  */
 #include <string.h>
 
@@ -79,44 +81,42 @@ static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_r
 	json_builder_end_object(b);
 }
 
-static void add_tasks(JsonBuilder *b, const struct ds_results *r)
+static void add_ranked(JsonBuilder *b, const char *k, const GArray *a)
 {
-	json_builder_set_member_name(b, "tasks");
+	json_builder_set_member_name(b, k);
 	json_builder_begin_array(b);
-	for (guint i = 0; r->tasks && i < r->tasks->len; i++) {
-		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
-
-		json_builder_begin_object(b);
-		ds_json_add_u64(b, "pid", (uint64_t)t->pid);
-		ds_json_add_u64(b, "releases", t->releases);
-		ds_json_add_u64(b, "fallbacks", t->fallbacks);
-		ds_json_add_u64(b, "hot_ns", t->hot_ns);
-		ds_json_add_u64(b, "sync_ns", t->sync_ns);
-		ds_json_add_u64(b, "first_ts", t->first_ts);
-		ds_json_add_u64(b, "rec_end_ts", t->rec_end_ts);
-		ds_json_add_u64(b, "sim_end_ts", t->sim_end_ts);
-		ds_json_add_bool(b, "exited", t->exited);
-		ds_json_add_u64(b, "think_clamped_ns", t->think_clamped_ns);
-		ds_json_add_u64(b, "think_oncpu_ns", t->think_oncpu_ns);
-		ds_json_add_u64(b, "think_offcpu_ns", t->think_offcpu_ns);
-		ds_json_add_u64(b, "freed_ts", t->freed_ts);
-		ds_json_add_u64(b, "exit_to_freed_ns", ds_task_exit_to_freed(t));
-		json_builder_end_object(b);
-	}
+	for (guint i = 0; a && i < a->len; i++)
+		ds_json_add_task_row(b, &g_array_index(a, struct ds_task_ranked, i).t);
 	json_builder_end_array(b);
+}
+
+/*
+ * What the reports need of the per-task rows, bounded whatever the task count: how many,
+ * the largest by releases and by sync time, the task with the most hot-path time.  The rows
+ * themselves (metrics.tasks) are streamed by ds_json_write_rows() when asked for.
+ */
+static void add_task_summary(JsonBuilder *b, const struct ds_results *r)
+{
+	const struct ds_task_summary *s = &r->task_sum;
+
+	json_builder_set_member_name(b, "tasks_summary");
+	json_builder_begin_object(b);
+	ds_json_add_u64(b, "count", s->count);
+	ds_json_add_u64(b, "top", DS_TASK_TOP);
+	add_ranked(b, "by_releases", s->by_releases);
+	add_ranked(b, "by_sync", s->by_sync);
+	json_builder_set_member_name(b, "worst_hot");
+	if (s->count)
+		ds_json_add_task_row(b, &s->worst_hot.t);
+	else
+		json_builder_add_null_value(b);
+	json_builder_end_object(b);
 }
 
 /* How long after each task's end its last value was freed (0 under sync). */
 static void add_exit_to_freed(JsonBuilder *b, const struct ds_results *r)
 {
-	struct ds_hist h;
-
-	ds_hist_init(&h);
-	for (guint i = 0; r->tasks && i < r->tasks->len; i++)
-		ds_hist_add(&h, ds_task_exit_to_freed(&g_array_index(r->tasks,
-								     struct ds_task_result, i)));
-	add_hist(b, "exit_to_freed", &h);
-	ds_hist_clear(&h);
+	add_hist(b, "exit_to_freed", &r->task_sum.exit_to_freed);
 }
 
 static void add_think(JsonBuilder *b, const struct ds_results *r)
@@ -199,7 +199,7 @@ static void add_metrics(JsonBuilder *b, const struct ds_results *r)
 	add_cpus(b, r);
 	for (int i = 0; i < DS_BE__COUNT; i++)
 		add_backend(b, ds_backend_name(i), &r->be[i]);
-	add_tasks(b, r);
+	add_task_summary(b, r);
 	json_builder_end_object(b);
 }
 
@@ -354,6 +354,7 @@ JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile 
 	json_builder_begin_object(b);
 	ds_json_add_str(b, "name", "defersim");
 	ds_json_add_str(b, "version", DS_VERSION);
+	ds_json_add_u64(b, "schema_version", DS_JSON_SCHEMA_VERSION);
 	json_builder_end_object(b);
 	ds_json_add_str(b, "policy", r->policy);
 	add_trace(b, info);

@@ -215,31 +215,16 @@ static void print_machine(const struct ds_results *r, FILE *out)
 	fprintf(out, "\n");
 }
 
-static void print_tasks(const struct ds_results *r, unsigned int max, FILE *out)
+static void print_row(const struct ds_task_result *t, FILE *out)
 {
 	char a[32], b[32], c[32], d[32];
-	guint n = r->tasks ? r->tasks->len : 0;
+	double shift = (double)t->sim_end_ts - (double)t->rec_end_ts;
 
-	fprintf(out, "hot path, all releases  %s under %s vs %s under sync (%.1f%% %s)\n",
-		ds_fmt_ns(a, (double)r->hot_ns), r->policy, ds_fmt_ns(b, (double)r->sync_ns),
-		r->sync_ns ? fabs(100.0 - pct(r->hot_ns, r->sync_ns)) : 0.0,
-		r->hot_ns <= r->sync_ns ? "saved" : "more");
-	if (!n)
-		return;
-	fprintf(out, "\nper task (%u with releases%s)\n", n,
-		max && n > max ? ", largest first, table cut: see --json for all" : "");
-	fprintf(out, "  %8s %9s %9s %11s %11s %11s %11s %s\n", "pid", "releases", "fallbacks",
-		"hot", "hot(sync)", "end shift", "freed after", "exited");
-	for (guint i = 0; i < n && (!max || i < max); i++) {
-		const struct ds_task_result *t = &g_array_index(r->tasks, struct ds_task_result, i);
-		double shift = (double)t->sim_end_ts - (double)t->rec_end_ts;
-
-		fprintf(out, "  %8d %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %11s %11s %s%10s %11s %s\n",
-			t->pid, t->releases, t->fallbacks, ds_fmt_ns(a, (double)t->hot_ns),
-			ds_fmt_ns(b, (double)t->sync_ns), shift < 0 ? "-" : "+",
-			ds_fmt_ns(c, fabs(shift)), ds_fmt_ns(d, (double)ds_task_exit_to_freed(t)),
-			t->exited ? "yes" : "no");
-	}
+	fprintf(out, "  %8d %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %11s %11s %s%10s %11s %s\n",
+		t->pid, t->releases, t->fallbacks, ds_fmt_ns(a, (double)t->hot_ns),
+		ds_fmt_ns(b, (double)t->sync_ns), shift < 0 ? "-" : "+",
+		ds_fmt_ns(c, fabs(shift)), ds_fmt_ns(d, (double)ds_task_exit_to_freed(t)),
+		t->exited ? "yes" : "no");
 }
 
 static gint task_by_releases(gconstpointer a, gconstpointer b)
@@ -251,11 +236,47 @@ static gint task_by_releases(gconstpointer a, gconstpointer b)
 	return x->pid - y->pid;
 }
 
+/*
+ * The tasks that matter most first (the JSON keeps the engine's order).  Up to DS_TASK_TOP
+ * rows come from the run's bounded summary; a longer table needs the rows themselves
+ * (results->tasks, ds_sim_run()), sorted here (stably: equal tasks in the engine's order, as
+ * the summary ranks them).
+ */
+static void print_tasks(const struct ds_results *r, unsigned int max, FILE *out)
+{
+	char a[32], b[32];
+	uint64_t n = r->task_sum.count;
+	bool rows = r->tasks && r->tasks->len == n && n;
+	uint64_t shown = max ? MIN(n, max) : n;
+
+	fprintf(out, "hot path, all releases  %s under %s vs %s under sync (%.1f%% %s)\n",
+		ds_fmt_ns(a, (double)r->hot_ns), r->policy, ds_fmt_ns(b, (double)r->sync_ns),
+		r->sync_ns ? fabs(100.0 - pct(r->hot_ns, r->sync_ns)) : 0.0,
+		r->hot_ns <= r->sync_ns ? "saved" : "more");
+	if (!n)
+		return;
+	if (!rows)
+		shown = MIN(shown, r->task_sum.by_releases->len);
+	fprintf(out, "\nper task (%" G_GUINT64_FORMAT " with releases%s)\n", n,
+		shown < n ? ", largest first, table cut: see --json for all" : "");
+	fprintf(out, "  %8s %9s %9s %11s %11s %11s %11s %s\n", "pid", "releases", "fallbacks",
+		"hot", "hot(sync)", "end shift", "freed after", "exited");
+	if (rows && shown > r->task_sum.by_releases->len) {
+		g_autoptr(GArray) sorted = g_array_copy(r->tasks);
+
+		g_array_sort(sorted, task_by_releases);
+		for (guint i = 0; i < shown; i++)
+			print_row(&g_array_index(sorted, struct ds_task_result, i), out);
+		return;
+	}
+	for (guint i = 0; i < shown; i++)
+		print_row(&g_array_index(r->task_sum.by_releases, struct ds_task_ranked, i).t, out);
+}
+
 void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 		     const struct ds_trace_info *info, const struct ds_report_opts *opts, FILE *out)
 {
 	unsigned int max = opts ? opts->max_tasks : 20;
-	struct ds_results sorted = *r;
 
 	print_header(r, prof, info, out);
 	fprintf(out, "parameters (spec's inferred choices marked; change with --set NAME=VALUE)\n");
@@ -276,12 +297,5 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 			r->inv.cpu_violations,
 			r->inv.freed_twice || r->inv.never_freed || r->inv.pages_violations ||
 			r->inv.cpu_violations ? "VIOLATED" : "hold");
-	/* The table shows the tasks that matter most first; the JSON keeps the engine's order. */
-	if (r->tasks && r->tasks->len) {
-		sorted.tasks = g_array_copy(r->tasks);
-		g_array_sort(sorted.tasks, task_by_releases);
-	}
-	print_tasks(&sorted, max, out);
-	if (sorted.tasks != r->tasks)
-		g_array_unref(sorted.tasks);
+	print_tasks(r, max, out);
 }

@@ -490,10 +490,8 @@ static void engine_finish(struct ds_engine *eng)
 {
 	struct ds_results *r = eng->r;
 
-	r->sim_end_ts = eng->now;
-	for (guint i = 0; i < r->tasks->len; i++)
-		r->sim_end_ts = MAX(r->sim_end_ts,
-				    g_array_index(r->tasks, struct ds_task_result, i).sim_end_ts);
+	r->sim_end_ts = MAX(eng->now, eng->task_end_max);
+	ds_tasks_summarise(eng);
 	for (unsigned int be = 0; eng->pools_active && be < DS_BE__COUNT; be++)
 		if (eng->pools[be].pending_values)
 			r->inv.never_freed += eng->pools[be].pending_values;
@@ -503,14 +501,20 @@ static void engine_finish(struct ds_engine *eng)
 	ds_ledger_finish(eng);
 }
 
-struct ds_results *ds_sim_run(const struct ds_params *params, const struct ds_profile *prof,
-			      struct ds_source *src, unsigned int ncpus_recorded, GError **error)
+/* Both modes: rows into results->tasks (@rows_out false), or out to @sink as they are final. */
+static struct ds_results *sim_run(const struct ds_params *params, const struct ds_profile *prof,
+				  struct ds_source *src, unsigned int ncpus_recorded,
+				  bool rows_out, const struct ds_task_sink *sink, GError **error)
 {
 	struct ds_engine eng;
 	struct ds_results *r = NULL;
 	gboolean ok;
 
 	memset(&eng, 0, sizeof(eng));
+	eng.rows_out = rows_out;
+	eng.sink = sink;
+	if (rows_out)
+		eng.rows = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	ok = engine_setup(&eng, params, prof, src, ncpus_recorded, error) &&
 		run_loop(&eng, error);
 	if (ok && eng.pools_active) {
@@ -522,6 +526,21 @@ struct ds_results *ds_sim_run(const struct ds_params *params, const struct ds_pr
 		r = g_steal_pointer(&eng.r);
 	}
 	engine_clear(&eng);
+	if (eng.rows)
+		g_hash_table_destroy(eng.rows);
 	ds_results_free(eng.r);
 	return r;
+}
+
+struct ds_results *ds_sim_run(const struct ds_params *params, const struct ds_profile *prof,
+			      struct ds_source *src, unsigned int ncpus_recorded, GError **error)
+{
+	return sim_run(params, prof, src, ncpus_recorded, false, NULL, error);
+}
+
+struct ds_results *ds_sim_run_rows(const struct ds_params *params, const struct ds_profile *prof,
+				   struct ds_source *src, unsigned int ncpus_recorded,
+				   const struct ds_task_sink *sink, GError **error)
+{
+	return sim_run(params, prof, src, ncpus_recorded, true, sink, error);
 }

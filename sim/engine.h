@@ -297,6 +297,25 @@ struct ds_task {
 	uint64_t await_ts;	/* recorded time of that release */
 };
 
+/*
+ * struct ds_task_row - rows mode: a task's row until it is final, i.e. the task ended and no
+ * value it released is still waiting to be freed (@held), when it goes to the sink
+ */
+struct ds_task_row {
+	struct ds_task_result res;
+	uint64_t held;
+	bool ended;
+};
+
+/* ds_task_result_of() - the row of task number @index (results->tasks or eng->rows) */
+struct ds_task_result *ds_task_result_of(struct ds_engine *eng, guint index);
+/* ds_task_row_hold() - a value of task @index waits in a buffer (rows mode: row kept) */
+void ds_task_row_hold(struct ds_engine *eng, guint index);
+/* ds_task_row_unhold() - that value was freed (its freed_ts already counted) */
+void ds_task_row_unhold(struct ds_engine *eng, guint index);
+/* ds_tasks_summarise() - the end: every row not out yet goes out; results->task_sum filled */
+void ds_tasks_summarise(struct ds_engine *eng);
+
 void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev);
 void ds_task_read_exit(struct ds_engine *eng, const struct ds_event *ev);
 /* ds_task_read_switch() - a sched_switch that moves a simulated task on or off a CPU */
@@ -432,6 +451,11 @@ struct ds_engine {
 	GError *read_error;	/* a read failed inside an event handler */
 	uint64_t probe_in;	/* probe_overhead_ns resolved (auto left: 0) */
 	uint64_t probe_gap;	/* probe_gap_ns resolved */
+	const struct ds_task_sink *sink;	/* rows mode (ds_sim_run_rows()), else NULL */
+	bool rows_out;		/* rows mode: task rows go out, not into results->tasks */
+	GHashTable *rows;	/* rows mode: index -> struct ds_task_row * not final yet */
+	guint ntasks;		/* tasks so far: the next one's index */
+	uint64_t task_end_max;	/* latest simulated end of a task */
 };
 
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)

@@ -142,6 +142,7 @@ void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_re
 	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
 	e->cls = rel->cls;
 	e->task = rel->task;
+	ds_task_row_hold(pool->eng, e->task);
 	pool->pending_values++;
 	if (pool->pending_index && !rel->novalue)
 		g_hash_table_replace(pool->pending_index, &e->value, e);
@@ -160,16 +161,16 @@ void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 {
 	struct ds_backend_result *res = pool->res;
 	struct ds_page *page = b->page;
-	GArray *tasks = pool->eng->r->tasks;
 
 	for (unsigned int i = 0; i < page->count; i++) {
 		struct ds_entry *e = &page->e[i];
 		uint64_t freed = b->freed_at[i], lat = freed - e->pushed;
-		struct ds_task_result *tr = &g_array_index(tasks, struct ds_task_result, e->task);
+		struct ds_task_result *tr = ds_task_result_of(pool->eng, e->task);
 
 		index_forget(pool, e);
 		ds_ledger_free(pool->eng, e->id);
 		tr->freed_ts = MAX(tr->freed_ts, freed);
+		ds_task_row_unhold(pool->eng, e->task);
 		if (e->flags & DS_ENTRY_STALE) {
 			res->stale_drains++;
 			continue;

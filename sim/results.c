@@ -33,6 +33,9 @@ struct ds_results *ds_results_new(const struct ds_params *p, const struct ds_pro
 	}
 	r->cpu_busy_ns = g_array_new(FALSE, TRUE, sizeof(double));
 	r->tasks = g_array_new(FALSE, TRUE, sizeof(struct ds_task_result));
+	ds_hist_init(&r->task_sum.exit_to_freed);
+	r->task_sum.by_releases = g_array_new(FALSE, FALSE, sizeof(struct ds_task_ranked));
+	r->task_sum.by_sync = g_array_new(FALSE, FALSE, sizeof(struct ds_task_ranked));
 	r->timeseries = g_array_new(FALSE, TRUE, sizeof(struct ds_ts_sample));
 	return r;
 }
@@ -52,6 +55,11 @@ void ds_results_free(struct ds_results *r)
 		g_array_free(r->cpu_busy_ns, TRUE);
 	if (r->tasks)
 		g_array_free(r->tasks, TRUE);
+	ds_hist_clear(&r->task_sum.exit_to_freed);
+	if (r->task_sum.by_releases)
+		g_array_free(r->task_sum.by_releases, TRUE);
+	if (r->task_sum.by_sync)
+		g_array_free(r->task_sum.by_sync, TRUE);
 	if (r->timeseries)
 		g_array_free(r->timeseries, TRUE);
 	g_free(r);

@@ -29,9 +29,86 @@
 
 #include "engine.h"
 
+struct ds_task_result *ds_task_result_of(struct ds_engine *eng, guint index)
+{
+	struct ds_task_row *row;
+
+	if (!eng->rows_out)
+		return &g_array_index(eng->r->tasks, struct ds_task_result, index);
+	row = g_hash_table_lookup(eng->rows, GUINT_TO_POINTER(index));
+	g_assert(row);
+	return &row->res;
+}
+
 static struct ds_task_result *task_res(struct ds_engine *eng, const struct ds_task *t)
 {
-	return &g_array_index(eng->r->tasks, struct ds_task_result, t->index);
+	return ds_task_result_of(eng, t->index);
+}
+
+/* Rows mode: a final row is summarised, handed to the sink and forgotten. */
+static void row_out(struct ds_engine *eng, guint index, struct ds_task_row *row)
+{
+	ds_task_summary_add(&eng->r->task_sum, index, &row->res);
+	if (eng->sink && eng->sink->row)
+		eng->sink->row(eng->sink->data, index, &row->res);
+	g_hash_table_remove(eng->rows, GUINT_TO_POINTER(index));
+}
+
+void ds_task_row_hold(struct ds_engine *eng, guint index)
+{
+	struct ds_task_row *row;
+
+	if (!eng->rows_out)
+		return;
+	row = g_hash_table_lookup(eng->rows, GUINT_TO_POINTER(index));
+	g_assert(row);
+	row->held++;
+}
+
+void ds_task_row_unhold(struct ds_engine *eng, guint index)
+{
+	struct ds_task_row *row;
+
+	if (!eng->rows_out)
+		return;
+	row = g_hash_table_lookup(eng->rows, GUINT_TO_POINTER(index));
+	g_assert(row && row->held);
+	if (!--row->held && row->ended)
+		row_out(eng, index, row);
+}
+
+static gint index_cmp(gconstpointer a, gconstpointer b)
+{
+	guint x = GPOINTER_TO_UINT(*(gconstpointer const *)a);
+	guint y = GPOINTER_TO_UINT(*(gconstpointer const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+void ds_tasks_summarise(struct ds_engine *eng)
+{
+	struct ds_results *r = eng->r;
+	g_autoptr(GPtrArray) left = NULL;
+	GHashTableIter it;
+	gpointer key;
+
+	if (!eng->rows_out) {
+		for (guint i = 0; i < r->tasks->len; i++)
+			ds_task_summary_add(&r->task_sum, i,
+					    &g_array_index(r->tasks, struct ds_task_result, i));
+		return;
+	}
+	/* rows still held: values never freed (an invariant failure); out in index order */
+	left = g_ptr_array_new();
+	g_hash_table_iter_init(&it, eng->rows);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		g_ptr_array_add(left, key);
+	g_ptr_array_sort(left, index_cmp);
+	for (guint i = 0; i < left->len; i++) {
+		guint index = GPOINTER_TO_UINT(left->pdata[i]);
+
+		row_out(eng, index, g_hash_table_lookup(eng->rows, left->pdata[i]));
+	}
 }
 
 void ds_task_ref(struct ds_task *t)
@@ -79,6 +156,14 @@ static void task_finish(struct ds_engine *eng, struct ds_task *t, uint64_t sim_e
 	res->sim_end_ts = sim_end;
 	res->rec_end_ts = rec_end;
 	res->exited = exited;
+	eng->task_end_max = MAX(eng->task_end_max, sim_end);
+	if (eng->rows_out) {
+		struct ds_task_row *row = (struct ds_task_row *)res;
+
+		row->ended = true;
+		if (!row->held)
+			row_out(eng, t->index, row);
+	}
 	ds_cpu_leave(eng, &t->ent);
 	if (t->wait_iter) {
 		g_sequence_remove(t->wait_iter);
@@ -118,14 +203,21 @@ static struct ds_task *task_new(struct ds_engine *eng, const struct ds_event *ev
 	struct ds_task_result res = { 0 };
 
 	t->pid = ev->pid;
-	t->index = eng->r->tasks->len;
+	t->index = eng->ntasks++;
 	t->phase = DS_TP_FIRST;
 	t->oncpu = true;	/* it is releasing: it runs */
 	t->vcpu = ev->cpu % eng->ncpus;
 	ds_ent_init(&t->ent, DS_ENT_TASK, t);
 	res.pid = ev->pid;
 	res.first_ts = ev->ts;
-	g_array_append_val(eng->r->tasks, res);
+	if (eng->rows_out) {
+		struct ds_task_row *row = g_new0(struct ds_task_row, 1);
+
+		row->res = res;
+		g_hash_table_insert(eng->rows, GUINT_TO_POINTER(t->index), row);
+	} else {
+		g_array_append_val(eng->r->tasks, res);
+	}
 	g_hash_table_insert(eng->open_tasks, GINT_TO_POINTER(ev->pid), t);
 	g_hash_table_add(eng->live, t);
 	return t;

@@ -567,6 +567,31 @@ static gint by_sync_desc(gconstpointer a, gconstpointer b)
 	return sx > sy ? -1 : sx < sy;
 }
 
+/*
+ * The rows to rank by sync time: the run's summary of its largest ones (schema 2, always
+ * there) or, in a file of schema 1, every row.  NULL when there are none.
+ */
+static JsonNode *task_rows(JsonNode *rec)
+{
+	JsonNode *a = ds_record_get(rec, "metrics.tasks_summary.by_sync");
+
+	if (!a || !JSON_NODE_HOLDS_ARRAY(a))
+		a = ds_record_get(rec, "metrics.tasks");
+	return a && JSON_NODE_HOLDS_ARRAY(a) ? a : NULL;
+}
+
+/* The number of tasks of a run (the summary's count, or the rows of a schema 1 file). */
+static guint64 task_count(JsonNode *rec)
+{
+	JsonNode *n = ds_record_get(rec, "metrics.tasks_summary.count");
+	JsonNode *a;
+
+	if (n && JSON_NODE_HOLDS_VALUE(n))
+		return (guint64)json_node_get_int(n);
+	a = ds_record_get(rec, "metrics.tasks");
+	return a && JSON_NODE_HOLDS_ARRAY(a) ? json_array_get_length(json_node_get_array(a)) : 0;
+}
+
 /* The deferring run with the largest pool (the first such): the design at its best. */
 static JsonNode *hotpath_record(const struct plot_ctx *c)
 {
@@ -575,9 +600,9 @@ static JsonNode *hotpath_record(const struct plot_ctx *c)
 	for (guint i = 0; i < c->records->len; i++) {
 		JsonNode *rec = g_ptr_array_index(c->records, i);
 		g_autofree char *policy = rec_text(rec, "policy");
-		JsonNode *tasks = ds_record_get(rec, "metrics.tasks");
+		JsonNode *tasks = task_rows(rec);
 
-		if (!g_strcmp0(policy, "sync") || !tasks || !JSON_NODE_HOLDS_ARRAY(tasks) ||
+		if (!g_strcmp0(policy, "sync") || !tasks ||
 		    !json_array_get_length(json_node_get_array(tasks)))
 			continue;
 		if (!best || rec_num(rec, "params.pool_pages") > rec_num(best, "params.pool_pages"))
@@ -600,7 +625,7 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 		note(notes, "hotpath: no run of a deferring policy with tasks");
 		return NULL;
 	}
-	a = json_node_get_array(ds_record_get(rec, "metrics.tasks"));
+	a = json_node_get_array(task_rows(rec));
 	for (guint i = 0; i < json_array_get_length(a); i++)
 		g_ptr_array_add(tasks, json_array_get_element(a, i));
 	g_ptr_array_sort(tasks, by_sync_desc);
@@ -621,9 +646,9 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 				c->records->len > 1 ? label : "", c->records->len > 1 ? ")" : "");
 	j = job_new(c, "hotpath", "hotpath.gp", path);
 	job_var(j, "policy", which);
-	if (tasks->len > HOTPATH_MAX_TASKS)
-		note(notes, "hotpath: the %d tasks of largest sync time of %u", HOTPATH_MAX_TASKS,
-		     tasks->len);
+	if (task_count(rec) > HOTPATH_MAX_TASKS)
+		note(notes, "hotpath: the %d tasks of largest sync time of %" G_GUINT64_FORMAT,
+		     HOTPATH_MAX_TASKS, task_count(rec));
 	if (c->records->len > 1)
 		note(notes, "hotpath: drawn for one run, the deferring one with the largest pool: %s "
 		     "(choose another with --where)", which);

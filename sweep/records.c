@@ -70,8 +70,12 @@ static gboolean load_json(const char *path, GPtrArray *out, GError **error)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
 	GError *e = NULL;
+	gsize len = 0;
+	g_autofree char *text = ds_json_read_pruned(path, &len, error);
 
-	if (!json_parser_load_from_file(parser, path, &e)) {
+	if (!text)
+		return FALSE;
+	if (!json_parser_load_from_data(parser, text, (gssize)len, &e)) {
 		g_set_error(error, DS_ERROR, e->domain == G_FILE_ERROR ? DS_ERROR_IO :
 			    DS_ERROR_FORMAT, "%s: %s", path, e->message);
 		g_error_free(e);

@@ -2,7 +2,8 @@
 /*
  * run.c - one run (the same pipeline as `defersim replay`) and one point's record.
  *
- * A record is the run's JSON object (ds_report_to_json()) with a "point" member put first:
+ * A record is the run's JSON object (ds_report_to_json(): the per-task rows summarised in
+ * metrics.tasks_summary, not listed) with a "point" member put first:
  *   { "point": { "index": 17, "key": "…", "values": { "pool_pages": "8", … } }, "tool": …, … }
  * First, so that the CSV twin starts with the point's columns.  Values stay the text of the
  * sweep file; the run's "params" member has every parameter as the simulator used it.
@@ -22,7 +23,9 @@ gboolean ds_sweep_run_one(const char *trace, const struct ds_trace_opts *topts,
 
 	if (!src)
 		return FALSE;
-	r = ds_sim_run(&p, prof, src, ds_source_info(src)->ncpus, error);
+	/* a point keeps the per-task summary, not the rows: memory and point files stay bounded
+	 * whatever the trace's task count (docs/json.md) */
+	r = ds_sim_run_rows(&p, prof, src, ds_source_info(src)->ncpus, NULL, error);
 	if (r && json)
 		*json = ds_report_to_json(r, prof, ds_source_info(src));
 	ds_source_close(src);

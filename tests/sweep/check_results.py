@@ -56,6 +56,19 @@ def same_run(jsonl, index, run):
     rec = [r for r in records(jsonl) if r["point"]["index"] == index][0]
     with open(run) as f:
         one = json.load(f)
+    # A point summarises the per-task rows (schema 2): the replay lists them all.
+    rows = one["metrics"].pop("tasks")
+    summary = rec["metrics"]["tasks_summary"]
+    assert "tasks" not in rec["metrics"], "a point file lists its per-task rows"
+    assert summary["count"] == len(rows)
+    top = summary["top"]
+    # stable sorts: equal tasks stay in the engine's order, as the summary ranks them
+    by_sync = sorted(rows, key=lambda t: -t["sync_ns"])[:top]
+    assert summary["by_sync"] == by_sync, "tasks_summary.by_sync is not the rows' top"
+    by_rel = sorted(rows, key=lambda t: (-t["releases"], t["pid"]))[:top]
+    assert summary["by_releases"] == by_rel, "tasks_summary.by_releases is not the rows' top"
+    worst = max(rows, key=lambda t: t["hot_ns"]) if rows else None
+    assert summary["worst_hot"] == worst
     for k in ("params", "metrics", "invariants", "policy"):
         assert rec[k] == one[k], f"{k} differs between the sweep point and the replay"
 

@@ -268,6 +268,73 @@ static void test_load_dir(struct dstest_tmp *t, gconstpointer data)
 	json_node_unref(r1);
 }
 
+/* The sync_ns of row @i of the big array of test_pruned: few distinct values, many ties. */
+static gint64 pruned_sync(guint i)
+{
+	return (gint64)((i * 7919u) % 97u) * 1000;
+}
+
+static gint by_sync_then_index(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+	gint64 sx = pruned_sync(x), sy = pruned_sync(y);
+
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A run's JSON read back (ds_records_load() of a .json file) without its per-task rows in
+ * memory: an array of "tasks" above 1 MiB keeps the DS_TASK_TOP rows of largest sync_ns, ties
+ * in file order; a small one, and text that only looks like such a member inside a string,
+ * are kept as they are; everything else is read unchanged.
+ */
+static void test_pruned(struct dstest_tmp *t, gconstpointer data)
+{
+	const guint n = 20000;	/* ~100 bytes a row: 2 MB */
+	g_autoptr(GString) s = g_string_new("{\"note\":\"x \\\"tasks\\\": [1, 2] y\",\n"
+					    " \"small\":{\"tasks\":[1,{\"sync_ns\":5},\"a]\"]},\n"
+					    " \"metrics\":{\"releases\":3,\"tasks\" : [");
+	g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_autofree char *path = NULL;
+	JsonObject *root, *metrics;
+	JsonArray *kept;
+
+	(void)data;
+	for (guint i = 0; i < n; i++) {
+		g_string_append_printf(s, "%s\n  {\"pid\":%u,\"releases\":1,\"sync_ns\":%" G_GINT64_FORMAT
+				       ",\"hot_ns\":5,\"note\":\"}]\\\"\",\"exited\":true}",
+				       i ? "," : "", i, pruned_sync(i));
+		g_array_append_val(order, i);
+	}
+	g_string_append(s, "],\"after\":[\"tasks\"]}}\n");
+	g_assert_cmpuint(s->len, >, 1024 * 1024);
+	path = dstest_write(t->dir, "run.json", s->str);
+	g_assert_true(ds_records_load(path, got, NULL));
+	g_assert_cmpuint(got->len, ==, 1);
+	root = json_node_get_object(got->pdata[0]);
+	g_assert_cmpstr(json_object_get_string_member(root, "note"), ==, "x \"tasks\": [1, 2] y");
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(
+		json_object_get_object_member(root, "small"), "tasks")), ==, 3);
+	metrics = json_object_get_object_member(root, "metrics");
+	g_assert_cmpint(json_object_get_int_member(metrics, "releases"), ==, 3);
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(metrics, "after")),
+			 ==, 1);
+	/* the expected rows: a stable sort of the indices by sync_ns, worked out here */
+	g_array_sort(order, by_sync_then_index);
+	kept = json_object_get_array_member(metrics, "tasks");
+	g_assert_cmpuint(json_array_get_length(kept), ==, DS_TASK_TOP);
+	for (guint i = 0; i < DS_TASK_TOP; i++) {
+		JsonObject *row = json_array_get_object_element(kept, i);
+
+		g_assert_cmpint(json_object_get_int_member(row, "pid"), ==,
+				g_array_index(order, guint, i));
+		g_assert_cmpstr(json_object_get_string_member(row, "note"), ==, "}]\"");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -278,5 +345,6 @@ int main(int argc, char **argv)
 	dstest_add_tmp("/sweep/merge/dedup-conflict", test_merge);
 	dstest_add_tmp("/sweep/merge/needs-keys", test_merge_needs_keys);
 	dstest_add_tmp("/sweep/records/load-dir", test_load_dir);
+	dstest_add_tmp("/sweep/records/pruned-tasks", test_pruned);
 	return g_test_run();
 }
