@@ -169,10 +169,6 @@ static void rec_start(GByteArray *r, enum fmt_id f, int32_t pid)
 	ds_datw_rec_start(r, fmts[f].f.id, pid, fmts[f].size);
 }
 
-#define rec_u64 ds_datw_rec_u64
-#define rec_comm ds_datw_rec_comm
-#define rec_string ds_datw_rec_string
-
 static void rec_i32(GByteArray *r, unsigned int off, int32_t v)
 {
 	ds_datw_rec_u32(r, off, (uint32_t)v);
@@ -181,15 +177,15 @@ static void rec_i32(GByteArray *r, unsigned int off, int32_t v)
 static void rec_kprobe(GByteArray *r, enum fmt_id f, int32_t pid, uint64_t ip, uint64_t arg)
 {
 	rec_start(r, f, pid);
-	rec_u64(r, 8, ip);
-	rec_u64(r, 16, arg);
+	ds_datw_rec_u64(r, 8, ip);
+	ds_datw_rec_u64(r, 16, arg);
 }
 
 static void rec_kretprobe(GByteArray *r, enum fmt_id f, int32_t pid, uint64_t func)
 {
 	rec_start(r, f, pid);
-	rec_u64(r, 8, func);
-	rec_u64(r, 16, SYM_ZAP_RET);
+	ds_datw_rec_u64(r, 8, func);
+	ds_datw_rec_u64(r, 16, SYM_ZAP_RET);
 }
 
 static void rec_switch(struct dat_writer *w, const struct ds_event *ev)
@@ -197,10 +193,10 @@ static void rec_switch(struct dat_writer *w, const struct ds_event *ev)
 	int32_t prev = (int32_t)ev->aux, next = ev->pid;
 
 	rec_start(w->rec, F_SWITCH, prev);
-	rec_comm(w->rec, 8, prev ? comm_of(w, prev) : "swapper");
+	ds_datw_rec_comm(w->rec, 8, prev ? comm_of(w, prev) : "swapper");
 	rec_i32(w->rec, 24, prev);
 	rec_i32(w->rec, 28, 120);
-	rec_comm(w->rec, 40, next ? comm_of(w, next) : "swapper");
+	ds_datw_rec_comm(w->rec, 40, next ? comm_of(w, next) : "swapper");
 	rec_i32(w->rec, 56, next);
 	rec_i32(w->rec, 60, 120);
 }
@@ -208,12 +204,12 @@ static void rec_switch(struct dat_writer *w, const struct ds_event *ev)
 static void rec_wq(GByteArray *r, enum fmt_id f, const struct ds_event *ev)
 {
 	rec_start(r, f, ev->pid);
-	rec_u64(r, 8, ev->aux);
-	rec_u64(r, 16, ev->value);
+	ds_datw_rec_u64(r, 8, ev->aux);
+	ds_datw_rec_u64(r, 16, ev->value);
 	if (f == F_WQ_QUEUE) {
 		rec_i32(r, 28, 8192);	/* WORK_CPU_UNBOUND */
 		rec_i32(r, 32, ev->cpu);
-		rec_string(r, 24, "events_unbound");
+		ds_datw_rec_string(r, 24, "events_unbound");
 	}
 }
 
@@ -240,7 +236,7 @@ static gboolean encode(struct dat_writer *w, const struct ds_event *ev)
 		return TRUE;
 	case DS_EV_ZS_MALLOC_END:
 		rec_kretprobe(r, F_ZS_MALLOC_RET, ev->pid, SYM_ZS_MALLOC);
-		rec_u64(r, 24, ev->value);
+		ds_datw_rec_u64(r, 24, ev->value);
 		return TRUE;
 	case DS_EV_SLOT_WRITE:
 		rec_kprobe(r, F_ZRAM_WRITE, ev->pid, SYM_ZRAM_WRITE, ev->value);
@@ -250,7 +246,7 @@ static gboolean encode(struct dat_writer *w, const struct ds_event *ev)
 		return TRUE;
 	case DS_EV_EXIT:
 		rec_start(r, F_EXIT, ev->pid);
-		rec_comm(r, 8, comm_of(w, ev->pid));
+		ds_datw_rec_comm(r, 8, comm_of(w, ev->pid));
 		rec_i32(r, 24, ev->pid);
 		rec_i32(r, 28, 120);
 		return TRUE;
@@ -287,7 +283,7 @@ static gboolean write_cpus(struct dat_writer *w, struct ds_source *src, const ch
 
 	for (unsigned int c = 0; c < w->ncpus; c++) {
 		rec_start(w->rec, F_INFO, 0);
-		rec_string(w->rec, 8, text);
+		ds_datw_rec_string(w->rec, 8, text);
 		if (!ds_datw_record(w->dw, c, t0, w->rec->data, w->rec->len, error))
 			return FALSE;
 	}

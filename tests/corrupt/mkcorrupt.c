@@ -35,16 +35,15 @@
 #define DAMAGED_CPU 1
 #define DAMAGED_PAGE 2			/* the third page of the damaged CPU */
 
-static const char *outdir;
-
-static char *out_path(const char *name)
+/* The corpus directory travels as @dir: a generator has no state worth a global. */
+static char *out_path(const char *dir, const char *name)
 {
-	return g_build_filename(outdir, name, NULL);
+	return g_build_filename(dir, name, NULL);
 }
 
-static GByteArray *load(const char *name)
+static GByteArray *load(const char *dir, const char *name)
 {
-	g_autofree char *p = out_path(name);
+	g_autofree char *p = out_path(dir, name);
 	GByteArray *b = g_byte_array_new();
 	guint8 *data;
 	gsize len;
@@ -57,23 +56,23 @@ static GByteArray *load(const char *name)
 	return b;
 }
 
-static void save(const char *name, const guint8 *data, gsize len)
+static void save(const char *dir, const char *name, const guint8 *data, gsize len)
 {
-	g_autofree char *p = out_path(name);
+	g_autofree char *p = out_path(dir, name);
 	GError *error = NULL;
 
 	if (!g_file_set_contents(p, (const char *)data, (gssize)len, &error))
 		fx_die(p, error);
 }
 
-static void save_records(const char *name, const uint64_t *records)
+static void save_records(const char *dir, const char *name, const uint64_t *records)
 {
 	g_autofree char *rname = g_strdup_printf("%s.records", name);
 	g_autoptr(GString) s = g_string_new(NULL);
 
 	for (unsigned int c = 0; c < NCPUS; c++)
 		g_string_append_printf(s, "%u %" G_GUINT64_FORMAT "\n", c, records[c]);
-	save(rname, (const guint8 *)s->str, s->len);
+	save(dir, rname, (const guint8 *)s->str, s->len);
 }
 
 /*
@@ -81,9 +80,9 @@ static void save_records(const char *name, const uint64_t *records)
  * record).  CPU c: pid 100 + 100 c releases slot i at 1 ms + i * 10 us (+ 5 us on CPU 1), its
  * return 3 us later; a new page every PER_PAGE records.
  */
-static void healthy(const char *name, enum ds_datw_damage damage)
+static void healthy(const char *dir, const char *name, enum ds_datw_damage damage)
 {
-	g_autofree char *p = out_path(name);
+	g_autofree char *p = out_path(dir, name);
 	struct fixture fx;
 	uint64_t records[NCPUS];
 	GError *error = NULL;
@@ -111,13 +110,13 @@ static void healthy(const char *name, enum ds_datw_damage damage)
 	}
 	fx_close(&fx, p);
 	if (damage != DS_DATW_DAMAGE_NONE)
-		save_records(name, records);
+		save_records(dir, name, records);
 }
 
-static void convert_zstd(const char *from, const char *to)
+static void convert_zstd(const char *dir, const char *from, const char *to)
 {
-	g_autofree char *a = out_path(from);
-	g_autofree char *b = out_path(to);
+	g_autofree char *a = out_path(dir, from);
+	g_autofree char *b = out_path(dir, to);
 	const char *argv[] = { "trace-cmd", "convert", "--compression", "any", "-i", a, "-o", b,
 			       NULL };
 	gint status;
@@ -156,10 +155,9 @@ static uint64_t get_u64(const GByteArray *b, gsize off)
 /* A v7 header: magic (10 bytes), "7\0", endianness, long size, then the u32 page size. */
 #define V7_PAGE_SIZE_OFF 14
 
-/* The first option @id of @name (die without one). */
-static struct ds_dat_option option(const char *name, uint16_t id)
+/* The first option @id of the trace @path (die without one). */
+static struct ds_dat_option option(const char *p, uint16_t id)
 {
-	g_autofree char *p = out_path(name);
 	struct ds_dat_option o;
 	GError *error = NULL;
 
@@ -190,13 +188,15 @@ static gsize buffer_cpu_entry(const GByteArray *b, const struct ds_dat_option *o
 	return q;
 }
 
-static void derive_from(const char *from, const char *to, void (*mutate)(GByteArray *b,
-								       const char *from))
+/* @to := @from (in @dir) changed by @mutate, which is given @from's full path */
+static void derive_from(const char *dir, const char *from, const char *to,
+			void (*mutate)(GByteArray *b, const char *path))
 {
-	g_autoptr(GByteArray) b = load(from);
+	g_autoptr(GByteArray) b = load(dir, from);
+	g_autofree char *path = out_path(dir, from);
 
-	mutate(b, from);
-	save(to, b->data, b->len);
+	mutate(b, path);
+	save(dir, to, b->data, b->len);
 }
 
 static void page_size_zero(GByteArray *b, const char *from)
@@ -281,17 +281,17 @@ static void zstd_bit(GByteArray *b, const char *from)
 	b->data[off + len * 3 / 4] ^= 0x01;
 }
 
-static void cut(const char *from, const char *to, gsize at)
+static void cut(const char *dir, const char *from, const char *to, gsize at)
 {
-	g_autoptr(GByteArray) b = load(from);
+	g_autoptr(GByteArray) b = load(dir, from);
 
 	if (at >= b->len)
 		fx_die("cut beyond the file", NULL);
-	save(to, b->data, at);
+	save(dir, to, b->data, at);
 }
 
 /* rpi4b.ini with page_size = 2^31 (the loader's bound is 2^24) */
-static void profile_page_size(const char *root)
+static void profile_page_size(const char *dir, const char *root)
 {
 	g_autofree char *src = g_build_filename(root, "profiles", "rpi4b.ini", NULL);
 	g_autofree char *text = NULL;
@@ -315,7 +315,7 @@ static void profile_page_size(const char *root)
 	}
 	if (!done)
 		fx_die("rpi4b.ini has no page_size line", NULL);
-	save("profile-pagesize-2g.ini", (const guint8 *)out->str, out->len);
+	save(dir, "profile-pagesize-2g.ini", (const guint8 *)out->str, out->len);
 }
 
 /*
@@ -323,9 +323,9 @@ static void profile_page_size(const char *root)
  * the MD5 is computed again (over text and padding, events, header: dsev_format.h) so that
  * only the duration is wrong.
  */
-static void dsev_huge_duration(void)
+static void dsev_huge_duration(const char *dir)
 {
-	g_autofree char *p = out_path("huge-duration.dsev");
+	g_autofree char *p = out_path(dir, "huge-duration.dsev");
 	struct ds_synth_params sp;
 	g_autoptr(GByteArray) b = NULL;
 	struct dsev_header h;
@@ -337,7 +337,7 @@ static void dsev_huge_duration(void)
 	    !ds_synth_params_set(&sp, "count", "10", &error) ||
 	    !ds_synth_params_validate(&sp, &error) || !ds_synth_write(&sp, p, &error))
 		fx_die("huge-duration.dsev", error);
-	b = load("huge-duration.dsev");
+	b = load(dir, "huge-duration.dsev");
 	if (b->len < sizeof(h) + DSEV_DIGEST_LEN)
 		fx_die("dsev too short", NULL);
 	memcpy(&h, b->data, sizeof(h));
@@ -365,11 +365,13 @@ static void dsev_huge_duration(void)
 		g_checksum_get_digest(ck, b->data + end, &dlen);
 		g_checksum_free(ck);
 	}
-	save("huge-duration.dsev", b->data, b->len);
+	save(dir, "huge-duration.dsev", b->data, b->len);
 }
 
 int main(int argc, char **argv)
 {
+	const char *dir;
+	g_autofree char *plain_path = NULL, *zstd_path = NULL;
 	g_autoptr(GByteArray) plain = NULL;
 	struct ds_dat_option buf;
 	gsize cpu0;
@@ -378,50 +380,51 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mkcorrupt OUTDIR SOURCE_ROOT\n");
 		return 2;
 	}
-	outdir = argv[1];
-	if (g_mkdir_with_parents(outdir, 0755) < 0)
-		fx_die(outdir, NULL);
-	healthy("healthy.dat", DS_DATW_DAMAGE_NONE);
-	convert_zstd("healthy.dat", "healthy-zstd.dat");
-	derive_from("healthy-zstd.dat", "zstd-pagesize0.dat", page_size_zero);
-	derive_from("healthy.dat", "cpucount-2g.dat", cpucount_2g);
-	derive_from("healthy.dat", "cpucount-128m.dat", cpucount_128m);
-	profile_page_size(argv[2]);
+	dir = argv[1];
+	if (g_mkdir_with_parents(dir, 0755) < 0)
+		fx_die(dir, NULL);
+	plain_path = out_path(dir, "healthy.dat");
+	zstd_path = out_path(dir, "healthy-zstd.dat");
+	healthy(dir, "healthy.dat", DS_DATW_DAMAGE_NONE);
+	convert_zstd(dir, "healthy.dat", "healthy-zstd.dat");
+	derive_from(dir, "healthy-zstd.dat", "zstd-pagesize0.dat", page_size_zero);
+	derive_from(dir, "healthy.dat", "cpucount-2g.dat", cpucount_2g);
+	derive_from(dir, "healthy.dat", "cpucount-128m.dat", cpucount_128m);
+	profile_page_size(dir, argv[2]);
 
 	/* cuts: inside the header, inside the first options, inside CPU 0's first page,
 	 * inside the BUFFER option (the last section), inside CPU 0's compressed data */
-	plain = load("healthy.dat");
-	buf = option("healthy.dat", DS_DAT_OPT_BUFFER);
+	plain = load(dir, "healthy.dat");
+	buf = option(plain_path, DS_DAT_OPT_BUFFER);
 	cpu0 = (gsize)get_u64(plain, buffer_cpu_entry(plain, &buf, 0));
-	cut("healthy.dat", "cut-header.dat", 12);
-	cut("healthy.dat", "cut-options.dat", (gsize)option("healthy.dat",
-							    DS_DAT_OPT_CPUCOUNT).off + 2);
-	cut("healthy.dat", "cut-cpu0.dat", cpu0 + DS_DATW_PAGE / 2);
-	cut("healthy.dat", "cut-buffer.dat", (gsize)buf.off + buf.size / 2);
+	cut(dir, "healthy.dat", "cut-header.dat", 12);
+	cut(dir, "healthy.dat", "cut-options.dat",
+	    (gsize)option(plain_path, DS_DAT_OPT_CPUCOUNT).off + 2);
+	cut(dir, "healthy.dat", "cut-cpu0.dat", cpu0 + DS_DATW_PAGE / 2);
+	cut(dir, "healthy.dat", "cut-buffer.dat", (gsize)buf.off + buf.size / 2);
 	{
-		g_autoptr(GByteArray) z = load("healthy-zstd.dat");
+		g_autoptr(GByteArray) z = load(dir, "healthy-zstd.dat");
 		gsize off, len;
 
-		zstd_cpu_data(z, "healthy-zstd.dat", 0, &off, &len);
-		cut("healthy-zstd.dat", "cut-zstd-cpu0.dat", off + len / 2);
+		zstd_cpu_data(z, zstd_path, 0, &off, &len);
+		cut(dir, "healthy-zstd.dat", "cut-zstd-cpu0.dat", off + len / 2);
 	}
 
-	healthy("short-commit.dat", DS_DATW_DAMAGE_SHORT_COMMIT);
-	healthy("garbage-page.dat", DS_DATW_DAMAGE_GARBAGE_HEADER);
+	healthy(dir, "short-commit.dat", DS_DATW_DAMAGE_SHORT_COMMIT);
+	healthy(dir, "garbage-page.dat", DS_DATW_DAMAGE_GARBAGE_HEADER);
 	{
 		uint64_t records[NCPUS] = { RECORDS, RECORDS };
-		g_autoptr(GByteArray) b = load("healthy.dat");
-		gsize e = buffer_cpu_entry(b, &buf, DAMAGED_CPU);
+		gsize e = buffer_cpu_entry(plain, &buf, DAMAGED_CPU);
 
 		/* CPU 1's size in the BUFFER option: 100 bytes short of its pages */
-		put_u64(b, e + 8, get_u64(b, e + 8) - 100);
-		save("cpusize-unaligned.dat", b->data, b->len);
-		save_records("cpusize-unaligned.dat", records);
-		derive_from("healthy-zstd.dat", "zstd-byte.dat", zstd_byte);
-		save_records("zstd-byte.dat", records);
-		derive_from("healthy-zstd.dat", "zstd-bitflip.dat", zstd_bit);
-		save_records("zstd-bitflip.dat", records);
+		put_u64(plain, e + 8, get_u64(plain, e + 8) - 100);
+		save(dir, "cpusize-unaligned.dat", plain->data, plain->len);
+		save_records(dir, "cpusize-unaligned.dat", records);
+		derive_from(dir, "healthy-zstd.dat", "zstd-byte.dat", zstd_byte);
+		save_records(dir, "zstd-byte.dat", records);
+		derive_from(dir, "healthy-zstd.dat", "zstd-bitflip.dat", zstd_bit);
+		save_records(dir, "zstd-bitflip.dat", records);
 	}
-	dsev_huge_duration();
+	dsev_huge_duration(dir);
 	return 0;
 }

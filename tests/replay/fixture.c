@@ -100,7 +100,7 @@ void fx_die(const char *what, GError *error)
 
 void fx_open(struct fixture *fx, enum fx_formats which, unsigned int ncpus, const char *clock)
 {
-	static struct ds_datw_format foreign[G_N_ELEMENTS(formats)];
+	struct ds_datw_format foreign[G_N_ELEMENTS(formats)];	/* read by ds_datw_new() only */
 	g_autofree char *clock_file = g_strdup_printf("%s\n", clock);
 	struct ds_datw_opts o = { formats, G_N_ELEMENTS(formats), kallsyms, clock_file, ncpus };
 	GError *error = NULL;

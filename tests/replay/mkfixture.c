@@ -217,40 +217,40 @@ static void add_v6_traceclock(const char *src, const char *dst, const char *trac
 		fx_die(dst, error);
 }
 
-/* @name in @dir; freed at the next call (one path in use at a time) */
-static const char *in_dir(const char *dir, const char *name)
+/* @dir/@name, kept in @paths (freed with it) so that a call reads as the fixture it makes */
+static const char *in_dir(GPtrArray *paths, const char *dir, const char *name)
 {
-	static char *path;	/* a generator's scratch, not shared state */
+	char *path = g_build_filename(dir, name, NULL);
 
-	g_free(path);
-	path = g_build_filename(dir, name, NULL);
+	g_ptr_array_add(paths, path);
 	return path;
 }
 
 static void all(const char *dir)
 {
-	g_autofree char *b = g_build_filename(dir, "basic.dat", NULL);
-	g_autofree char *v6 = g_build_filename(dir, "basic-v6.dat", NULL);
+	g_autoptr(GPtrArray) p = g_ptr_array_new_with_free_func(g_free);
+	const char *b = in_dir(p, dir, "basic.dat"), *v6 = in_dir(p, dir, "basic-v6.dat");
 	g_autoptr(GString) text = g_string_new(NULL);
 	GError *error = NULL;
 
 	if (g_mkdir_with_parents(dir, 0755) < 0)
 		fx_die(dir, NULL);
 	basic(b, "mono");
-	basic(in_dir(dir, "local.dat"), "local");
-	lost(in_dir(dir, "lost.dat"));
-	foreign(in_dir(dir, "foreign.dat"));
-	probes(in_dir(dir, "probes.dat"));
-	fgraph(in_dir(dir, "fgraph.dat"));
-	ooo(in_dir(dir, "ooo.dat"));
+	basic(in_dir(p, dir, "local.dat"), "local");
+	lost(in_dir(p, dir, "lost.dat"));
+	foreign(in_dir(p, dir, "foreign.dat"));
+	probes(in_dir(p, dir, "probes.dat"));
+	fgraph(in_dir(p, dir, "fgraph.dat"));
+	ooo(in_dir(p, dir, "ooo.dat"));
 	run((const char *const[]){ "trace-cmd", "convert", "--file-version", "6", "-i", b, "-o", v6,
 				   NULL });
-	add_v6_traceclock(v6, in_dir(dir, "basic-v6clock.dat"), "local global [mono] boot");
+	add_v6_traceclock(v6, in_dir(p, dir, "basic-v6clock.dat"), "local global [mono] boot");
 	run((const char *const[]){ "trace-cmd", "convert", "--compression", "any", "-i", b, "-o",
-				   in_dir(dir, "basic-zstd.dat"), NULL });
+				   in_dir(p, dir, "basic-zstd.dat"), NULL });
 	for (int i = 0; i < 10; i++)
 		g_string_append(text, "this is not a trace.dat file\n");
-	if (!g_file_set_contents(in_dir(dir, "notatrace.dat"), text->str, (gssize)text->len, &error))
+	if (!g_file_set_contents(in_dir(p, dir, "notatrace.dat"), text->str, (gssize)text->len,
+				 &error))
 		fx_die("notatrace.dat", error);
 }
 
