@@ -53,6 +53,7 @@ struct sweep_state {
 	gint64 last_results_us;	/* when results.* were last written */
 	gint64 results_cost_us;	/* how long that took */
 	gboolean tty;
+	int lock_fd;		/* DIR/sweep.lock, held while this process writes DIR (-1: none) */
 };
 
 static const char sweep_summary[] =
@@ -69,7 +70,10 @@ static const char sweep_summary[] =
 	"Each finished point is saved as DIR/points/KEY.json (KEY: a hash of the trace, the\n"
 	"profile, every parameter and the tool version); DIR/results.jsonl and DIR/results.csv\n"
 	"hold all finished points by index.  Interrupted and run again, a sweep only computes\n"
-	"what is missing.  See the README, \"Sizing a pool\".";
+	"what is missing; a point file that does not match its point's inputs is recomputed.\n"
+	"A point file summarises the per-task rows (metrics.tasks_summary, docs/json.md).\n"
+	"One sweep at a time writes DIR (DIR/sweep.lock): a second one is refused (exit 2);\n"
+	"--point runs share it.  See the README, \"Sizing a pool\".";
 
 static void sweep_opts_free(struct sweep_opts *o)
 {
@@ -215,6 +219,8 @@ static void state_clear(struct sweep_state *st)
 	if (st->points)
 		g_ptr_array_free(st->points, TRUE);
 	ds_sweep_free(st->sw);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
 }
 
 static void record_set(struct sweep_state *st, guint64 index, JsonNode *rec)
@@ -289,7 +295,7 @@ static void state_load(struct sweep_state *st)
 
 		if (g_array_index(idx, guint64, 0) != i)
 			continue;	/* same inputs as an earlier point */
-		rec = ds_sweep_store_lookup(st->o->outdir, pt->key, &e);
+		rec = ds_sweep_store_lookup_point(st->o->outdir, pt, &e);
 		if (e) {
 			g_printerr("defersim sweep: warning: %s; recomputing point %u\n", e->message, i);
 			g_error_free(e);
@@ -481,7 +487,7 @@ static int run_one(struct sweep_state *st, guint64 index)
 	}
 	pt = g_ptr_array_index(st->points, index);
 	desc = describe(pt);
-	rec = ds_sweep_store_lookup(st->o->outdir, pt->key, &error);
+	rec = ds_sweep_store_lookup_point(st->o->outdir, pt, &error);
 	if (error) {
 		g_printerr("defersim sweep: warning: %s; recomputing\n", error->message);
 		g_clear_error(&error);
@@ -550,7 +556,9 @@ static int sweep_main(struct sweep_state *st)
 
 	if (o->emit_jobs)
 		return emit_jobs(st);
-	if (!ds_sweep_store_init(o->outdir, st->sw->path, o->adopt, &error)) {
+	/* one whole sweep at a time in a directory; --point runs (emitted jobs) share it */
+	st->lock_fd = ds_sweep_store_lock(o->outdir, o->point < 0 && !o->list, &error);
+	if (st->lock_fd < 0 || !ds_sweep_store_init(o->outdir, st->sw->path, o->adopt, &error)) {
 		int rc = g_error_matches(error, DS_ERROR, DS_ERROR_PARAM) ? DS_EXIT_USAGE :
 			DS_EXIT_FAIL;
 
@@ -578,7 +586,7 @@ static int sweep_main(struct sweep_state *st)
 int ds_cmd_sweep(int argc, char **argv)
 {
 	struct sweep_opts o = { 0 };
-	struct sweep_state st = { .o = &o };
+	struct sweep_state st = { .o = &o, .lock_fd = -1 };
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 

@@ -264,12 +264,42 @@ gboolean ds_sweep_store_init(const char *dir, const char *sweep_file, gboolean a
 			     GError **error);
 
 /**
+ * ds_sweep_store_lock() - flock() DIR/sweep.lock (creating DIR): exclusively for a whole
+ * sweep, shared for a --point run; held until the descriptor is closed (or the process ends)
+ * Return: the descriptor, or -1 with @error: DS_ERROR_PARAM when another sweep holds it
+ *	(naming its pid when known), DS_ERROR_IO otherwise
+ */
+int ds_sweep_store_lock(const char *dir, gboolean exclusive, GError **error);
+
+/**
+ * ds_sweep_store_sync_dir() - fsync() directory DIR/@sub (@sub NULL: DIR), so that the
+ * names of the files renamed into it are on disk
+ */
+gboolean ds_sweep_store_sync_dir(const char *dir, const char *sub, GError **error);
+
+/**
+ * ds_sweep_record_matches() - whether a stored record is the run of @pt's inputs: its key,
+ * trace SHA-256, tool version, policy, swept values and every profile value are @pt's
+ * @why: out: what differs (g_free() it), NULL when it matches
+ */
+gboolean ds_sweep_record_matches(JsonNode *rec, const struct ds_sweep_point *pt, char **why);
+
+/**
+ * ds_sweep_store_lookup_point() - ds_sweep_store_lookup() of @pt's key, and a record that
+ * does not match @pt's inputs (ds_sweep_record_matches()) reported in @error and treated as
+ * absent: it is recomputed, not trusted
+ */
+JsonNode *ds_sweep_store_lookup_point(const char *dir, const struct ds_sweep_point *pt,
+				      GError **error);
+
+/**
  * ds_sweep_store_lookup() - the finished record of @key in DIR, or NULL when there is none
  * (a file that does not parse or whose key differs is reported in @error and treated as absent)
  */
 JsonNode *ds_sweep_store_lookup(const char *dir, const char *key, GError **error);
 
-/** ds_sweep_store_save() - write a record to DIR/points/KEY.json atomically */
+/** ds_sweep_store_save() - write a record to DIR/points/KEY.json atomically, the file and
+ * the directory fsync()ed */
 gboolean ds_sweep_store_save(const char *dir, JsonNode *record, GError **error);
 
 /**

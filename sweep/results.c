@@ -114,14 +114,34 @@ static GString *jsonl_text(const struct ds_results_table *t)
 	return s;
 }
 
+/* @s to @path through a temporary file, fsync()ed before the rename. */
+static gboolean write_synced(const char *path, const GString *s, GError **error)
+{
+	struct ds_outfile *o = ds_outfile_open(path, error);
+
+	if (!o)
+		return FALSE;
+	if (fwrite(s->str, 1, s->len, ds_outfile_stream(o)) != s->len) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "cannot write %s", path);
+		ds_outfile_abort(o);
+		return FALSE;
+	}
+	return ds_outfile_commit(o, error);
+}
+
 gboolean ds_results_table_write(const struct ds_results_table *t, const char *dir,
 				GError **error)
 {
 	g_autofree char *jsonl = g_build_filename(dir, "results.jsonl", NULL);
 	g_autofree char *csv = g_build_filename(dir, "results.csv", NULL);
+	g_autofree char *points = g_build_filename(dir, "points", NULL);
 	GString *j = jsonl_text(t), *c = csv_text(t);
-	gboolean ok = ds_write_atomic(jsonl, j->str, j->len, error) &&
-		      ds_write_atomic(csv, c->str, c->len, error);
+	/* every point listed must be on disk before the list is: its file was synced when
+	 * saved; its directory entry is (again) here, then the results and their directory */
+	gboolean ok = (!g_file_test(points, G_FILE_TEST_IS_DIR) ||
+		       ds_sweep_store_sync_dir(dir, "points", error)) &&
+		      write_synced(jsonl, j, error) && write_synced(csv, c, error) &&
+		      ds_sweep_store_sync_dir(dir, NULL, error);
 
 	g_string_free(j, TRUE);
 	g_string_free(c, TRUE);
