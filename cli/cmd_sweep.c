@@ -35,6 +35,7 @@ struct sweep_opts {
 	char *cache_dir;
 	gboolean quiet;
 	gboolean adopt;
+	gboolean task_rows;
 };
 
 struct sweep_state {
@@ -71,7 +72,8 @@ static const char sweep_summary[] =
 	"profile, every parameter and the tool version); DIR/results.jsonl and DIR/results.csv\n"
 	"hold all finished points by index.  Interrupted and run again, a sweep only computes\n"
 	"what is missing; a point file that does not match its point's inputs is recomputed.\n"
-	"A point file summarises the per-task rows (metrics.tasks_summary, docs/json.md).\n"
+	"A point file summarises the per-task rows (metrics.tasks_summary, docs/json.md;\n"
+	"--task-rows: all of them too).\n"
 	"One sweep at a time writes DIR (DIR/sweep.lock): a second one is refused (exit 2);\n"
 	"--point runs share it.  See the README, \"Sizing a pool\".";
 
@@ -92,6 +94,7 @@ static gboolean parse_args(int *argc, char ***argv, struct sweep_opts *o, GError
 		{ "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->cache_dir, "Binary trace cache directory (default $XDG_CACHE_HOME/defersim)", "DIR" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress output", NULL },
 		{ "adopt", 0, 0, G_OPTION_ARG_NONE, &o->adopt, "Take over an output directory written by another sweep file (its points are reused where they match; its results.* are replaced)", NULL },
+		{ "task-rows", 0, 0, G_OPTION_ARG_NONE, &o->task_rows, "Point files computed now list every per-task row (metrics.tasks; default: only metrics.tasks_summary)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *ctx = g_option_context_new("SWEEP.ini - run every point of a sweep");
@@ -189,7 +192,8 @@ static int emit_jobs(const struct sweep_state *st)
 		cache = g_strconcat(" --cache-dir ", q, NULL);
 	}
 	for (guint i = 0; i < st->points->len; i++)
-		printf("%s sweep %s -o %s --quiet%s --point %u\n", qe, qs, qd, cache ? cache : "", i);
+		printf("%s sweep %s -o %s --quiet%s%s --point %u\n", qe, qs, qd, cache ? cache : "",
+		       st->o->task_rows ? " --task-rows" : "", i);
 	return fflush(stdout) ? DS_EXIT_FAIL : DS_EXIT_OK;
 }
 
@@ -444,7 +448,8 @@ static int run_all(struct sweep_state *st, guint jobs)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	st->start_us = st->last_results_us = g_get_monotonic_time();
-	ex = ds_sweep_exec_start(st->todo, st->o->outdir, &st->topts, jobs, &error);
+	ex = ds_sweep_exec_start(st->todo, st->o->outdir, &st->topts, jobs, st->o->task_rows,
+				 &error);
 	if (!ex) {
 		g_printerr("defersim sweep: %s\n", error->message);
 		g_error_free(error);
@@ -499,9 +504,7 @@ static int run_one(struct sweep_state *st, guint64 index)
 				   "(%s)\n", index, desc);
 		return DS_EXIT_OK;
 	}
-	rec = ds_sweep_point_run(pt, &st->topts, &error);
-	if (rec && !ds_sweep_store_save(st->o->outdir, rec, &error))
-		g_clear_pointer(&rec, json_node_unref);
+	rec = ds_sweep_point_run_save(pt, &st->topts, st->o->outdir, st->o->task_rows, &error);
 	if (!rec) {
 		g_printerr("defersim sweep: point %" G_GUINT64_FORMAT " (%s): %s\n", index, desc,
 			   error->message);

@@ -202,6 +202,16 @@ JsonNode *ds_sweep_point_run(const struct ds_sweep_point *pt, const struct ds_tr
 			     GError **error);
 
 /**
+ * ds_sweep_point_run_save() - run one point and save its point file in DIR @dir (with every
+ * per-task row as metrics.tasks when @task_rows, streamed from a temporary file; else only
+ * metrics.tasks_summary); return its record, always without the rows
+ * Thread-safe as ds_sweep_point_run().
+ */
+JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
+				  const struct ds_trace_opts *topts, const char *dir,
+				  gboolean task_rows, GError **error);
+
+/**
  * ds_sweep_warm_cache() - read a trace once so that its binary cache exists before points
  * open it from several threads (libtracecmd is then never used concurrently)
  * Return: FALSE with @error when the trace cannot be read or the cache was not written.
@@ -226,12 +236,13 @@ struct ds_sweep_exec;
 /**
  * ds_sweep_exec_start() - run points on @jobs threads; each finished point is saved to the
  * store's points/ directory by the thread that ran it, before it is handed out
+ * (ds_sweep_point_run_save(), @task_rows as there)
  * @points: struct ds_sweep_point * to run (borrowed; must outlive the executor)
  * @store_dir: the sweep output directory
  */
 struct ds_sweep_exec *ds_sweep_exec_start(GPtrArray *points, const char *store_dir,
 					  const struct ds_trace_opts *topts, guint jobs,
-					  GError **error);
+					  gboolean task_rows, GError **error);
 
 /**
  * ds_sweep_exec_next() - take the next finished point, waiting at most @timeout_us
@@ -301,6 +312,13 @@ JsonNode *ds_sweep_store_lookup(const char *dir, const char *key, GError **error
 /** ds_sweep_store_save() - write a record to DIR/points/KEY.json atomically, the file and
  * the directory fsync()ed */
 gboolean ds_sweep_store_save(const char *dir, JsonNode *record, GError **error);
+
+struct ds_json_rows;
+
+/** ds_sweep_store_save_rows() - the same with the run's per-task rows streamed in as
+ * metrics.tasks (ds_json_write_rows(); @rows->metrics is @record's) */
+gboolean ds_sweep_store_save_rows(const char *dir, JsonNode *record,
+				  const struct ds_json_rows *rows, GError **error);
 
 /**
  * ds_sweep_results_write() - DIR/results.jsonl (one compact record per line) and

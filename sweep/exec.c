@@ -20,6 +20,7 @@ struct ds_sweep_exec {
 	char *store_dir;
 	char *cache_dir;
 	struct ds_trace_opts topts;
+	gboolean task_rows;	/* point files list every per-task row */
 	guint remaining;
 };
 
@@ -30,9 +31,8 @@ static void run_point(gpointer data, gpointer user_data)
 	struct ds_sweep_done *d = g_new0(struct ds_sweep_done, 1);
 
 	d->point = pt;
-	d->record = ds_sweep_point_run(pt, &ex->topts, &d->error);
-	if (d->record && !ds_sweep_store_save(ex->store_dir, d->record, &d->error))
-		g_clear_pointer(&d->record, json_node_unref);
+	d->record = ds_sweep_point_run_save(pt, &ex->topts, ex->store_dir, ex->task_rows,
+					    &d->error);
 	g_async_queue_push(ex->done, d);
 }
 
@@ -49,12 +49,13 @@ static void done_free(gpointer data)
 
 struct ds_sweep_exec *ds_sweep_exec_start(GPtrArray *points, const char *store_dir,
 					  const struct ds_trace_opts *topts, guint jobs,
-					  GError **error)
+					  gboolean task_rows, GError **error)
 {
 	struct ds_sweep_exec *ex = g_new0(struct ds_sweep_exec, 1);
 
 	ex->done = g_async_queue_new_full(done_free);
 	ex->store_dir = g_strdup(store_dir);
+	ex->task_rows = task_rows;
 	ex->topts = *topts;
 	ex->cache_dir = g_strdup(topts->cache_dir);
 	ex->topts.cache_dir = ex->cache_dir;

@@ -8,6 +8,9 @@
  * key must carry the same params, metrics and invariants, since the key promises the same
  * inputs: if it does not, one of the runs is not what its key says and the merge refuses.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ds_sweep.h"
@@ -97,30 +100,42 @@ char **ds_sweep_read_lines(const char *path, GError **error)
 	return g_strsplit(text, "\n", -1);
 }
 
+/* One line at a time: the file's text is never all in memory, only the records parsed. */
 static gboolean load_jsonl(const char *path, GPtrArray *out, GError **error)
 {
-	g_auto(GStrv) lines = ds_sweep_read_lines(path, error);
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	gboolean ok = TRUE;
 	GError *e = NULL;
 
-	if (!lines)
+	if (!f) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: %s", path, g_strerror(errno));
 		return FALSE;
-	for (guint i = 0; lines[i]; i++) {
+	}
+	for (guint i = 1; ok && getline(&line, &cap, f) >= 0; i++) {
 		g_autoptr(JsonParser) parser = NULL;
 		g_autofree char *where = NULL;
 
-		if (!*g_strstrip(lines[i]))
+		if (!*g_strstrip(line))
 			continue;
 		parser = json_parser_new();
-		where = g_strdup_printf("%s:%u", path, i + 1);
-		if (!json_parser_load_from_data(parser, lines[i], -1, &e)) {
+		where = g_strdup_printf("%s:%u", path, i);
+		if (!json_parser_load_from_data(parser, line, -1, &e)) {
 			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: %s", where, e->message);
-			g_error_free(e);
-			return FALSE;
+			g_clear_error(&e);
+			ok = FALSE;
+		} else {
+			ok = add_root(json_parser_get_root(parser), where, out, error);
 		}
-		if (!add_root(json_parser_get_root(parser), where, out, error))
-			return FALSE;
 	}
-	return TRUE;
+	if (ok && ferror(f)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: %s", path, g_strerror(errno));
+		ok = FALSE;
+	}
+	free(line);
+	fclose(f);
+	return ok;
 }
 
 /* Point files only: KEY.json; temporary files of an interrupted write are not records. */

@@ -67,6 +67,49 @@ JsonNode *ds_sweep_point_run(const struct ds_sweep_point *pt, const struct ds_tr
 	return rec;
 }
 
+JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
+				  const struct ds_trace_opts *topts, const char *dir,
+				  gboolean task_rows, GError **error)
+{
+	struct ds_trace_opts opts = *topts;
+	struct ds_params p = pt->params;
+	struct ds_task_sink sink = { 0 };
+	struct ds_task_spill *spill = NULL;
+	struct ds_source *src;
+	struct ds_results *r = NULL;
+	JsonNode *run = NULL, *rec = NULL;
+
+	if (!task_rows) {
+		rec = ds_sweep_point_run(pt, topts, error);
+		if (rec && !ds_sweep_store_save(dir, rec, error))
+			g_clear_pointer(&rec, json_node_unref);
+		return rec;
+	}
+	/* every row asked for: they wait in a temporary file, then stream into the point file */
+	opts.sha256 = pt->trace_sha256;
+	if (!(spill = ds_task_spill_new(&sink, error)))
+		return NULL;
+	src = ds_sim_open_trace(pt->trace, &opts, &p, error);
+	if (src) {
+		r = ds_sim_run_rows(&p, pt->profile, src, ds_source_info(src)->ncpus, &sink, error);
+		if (r)
+			run = ds_report_to_json(r, pt->profile, ds_source_info(src));
+		ds_source_close(src);
+	}
+	if (run) {
+		struct ds_json_rows rows = { NULL, r, spill };
+
+		rec = ds_record_set_point(run, pt);
+		rows.metrics = json_object_get_object_member(json_node_get_object(rec), "metrics");
+		if (!ds_sweep_store_save_rows(dir, rec, &rows, error))
+			g_clear_pointer(&rec, json_node_unref);
+		json_node_unref(run);
+	}
+	ds_results_free(r);
+	ds_task_spill_free(spill);
+	return rec;
+}
+
 gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topts,
 			     GError **error)
 {

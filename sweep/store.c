@@ -207,13 +207,17 @@ JsonNode *ds_sweep_store_lookup(const char *dir, const char *key, GError **error
 {
 	g_autofree char *path = ds_sweep_point_path(dir, key);
 	g_autoptr(JsonParser) parser = NULL;
-	JsonNode *root;
+	g_autofree char *text = NULL;
+	JsonNode *root, *metrics;
 	GError *e = NULL;
+	gsize len = 0;
 
 	if (!g_file_test(path, G_FILE_TEST_EXISTS))
 		return NULL;
 	parser = json_parser_new();
-	if (!json_parser_load_from_file(parser, path, &e)) {
+	/* a point of `sweep --task-rows` lists every row: never all in memory */
+	if (!(text = ds_json_read_pruned(path, &len, &e)) ||
+	    !json_parser_load_from_data(parser, text, (gssize)len, &e)) {
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: %s", path, e->message);
 		g_error_free(e);
 		return NULL;
@@ -224,10 +228,17 @@ JsonNode *ds_sweep_store_lookup(const char *dir, const char *key, GError **error
 			    path, key);
 		return NULL;
 	}
+	/* the record in memory (results.jsonl) of a schema 2 run is its summary form, whether
+	 * or not the file lists the rows (--task-rows) */
+	metrics = ds_record_get(root, "metrics");
+	if (metrics && JSON_NODE_HOLDS_OBJECT(metrics) &&
+	    json_object_has_member(json_node_get_object(metrics), "tasks_summary"))
+		json_object_remove_member(json_node_get_object(metrics), "tasks");
 	return json_node_copy(root);
 }
 
-gboolean ds_sweep_store_save(const char *dir, JsonNode *record, GError **error)
+gboolean ds_sweep_store_save_rows(const char *dir, JsonNode *record,
+				  const struct ds_json_rows *rows, GError **error)
 {
 	const char *key = ds_record_key(record);
 	g_autofree char *path = NULL;
@@ -238,8 +249,13 @@ gboolean ds_sweep_store_save(const char *dir, JsonNode *record, GError **error)
 	}
 	path = ds_sweep_point_path(dir, key);
 	/* the file is fsync()ed (ds_json_write_rows()) and so is the entry naming it */
-	return ds_json_write_rows(record, path, NULL, 0, error) &&
+	return ds_json_write_rows(record, path, rows, rows ? 1 : 0, error) &&
 		ds_sweep_store_sync_dir(dir, "points", error);
+}
+
+gboolean ds_sweep_store_save(const char *dir, JsonNode *record, GError **error)
+{
+	return ds_sweep_store_save_rows(dir, record, NULL, error);
 }
 
 gboolean ds_sweep_store_sync_dir(const char *dir, const char *sub, GError **error)

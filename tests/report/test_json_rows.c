@@ -112,6 +112,7 @@ static void check(const GArray *evs, const char *policy, const char *dir)
 	simtest_params(&p);
 	p.policy = policy;
 	p.pool_pages = 2;
+	p.v2_array_entries = 64;	/* v2's default array is 8 M entries at page_size 16 */
 	full = simtest_run(evs, &p, prof, 4);
 	spill = ds_task_spill_new(&sink, &error);
 	g_assert_no_error(error);

@@ -126,6 +126,7 @@ static void check_stream(const GArray *evs, const char *policy, unsigned int ncp
 	simtest_params(&p);
 	p.policy = policy;
 	p.pool_pages = 2;	/* some fallbacks, values waiting for the drain past their task */
+	p.v2_array_entries = 64;	/* v2's default array is 8 M entries at page_size 16 */
 	p.check_invariants = true;
 	full = simtest_run(evs, &p, prof, ncpus);
 	src = ds_source_new_array((const struct ds_event *)(void *)evs->data, evs->len);

@@ -3,7 +3,8 @@
 # test-sweep-dir.sh DEFERSIM - a sweep's output directory is owned (issue 12, item 5): a
 # second whole sweep into a directory being written is refused (exit 2) while --point runs
 # share it; a point file whose content does not match its point's inputs is recomputed, not
-# trusted; a point file and its directory are fsync()ed before results.jsonl lists it.
+# trusted; a point file and its directory are fsync()ed before results.jsonl lists it; and
+# `--task-rows` point files (every per-task row, as `replay --json` lists them).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 cd "$tmp"
@@ -99,3 +100,22 @@ assert any(e == ("fsync", events[r][1]) for e in events[:r]), "results.jsonl not
 PY
 	ok "a point file and points/ are fsync()ed before results.jsonl lists the point"
 fi
+
+# --- --task-rows: the point file lists every row, as `replay --json` does -------------------
+"$DS" sweep two.ini -o rows -j 1 -q --task-rows || fail "sweep --task-rows"
+"$DS" replay "$trace" --pool-pages 2 -q --json one.json || fail "replay --json"
+python3 - rows one.json <<'PY' || fail "--task-rows point file (above)"
+import glob, json, sys
+d, one = sys.argv[1], json.load(open(sys.argv[2]))
+recs = [json.load(open(p)) for p in glob.glob(d + "/points/*.json")]
+rec = [r for r in recs if r["point"]["values"]["pool_pages"] == "2"][0]
+assert rec["metrics"]["tasks"] == one["metrics"]["tasks"], "rows differ from replay's"
+assert rec["metrics"]["tasks_summary"] == one["metrics"]["tasks_summary"]
+for line in open(d + "/results.jsonl"):
+    assert "tasks" not in json.loads(line)["metrics"], "results.jsonl lists per-task rows"
+PY
+# resumed, the points with rows are reused and results.jsonl still summarises
+"$DS" sweep two.ini -o rows -j 1 2>resume.err || fail "resume of a --task-rows sweep"
+grep -qF "reusing 2 of 2 points" resume.err || fail "points with rows not reused: $(cat resume.err)"
+grep -q '"tasks":\[' rows/results.jsonl && fail "results.jsonl lists per-task rows after resume"
+ok "sweep --task-rows: point files list every per-task row (equal to replay's), results.jsonl does not"
