@@ -170,7 +170,7 @@ static void row_fill(struct compare_row *row, const struct ds_results *r)
 		row->worst_pid = r->task_sum.worst_hot.t.pid;
 	}
 	row->inv_checked = r->inv.checked;
-	row->inv_ok = !r->inv.freed_twice && !r->inv.never_freed && !r->inv.pages_violations;
+	row->inv_ok = ds_invariants_hold(&r->inv);
 }
 
 static void compare_run_clear(struct compare_run *run)

@@ -151,6 +151,12 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 	if (!write_outputs(o, r, spill, prof, ds_source_info(src), &error))
 		goto out;
 	status = DS_EXIT_OK;
+	/* --check is a test: a violated invariant fails the run, after the report showed it */
+	if (r->inv.checked && !ds_invariants_hold(&r->inv)) {
+		g_set_error(&error, DS_ERROR, DS_ERROR_INTERNAL, "%s: an invariant of the spec "
+			    "failed (see the invariants line of the report)", trace);
+		status = DS_EXIT_FAIL;
+	}
 out:
 	if (error) {
 		fprintf(stderr, "defersim replay: %s\n", error->message);

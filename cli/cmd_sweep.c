@@ -20,6 +20,7 @@
 
 #include "cmd.h"
 #include "ds_sweep.h"
+#include "ds_synth.h"
 
 /* results.* are rewritten while points finish at most once a second, and so that writing
  * them takes at most a tenth of the time (they grow with the sweep) */
@@ -394,7 +395,8 @@ static gboolean warm_caches(struct sweep_state *st, GError **error)
 	for (guint i = 0; i < st->todo->len; i++) {
 		const struct ds_sweep_point *pt = g_ptr_array_index(st->todo, i);
 
-		if (!g_hash_table_add(seen, pt->trace))
+		/* a .dsev is read without libtracecmd and has no cache: nothing to warm */
+		if (!g_hash_table_add(seen, pt->trace) || ds_synth_file_is(pt->trace))
 			continue;
 		if (!st->o->quiet)
 			g_printerr("defersim sweep: reading %s\n", pt->trace);

@@ -53,6 +53,14 @@ enum ds_ev_type {
 	DS_EV__COUNT
 };
 
+/*
+ * Bounds every reader and the simulator hold a stream to, so that no sum of times wraps: a
+ * timestamp at most 2^62 ns (146 years of uptime), a measured release duration at most
+ * 10^12 ns (1000 s; real ones take microseconds).
+ */
+#define DS_EV_TS_MAX ((uint64_t)1 << 62)
+#define DS_EV_DURATION_MAX 1000000000000ull
+
 /* Event flags (struct ds_event.flags). */
 #define DS_EVF_ZSWAP	0x01	/* release belongs to zswap (else zram) */
 #define DS_EVF_NOVALUE	0x02	/* value unknown (e.g. function_graph entry) */

@@ -527,6 +527,8 @@ struct ds_ts_sample {
  * @never_freed: releases not freed at the end (must be 0)
  * @pages_violations: times the page count was not pool_pages + ncpus (must be 0)
  * @cpu_violations: virtual CPUs that gave out more CPU time than elapsed (must be 0)
+ * @time_violations: reported times and latencies that are negative (above 2^63 - 1 ns, which
+ *	JSON would print negative) or end before they start (must be 0)
  */
 struct ds_invariants {
 	bool checked;
@@ -534,7 +536,15 @@ struct ds_invariants {
 	uint64_t never_freed;
 	uint64_t pages_violations;
 	uint64_t cpu_violations;
+	uint64_t time_violations;
 };
+
+/** ds_invariants_hold() - every checked invariant held (the one verdict all reports use) */
+static inline bool ds_invariants_hold(const struct ds_invariants *inv)
+{
+	return !inv->freed_twice && !inv->never_freed && !inv->pages_violations &&
+	       !inv->cpu_violations && !inv->time_violations;
+}
 
 /* Locks modelled as shared resources (spec §4.3). */
 enum ds_lock_kind { DS_LOCK_CLASS = 0, DS_LOCK_POOL, DS_LOCK_V2_ARRAY, DS_LOCK__COUNT };

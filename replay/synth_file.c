@@ -132,6 +132,15 @@ static gboolean check_event(struct dsev_source *s, const struct ds_event *ev, GE
 	if (ev->cpu >= s->h.ncpus)
 		return fmt_error(error, s->path, "event %" G_GUINT64_FORMAT " at offset %"
 				 G_GUINT64_FORMAT ": CPU %u of %u", s->pos, off, ev->cpu, s->h.ncpus);
+	if (ev->ts > DS_EV_TS_MAX)
+		return fmt_error(error, s->path, "event %" G_GUINT64_FORMAT " at offset %"
+				 G_GUINT64_FORMAT ": time %" G_GUINT64_FORMAT " ns is above 2^62 ns",
+				 s->pos, off, ev->ts);
+	if (ev->type == DS_EV_RELEASE && (ev->flags & DS_EVF_DURATION) &&
+	    ev->aux > DS_EV_DURATION_MAX)
+		return fmt_error(error, s->path, "event %" G_GUINT64_FORMAT " at offset %"
+				 G_GUINT64_FORMAT ": release duration %" G_GUINT64_FORMAT " ns is "
+				 "above 1000 s", s->pos, off, ev->aux);
 	if (s->pos && ev->ts < s->last_ts)
 		return fmt_error(error, s->path, "event %" G_GUINT64_FORMAT " at offset %"
 				 G_GUINT64_FORMAT ": time %" G_GUINT64_FORMAT " ns before the "

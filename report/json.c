@@ -291,6 +291,7 @@ static void add_invariants(JsonBuilder *b, const struct ds_invariants *inv)
 	ds_json_add_u64(b, "never_freed", inv->never_freed);
 	ds_json_add_u64(b, "pages_violations", inv->pages_violations);
 	ds_json_add_u64(b, "cpu_violations", inv->cpu_violations);
+	ds_json_add_u64(b, "time_violations", inv->time_violations);
 	json_builder_end_object(b);
 }
 

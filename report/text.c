@@ -292,10 +292,9 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 	if (r->inv.checked)
 		fprintf(out, "invariants              freed twice %" G_GUINT64_FORMAT ", never freed %"
 			G_GUINT64_FORMAT ", page-count violations %" G_GUINT64_FORMAT ", CPUs over "
-			"capacity %" G_GUINT64_FORMAT " -> %s\n\n",
+			"capacity %" G_GUINT64_FORMAT ", negative times %" G_GUINT64_FORMAT " -> %s\n\n",
 			r->inv.freed_twice, r->inv.never_freed, r->inv.pages_violations,
-			r->inv.cpu_violations,
-			r->inv.freed_twice || r->inv.never_freed || r->inv.pages_violations ||
-			r->inv.cpu_violations ? "VIOLATED" : "hold");
+			r->inv.cpu_violations, r->inv.time_violations,
+			ds_invariants_hold(&r->inv) ? "hold" : "VIOLATED");
 	print_tasks(r, max, out);
 }

@@ -22,6 +22,9 @@
 
 #include "engine.h"
 
+/* the latest sim time a run may reach: DS_EV_TS_MAX and room for the costs after it */
+#define DS_SIM_TIME_MAX (((uint64_t)1 << 62) + ((uint64_t)1 << 61))
+
 static gboolean ext_due(const struct ds_engine *eng, uint64_t *t)
 {
 	const struct ds_event *ev = ds_evring_peek(&eng->ext);
@@ -71,28 +74,47 @@ static bool must_read(const struct ds_engine *eng, uint64_t t)
 	return (double)t + 1.0 >= bound;
 }
 
+/* What the run reads, for errors about its content: the trace's path when the source has one
+ * (a user must learn which file is at fault, a sweep runs many). */
+static const char *stream_name(const struct ds_engine *eng)
+{
+	const struct ds_trace_info *info = eng->src ? ds_source_info(eng->src) : NULL;
+
+	return info && info->path ? info->path : "the event stream";
+}
+
+/*
+ * An event's time, and that time times think_scale (task.c maps a waiting task's recorded
+ * time r to delta + think_scale * r through a signed 64-bit integer), are held to
+ * DS_EV_TS_MAX; with every cost at most 10^12 ns and every parameter's ns at most 10^15,
+ * sim time then stays far below 2^63 (and run_loop() stops a run that still gets there).
+ */
 static gboolean check_order(struct ds_engine *eng, const struct ds_event *ev, GError **error)
 {
-	if (ev->ts > (uint64_t)G_MAXINT64) {
+	double scaled = (double)ev->ts * MAX(eng->think_scale, 1.0);
+
+	if (ev->ts > DS_EV_TS_MAX || scaled > (double)DS_EV_TS_MAX) {
 		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
-			    "event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d): timestamp %"
-			    G_GUINT64_FORMAT " is out of range", eng->r->events_in,
-			    ds_ev_type_name(ev->type), ev->cpu, ev->pid, ev->ts);
+			    "%s: event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d): timestamp %"
+			    G_GUINT64_FORMAT " ns%s is out of range (at most 2^62 ns, 146 years)",
+			    stream_name(eng), eng->r->events_in, ds_ev_type_name(ev->type), ev->cpu,
+			    ev->pid, ev->ts, ev->ts > DS_EV_TS_MAX ? "" : " times think_scale");
 		return FALSE;
 	}
 	if ((ev->flags & DS_EVF_DURATION) && ev->type == DS_EV_RELEASE &&
-	    ev->aux > DS_PROFILE_NS_MAX) {
+	    ev->aux > DS_EV_DURATION_MAX) {
 		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
-			    "event %" G_GUINT64_FORMAT " (release, cpu %u, pid %d) at %" G_GUINT64_FORMAT
-			    " ns: its duration of %" G_GUINT64_FORMAT " ns is more than 1000 s: the "
-			    "stream is corrupt", eng->r->events_in, ev->cpu, ev->pid, ev->ts, ev->aux);
+			    "%s: event %" G_GUINT64_FORMAT " (release, cpu %u, pid %d) at %"
+			    G_GUINT64_FORMAT " ns: its duration of %" G_GUINT64_FORMAT " ns is more "
+			    "than 1000 s: the stream is corrupt", stream_name(eng), eng->r->events_in,
+			    ev->cpu, ev->pid, ev->ts, ev->aux);
 		return FALSE;
 	}
 	if (eng->any_read && ev->ts < eng->t_read) {
 		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
-			    "event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d) at %" G_GUINT64_FORMAT
+			    "%s: event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d) at %" G_GUINT64_FORMAT
 			    " ns comes after an event at %" G_GUINT64_FORMAT
-			    " ns: the stream is not in time order", eng->r->events_in,
+			    " ns: the stream is not in time order", stream_name(eng), eng->r->events_in,
 			    ds_ev_type_name(ev->type), ev->cpu, ev->pid, ev->ts, eng->t_read);
 		return FALSE;
 	}
@@ -269,6 +291,15 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 		}
 		if (!have)
 			return TRUE;
+		if (t > DS_SIM_TIME_MAX) {
+			/* the bounds keep every step far from 2^63, not millions of them */
+			g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
+				    "%s: the simulated time reached %" G_GUINT64_FORMAT " ns after %"
+				    G_GUINT64_FORMAT " events: the stream's costs add up beyond 2^62 + "
+				    "2^61 ns, which defersim does not simulate", stream_name(eng), t,
+				    eng->r->events_in);
+			return FALSE;
+		}
 		if (t < eng->now) {
 			g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL,
 				    "sim time went back from %" G_GUINT64_FORMAT " to %"
@@ -366,7 +397,8 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	eng->ncpus = params->cpus ? params->cpus : ncpus_recorded;
 	if (!eng->ncpus) {
 		g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
-			    "parameter cpus=recorded: the recorded CPU count is unknown; give cpus=N");
+			    "parameter cpus=recorded: %s does not record its CPU count; give cpus=N",
+			    stream_name(eng));
 		return FALSE;
 	}
 	eng->page_size = params->page_size ? params->page_size : prof->page_size;
@@ -486,6 +518,46 @@ static void cpu_finish(struct ds_engine *eng)
 	}
 }
 
+/* A time or latency above 2^63 - 1 is a negative one wrapped (and JSON prints it negative). */
+static uint64_t time_bad(uint64_t v)
+{
+	return v > (uint64_t)G_MAXINT64;
+}
+
+uint64_t ds_task_time_bad(const struct ds_task_result *t)
+{
+	return time_bad(t->hot_ns) + time_bad(t->sync_ns) + time_bad(t->sim_end_ts) +
+	       time_bad(t->freed_ts) + (t->releases && t->sim_end_ts < t->first_ts);
+}
+
+static uint64_t hist_bad(const struct ds_hist *h)
+{
+	return h->count && time_bad(h->max);
+}
+
+/*
+ * The time invariant of --check: every reported time and latency is non-negative and no
+ * run or task ends before it starts.  The bounds (check_order(), run_loop(), the parameter
+ * and profile limits) are meant to make it hold; this is what says so on every run.
+ */
+static void inv_check_times(struct ds_results *r)
+{
+	uint64_t bad = time_bad(r->sim_end_ts) + time_bad(r->hot_ns) + time_bad(r->sync_ns) +
+		       (r->events_in && r->sim_end_ts < r->rec_start_ts);
+
+	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
+		const struct ds_backend_result *b = &r->be[be];
+
+		bad += hist_bad(&b->drain_latency) + hist_bad(&b->teardown_latency) +
+		       hist_bad(&b->free_latency) + time_bad(b->worker_busy_ns) +
+		       time_bad(b->worker_cpu_ns) + time_bad(b->stranded_ns);
+	}
+	/* rows handed to a sink were counted as they went (task.c) */
+	for (guint i = 0; r->tasks && i < r->tasks->len; i++)
+		bad += ds_task_time_bad(&g_array_index(r->tasks, struct ds_task_result, i));
+	r->inv.time_violations += bad;
+}
+
 static void engine_finish(struct ds_engine *eng)
 {
 	struct ds_results *r = eng->r;
@@ -499,6 +571,8 @@ static void engine_finish(struct ds_engine *eng)
 		r->mechanism_bytes = ds_pool_mechanism_bytes(&eng->pools[DS_BE_ZRAM]);
 	cpu_finish(eng);
 	ds_ledger_finish(eng);
+	if (r->params.check_invariants)
+		inv_check_times(r);
 }
 
 /* Both modes: rows into results->tasks (@rows_out false), or out to @sink as they are final. */

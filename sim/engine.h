@@ -309,6 +309,9 @@ struct ds_task_row {
 
 /* ds_task_result_of() - the row of task number @index (results->tasks or eng->rows) */
 struct ds_task_result *ds_task_result_of(struct ds_engine *eng, guint index);
+/* ds_task_time_bad() - the times of a task row that are negative or backwards (engine.c:
+ * --check's time invariant, counted for every row in both modes) */
+uint64_t ds_task_time_bad(const struct ds_task_result *t);
 /* ds_task_row_hold() - a value of task @index waits in a buffer (rows mode: row kept) */
 void ds_task_row_hold(struct ds_engine *eng, guint index);
 /* ds_task_row_unhold() - that value was freed (its freed_ts already counted) */

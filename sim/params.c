@@ -16,6 +16,9 @@
 #include "ds_sim.h"
 
 #define DS_PARAM_NS_MAX 1000000000000000ull	/* 10^15 ns: 11.6 days; sums stay far from 2^63 */
+/* v2's array is allocated whole (40 bytes an entry): at most the series' own 128 MiB >>
+ * PAGE_SHIFT at the smallest page size (8 bytes), 2^24 entries, 640 MiB */
+#define DS_V2_ENTRIES_MAX (1u << 24)
 
 enum param_kind {
 	PK_POLICY,	/* const char *, one of ds_policy_names() */
@@ -33,6 +36,7 @@ enum param_kind {
 	PK_PAGE_SIZE,	/* unsigned: 0 ("profile") or a power of two >= 8 */
 	PK_ENUM,	/* int-sized enum, names in .names */
 	PK_AUTO,	/* unsigned: "auto" = 0 (derived at run time), else 1 .. 2^31-1 */
+	PK_ENTRIES,	/* as PK_AUTO, at most DS_V2_ENTRIES_MAX (entries are allocated) */
 	PK_CHAIN,	/* unsigned 1 .. 16 */
 };
 
@@ -84,8 +88,8 @@ static const struct param_desc param_table[] = {
 	P(busy_gap_ns, PK_NS, false),
 	P(check_invariants, PK_BOOL, false),
 	P(timeseries_ns, PK_NS_OFF, false),
-	P(v2_array_entries, PK_AUTO, false),
-	P(v2_drain_threshold, PK_AUTO, false),
+	P(v2_array_entries, PK_ENTRIES, false),
+	P(v2_drain_threshold, PK_ENTRIES, false),
 	E(v2_drain_holds_lock, v2_lock_names, true),
 	P(zsonly_pages_per_run, PK_AUTO, false),
 	P(zs_chain_size, PK_CHAIN, false),
@@ -278,7 +282,8 @@ static gboolean set_unsigned(const struct param_desc *d, void *field, const char
 			return refuse(error, d->name, value, "a pool cannot have negative pages");
 		if (!parse_u64(value, G_MAXINT32, &v))
 			return refuse(error, d->name, value,
-				      "expected \"auto\" (256 KiB / page size) or a page count (0 or more)");
+				      "expected \"auto\" (256 KiB / page size) or a page count "
+				      "from 0 to 2147483647");
 		*(int64_t *)field = (int64_t)v;
 		return TRUE;
 	case PK_UINT_POS:
@@ -297,10 +302,14 @@ static gboolean set_unsigned(const struct param_desc *d, void *field, const char
 		*(unsigned int *)field = (unsigned int)v;
 		return TRUE;
 	case PK_AUTO:
+	case PK_ENTRIES:
 		if (!strcmp(value, "auto")) {
 			*(unsigned int *)field = 0;
 			return TRUE;
 		}
+		if (d->kind == PK_ENTRIES && (!parse_u64(value, DS_V2_ENTRIES_MAX, &v) || !v))
+			return refuse(error, d->name, value,
+				      "expected \"auto\" or a count from 1 to 16777216 (2^24)");
 		if (!parse_u64(value, G_MAXINT32, &v) || !v)
 			return refuse(error, d->name, value,
 				      "expected \"auto\" or a count from 1 to 2^31-1");
@@ -444,10 +453,12 @@ gboolean ds_params_validate(const struct ds_params *p, GError **error)
 	if (p->page_size && (p->page_size < 8 || (p->page_size & (p->page_size - 1))))
 		return refuse(error, "page_size", "(not a power of two >= 8)",
 			      "expected 0 or a power of two from 8");
-	if (p->v2_array_entries > G_MAXINT32 || p->v2_drain_threshold > G_MAXINT32 ||
-	    p->zsonly_pages_per_run > G_MAXINT32)
-		return refuse(error, "v2_array_entries/v2_drain_threshold/zsonly_pages_per_run",
-			      "(too large)", "expected \"auto\" or a count from 1 to 2^31-1");
+	if (p->v2_array_entries > DS_V2_ENTRIES_MAX || p->v2_drain_threshold > DS_V2_ENTRIES_MAX)
+		return refuse(error, "v2_array_entries/v2_drain_threshold", "(too large)",
+			      "expected \"auto\" or a count from 1 to 16777216 (2^24)");
+	if (p->zsonly_pages_per_run > G_MAXINT32)
+		return refuse(error, "zsonly_pages_per_run", "(too large)",
+			      "expected \"auto\" or a count from 1 to 2^31-1");
 	if (p->v2_array_entries && p->v2_drain_threshold > p->v2_array_entries)
 		return refuse(error, "v2_drain_threshold", "(above v2_array_entries)",
 			      "the drain threshold cannot exceed the array's size");
@@ -505,6 +516,7 @@ static char *value_text(const struct param_desc *d, const struct ds_params *p)
 		return *(const unsigned int *)field ? g_strdup_printf("%u", *(const unsigned int *)field) :
 			g_strdup("profile");
 	case PK_AUTO:
+	case PK_ENTRIES:
 		return *(const unsigned int *)field ? g_strdup_printf("%u", *(const unsigned int *)field) :
 			g_strdup("auto");
 	case PK_CHAIN:

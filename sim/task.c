@@ -49,6 +49,8 @@ static struct ds_task_result *task_res(struct ds_engine *eng, const struct ds_ta
 static void row_out(struct ds_engine *eng, guint index, struct ds_task_row *row)
 {
 	ds_task_summary_add(&eng->r->task_sum, index, &row->res);
+	if (eng->p->check_invariants)
+		eng->r->inv.time_violations += ds_task_time_bad(&row->res);
 	if (eng->sink && eng->sink->row)
 		eng->sink->row(eng->sink->data, index, &row->res);
 	g_hash_table_remove(eng->rows, GUINT_TO_POINTER(index));

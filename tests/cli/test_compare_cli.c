@@ -42,7 +42,7 @@ static void test_bad_input(void)
 	expect_failure(&r, 2, "no policy");
 	r = dstest_defersim("compare", t, "--set", "v2_drain_holds_lock=maybe", NULL);
 	expect_failure(&r, 2, "v2_drain_holds_lock");
-	r = dstest_defersim("compare", t, "--set", "v2_drain_threshold=99999999", NULL);
+	r = dstest_defersim("compare", t, "--set", "v2_drain_threshold=99999", NULL);
 	expect_failure(&r, 1, "v2_drain_threshold");	/* above the derived 32768 entries */
 	r = dstest_defersim("compare", t, "--pool-pages", "-3", NULL);
 	expect_failure(&r, 2, "pool_pages");
