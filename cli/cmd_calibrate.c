@@ -21,6 +21,7 @@ struct calib_opts {
 	char *base;
 	char **map;
 	gboolean force_clock;
+	gboolean accept_damaged;
 	gboolean no_cache;
 	gboolean quiet;
 };
@@ -51,6 +52,7 @@ static gboolean parse_args(int *argc, char ***argv, struct calib_opts *o, GError
 		{ "base", 'b', 0, G_OPTION_ARG_STRING, &o->base, "Profile whose values are kept where the traces tell nothing (default x86-desktop)", "PROFILE" },
 		{ "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &o->map, "Map a trace event explicitly (repeatable; see traces/FORMAT.md)", "SYSTEM/EVENT=KIND[:FIELD]" },
 		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
+		{ "accept-damaged", 0, 0, G_OPTION_ARG_NONE, &o->accept_damaged, "Use what is readable of a damaged trace.dat (the damage is reported) instead of failing", NULL },
 		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, "Neither read nor write the binary event cache", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Do not print the measurements", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -87,6 +89,7 @@ static gboolean add_traces(struct ds_calib *c, const struct calib_opts *o, int a
 	GArray *rules = g_array_new(FALSE, TRUE, sizeof(struct ds_map_rule));
 	struct ds_trace_opts topts = {
 		.force_clock = o->force_clock,
+		.accept_damaged = o->accept_damaged,
 		.use_cache = !o->no_cache,
 		.progress = isatty(STDERR_FILENO),
 	};

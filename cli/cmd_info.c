@@ -17,6 +17,7 @@
 struct info_args {
 	char **map;
 	gboolean force_clock;
+	gboolean accept_damaged;
 	gboolean no_cache;
 	gboolean events;
 	gboolean progress;
@@ -65,6 +66,7 @@ static int run(const char *path, const struct info_args *a, const struct ds_map_
 		.map = rules,
 		.n_map = n_rules,
 		.force_clock = a->force_clock,
+		.accept_damaged = a->accept_damaged,
 		.use_cache = !a->no_cache,
 		.cache_dir = a->cache_dir,
 		.progress = a->progress,
@@ -110,6 +112,9 @@ int ds_cmd_info(int argc, char **argv)
 		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &a.force_clock,
 		  "Accept a trace clock that is not synchronised across CPUs (local, perf, counter)",
 		  NULL },
+		{ "accept-damaged", 0, 0, G_OPTION_ARG_NONE, &a.accept_damaged,
+		  "Read what is readable of a damaged trace.dat and report the damage (records not "
+		  "read, damaged pages, a crash of the decoder) instead of failing", NULL },
 		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &a.json,
 		  "Also write the information as JSON to FILE ('-': only JSON, on stdout)", "FILE" },
 		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &a.no_cache,

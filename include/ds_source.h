@@ -21,6 +21,7 @@
 /* json-glib's node type (json-glib/json-glib.h), declared here so that users of this header
  * need not include json-glib. */
 typedef struct _JsonNode JsonNode;
+typedef struct _JsonBuilder JsonBuilder;
 
 #define DS_ERROR (ds_error_quark())
 GQuark ds_error_quark(void);
@@ -37,6 +38,7 @@ enum ds_error_code {
 	DS_ERROR_PARAM,		/* nonsense parameter */
 	DS_ERROR_PROFILE,	/* bad hardware profile */
 	DS_ERROR_INTERNAL,	/* an invariant check failed */
+	DS_ERROR_DAMAGED,	/* trace data damaged: records lost or unreadable */
 };
 
 struct ds_source;
@@ -110,6 +112,8 @@ void ds_map_rule_clear(struct ds_map_rule *rule);
  *	is most of the cost of opening a cached trace, and commands that replay one trace many
  *	times (sweep, size, compare) hash it once; it is trusted, so the file must not change
  *	between the caller's hash and the open.
+ * @accept_damaged: replay what is readable of a damaged trace (struct ds_trace_damage)
+ *	instead of failing with DS_ERROR_DAMAGED
  */
 struct ds_trace_opts {
 	const struct ds_map_rule *map;
@@ -119,6 +123,7 @@ struct ds_trace_opts {
 	const char *cache_dir;
 	gboolean progress;
 	const char *sha256;
+	gboolean accept_damaged;
 };
 
 /**
@@ -141,6 +146,52 @@ struct ds_event_map_info {
 	char *symbol;
 	char *field;
 	uint64_t count;
+};
+
+/**
+ * struct ds_trace_damage_cpu - one CPU's data: what its pages hold, what was delivered
+ * @cpu: CPU id
+ * @records_expected: data records in its pages, counted by defersim's own page walk (the
+ *	readable part of a damaged page counts)
+ * @records_read: records the decoder (libtracecmd) delivered
+ * @pages: pages walked (decompressed, for a compressed trace)
+ * @pages_damaged: pages that cannot be parsed (record past the commit, bad commit, a chunk
+ *	that does not decompress, a partial page)
+ * @bytes_damaged: their bytes
+ * @first_offset: file offset of the first damaged page (compressed: of its chunk)
+ * @first_reason: why that page is damaged (static string), NULL if none is
+ */
+struct ds_trace_damage_cpu {
+	unsigned int cpu;
+	uint64_t records_expected;
+	uint64_t records_read;
+	uint64_t pages;
+	uint64_t pages_damaged;
+	uint64_t bytes_damaged;
+	uint64_t first_offset;
+	const char *first_reason;
+};
+
+/**
+ * struct ds_trace_damage - how a trace.dat is damaged (NULL in struct ds_trace_info if not)
+ * @crash: the decoder crashed ("signal 11 while reading CPU 1 ..."), else NULL
+ * @records_expected: sum over CPUs
+ * @records_read: sum over CPUs
+ * @records_missing: sum over CPUs of expected records not delivered
+ * @pages_damaged: sum over CPUs
+ * @bytes_damaged: sum over CPUs
+ * @ncpus: entries in @cpus: every CPU that has data in the file
+ * @cpus: per CPU
+ */
+struct ds_trace_damage {
+	char *crash;
+	uint64_t records_expected;
+	uint64_t records_read;
+	uint64_t records_missing;
+	uint64_t pages_damaged;
+	uint64_t bytes_damaged;
+	unsigned int ncpus;
+	struct ds_trace_damage_cpu *cpus;
 };
 
 /**
@@ -174,6 +225,7 @@ struct ds_event_map_info {
  * @dur_max_ns: largest of those durations (exact)
  * @unreturned: releases delivered without duration because no return closed them in time
  *	(closed by the same pid's next release or exit, or by DS_PAIR_HORIZON_NS)
+ * @damage: damage found in the file (read with --accept-damaged), NULL if none
  */
 struct ds_trace_info {
 	char *path;
@@ -203,6 +255,7 @@ struct ds_trace_info {
 	uint64_t dur_p99_ns;
 	uint64_t dur_max_ns;
 	uint64_t unreturned;
+	struct ds_trace_damage *damage;
 };
 
 /*
@@ -251,6 +304,18 @@ void ds_trace_info_print(const struct ds_trace_info *info, FILE *out);
  * Return: a new JSON object node (json_node_unref() it).
  */
 JsonNode *ds_trace_info_to_json(const struct ds_trace_info *info);
+
+/** ds_trace_damage_free() - free a struct ds_trace_damage (NULL is fine) */
+void ds_trace_damage_free(struct ds_trace_damage *d);
+
+/** ds_trace_damage_describe() - one line naming each damaged CPU and the crash, if any */
+char *ds_trace_damage_describe(const struct ds_trace_damage *d);
+
+/** ds_trace_damage_print() - human form (`defersim info`); NULL prints "damage: none" */
+void ds_trace_damage_print(const struct ds_trace_damage *d, FILE *out);
+
+/** ds_trace_damage_add_json() - member "damage" of the object being built: null if @d is */
+void ds_trace_damage_add_json(JsonBuilder *b, const struct ds_trace_damage *d);
 
 /**
  * ds_cache_path() - where the binary cache of a trace with this sha256 and these options lives

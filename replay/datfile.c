@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+#include <zstd.h>
+
 #include "datfile.h"
 #include "ds_source.h"
 
@@ -476,101 +479,143 @@ static gboolean read_v6(struct cursor *c, struct ds_datfile *df, GError **error)
 }
 
 /*
- * Ring-buffer page headers: u64 timestamp, then the commit word (a kernel long) whose low
- * 27 bits are the bytes of data; bit 31 flags lost events, bit 30 that their count (a long)
- * is stored after the data.  libtracecmd trusts these (and crashes on some bad ones), so
- * every page of every CPU is checked before it sees the file.
+ * Every page of every CPU is walked (pagecheck.c): its records counted, damage found.  A
+ * damaged page is recorded, not refused here: libtracecmd trusts page headers (and crashes on
+ * some bad ones), and only runs in a child process after this walk (trace_source.c), which
+ * compares what it delivered with what the pages hold.
  */
-#define COMMIT_MASK ((1u << 27) - 1)
-#define MISSED_STORED (1u << 30)
+#define READ_PAGES 64		/* pages read per pread */
+
+static struct ds_page_layout layout_of(const struct ds_datfile *df)
+{
+	return (struct ds_page_layout){ .big_endian = df->big_endian,
+		.long_size = df->long_size == 4 ? 4 : 8, .page_size = df->page_size };
+}
+
+static gboolean page_size_ok(struct cursor *c, const struct ds_datfile *df, GError **error)
+{
+	unsigned int hdr = 8 + (df->long_size == 4 ? 4 : 8);
+
+	if (df->page_size > hdr && df->page_size <= (1u << 24))
+		return TRUE;
+	g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: page size %u (a "
+		    "ring-buffer page is %u bytes to 16 MiB)%s", c->path, df->page_size, hdr + 1,
+		    df->compression && strcmp(df->compression, "none") ? " in a compressed trace" : "");
+	return FALSE;
+}
 
 static gboolean check_pages(struct cursor *c, struct ds_datfile *df, GError **error)
 {
-	unsigned int lsz = df->long_size == 4 ? 4 : 8;
-	uint64_t hdr = 8 + lsz;
+	struct ds_page_layout lay = layout_of(df);
+	g_autofree uint8_t *buf = g_malloc((size_t)df->page_size * READ_PAGES);
 
-	if (!df->page_size || df->page_size > (1u << 24) || df->page_size <= hdr) {
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: page size %u",
-			    c->path, df->page_size);
-		return FALSE;
-	}
 	for (guint i = 0; i < df->cpus->len; i++) {
 		struct ds_datfile_cpu *cd = &g_array_index(df->cpus, struct ds_datfile_cpu, i);
+		uint64_t whole = cd->size - cd->size % df->page_size;
 
-		for (uint64_t off = cd->offset; off + hdr <= cd->offset + cd->size;
-		     off += df->page_size) {
-			uint64_t commit, len;
+		for (uint64_t done = 0; done < whole;) {
+			uint64_t n = MIN(whole - done, (uint64_t)df->page_size * READ_PAGES);
 
-			c->pos = off + 8;
-			if (!(lsz == 4 ? cur_u32(c, &commit, "page header", error) :
-				       cur_u64(c, &commit, "page header", error)))
+			c->pos = cd->offset + done;
+			if (!cur_read(c, buf, n, "CPU data", error))
 				return FALSE;
-			len = (commit & COMMIT_MASK) + (commit & MISSED_STORED ? lsz : 0);
-			if (len > df->page_size - hdr) {
-				g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt ring-buffer "
-					    "page at offset %" G_GUINT64_FORMAT " (CPU %u): it claims %"
-					    G_GUINT64_FORMAT " bytes of data, a page holds %" G_GUINT64_FORMAT,
-					    c->path, off, cd->cpu, len, df->page_size - hdr);
-				return FALSE;
-			}
-			if (commit & COMMIT_MASK) {
-				cd->last_data_page = off;
-				cd->has_data = TRUE;
-			}
+			for (uint64_t k = 0; k < n; k += df->page_size)
+				ds_pagecheck_page(&cd->check, &lay, buf + k, cd->offset + done + k);
+			done += n;
 		}
+		if (cd->size % df->page_size)
+			ds_pagecheck_unreadable(&cd->check, 1, cd->size % df->page_size,
+						cd->offset + whole, "the CPU's data ends inside a page");
 	}
 	return TRUE;
+}
+
+/* Decompress one chunk with the file's algorithm; FALSE if the data does not decompress. */
+static gboolean decompress(const char *alg, const uint8_t *src, size_t n, uint8_t *dst,
+			   size_t want)
+{
+	if (!strcmp(alg, "zstd")) {
+		size_t r = ZSTD_decompress(dst, want, src, n);
+
+		return !ZSTD_isError(r) && r == want;
+	}
+	if (!strcmp(alg, "zlib")) {
+		uLongf got = want;
+
+		return uncompress(dst, &got, src, n) == Z_OK && got == want;
+	}
+	return FALSE;
 }
 
 /*
  * Compressed CPU data (v7): u32 chunk count, then per chunk u32 compressed size, u32
  * uncompressed size (whole pages), data.  The sizes are checked (libtracecmd mallocs the
- * uncompressed size as given); the pages inside are not, they are only seen decompressed.
+ * uncompressed size as given) and are an error when wrong; each chunk is decompressed and its
+ * pages walked; a chunk that does not decompress is damage (all its pages).
  */
 #define MAX_CHUNK (1u << 28)
 
+static gboolean check_chunk(struct cursor *c, const struct ds_datfile *df,
+			    struct ds_datfile_cpu *cd, uint64_t end, GByteArray *in, GByteArray *out,
+			    GError **error)
+{
+	struct ds_page_layout lay = layout_of(df);
+	uint64_t at = c->pos, cs, us;
+
+	if (!cur_u32(c, &cs, "chunk header", error) || !cur_u32(c, &us, "chunk header", error))
+		return FALSE;
+	if (c->pos + cs > end || us > MAX_CHUNK || us % df->page_size) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt compressed chunk at "
+			    "offset %" G_GUINT64_FORMAT " (CPU %u): sizes %" G_GUINT64_FORMAT "/%"
+			    G_GUINT64_FORMAT, c->path, at, cd->cpu, cs, us);
+		return FALSE;
+	}
+	g_byte_array_set_size(in, (guint)cs);
+	g_byte_array_set_size(out, (guint)us);
+	if (!cur_read(c, in->data, cs, "compressed chunk", error))
+		return FALSE;
+	if (!decompress(df->compression, in->data, cs, out->data, us)) {
+		ds_pagecheck_unreadable(&cd->check, us / df->page_size, us, at,
+					"a compressed chunk that does not decompress");
+		return TRUE;
+	}
+	for (uint64_t k = 0; k < us; k += df->page_size)
+		ds_pagecheck_page(&cd->check, &lay, out->data + k, at);
+	return TRUE;
+}
+
 static gboolean check_chunks(struct cursor *c, struct ds_datfile *df, GError **error)
 {
+	g_autoptr(GByteArray) in = g_byte_array_new();
+	g_autoptr(GByteArray) out = g_byte_array_new();
+
+	if (strcmp(df->compression, "zstd") && strcmp(df->compression, "zlib")) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: compression \"%s\" is not "
+			    "supported (zstd and zlib are)", c->path, df->compression);
+		return FALSE;
+	}
 	for (guint i = 0; i < df->cpus->len; i++) {
-		const struct ds_datfile_cpu *cd = &g_array_index(df->cpus, struct ds_datfile_cpu, i);
-		uint64_t n, cs, us, end = cd->offset + cd->size + 4;
+		struct ds_datfile_cpu *cd = &g_array_index(df->cpus, struct ds_datfile_cpu, i);
+		uint64_t n, end = cd->offset + cd->size + 4;
 
 		if (!cd->size)
 			continue;
 		c->pos = cd->offset;
 		if (!cur_u32(c, &n, "chunk count", error))
 			return FALSE;
-		for (uint64_t k = 0; k < n; k++) {
-			uint64_t at = c->pos;
-
-			if (!cur_u32(c, &cs, "chunk header", error) ||
-			    !cur_u32(c, &us, "chunk header", error))
+		for (uint64_t k = 0; k < n; k++)
+			if (!check_chunk(c, df, cd, end, in, out, error))
 				return FALSE;
-			if (c->pos + cs > end || us > MAX_CHUNK || us % df->page_size) {
-				g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt compressed "
-					    "chunk at offset %" G_GUINT64_FORMAT " (CPU %u): sizes %"
-					    G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, c->path, at, cd->cpu,
-					    cs, us);
-				return FALSE;
-			}
-			c->pos += cs;
-		}
 	}
 	return TRUE;
 }
 
 static gboolean data_ok(struct cursor *c, struct ds_datfile *df, GError **error)
 {
-	if (!check_cpu_extents(c, df, error))
+	if (!check_cpu_extents(c, df, error) || !page_size_ok(c, df, error))
 		return FALSE;
-	if (df->compression && strcmp(df->compression, "none")) {
-		if (!df->page_size) {
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: page "
-				    "size 0 in a compressed trace", c->path);
-			return FALSE;
-		}
+	if (df->compression && strcmp(df->compression, "none"))
 		return check_chunks(c, df, error);
-	}
 	return check_pages(c, df, error);
 }
 

@@ -9,7 +9,9 @@
  * the file size, and learns: the version, the clock, and each CPU's data extent.
  *
  * struct ds_datfile: what the walk found; @cpus is a GArray of struct ds_datfile_cpu
- * (top instance only) in file order.
+ * (top instance only) in file order.  Every page of every CPU is walked too (decompressed
+ * first in a compressed file, pagecheck.h): how many records each CPU holds, and which pages
+ * are damaged.  A damaged page is not an error here: the caller decides (--accept-damaged).
  */
 #ifndef DS_DATFILE_H
 #define DS_DATFILE_H
@@ -17,12 +19,13 @@
 #include <stdint.h>
 #include <glib.h>
 
+#include "pagecheck.h"
+
 struct ds_datfile_cpu {
 	unsigned int cpu;
 	uint64_t offset;
 	uint64_t size;
-	uint64_t last_data_page;	/* offset of its last page holding data (uncompressed) */
-	gboolean has_data;		/* some page holds data (uncompressed files only) */
+	struct ds_pagecheck check;	/* its pages walked: records expected, damage */
 };
 
 struct ds_datfile {
@@ -41,7 +44,8 @@ struct ds_datfile {
  * ds_datfile_read() - walk the headers of @path and check the data fits in the file
  *
  * Fails with DS_ERROR_IO (cannot open), DS_ERROR_FORMAT ("not a trace.dat" for a bad magic,
- * "truncated at offset N" when a header or a CPU's data runs past the end of the file).
+ * "truncated at offset N" when a header or a CPU's data runs past the end of the file, a
+ * compressed chunk whose sizes cannot be).
  */
 gboolean ds_datfile_read(const char *path, struct ds_datfile *df, GError **error);
 void ds_datfile_clear(struct ds_datfile *df);

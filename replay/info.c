@@ -57,6 +57,7 @@ void ds_trace_info_clear(struct ds_trace_info *info)
 	g_free(info->lost_markers_per_cpu);
 	if (info->maps)
 		g_ptr_array_unref(info->maps);
+	ds_trace_damage_free(info->damage);
 	memset(info, 0, sizeof(*info));
 }
 
@@ -136,6 +137,8 @@ void ds_trace_info_print(const struct ds_trace_info *info, FILE *out)
 	fprintf(out, "releases: %" G_GUINT64_FORMAT "\n", info->events_per_type[DS_EV_RELEASE]);
 	fprintf(out, "releases zram: %" G_GUINT64_FORMAT "\nreleases zswap: %" G_GUINT64_FORMAT "\n",
 		info->releases_per_backend[0], info->releases_per_backend[1]);
+	if (info->file_version)	/* only a trace.dat is walked for damage */
+		ds_trace_damage_print(info->damage, out);
 	fprintf(out, "lost events: %" G_GUINT64_FORMAT "\n", info->lost_total);
 	for (unsigned int c = 0; c < info->ncpus; c++)
 		markers += info->lost_markers_per_cpu[c];
@@ -226,6 +229,7 @@ JsonNode *ds_trace_info_to_json(const struct ds_trace_info *info)
 	ds_json_add_u64(b, "releases", info->events_per_type[DS_EV_RELEASE]);
 	ds_json_add_u64(b, "releases_zram", info->releases_per_backend[0]);
 	ds_json_add_u64(b, "releases_zswap", info->releases_per_backend[1]);
+	ds_trace_damage_add_json(b, info->damage);
 	ds_json_add_u64(b, "lost_events", info->lost_total);
 	ds_json_add_u64(b, "lost_markers", markers);
 	ds_json_add_u64(b, "lost_unknown", info->lost_unknown);

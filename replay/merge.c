@@ -5,6 +5,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "decode.h"
 #include "merge.h"
 
 static gboolean before(const struct ds_merge *m, unsigned int a, unsigned int b)
@@ -33,18 +34,35 @@ static void sift_down(struct ds_merge *m, unsigned int i)
 	}
 }
 
-void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned int ncpus)
+/* Record in shared memory what libtracecmd is about to read, and what it gave. */
+static void note_reading(struct ds_merge *m, unsigned int c)
+{
+	m->shared->cpu = (int32_t)c;
+}
+
+static void note_read(struct ds_merge *m, unsigned int c, const struct tep_record *r)
+{
+	m->shared->offset = r->offset;
+	m->shared->records[c]++;
+}
+
+void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned int ncpus,
+		   struct ds_decode_shared *shared)
 {
 	memset(m, 0, sizeof(*m));
 	m->handle = handle;
 	m->ncpus = ncpus;
+	m->shared = shared;
 	m->cpus = g_new0(struct ds_merge_cpu, ncpus ? ncpus : 1);
 	m->heap = g_new0(unsigned int, ncpus ? ncpus : 1);
 	for (unsigned int c = 0; c < ncpus; c++) {
-		struct tep_record *r = tracecmd_read_cpu_first(handle, (int)c);
+		struct tep_record *r;
 
+		note_reading(m, c);
+		r = tracecmd_read_cpu_first(handle, (int)c);
 		if (!r)
 			continue;
+		note_read(m, c, r);
 		m->cpus[c].rec = r;
 		m->cpus[c].first_ts = m->cpus[c].last_ts = r->ts;
 		m->heap[m->nheap++] = c;
@@ -64,8 +82,10 @@ struct tep_record *ds_merge_next(struct ds_merge *m)
 	cs->last_ts = out->ts;
 	cs->last_offset = out->offset;
 	cs->records++;
+	note_reading(m, c);
 	cs->rec = tracecmd_read_data(m->handle, (int)c);
 	if (cs->rec) {
+		note_read(m, c, cs->rec);
 		if (cs->rec->ts < cs->last_ts) {
 			cs->rec->ts = cs->last_ts;
 			m->reordered++;

@@ -6,13 +6,17 @@
  * tracecmd_read_data) and the last timestamp it delivered; @heap holds the indices of CPUs
  * that still have a record, as a binary min-heap on (ts, cpu), so taking the next record
  * costs O(log CPUs).  A record whose timestamp is below its CPU's previous one is clamped to
- * it and counted in @reordered: the output never goes backwards.
+ * it and counted in @reordered: the output never goes backwards.  @shared (decode.h) is told
+ * which CPU is being read before every libtracecmd call, and counts what each CPU gave: a
+ * crash inside libtracecmd leaves that behind for the parent process.
  */
 #ifndef DS_MERGE_H
 #define DS_MERGE_H
 
 #include <stdint.h>
 #include <trace-cmd.h>
+
+struct ds_decode_shared;
 
 struct ds_merge_cpu {
 	struct tep_record *rec;
@@ -29,10 +33,12 @@ struct ds_merge {
 	unsigned int *heap;
 	unsigned int nheap;
 	uint64_t reordered;
+	struct ds_decode_shared *shared;
 };
 
-/* Reads the first record of every CPU. */
-void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned int ncpus);
+/* Reads the first record of every CPU.  @shared: at least @ncpus record counters. */
+void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned int ncpus,
+		   struct ds_decode_shared *shared);
 /* The next record in time order (free it with tracecmd_free_record()), NULL at the end. */
 struct tep_record *ds_merge_next(struct ds_merge *m);
 void ds_merge_clear(struct ds_merge *m);

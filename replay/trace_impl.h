@@ -13,7 +13,7 @@
 #include "ds_source.h"
 
 /* Cache file format version: bump when the reader's output or the cache layout changes. */
-#define DS_CACHE_VERSION 2	/* 2: the --map digest in the header */
+#define DS_CACHE_VERSION 3	/* 2: the --map digest in the header; 3: damage-checked reads */
 
 /* maprule.c */
 char *ds_map_rules_digest(const struct ds_map_rule *rules, size_t n);

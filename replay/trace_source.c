@@ -2,47 +2,45 @@
 /*
  * trace_source.c - a trace.dat read with libtracecmd as a stream of struct ds_event.
  *
- * Pipeline inside one ds_source_next() call, pull-style, constant memory:
- *   ds_merge (per-CPU records, min-heap by time, backward timestamps clamped)
- *     -> lost-event markers (record->missed_events) become DS_EV_LOST
- *     -> ds_evmap (event id -> kind; numbers read from fields resolved once)
- *     -> records before the replay start are dropped (counted)
- *     -> ds_pairq (holds a release until its return gives it a duration)
- *     -> info counters, duration histogram, optional cache writer -> the caller.
- * struct trace_source owns all of these plus the libtracecmd handle.  The first error is
- * kept (@err) and returned again by every later call.
+ * The parent side of the decode (decode.h): the headers and every page are walked here first
+ * (datfile.c, pagecheck.c: the records each CPU holds, damaged pages), then a child process
+ * runs libtracecmd and streams batches of events through a pipe.  Here each event is counted
+ * (info, duration histogram: they must survive the child's crash) and fed to the optional
+ * cache writer.  At the end the child's final info replaces ours, and what each CPU delivered
+ * is compared with what its pages hold: a difference, a damaged page or a crash of the child
+ * is damage, an error (DS_ERROR_DAMAGED) unless the caller accepts it (then reported in
+ * info->damage, and nothing is cached).  The first error is kept (@err) and returned again
+ * by every later call.
  */
 #include <errno.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <trace-cmd.h>
 
 #include "clock.h"
 #include "datfile.h"
-#include "evmap.h"
-#include "merge.h"
-#include "pairq.h"
+#include "decode.h"
 #include "source_impl.h"
 #include "trace_impl.h"
-
-#define PROGRESS_EVERY (1u << 21)	/* records between progress lines */
 
 struct trace_source {
 	struct ds_source base;
 	char *path;
-	gboolean progress;
-	struct tracecmd_input *handle;
+	char sha256[65];
+	gboolean accept_damaged;	/* what the caller asked */
+	gboolean opened;		/* the child sent its first message */
 	struct ds_datfile df;
-	struct ds_evmap map;
-	struct ds_merge merge;
-	struct ds_pairq q;
 	struct ds_durhist hist;
 	struct ds_trace_info info;
 	struct ds_cache_writer *cache;
-	uint64_t records;
-	gboolean input_done;
+	pid_t pid;			/* the decoder, until reaped */
+	int fd;				/* its pipe, -1 when closed */
+	struct ds_decode_shared *sh;	/* MAP_SHARED, DS_DECODE_SHARED_SIZE bytes */
+	GByteArray *msg;		/* the last message's payload */
+	const struct ds_event *ev;	/* events of the current batch (inside @msg) */
+	size_t nev, iev;
 	gboolean finished;
 	GError *err;
 };
@@ -61,79 +59,135 @@ static void deliver(struct trace_source *t, const struct ds_event *ev)
 	}
 }
 
-static void count_lost(struct trace_source *t, const struct tep_record *rec)
+/* Exactly @n bytes; FALSE at the end of the pipe (the child ended or died). */
+static gboolean read_full(int fd, void *p, size_t n)
 {
-	unsigned int cpu = (unsigned int)rec->cpu;
+	while (n) {
+		ssize_t r = read(fd, p, n);
 
-	if (cpu >= t->info.ncpus)
-		return;
-	t->info.lost_markers_per_cpu[cpu]++;
-	if (rec->missed_events > 0) {
-		t->info.lost_per_cpu[cpu] += (uint64_t)rec->missed_events;
-		t->info.lost_total += (uint64_t)rec->missed_events;
-	} else {
-		t->info.lost_unknown++;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return FALSE;
+		p = (char *)p + r;
+		n -= (size_t)r;
 	}
-	if (rec->ts < t->info.start_ts)
-		return;
-	struct ds_event ev = {
-		.ts = rec->ts,
-		.value = rec->missed_events > 0 ? (uint64_t)rec->missed_events : 0,
-		.cpu = (uint16_t)cpu,
-		.type = DS_EV_LOST,
-	};
-	ds_pairq_push(&t->q, &ev, -1);
-}
-
-/* Pull one record through map and pairing; FALSE on error. */
-static gboolean pull(struct trace_source *t, GError **error)
-{
-	struct tep_record *rec = ds_merge_next(&t->merge);
-	struct ds_event ev;
-	int64_t dur;
-	int r;
-
-	if (!rec) {
-		t->input_done = TRUE;
-		ds_pairq_finish(&t->q);
-		return TRUE;
-	}
-	if (t->progress && !(++t->records % PROGRESS_EVERY))
-		g_printerr("defersim: %s: %" G_GUINT64_FORMAT " records read\n", t->path, t->records);
-	if (rec->missed_events)
-		count_lost(t, rec);
-	r = ds_evmap_decode(&t->map, rec, &ev, &dur, error);
-	tracecmd_free_record(rec);
-	if (r <= 0)
-		return r == 0;
-	if (ev.ts < t->info.start_ts) {
-		t->info.dropped_before_start++;
-		return TRUE;
-	}
-	ds_pairq_push(&t->q, &ev, dur);
 	return TRUE;
 }
 
-/* Reading stopped before the last page holding data: libtracecmd gave up on a page. */
-static gboolean check_complete(struct trace_source *t, GError **error)
+/* The next message into t->msg; 0 when the pipe ended first, -1 if it is malformed. */
+static int read_msg(struct trace_source *t, uint32_t *type)
 {
+	struct ds_decode_hdr h;
+
+	if (!read_full(t->fd, &h, sizeof(h)))
+		return 0;
+	if (h.len > DS_DECODE_MAX_MSG || h.type < DS_DECODE_OPEN || h.type > DS_DECODE_ERROR ||
+	    (h.type == DS_DECODE_EVENTS &&
+	     (h.len % sizeof(struct ds_event) || h.len > DS_DECODE_BATCH * sizeof(struct ds_event))))
+		return -1;
+	g_byte_array_set_size(t->msg, h.len);
+	if (!read_full(t->fd, t->msg->data, h.len))
+		return 0;
+	*type = h.type;
+	return 1;
+}
+
+/* An info message (OPEN or FINAL) into @info, with what the file's walk knows. */
+static gboolean take_info(struct trace_source *t, struct ds_trace_info *info)
+{
+	g_autoptr(GBytes) b = g_bytes_new(t->msg->data, t->msg->len);
+	g_autoptr(GVariant) box = g_variant_ref_sink(
+		g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, b, FALSE));
+	g_autoptr(GVariant) v = g_variant_get_variant(box);
+
+	if (!ds_trace_info_from_variant(v, info))
+		return FALSE;
+	info->file_size = t->df.file_size;
+	info->file_version = t->df.version;
+	g_free(info->clock);
+	info->clock = g_strdup(t->df.clock ? t->df.clock : "unknown");
+	info->clock_synced = ds_clock_is_synced(t->df.clock, NULL);
+	return TRUE;
+}
+
+/* The child's error message, as a GError. */
+static GError *take_error(struct trace_source *t)
+{
+	uint32_t code = DS_ERROR_FORMAT;
+
+	if (t->msg->len >= 4)
+		memcpy(&code, t->msg->data, 4);
+	return g_error_new(DS_ERROR, (int)code, "%.*s", t->msg->len >= 4 ? (int)t->msg->len - 4 : 0,
+			   t->msg->len >= 4 ? (const char *)t->msg->data + 4 : "");
+}
+
+/* Wait for the child; its death by a signal (or a silent exit) described, else NULL. */
+static char *reap(struct trace_source *t, gboolean ended_cleanly)
+{
+	int status = 0;
+
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	if (t->pid <= 0)
+		return NULL;
+	while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	t->pid = 0;
+	if (ended_cleanly && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return NULL;
+	GString *s = g_string_new(NULL);
+
+	if (WIFSIGNALED(status))
+		g_string_printf(s, "libtracecmd crashed (signal %d)", WTERMSIG(status));
+	else
+		g_string_printf(s, "the decoder ended without finishing (exit status %d)",
+				WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (t->sh->cpu < 0)
+		g_string_append(s, " while opening the file");
+	else
+		g_string_append_printf(s, " while reading CPU %d (its last record read at offset %"
+				       G_GUINT64_FORMAT ")", t->sh->cpu, t->sh->offset);
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * What the pages hold against what the decoder delivered, per CPU; NULL if all agree.  The
+ * counts are only compared when the decoder read to the end (@complete): one that stopped
+ * on an error (a bad --map, say) read less because it stopped.
+ */
+static struct ds_trace_damage *find_damage(struct trace_source *t, char *crash,
+					   gboolean complete)
+{
+	struct ds_trace_damage *d = g_new0(struct ds_trace_damage, 1);
+	gboolean bad = crash != NULL;
+
+	d->crash = crash;
+	d->cpus = g_new0(struct ds_trace_damage_cpu, t->df.cpus->len ? t->df.cpus->len : 1);
 	for (guint i = 0; i < t->df.cpus->len; i++) {
 		const struct ds_datfile_cpu *cd = &g_array_index(t->df.cpus, struct ds_datfile_cpu, i);
-		const struct ds_merge_cpu *mc;
+		struct ds_trace_damage_cpu *c = &d->cpus[d->ncpus++];
 
-		if (!cd->has_data || cd->cpu >= t->merge.ncpus)
-			continue;	/* compressed (offsets are not file offsets), or empty */
-		mc = &t->merge.cpus[cd->cpu];
-		if (!mc->records || mc->last_offset < cd->last_data_page) {
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: CPU %u data stops being "
-				    "readable at offset %llu, before its last page at offset %"
-				    G_GUINT64_FORMAT " (corrupt ring-buffer page?)", t->path, cd->cpu,
-				    mc->records ? mc->last_offset : (unsigned long long)cd->offset,
-				    cd->last_data_page);
-			return FALSE;
-		}
+		c->cpu = cd->cpu;
+		c->records_expected = cd->check.records;
+		c->records_read = cd->cpu < DS_TRACE_MAX_CPUS ? t->sh->records[cd->cpu] : 0;
+		c->pages = cd->check.pages;
+		c->pages_damaged = cd->check.damaged_pages;
+		c->bytes_damaged = cd->check.damaged_bytes;
+		c->first_offset = cd->check.first_damaged;
+		c->first_reason = cd->check.first_reason;
+		d->records_expected += c->records_expected;
+		d->records_read += c->records_read;
+		if (c->records_read < c->records_expected)
+			d->records_missing += c->records_expected - c->records_read;
+		d->pages_damaged += c->pages_damaged;
+		d->bytes_damaged += c->bytes_damaged;
+		bad |= c->pages_damaged || (complete && c->records_read != c->records_expected);
 	}
-	return TRUE;
+	if (!bad)
+		ds_trace_damage_free(d);
+	return bad ? d : NULL;
 }
 
 static gboolean no_releases(struct trace_source *t, GError **error)
@@ -155,49 +209,121 @@ static gboolean no_releases(struct trace_source *t, GError **error)
 	return FALSE;
 }
 
-/* All events delivered: final checks and counters, then commit the cache. */
-static gboolean finish(struct trace_source *t, GError **error)
+/* The parent's own counts stand in for the final info the child did not send. */
+static void finish_partial_info(struct trace_source *t)
 {
-	GError *werr = NULL;
-
-	t->finished = TRUE;
-	t->info.reordered = t->merge.reordered;
-	t->info.unpaired_ends = t->q.unpaired_ends;
-	t->info.unreturned = t->q.unreturned;
 	t->info.durations = t->hist.count;
 	t->info.dur_p50_ns = ds_durhist_quantile(&t->hist, 0.50);
 	t->info.dur_p99_ns = ds_durhist_quantile(&t->hist, 0.99);
 	t->info.dur_max_ns = t->hist.max;
 	if (!t->info.last_ts)
 		t->info.last_ts = t->info.start_ts;
-	if (!check_complete(t, error))
+}
+
+/*
+ * The child is done: @final (its info), @child_err (its error) or neither (it died).  Decide
+ * the stream's end: damage first (a damaged file's other errors are its consequences), then
+ * the child's error, then "no releases".
+ */
+static gboolean conclude(struct trace_source *t, gboolean final, GError *child_err,
+			 GError **error)
+{
+	char *crash = reap(t, final || child_err);
+	struct ds_trace_damage *d = find_damage(t, crash, final);
+
+	t->finished = TRUE;
+	if (d && (!t->accept_damaged || !t->opened)) {
+		g_autofree char *what = ds_trace_damage_describe(d);
+
+		g_set_error(error, DS_ERROR, DS_ERROR_DAMAGED, "%s: damaged trace.dat: %s%s%s.  %s",
+			    t->path, what, child_err ? "; then: " : "",
+			    child_err ? child_err->message : "", t->accept_damaged ?
+			    "Nothing of it is readable" : "Pass --accept-damaged to replay what is readable");
+		ds_trace_damage_free(d);
+		g_clear_error(&child_err);
 		return FALSE;
+	}
+	if (child_err && !d) {
+		g_propagate_error(error, child_err);
+		return FALSE;
+	}
+	g_clear_error(&child_err);
+	if (!final)
+		finish_partial_info(t);
+	t->info.damage = d;
 	if (!t->info.events_per_type[DS_EV_RELEASE])
 		return no_releases(t, error);
-	if (t->cache && !ds_cache_writer_commit(g_steal_pointer(&t->cache), &t->info, &werr)) {
-		g_printerr("defersim: warning: not caching %s: %s\n", t->path, werr->message);
-		g_error_free(werr);
-	}
 	return TRUE;
+}
+
+/* FINAL: the child's info is complete (lost events, maps, pairing); it replaces ours. */
+static gboolean take_final(struct trace_source *t, GError **error)
+{
+	struct ds_trace_info fin = { 0 };
+
+	if (!take_info(t, &fin)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: the decoder's final report is "
+			    "malformed", t->path);
+		return FALSE;
+	}
+	ds_trace_info_clear(&t->info);
+	t->info = fin;
+	return TRUE;
+}
+
+/* Read messages until a batch of events is there (1), the end (0) or an error (-1). */
+static int refill(struct trace_source *t, GError **error)
+{
+	GError *child_err = NULL;
+	uint32_t type = 0;
+	int r = read_msg(t, &type);
+
+	if (r < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: malformed message from the "
+			    "decoder process", t->path);
+		return -1;
+	}
+	if (r > 0 && type == DS_DECODE_EVENTS) {
+		t->ev = (const struct ds_event *)t->msg->data;
+		t->nev = t->msg->len / sizeof(struct ds_event);
+		t->iev = 0;
+		return 1;
+	}
+	if (r > 0 && type == DS_DECODE_FINAL && !take_final(t, error))
+		return -1;
+	if (r > 0 && type == DS_DECODE_ERROR)
+		child_err = take_error(t);
+	if (r > 0 && type == DS_DECODE_OPEN) {
+		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: the decoder opened twice", t->path);
+		return -1;
+	}
+	return conclude(t, r > 0 && type == DS_DECODE_FINAL, child_err, error) ? 0 : -1;
 }
 
 static int trace_next(struct ds_source *src, struct ds_event *ev, GError **error)
 {
 	struct trace_source *t = (struct trace_source *)src;
+	GError *werr = NULL;
+	int r;
 
-	if (t->err) {
-		g_propagate_error(error, g_error_copy(t->err));
-		return -1;
-	}
-	for (;;) {
-		if (ds_pairq_pop(&t->q, ev)) {
+	while (!t->err) {
+		if (t->iev < t->nev) {
+			*ev = t->ev[t->iev++];
 			deliver(t, ev);
 			return 1;
 		}
 		if (t->finished)
 			return 0;
-		if (t->input_done ? !finish(t, &t->err) : !pull(t, &t->err))
+		r = refill(t, &t->err);
+		if (r < 0)
 			break;
+		if (r == 0 && !t->info.damage && t->cache &&
+		    !ds_cache_writer_commit(g_steal_pointer(&t->cache), &t->info, &werr)) {
+			g_printerr("defersim: warning: not caching %s: %s\n", t->path, werr->message);
+			g_clear_error(&werr);
+		}
+		if (r == 0)
+			return 0;
 	}
 	ds_cache_writer_abort(g_steal_pointer(&t->cache));
 	g_propagate_error(error, g_error_copy(t->err));
@@ -209,14 +335,16 @@ static void trace_close(struct ds_source *src)
 	struct trace_source *t = (struct trace_source *)src;
 
 	ds_cache_writer_abort(t->cache);
-	ds_merge_clear(&t->merge);
-	ds_evmap_clear(&t->map);
-	ds_pairq_clear(&t->q);
+	if (t->pid > 0)
+		kill(t->pid, SIGKILL);	/* closed before the end: the rest is not wanted */
+	g_free(reap(t, TRUE));
+	if (t->sh)
+		munmap(t->sh, DS_DECODE_SHARED_SIZE);
+	if (t->msg)
+		g_byte_array_unref(t->msg);
 	ds_durhist_clear(&t->hist);
 	ds_trace_info_clear(&t->info);
 	ds_datfile_clear(&t->df);
-	if (t->handle)
-		tracecmd_close(t->handle);
 	g_clear_error(&t->err);
 	g_free(t->path);
 	g_free(t);
@@ -246,94 +374,43 @@ static gboolean check_clock(struct trace_source *t, gboolean force, GError **err
 	return FALSE;
 }
 
-/* Replay starts at the latest first timestamp over the CPUs that have records. */
-static void set_start(struct trace_source *t)
+/* Start the child and take its first message: the info at the start, or why it failed. */
+static gboolean start_decoder(struct trace_source *t, const struct ds_trace_opts *opts,
+			      GError **error)
 {
-	gboolean any = FALSE;
+	uint32_t type = 0;
+	int r;
 
-	for (unsigned int c = 0; c < t->merge.ncpus; c++) {
-		const struct ds_merge_cpu *mc = &t->merge.cpus[c];
-
-		if (!mc->rec)
-			continue;
-		t->info.cpus_with_events++;
-		if (!any || mc->first_ts < t->info.first_ts)
-			t->info.first_ts = mc->first_ts;
-		if (!any || mc->first_ts > t->info.start_ts)
-			t->info.start_ts = mc->first_ts;
-		any = TRUE;
+	t->sh = mmap(NULL, DS_DECODE_SHARED_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (t->sh == MAP_FAILED) {
+		t->sh = NULL;
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "cannot read %s: mmap: %s", t->path,
+			    g_strerror(errno));
+		return FALSE;
 	}
-}
-
-static void silence_libraries(void)
-{
-	/* they print to stderr on malformed input; defersim reports errors itself */
-	tracecmd_set_loglevel(TEP_LOG_NONE);
-	tep_set_loglevel(TEP_LOG_NONE);
-	tracefs_set_loglevel(TEP_LOG_NONE);
-}
-
-/*
- * libtracecmd 1.3 does not always fail cleanly on corrupt metadata: tracecmd_open() can
- * crash in its own error path (tracecmd_close() of a half-built handle) or malloc a size
- * read from the file.  So the file is first opened once in a child process; a child that
- * dies turns into an error here instead of a crash of defersim.
- */
-#define PROBE_UNREADABLE 3
-
-/* Set when the program runs under a sanitizer (weak: absent otherwise). */
-extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
-
-/*
- * The probe child's crash is the parent's answer, not the process's: it dies by the default
- * action of its signal, and a sanitizer or fuzzer death callback inherited from the parent
- * (libFuzzer's writes a crash artifact) does not run in it.
- */
-static void probe_child_defaults(void)
-{
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
-
-	for (size_t i = 0; i < G_N_ELEMENTS(sigs); i++)
-		signal(sigs[i], SIG_DFL);
-	if (__sanitizer_set_death_callback)
-		__sanitizer_set_death_callback(NULL);
-}
-
-static gboolean probe_open(const char *path, GError **error)
-{
-	int status = 0;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return TRUE;	/* cannot probe: go on unprotected */
-	if (pid == 0) {
-		struct tracecmd_input *h;
-
-		probe_child_defaults();
-		h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
-
-		if (!h)
-			_exit(PROBE_UNREADABLE);
-		for (int c = 0; c < tep_get_cpus(tracecmd_get_tep(h)); c++) {
-			struct tep_record *r = tracecmd_read_cpu_first(h, c);
-
-			if (r)
-				tracecmd_free_record(r);
-		}
-		_exit(0);	/* no tracecmd_close(): the process ends here */
+	t->pid = ds_decode_spawn(t->path, t->sha256, opts, t->sh, &t->fd, error);
+	if (t->pid < 0)
+		return FALSE;
+	r = read_msg(t, &type);
+	if (r > 0 && type == DS_DECODE_OPEN) {
+		t->opened = TRUE;
+		if (take_info(t, &t->info))
+			return TRUE;
+		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: the decoder's first report is "
+			    "malformed", t->path);
+		return FALSE;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return TRUE;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == PROBE_UNREADABLE)
+	if (r < 0 || (r > 0 && type != DS_DECODE_ERROR)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: malformed message from the "
+			    "decoder process", t->path);
+		return FALSE;
+	}
+	/* it failed or died before its first message: no info to return partial data with */
+	conclude(t, FALSE, r > 0 ? take_error(t) : NULL, error);
+	if (error && !*error)
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: libtracecmd cannot read this "
-			    "trace.dat (corrupt or unsupported)", path);
-	else
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: libtracecmd fails on this "
-			    "trace.dat (%s %d while reading its headers): the file is corrupt", path,
-			    WIFSIGNALED(status) ? "signal" : "exit status",
-			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			    "trace.dat", t->path);
 	return FALSE;
 }
 
@@ -341,12 +418,13 @@ struct ds_source *ds_trace_source_open(const char *path, const char *sha256,
 				       const struct ds_trace_opts *opts, GError **error)
 {
 	struct trace_source *t = g_new0(struct trace_source, 1);
-	int ncpus;
 
 	t->base.ops = &trace_ops;
 	t->path = g_strdup(path);
-	t->progress = opts && opts->progress;
-	ds_pairq_init(&t->q, DS_PAIR_HORIZON_NS);
+	g_strlcpy(t->sha256, sha256, sizeof(t->sha256));
+	t->fd = -1;
+	t->accept_damaged = opts && opts->accept_damaged;
+	t->msg = g_byte_array_new();
 	ds_durhist_init(&t->hist);
 	if (!ds_datfile_read(path, &t->df, error) || !check_clock(t, opts && opts->force_clock, error))
 		goto fail;
@@ -355,34 +433,8 @@ struct ds_source *ds_trace_source_open(const char *path, const char *sha256,
 			    "has no per-CPU event data to replay", path);
 		goto fail;
 	}
-	silence_libraries();
-	if (!probe_open(path, error))
+	if (!start_decoder(t, opts, error))
 		goto fail;
-	t->handle = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!t->handle) {
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: libtracecmd cannot read this "
-			    "trace.dat (corrupt or unsupported; trace.dat v%u)", path, t->df.version);
-		goto fail;
-	}
-	ncpus = tep_get_cpus(tracecmd_get_tep(t->handle));
-	if (ncpus > DS_TRACE_MAX_CPUS) {
-		/* a CPUCOUNT option is a 4-byte number in the file: bound it before allocating */
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: %d CPUs "
-			    "(more than %d)", path, ncpus, DS_TRACE_MAX_CPUS);
-		goto fail;
-	}
-	ds_trace_info_init(&t->info, path, ncpus > 0 ? (unsigned int)ncpus : 0);
-	g_strlcpy(t->info.sha256, sha256, sizeof(t->info.sha256));
-	t->info.file_size = t->df.file_size;
-	t->info.file_version = t->df.version;
-	g_free(t->info.clock);
-	t->info.clock = g_strdup(t->df.clock ? t->df.clock : "unknown");
-	t->info.clock_synced = ds_clock_is_synced(t->df.clock, NULL);
-	if (!ds_evmap_init(&t->map, t->path, tracecmd_get_tep(t->handle), opts ? opts->map : NULL,
-			   opts ? opts->n_map : 0, t->info.maps, error))
-		goto fail;
-	ds_merge_init(&t->merge, t->handle, t->info.ncpus);
-	set_start(t);
 	return &t->base;
 fail:
 	trace_close(&t->base);

@@ -179,8 +179,10 @@ static void test_corrupt_page(void)
 		g_assert_false(read_all(src, evs, &err));
 		ds_source_close(src);
 	}
-	g_assert_error(err, DS_ERROR, DS_ERROR_FORMAT);
+	g_assert_error(err, DS_ERROR, DS_ERROR_DAMAGED);
 	g_assert_nonnull(strstr(err->message, bad));
+	g_assert_nonnull(strstr(err->message, "CPU 0"));
+	g_assert_nonnull(strstr(err->message, "more data than a page holds"));
 	dstest_rm_rf(dir);
 }
 

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * decode.c - the child process that reads a trace.dat with libtracecmd (decode.h).
+ *
+ * Pipeline, pull-style, constant memory:
+ *   ds_merge (per-CPU records, min-heap by time, backward timestamps clamped)
+ *     -> lost-event markers (record->missed_events) become DS_EV_LOST
+ *     -> ds_evmap (event id -> kind; numbers read from fields resolved once)
+ *     -> records before the replay start are dropped (counted)
+ *     -> ds_pairq (holds a release until its return gives it a duration)
+ *     -> info counters, duration histogram -> batches written to the pipe.
+ * struct decoder owns these plus the libtracecmd handle; it lives only in the child, which
+ * ends with _exit() after its last message (no cleanup: the process is gone).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <trace-cmd.h>
+
+#include "decode.h"
+#include "evmap.h"
+#include "merge.h"
+#include "pairq.h"
+#include "trace_impl.h"
+
+#define PROGRESS_EVERY (1u << 21)	/* records between progress lines */
+
+struct decoder {
+	const char *path;
+	gboolean progress;
+	int fd;
+	struct tracecmd_input *handle;
+	struct ds_evmap map;
+	struct ds_merge merge;
+	struct ds_pairq q;
+	struct ds_durhist hist;
+	struct ds_trace_info info;
+	uint64_t records;
+	gboolean input_done;
+	struct ds_event batch[DS_DECODE_BATCH];
+	unsigned int nbatch;
+	uint64_t crash_after;	/* test seam: DS_TEST_DECODE_CRASH_AFTER, 0 = never */
+	uint64_t emitted;
+};
+
+/* The parent is gone or stopped reading: nothing left to do. */
+static void put(int fd, const void *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			_exit(0);
+		p = (const char *)p + w;
+		n -= (size_t)w;
+	}
+}
+
+static void send_msg(int fd, uint32_t type, const void *p, size_t n)
+{
+	struct ds_decode_hdr h = { .type = type, .len = (uint32_t)n };
+
+	put(fd, &h, sizeof(h));
+	put(fd, p, n);
+}
+
+static void flush(struct decoder *d)
+{
+	if (d->nbatch)
+		send_msg(d->fd, DS_DECODE_EVENTS, d->batch, d->nbatch * sizeof(struct ds_event));
+	d->nbatch = 0;
+}
+
+static void send_info(struct decoder *d, uint32_t type)
+{
+	g_autoptr(GVariant) v = g_variant_ref_sink(
+		g_variant_new_variant(ds_trace_info_to_variant(&d->info)));
+
+	flush(d);
+	send_msg(d->fd, type, g_variant_get_data(v), g_variant_get_size(v));
+}
+
+static G_NORETURN void fail(struct decoder *d, GError *error)
+{
+	uint32_t code = error->domain == DS_ERROR ? (uint32_t)error->code : DS_ERROR_FORMAT;
+	size_t n = strlen(error->message);
+	struct ds_decode_hdr h = { .type = DS_DECODE_ERROR, .len = (uint32_t)(4 + n) };
+
+	flush(d);
+	put(d->fd, &h, sizeof(h));
+	put(d->fd, &code, 4);
+	put(d->fd, error->message, n);
+	_exit(0);
+}
+
+static void emit(struct decoder *d, const struct ds_event *ev)
+{
+	if (d->crash_after && ++d->emitted > d->crash_after) {
+		flush(d);
+		raise(SIGSEGV);
+	}
+	ds_trace_info_count(&d->info, ev);
+	if (ev->type == DS_EV_RELEASE && (ev->flags & DS_EVF_DURATION))
+		ds_durhist_add(&d->hist, ev->aux);
+	d->batch[d->nbatch++] = *ev;
+	if (d->nbatch == DS_DECODE_BATCH)
+		flush(d);
+}
+
+static void count_lost(struct decoder *d, const struct tep_record *rec)
+{
+	unsigned int cpu = (unsigned int)rec->cpu;
+
+	if (cpu >= d->info.ncpus)
+		return;
+	d->info.lost_markers_per_cpu[cpu]++;
+	if (rec->missed_events > 0) {
+		d->info.lost_per_cpu[cpu] += (uint64_t)rec->missed_events;
+		d->info.lost_total += (uint64_t)rec->missed_events;
+	} else {
+		d->info.lost_unknown++;
+	}
+	if (rec->ts < d->info.start_ts)
+		return;
+	struct ds_event ev = {
+		.ts = rec->ts,
+		.value = rec->missed_events > 0 ? (uint64_t)rec->missed_events : 0,
+		.cpu = (uint16_t)cpu,
+		.type = DS_EV_LOST,
+	};
+	ds_pairq_push(&d->q, &ev, -1);
+}
+
+/* Pull one record through map and pairing; FALSE on error. */
+static gboolean pull(struct decoder *d, GError **error)
+{
+	struct tep_record *rec = ds_merge_next(&d->merge);
+	struct ds_event ev;
+	int64_t dur;
+	int r;
+
+	if (!rec) {
+		d->input_done = TRUE;
+		ds_pairq_finish(&d->q);
+		return TRUE;
+	}
+	if (d->progress && !(++d->records % PROGRESS_EVERY))
+		g_printerr("defersim: %s: %" G_GUINT64_FORMAT " records read\n", d->path, d->records);
+	if (rec->missed_events)
+		count_lost(d, rec);
+	r = ds_evmap_decode(&d->map, rec, &ev, &dur, error);
+	tracecmd_free_record(rec);
+	if (r <= 0)
+		return r == 0;
+	if (ev.ts < d->info.start_ts) {
+		d->info.dropped_before_start++;
+		return TRUE;
+	}
+	ds_pairq_push(&d->q, &ev, dur);
+	return TRUE;
+}
+
+static void finish(struct decoder *d)
+{
+	d->info.reordered = d->merge.reordered;
+	d->info.unpaired_ends = d->q.unpaired_ends;
+	d->info.unreturned = d->q.unreturned;
+	d->info.durations = d->hist.count;
+	d->info.dur_p50_ns = ds_durhist_quantile(&d->hist, 0.50);
+	d->info.dur_p99_ns = ds_durhist_quantile(&d->hist, 0.99);
+	d->info.dur_max_ns = d->hist.max;
+	if (!d->info.last_ts)
+		d->info.last_ts = d->info.start_ts;
+	send_info(d, DS_DECODE_FINAL);
+	_exit(0);
+}
+
+/* Replay starts at the latest first timestamp over the CPUs that have records. */
+static void set_start(struct decoder *d)
+{
+	gboolean any = FALSE;
+
+	for (unsigned int c = 0; c < d->merge.ncpus; c++) {
+		const struct ds_merge_cpu *mc = &d->merge.cpus[c];
+
+		if (!mc->rec)
+			continue;
+		d->info.cpus_with_events++;
+		if (!any || mc->first_ts < d->info.first_ts)
+			d->info.first_ts = mc->first_ts;
+		if (!any || mc->first_ts > d->info.start_ts)
+			d->info.start_ts = mc->first_ts;
+		any = TRUE;
+	}
+}
+
+/* Set when the program runs under a sanitizer (weak: absent otherwise). */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+/*
+ * The child's crash is the parent's answer, not the process's: it dies by the default action
+ * of its signal, and a sanitizer or fuzzer death callback inherited from the parent
+ * (libFuzzer's writes a crash artifact) does not run in it.
+ */
+static void child_defaults(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGPIPE, SIGINT };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	if (__sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(NULL);
+	/* they print to stderr on malformed input; defersim reports errors itself */
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tep_set_loglevel(TEP_LOG_NONE);
+	tracefs_set_loglevel(TEP_LOG_NONE);
+}
+
+static G_NORETURN void run(struct decoder *d, const char *sha256,
+			   const struct ds_trace_opts *opts, struct ds_decode_shared *sh)
+{
+	GError *error = NULL;
+	struct ds_event ev;
+	int ncpus;
+
+	d->handle = tracecmd_open(d->path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!d->handle) {
+		g_set_error(&error, DS_ERROR, DS_ERROR_FORMAT, "%s: libtracecmd cannot read this "
+			    "trace.dat (corrupt or unsupported)", d->path);
+		fail(d, error);
+	}
+	ncpus = tep_get_cpus(tracecmd_get_tep(d->handle));
+	if (ncpus > DS_TRACE_MAX_CPUS) {
+		/* a CPUCOUNT option is a 4-byte number in the file: bound it before allocating */
+		g_set_error(&error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: %d CPUs "
+			    "(more than %d)", d->path, ncpus, DS_TRACE_MAX_CPUS);
+		fail(d, error);
+	}
+	ds_trace_info_init(&d->info, d->path, ncpus > 0 ? (unsigned int)ncpus : 0);
+	g_strlcpy(d->info.sha256, sha256, sizeof(d->info.sha256));
+	if (!ds_evmap_init(&d->map, d->path, tracecmd_get_tep(d->handle), opts ? opts->map : NULL,
+			   opts ? opts->n_map : 0, d->info.maps, &error))
+		fail(d, error);
+	sh->ncpus = d->info.ncpus;
+	ds_merge_init(&d->merge, d->handle, d->info.ncpus, sh);
+	set_start(d);
+	send_info(d, DS_DECODE_OPEN);
+	for (;;) {
+		while (ds_pairq_pop(&d->q, &ev))
+			emit(d, &ev);
+		if (d->input_done)
+			finish(d);
+		if (!pull(d, &error))
+			fail(d, error);
+	}
+}
+
+pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trace_opts *opts,
+		      struct ds_decode_shared *sh, int *fd, GError **error)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "cannot read %s: pipe: %s", path,
+			    g_strerror(errno));
+		return -1;
+	}
+	sh->cpu = -1;
+	pid = fork();
+	if (pid < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "cannot read %s: fork: %s", path,
+			    g_strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* plain heap memory: only this process ever uses it, and it ends with _exit() */
+		struct decoder *d = g_new0(struct decoder, 1);
+
+		close(p[0]);
+		child_defaults();
+		d->path = path;
+		d->progress = opts && opts->progress;
+		d->fd = p[1];
+		d->crash_after = g_ascii_strtoull(g_getenv("DS_TEST_DECODE_CRASH_AFTER") ?: "0",
+						  NULL, 10);
+		ds_pairq_init(&d->q, DS_PAIR_HORIZON_NS);
+		ds_durhist_init(&d->hist);
+		run(d, sha256, opts, sh);
+	}
+	close(p[1]);
+	*fd = p[0];
+	return pid;
+}
