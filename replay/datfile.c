@@ -4,7 +4,7 @@
  *
  * struct cursor: an fd, the file size, the current offset and the file's byte order.  Every
  * read goes through cur_read(), which refuses to go past the end of the file and records
- * where it stopped, so a truncated file is reported as "truncated at offset N" instead of
+ * where it stopped, so a truncated file is reported as "truncated or corrupt at offset N" instead of
  * being read as garbage.  Layouts: trace-cmd.dat.v6(5) and trace-cmd.dat.v7(5).
  */
 #include <errno.h>
@@ -50,10 +50,15 @@ static gboolean truncated(struct cursor *c, uint64_t need, const char *what, GEr
 			    "section at offset %" G_GUINT64_FORMAT, c->path, what, c->pos, need, c->size);
 		return FALSE;
 	}
+	/*
+	 * A cut file and a size field corrupted upwards look the same from here; say both,
+	 * and where the read starts (the file's end alone does not tell a reader which field).
+	 */
 	g_set_error(error, DS_ERROR, DS_ERROR_FORMAT,
-		    "%s: truncated at offset %" G_GUINT64_FORMAT " (%s needs %" G_GUINT64_FORMAT
-		    " bytes there, the file has %" G_GUINT64_FORMAT ")",
-		    c->path, c->size, what, need, c->size > c->pos ? c->size - c->pos : 0);
+		    "%s: truncated or corrupt at offset %" G_GUINT64_FORMAT ": %s needs %"
+		    G_GUINT64_FORMAT " bytes there, the file ends %" G_GUINT64_FORMAT " bytes later "
+		    "(at %" G_GUINT64_FORMAT ")", c->path, c->pos, what, need,
+		    c->size > c->pos ? c->size - c->pos : 0, c->size);
 	return FALSE;
 }
 
@@ -202,9 +207,10 @@ static gboolean check_cpu_extents(struct cursor *c, struct ds_datfile *df, GErro
 
 		if (cd->offset > df->file_size || cd->size > df->file_size - cd->offset) {
 			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT,
-				    "%s: truncated at offset %" G_GUINT64_FORMAT ": CPU %u data spans "
-				    "offsets %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT, c->path,
-				    df->file_size, cd->cpu, cd->offset, cd->offset + cd->size);
+				    "%s: truncated or corrupt at offset %" G_GUINT64_FORMAT ": CPU %u "
+				    "data spans offsets %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+				    " (the file ends at %" G_GUINT64_FORMAT ")", c->path, cd->offset,
+				    cd->cpu, cd->offset, cd->offset + cd->size, df->file_size);
 			return FALSE;
 		}
 	}
@@ -256,9 +262,9 @@ static gboolean check_section(struct cursor *c, uint64_t off, const char *what, 
 	gboolean ok;
 
 	if (off >= c->size) {
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: truncated at offset %"
-			    G_GUINT64_FORMAT ": %s section should be at offset %" G_GUINT64_FORMAT,
-			    c->path, c->size, what, off);
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: truncated or corrupt at offset %"
+			    G_GUINT64_FORMAT ": the %s section should start there, the file ends at %"
+			    G_GUINT64_FORMAT, c->path, off, what, c->size);
 		return FALSE;
 	}
 	c->pos = off;
@@ -330,9 +336,10 @@ static gboolean read_option(struct cursor *c, struct ds_datfile *df, uint64_t id
 		    !cur_u32(c, &ncpus, "BUFFER option", error))
 			return FALSE;
 		if (section >= c->size) {
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: truncated at offset %"
-				    G_GUINT64_FORMAT ": CPU data section should be at offset %"
-				    G_GUINT64_FORMAT, c->path, c->size, section);
+			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: truncated or corrupt at "
+				    "offset %" G_GUINT64_FORMAT ": the CPU data section should start "
+				    "there, the file ends at %" G_GUINT64_FORMAT, c->path, section,
+				    c->size);
 			return FALSE;
 		}
 		if (!check_section(c, section, "CPU data", error))
@@ -378,11 +385,15 @@ static gboolean read_v7(struct cursor *c, struct ds_datfile *df, uint64_t off, G
 		uint64_t id, flags, strid, size, next = 0;
 
 		if (n >= MAX_SECTIONS || off >= c->size) {
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, n ? "%s: truncated at offset %"
-				    G_GUINT64_FORMAT ": options section expected at offset %"
-				    G_GUINT64_FORMAT : "%s: truncated at offset %" G_GUINT64_FORMAT
-				    ": no options section at offset %" G_GUINT64_FORMAT,
-				    c->path, c->size, off);
+			if (n >= MAX_SECTIONS)
+				g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: "
+					    "more than %d options sections (a loop?); the last one points "
+					    "at offset %" G_GUINT64_FORMAT, c->path, MAX_SECTIONS, off);
+			else
+				g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: truncated or corrupt "
+					    "at offset %" G_GUINT64_FORMAT ": an options section should "
+					    "start there, the file ends at %" G_GUINT64_FORMAT, c->path,
+					    off, c->size);
 			return FALSE;
 		}
 		c->pos = off;

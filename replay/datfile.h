@@ -44,7 +44,7 @@ struct ds_datfile {
  * ds_datfile_read() - walk the headers of @path and check the data fits in the file
  *
  * Fails with DS_ERROR_IO (cannot open), DS_ERROR_FORMAT ("not a trace.dat" for a bad magic,
- * "truncated at offset N" when a header or a CPU's data runs past the end of the file, a
+ * "truncated or corrupt at offset N" when a header or a CPU's data runs past the end of the file, a
  * compressed chunk whose sizes cannot be).
  */
 gboolean ds_datfile_read(const char *path, struct ds_datfile *df, GError **error);

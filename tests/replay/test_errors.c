@@ -51,7 +51,7 @@ static void check_cut(const char *name, const char *cut, const char *data, gsize
 		g_error("%s cut at %zu bytes opened without error", name, n);
 	g_assert_error(err, DS_ERROR, DS_ERROR_FORMAT);
 	g_assert_nonnull(strstr(err->message, cut));
-	if (n >= 10 && !strstr(err->message, "truncated at offset"))
+	if (n >= 10 && !strstr(err->message, "truncated or corrupt at offset"))
 		g_error("cut at %zu: \"%s\"", n, err->message);
 }
 
@@ -186,6 +186,35 @@ static void test_corrupt_page(void)
 	dstest_rm_rf(dir);
 }
 
+/*
+ * A complete file whose size field claims more than the file holds: the message gives the
+ * offset where the read starts (not the file's size) and says it may be corruption.
+ */
+static void test_size_past_end(void)
+{
+	/* v6: no sections (in v7 the section's own bound gives its own message) */
+	g_autofree char *path = dstest_fixture("basic-v6.dat");
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *bad = g_build_filename(dir, "bigsize.dat", NULL);
+	g_autofree char *data = NULL;
+	gsize len;
+	const guint64 huge = (guint64)1 << 40;
+
+	g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+	/* "header_page\0", then its u64 size, then the data */
+	char *hp = memmem(data, len, "header_page", 12);
+
+	g_assert_nonnull(hp);
+	memcpy(hp + 12, &huge, 8);
+	g_assert_true(g_file_set_contents(bad, data, (gssize)len, NULL));
+	g_autofree char *at = g_strdup_printf("truncated or corrupt at offset %zu: header_page "
+					      "needs %" G_GUINT64_FORMAT " bytes",
+					      (size_t)(hp - data) + 20, huge);
+
+	assert_open_fails(bad, NULL, DS_ERROR_FORMAT, at);
+	dstest_rm_rf(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -198,5 +227,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/replay/errors/clock", test_clock);
 	g_test_add_func("/replay/errors/bad-map", test_bad_map);
 	g_test_add_func("/replay/errors/corrupt-page", test_corrupt_page);
+	g_test_add_func("/replay/errors/size-past-end", test_size_past_end);
 	return g_test_run();
 }
