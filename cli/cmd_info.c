@@ -59,6 +59,23 @@ static gboolean write_json(const struct ds_trace_info *info, const char *dest, G
 	return ds_write_atomic(dest, withnl, strlen(withnl), error);
 }
 
+/* Where the trace's cache is (a trace.dat's only: a .dsev file is not cached). */
+static void print_cache(const struct ds_trace_info *info, const struct ds_trace_opts *opts)
+{
+	g_autofree char *dir = ds_cache_dir(opts->cache_dir);
+	g_autofree char *file = NULL;
+
+	if (!info->file_version)
+		return;
+	if (!opts->use_cache) {
+		printf("cache: off (--no-cache); directory %s\n", dir);
+		return;
+	}
+	file = ds_cache_path(info->sha256, opts);
+	printf("cache: %s (%s)\n", file, g_file_test(file, G_FILE_TEST_EXISTS) ? "present" :
+	       "not written: a damaged read is never cached");
+}
+
 static int run(const char *path, const struct info_args *a, const struct ds_map_rule *rules,
 	       size_t n_rules)
 {
@@ -90,8 +107,10 @@ static int run(const char *path, const struct info_args *a, const struct ds_map_
 	}
 	const struct ds_trace_info *info = ds_source_info(src);
 
-	if (!a->json || strcmp(a->json, "-"))
+	if (!a->json || strcmp(a->json, "-")) {
 		ds_trace_info_print(info, stdout);
+		print_cache(info, &opts);
+	}
 	if (a->json && !write_json(info, a->json, &err)) {
 		fprintf(stderr, "defersim info: %s: %s\n", a->json, err->message);
 		ds_source_close(src);

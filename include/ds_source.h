@@ -327,6 +327,78 @@ void ds_trace_damage_add_json(JsonBuilder *b, const struct ds_trace_damage *d);
  */
 char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts);
 
+/* --- the cache directory (replay/cachedir.c) ------------------------------------------ */
+
+/** ds_cache_dir() - @cache_dir, or $XDG_CACHE_HOME/defersim (~/.cache/defersim) if NULL */
+char *ds_cache_dir(const char *cache_dir);
+
+/**
+ * struct ds_cache_entry - one cache file
+ * @file: its path
+ * @size: bytes
+ * @used: last use, seconds since the epoch (its mtime: set when written and on every hit)
+ * @current: in this defersim's cache format (else stale: another version, or unreadable)
+ * @version: its format version (0 when not even the header is readable)
+ * @sha256: of the trace it holds ("" when unreadable)
+ * @trace: the trace's path when it was cached (current entries), else NULL
+ * @events: events it holds (current entries)
+ * @releases: release events among them (current entries)
+ */
+struct ds_cache_entry {
+	char *file;
+	uint64_t size;
+	gint64 used;
+	gboolean current;
+	unsigned int version;
+	char sha256[65];
+	char *trace;
+	uint64_t events;
+	uint64_t releases;
+};
+
+/**
+ * ds_cache_list() - the *.dscache files of @dir, most recently used first
+ *
+ * Return: a GPtrArray of struct ds_cache_entry (freeing frees them; empty when @dir does not
+ * exist), or NULL with @error when @dir cannot be read.
+ */
+GPtrArray *ds_cache_list(const char *dir, GError **error);
+void ds_cache_entry_free(gpointer e);
+
+/**
+ * struct ds_cache_prune - what ds_cache_prune() removes.  Stale entries always go, and
+ * temporary files of writers that died more than a day ago.
+ * @max_size: then evict least recently used entries until the rest total at most this (0: no cap)
+ * @older_than_s: entries not used for more than this many seconds (0: none)
+ * @all: every entry
+ * @keep: a file never removed (the entry just written), or NULL
+ */
+struct ds_cache_prune {
+	uint64_t max_size;
+	gint64 older_than_s;
+	gboolean all;
+	const char *keep;
+};
+
+/** struct ds_cache_pruned - files removed, their bytes, and the bytes left in entries */
+struct ds_cache_pruned {
+	unsigned int removed;
+	uint64_t freed;
+	uint64_t kept_bytes;
+};
+
+gboolean ds_cache_prune(const char *dir, const struct ds_cache_prune *how,
+			struct ds_cache_pruned *res, GError **error);
+
+/* Size cap of the cache directory unless $DEFERSIM_CACHE_MAX says otherwise (0: none). */
+#define DS_CACHE_DEFAULT_MAX ((uint64_t)2 << 30)
+
+/** ds_cache_max_size() - $DEFERSIM_CACHE_MAX, else DS_CACHE_DEFAULT_MAX (and @error if bad) */
+uint64_t ds_cache_max_size(GError **error);
+
+/** ds_parse_bytes() - "123", "64K", "500M", "2G", "1TiB" (binary units) into bytes */
+gboolean ds_parse_bytes(const char *s, uint64_t *out);
+
 /**
  * ds_file_sha256() - hex sha256 of a file
  * @out: 65 bytes

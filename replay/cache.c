@@ -40,17 +40,71 @@ struct cache_header {
 
 _Static_assert(sizeof(struct cache_header) == 112, "cache header layout");
 
+char *ds_cache_dir(const char *cache_dir)
+{
+	/* g_get_user_cache_dir() is $XDG_CACHE_HOME, else ~/.cache */
+	return cache_dir ? g_strdup(cache_dir) :
+	       g_build_filename(g_get_user_cache_dir(), "defersim", NULL);
+}
+
 char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts)
 {
-	g_autofree char *dflt = NULL;
-	const char *dir = opts ? opts->cache_dir : NULL;
+	g_autofree char *dir = ds_cache_dir(opts ? opts->cache_dir : NULL);
 	g_autofree char *digest = ds_map_rules_digest(opts ? opts->map : NULL, opts ? opts->n_map : 0);
 	g_autofree char *name = g_strdup_printf("%s-v%d-%s.dscache", sha256, DS_CACHE_VERSION,
 						digest);
 
-	if (!dir)
-		dir = dflt = g_build_filename(g_get_user_cache_dir(), "defersim", NULL);
 	return g_build_filename(dir, name, NULL);
+}
+
+static gboolean peek(FILE *f, struct ds_cache_entry *e);
+
+gboolean ds_cache_peek(const char *path, struct ds_cache_entry *e)
+{
+	FILE *f = fopen(path, "rbe");
+	gboolean ok = f && peek(f, e);
+
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+/* The header, and the info record of a cache in the current format (not checksummed). */
+static gboolean peek(FILE *f, struct ds_cache_entry *e)
+{
+	struct cache_header h;
+	struct stat st;
+
+	if (fstat(fileno(f), &st) < 0 || fread(&h, sizeof(h), 1, f) != 1 ||
+	    memcmp(h.magic, CACHE_MAGIC, sizeof(CACHE_MAGIC)) || h.bom != CACHE_BOM)
+		return FALSE;
+	e->version = h.version;
+	memcpy(e->sha256, h.sha256, 64);
+	e->sha256[64] = '\0';
+	if (h.version != DS_CACHE_VERSION || h.n_events > (uint64_t)st.st_size / sizeof(struct ds_event) ||
+	    h.info_len > (1u << 26) ||
+	    sizeof(h) + h.n_events * sizeof(struct ds_event) + h.info_len + DIGEST_LEN !=
+	    (uint64_t)st.st_size)
+		return TRUE;	/* another format, or damaged: listed, not trusted */
+	g_autofree guchar *data = g_malloc(h.info_len ? h.info_len : 1);
+	struct ds_trace_info info = { 0 };
+
+	if (fseeko(f, (off_t)(sizeof(h) + h.n_events * sizeof(struct ds_event)), SEEK_SET) ||
+	    fread(data, 1, h.info_len, f) != h.info_len)
+		return TRUE;
+	g_autoptr(GBytes) bytes = g_bytes_new_take(g_steal_pointer(&data), h.info_len);
+	g_autoptr(GVariant) v = g_variant_ref_sink(
+		g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, bytes, FALSE));
+	g_autoptr(GVariant) inner = g_variant_is_normal_form(v) ? g_variant_get_variant(v) : NULL;
+
+	if (inner && ds_trace_info_from_variant(inner, &info)) {
+		e->current = TRUE;
+		e->events = h.n_events;
+		e->releases = info.events_per_type[DS_EV_RELEASE];
+		e->trace = g_strdup(info.path);
+		ds_trace_info_clear(&info);
+	}
+	return TRUE;
 }
 
 /* --- writer ----------------------------------------------------------------------------- */
@@ -156,6 +210,7 @@ gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace
 	}
 	g_free(w->tmp);
 	w->tmp = NULL;
+	ds_cache_evict(w->path);
 	ds_cache_writer_abort(w);
 	return TRUE;
 fail:
@@ -340,6 +395,8 @@ struct ds_source *ds_cache_open(const char *path, const char *trace_path, const 
 		goto fail;
 	c->n_events = h.n_events;
 	c->buf = g_new(struct ds_event, BATCH);
+	/* a hit is a use: the mtime orders entries for least-recently-used eviction */
+	futimens(fileno(f), NULL);
 	return &c->base;
 fail:
 	cache_close(&c->base);

@@ -57,6 +57,12 @@ void ds_cache_writer_abort(struct ds_cache_writer *w);
 struct ds_source *ds_cache_open(const char *path, const char *trace_path, const char *sha256,
 				const char *map_digest, GError **error);
 
+/* Header and info of the cache file @path into @e (its file/size/used are the caller's);
+ * FALSE when it is not a cache file at all. */
+gboolean ds_cache_peek(const char *path, struct ds_cache_entry *e);
+/* After @written was committed: keep its directory under ds_cache_max_size(). */
+void ds_cache_evict(const char *written);
+
 /* trace_source.c: the libtracecmd reader itself, no cache involved */
 struct ds_source *ds_trace_source_open(const char *path, const char *sha256,
 				       const struct ds_trace_opts *opts, GError **error);
