@@ -18,6 +18,7 @@ struct info_args {
 	char **map;
 	gboolean force_clock;
 	gboolean accept_damaged;
+	gboolean verify;
 	gboolean no_cache;
 	gboolean events;
 	gboolean progress;
@@ -71,7 +72,9 @@ static void print_cache(const struct ds_trace_info *info, const struct ds_trace_
 		printf("cache: off (--no-cache); directory %s\n", dir);
 		return;
 	}
-	file = ds_cache_path(info->sha256, opts);
+	file = ds_cache_path(info->path, opts, NULL);
+	if (!file)
+		return;
 	printf("cache: %s (%s)\n", file, g_file_test(file, G_FILE_TEST_EXISTS) ? "present" :
 	       "not written: a damaged read is never cached");
 }
@@ -84,6 +87,7 @@ static int run(const char *path, const struct info_args *a, const struct ds_map_
 		.n_map = n_rules,
 		.force_clock = a->force_clock,
 		.accept_damaged = a->accept_damaged,
+		.verify = a->verify,
 		.use_cache = !a->no_cache,
 		.cache_dir = a->cache_dir,
 		.progress = a->progress,
@@ -130,6 +134,10 @@ int ds_cmd_info(int argc, char **argv)
 		  "RULE" },
 		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &a.force_clock,
 		  "Accept a trace clock that is not synchronised across CPUs (local, perf, counter)",
+		  NULL },
+		{ "verify", 0, 0, G_OPTION_ARG_NONE, &a.verify,
+		  "Rehash the trace and check its whole cache before using it (the cache is "
+		  "otherwise found by the file's size, mtime, inode and first and last 64 KiB)",
 		  NULL },
 		{ "accept-damaged", 0, 0, G_OPTION_ARG_NONE, &a.accept_damaged,
 		  "Read what is readable of a damaged trace.dat and report the damage (records not "

@@ -22,6 +22,7 @@ void ds_cli_run_add_options(GOptionContext *ctx, struct ds_cli_run_opts *o, unsi
 		{ "check", 0, 0, G_OPTION_ARG_NONE, &o->check, "Check the spec's invariants (conservation, pages) during every run", NULL },
 		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
 		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, "Neither read nor write the binary event cache", NULL },
+		{ "verify", 0, 0, G_OPTION_ARG_NONE, &o->verify, "Rehash the trace and check its whole cache before using it (the cache is otherwise found by size, mtime, inode and the file's ends)", NULL },
 		{ "accept-damaged", 0, 0, G_OPTION_ARG_NONE, &o->accept_damaged, "Replay what is readable of a damaged trace.dat (the damage is reported) instead of failing", NULL },
 	};
 	size_t n = 0;
@@ -111,6 +112,7 @@ gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error)
 	o->topts.n_map = count;
 	o->topts.force_clock = o->force_clock;
 	o->topts.accept_damaged = o->accept_damaged;
+	o->topts.verify = o->verify;
 	o->topts.use_cache = !o->no_cache;
 	o->topts.progress = isatty(STDERR_FILENO);
 	return TRUE;
@@ -118,7 +120,7 @@ gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error)
 
 gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GError **error)
 {
-	if (!ds_file_sha256(trace, o->sha256, error))
+	if (!ds_trace_sha256(trace, &o->topts, o->sha256, error))
 		return FALSE;
 	o->topts.sha256 = o->sha256;
 	return TRUE;

@@ -22,7 +22,7 @@
 #define DS_CLI_NO_POLICY	0x1	/* compare sets the policy per run */
 #define DS_CLI_NO_POOL		0x2	/* size chooses pool_pages itself */
 
-#define DS_CLI_RUN_ENTRIES 12
+#define DS_CLI_RUN_ENTRIES 13
 
 /**
  * struct ds_cli_run_opts - the shared options as parsed, and the trace options built from
@@ -42,6 +42,7 @@ struct ds_cli_run_opts {
 	gboolean check;
 	gboolean force_clock;
 	gboolean accept_damaged;
+	gboolean verify;
 	gboolean no_cache;
 	GOptionEntry entries[DS_CLI_RUN_ENTRIES + 1];
 	struct ds_map_rule *rules;

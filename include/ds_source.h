@@ -114,6 +114,8 @@ void ds_map_rule_clear(struct ds_map_rule *rule);
  *	between the caller's hash and the open.
  * @accept_damaged: replay what is readable of a damaged trace (struct ds_trace_damage)
  *	instead of failing with DS_ERROR_DAMAGED
+ * @verify: before serving a cache, rehash the trace and check the whole cache file (else the
+ *	cache is found by the trace's quick key and checked as its events stream past)
  */
 struct ds_trace_opts {
 	const struct ds_map_rule *map;
@@ -124,6 +126,7 @@ struct ds_trace_opts {
 	gboolean progress;
 	const char *sha256;
 	gboolean accept_damaged;
+	gboolean verify;
 };
 
 /**
@@ -318,14 +321,29 @@ void ds_trace_damage_print(const struct ds_trace_damage *d, FILE *out);
 void ds_trace_damage_add_json(JsonBuilder *b, const struct ds_trace_damage *d);
 
 /**
- * ds_cache_path() - where the binary cache of a trace with this sha256 and these options lives
- * @sha256: hex sha256 of the trace.dat
+ * ds_cache_path() - where the binary cache of @trace read with these options lives
  * @opts: the --map rules are part of the key; @opts->cache_dir, or
  *	$XDG_CACHE_HOME/defersim when NULL
  *
- * Return: a newly allocated path (the file may not exist).
+ * The key is the trace's quick key (ds_file_quick_key()), not its sha256: finding the cache
+ * costs no read of the whole trace.
+ * Return: a newly allocated path (the file may not exist), NULL with @error if @trace cannot
+ * be opened.
  */
-char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts);
+char *ds_cache_path(const char *trace, const struct ds_trace_opts *opts, GError **error);
+
+/**
+ * ds_file_quick_key() - 32 hex digits identifying a file without reading all of it: its
+ * device, inode, size, mtime and its first and last 64 KiB
+ */
+gboolean ds_file_quick_key(const char *path, char out[33], GError **error);
+
+/**
+ * ds_trace_sha256() - the sha256 of @trace: from its cache's header when a cache for it
+ * exists (no read of the trace), else computed
+ */
+gboolean ds_trace_sha256(const char *trace, const struct ds_trace_opts *opts, char out[65],
+			 GError **error);
 
 /* --- the cache directory (replay/cachedir.c) ------------------------------------------ */
 
@@ -340,6 +358,7 @@ char *ds_cache_dir(const char *cache_dir);
  * @current: in this defersim's cache format (else stale: another version, or unreadable)
  * @version: its format version (0 when not even the header is readable)
  * @sha256: of the trace it holds ("" when unreadable)
+ * @key: the quick key of the trace it holds (ds_file_quick_key(); "" when not current)
  * @trace: the trace's path when it was cached (current entries), else NULL
  * @events: events it holds (current entries)
  * @releases: release events among them (current entries)
@@ -351,6 +370,7 @@ struct ds_cache_entry {
 	gboolean current;
 	unsigned int version;
 	char sha256[65];
+	char key[33];
 	char *trace;
 	uint64_t events;
 	uint64_t releases;

@@ -7,11 +7,16 @@
  *   n_events x struct ds_event (32 bytes each, exactly the stream the trace reader delivered)
  *   info_len bytes: struct ds_trace_info as a GVariant (info.c, INFO_VARIANT_TYPE)
  *   16 bytes: MD5 of (events, info, header) - a corruption check, not a security one
- * The name is SHA256-vVERSION-MAPDIGEST.dscache (ds_cache_path()): the trace's content, the
- * reader's output format and the --map rules are the key.  A writer streams into a temporary
+ * The name is KEY-vVERSION-MAPDIGEST.dscache (ds_cache_path()): the trace file's quick key
+ * (ds_file_quick_key(): where it is, size, mtime, first and last bytes; opening it costs no
+ * read of the whole trace), the reader's output format and the --map rules.  The header
+ * also holds the trace's full sha256, computed once when the cache was written, which the
+ * reports print.  A writer streams into a temporary
  * file next to the final one and renames it only once the whole trace was read without error.
- * A reader checks the size, the key and the checksum before it delivers a single event; any
- * mismatch is an error the caller turns into "ignore the cache, re-read the trace".
+ * A reader checks the size, the key and the info record before it delivers a single event
+ * (any mismatch: the caller ignores the cache and re-reads the trace); the MD5 trailer is
+ * checked as the events stream past (an open stays O(1)), and a mismatch at the end fails
+ * the stream and removes the cache.  With --verify the whole file is checked first.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,11 +39,12 @@ struct cache_header {
 	uint32_t bom;
 	uint64_t n_events;
 	uint64_t info_len;
-	char sha256[64];
+	char sha256[64];	/* the trace's, computed when the cache was written */
 	char map[16];		/* digest of the --map rules the stream was read with */
+	char key[32];		/* the trace's quick key (ds_file_quick_key()) */
 };
 
-_Static_assert(sizeof(struct cache_header) == 112, "cache header layout");
+_Static_assert(sizeof(struct cache_header) == 144, "cache header layout");
 
 char *ds_cache_dir(const char *cache_dir)
 {
@@ -47,14 +53,21 @@ char *ds_cache_dir(const char *cache_dir)
 	       g_build_filename(g_get_user_cache_dir(), "defersim", NULL);
 }
 
-char *ds_cache_path(const char *sha256, const struct ds_trace_opts *opts)
+char *ds_cache_path_for_key(const char *key, const struct ds_trace_opts *opts)
 {
 	g_autofree char *dir = ds_cache_dir(opts ? opts->cache_dir : NULL);
 	g_autofree char *digest = ds_map_rules_digest(opts ? opts->map : NULL, opts ? opts->n_map : 0);
-	g_autofree char *name = g_strdup_printf("%s-v%d-%s.dscache", sha256, DS_CACHE_VERSION,
+	g_autofree char *name = g_strdup_printf("%s-v%d-%s.dscache", key, DS_CACHE_VERSION,
 						digest);
 
 	return g_build_filename(dir, name, NULL);
+}
+
+char *ds_cache_path(const char *trace, const struct ds_trace_opts *opts, GError **error)
+{
+	char key[33];
+
+	return ds_file_quick_key(trace, key, error) ? ds_cache_path_for_key(key, opts) : NULL;
 }
 
 static gboolean peek(FILE *f, struct ds_cache_entry *e);
@@ -99,6 +112,8 @@ static gboolean peek(FILE *f, struct ds_cache_entry *e)
 
 	if (inner && ds_trace_info_from_variant(inner, &info)) {
 		e->current = TRUE;
+		memcpy(e->key, h.key, 32);
+		e->key[32] = '\0';
 		e->events = h.n_events;
 		e->releases = info.events_per_type[DS_EV_RELEASE];
 		e->trace = g_strdup(info.path);
@@ -120,7 +135,7 @@ struct ds_cache_writer {
 };
 
 struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256,
-					    const char *map_digest, GError **error)
+					    const char *key, const char *map_digest, GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
 	struct ds_cache_writer *w;
@@ -149,6 +164,7 @@ struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256
 	w->hdr.bom = CACHE_BOM;
 	memcpy(w->hdr.sha256, sha256, 64);
 	memcpy(w->hdr.map, map_digest, sizeof(w->hdr.map));
+	memcpy(w->hdr.key, key, sizeof(w->hdr.key));
 	w->ck = g_checksum_new(G_CHECKSUM_MD5);
 	w->buf = g_new(struct ds_event, BATCH);
 	/* the header is rewritten at commit, once the counts are known */
@@ -239,6 +255,10 @@ struct cache_source {
 	struct ds_source base;
 	FILE *f;
 	char *path;
+	struct cache_header hdr;
+	GBytes *info_bytes;	/* the info record, for the checksum at the end */
+	GChecksum *ck;		/* MD5 of the events so far; NULL once checked whole at open */
+	guint8 want[DIGEST_LEN];
 	struct ds_trace_info info;
 	uint64_t n_events;
 	uint64_t pos;
@@ -254,6 +274,33 @@ static gboolean corrupt(GError **error, const char *path, const char *why)
 	return FALSE;
 }
 
+/*
+ * All events read: events, info and header must give the trailer's MD5.  A cache that fails
+ * it is removed, and the stream fails (its events were already delivered: the run that used
+ * them cannot be trusted; the next one re-reads the trace).
+ */
+static int check_at_end(struct cache_source *c, GError **error)
+{
+	guint8 got[DIGEST_LEN];
+	gsize glen = sizeof(got);
+	gsize ilen;
+	const guchar *idata;
+
+	if (!c->ck)
+		return 0;
+	idata = g_bytes_get_data(c->info_bytes, &ilen);
+	g_checksum_update(c->ck, idata, (gssize)ilen);
+	g_checksum_update(c->ck, (const guchar *)&c->hdr, sizeof(c->hdr));
+	g_checksum_get_digest(c->ck, got, &glen);
+	g_clear_pointer(&c->ck, g_checksum_free);
+	if (!memcmp(got, c->want, sizeof(got)))
+		return 0;
+	g_unlink(c->path);
+	g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt cache (checksum mismatch at "
+		    "its end): removed; run again to re-read the trace", c->path);
+	return -1;
+}
+
 static int cache_next(struct ds_source *src, struct ds_event *ev, GError **error)
 {
 	struct cache_source *c = (struct cache_source *)src;
@@ -263,11 +310,13 @@ static int cache_next(struct ds_source *src, struct ds_event *ev, GError **error
 		size_t want = left < BATCH ? (size_t)left : BATCH;
 
 		if (!want)
-			return 0;
+			return check_at_end(c, error);
 		if (fread(c->buf, sizeof(*c->buf), want, c->f) != want) {
 			corrupt(error, c->path, "file changed while reading");
 			return -1;
 		}
+		if (c->ck)
+			g_checksum_update(c->ck, (const guchar *)c->buf, (gssize)(want * sizeof(*c->buf)));
 		c->nbuf = want;
 		c->ibuf = 0;
 	}
@@ -287,6 +336,10 @@ static void cache_close(struct ds_source *src)
 
 	if (c->f)
 		fclose(c->f);
+	if (c->ck)
+		g_checksum_free(c->ck);
+	if (c->info_bytes)
+		g_bytes_unref(c->info_bytes);
 	g_free(c->path);
 	g_free(c->buf);
 	ds_trace_info_clear(&c->info);
@@ -344,6 +397,7 @@ static gboolean load_info(struct cache_source *c, const struct cache_header *h,
 	    fread(data, 1, h->info_len, c->f) != h->info_len)
 		return corrupt(error, c->path, "short read");
 	bytes = g_bytes_new_take(g_steal_pointer(&data), h->info_len);
+	c->info_bytes = g_bytes_ref(bytes);
 	v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, bytes, FALSE));
 	g_autoptr(GVariant) inner = g_variant_is_normal_form(v) ? g_variant_get_variant(v) : NULL;
 
@@ -351,12 +405,16 @@ static gboolean load_info(struct cache_source *c, const struct cache_header *h,
 		return corrupt(error, c->path, "bad info record");
 	g_free(c->info.path);
 	c->info.path = g_strdup(trace_path);
+	if (fseeko(c->f, -(off_t)DIGEST_LEN, SEEK_END) ||
+	    fread(c->want, 1, DIGEST_LEN, c->f) != DIGEST_LEN)
+		return corrupt(error, c->path, "short read");
 	return fseeko(c->f, (off_t)sizeof(*h), SEEK_SET) == 0 ||
 	       corrupt(error, c->path, "seek failed");
 }
 
-struct ds_source *ds_cache_open(const char *path, const char *trace_path, const char *sha256,
-				const char *map_digest, GError **error)
+struct ds_source *ds_cache_open(const char *path, const char *trace_path, const char *key,
+				const char *sha256, const char *map_digest, gboolean full_check,
+				GError **error)
 {
 	struct cache_header h;
 	struct stat st;
@@ -376,7 +434,8 @@ struct ds_source *ds_cache_open(const char *path, const char *trace_path, const 
 	uint64_t size = (uint64_t)st.st_size;
 
 	if (memcmp(h.magic, CACHE_MAGIC, sizeof(CACHE_MAGIC)) || h.bom != CACHE_BOM ||
-	    h.version != DS_CACHE_VERSION || memcmp(h.sha256, sha256, 64)) {
+	    h.version != DS_CACHE_VERSION || memcmp(h.key, key, sizeof(h.key)) ||
+	    (sha256 && memcmp(h.sha256, sha256, 64))) {
 		corrupt(error, path, "header does not match this trace and defersim version");
 		goto fail;
 	}
@@ -390,9 +449,16 @@ struct ds_source *ds_cache_open(const char *path, const char *trace_path, const 
 		corrupt(error, path, "size does not match its header (truncated?)");
 		goto fail;
 	}
-	if (!verify(f, &h, size - sizeof(h) - DIGEST_LEN, error, path) ||
-	    !load_info(c, &h, trace_path, error))
+	c->hdr = h;
+	if (full_check && !verify(f, &h, size - sizeof(h) - DIGEST_LEN, error, path))
 		goto fail;
+	if (!full_check)
+		c->ck = g_checksum_new(G_CHECKSUM_MD5);
+	if (!load_info(c, &h, trace_path, error))
+		goto fail;
+	/* the info record carries the sha256 of the trace it was read from: the header's */
+	memcpy(c->info.sha256, h.sha256, 64);
+	c->info.sha256[64] = '\0';
 	c->n_events = h.n_events;
 	c->buf = g_new(struct ds_event, BATCH);
 	/* a hit is a use: the mtime orders entries for least-recently-used eviction */

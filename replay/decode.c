@@ -234,10 +234,11 @@ static G_NORETURN void run(struct decoder *d, const char *sha256,
 		fail(d, error);
 	}
 	ncpus = tep_get_cpus(tracecmd_get_tep(d->handle));
-	if (ncpus > DS_TRACE_MAX_CPUS) {
+	if (ncpus < 0 || ncpus > DS_TRACE_MAX_CPUS) {
 		/* a CPUCOUNT option is a 4-byte number in the file: bound it before allocating */
-		g_set_error(&error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: %d CPUs "
-			    "(more than %d)", d->path, ncpus, DS_TRACE_MAX_CPUS);
+		/* libtracecmd returns it as an int: 2^31 and above come out negative */
+		g_set_error(&error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: %u CPUs "
+			    "(more than %d)", d->path, (unsigned int)ncpus, DS_TRACE_MAX_CPUS);
 		fail(d, error);
 	}
 	ds_trace_info_init(&d->info, d->path, ncpus > 0 ? (unsigned int)ncpus : 0);

@@ -2,8 +2,13 @@
 /*
  * open.c - ds_source_open_trace(): the trace's valid cache if there is one, else the trace
  * itself (writing the cache as it is read, when caching is on).
+ *
+ * The cache is found by the trace's quick key (stat and 128 KiB read), so that opening a
+ * cached trace never reads the whole trace; the full sha256, which the reports print, is
+ * hashed only when the trace itself is read (or with opts->verify, to check the cache).
  */
 #include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "clock.h"
@@ -31,7 +36,7 @@ static gboolean cache_acceptable(struct ds_source *src, const char *path, gboole
 struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_opts *opts,
 				       GError **error)
 {
-	char sha[65];
+	char sha[65], key[33];
 	g_autofree char *cpath = NULL, *digest = NULL;
 	struct ds_source *src;
 	GError *cerr = NULL;
@@ -52,14 +57,15 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 	/* a synthetic event file (`defersim synth -o X.dsev`) is its own binary stream */
 	if (ds_synth_file_is(path))
 		return ds_synth_file_open(path, error);
-	if (opts && opts->sha256)
-		g_strlcpy(sha, opts->sha256, sizeof(sha));
-	else if (!ds_file_sha256(path, sha, error))
-		return NULL;
 	if (cache) {
-		cpath = ds_cache_path(sha, opts);
+		if (!ds_file_quick_key(path, key, error))
+			return NULL;
+		if (opts->verify && !ds_file_sha256(path, sha, error))
+			return NULL;
+		cpath = ds_cache_path_for_key(key, opts);
 		digest = ds_map_rules_digest(opts->map, opts->n_map);
-		src = ds_cache_open(cpath, path, sha, digest, &cerr);
+		src = ds_cache_open(cpath, path, key, opts->verify ? sha : opts->sha256, digest,
+				    opts->verify, &cerr);
 		if (src) {
 			if (cache_acceptable(src, path, opts->force_clock, error))
 				return src;
@@ -72,10 +78,14 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 			g_clear_error(&cerr);
 		}
 	}
+	if (opts && opts->sha256)
+		g_strlcpy(sha, opts->sha256, sizeof(sha));
+	else if (!(cache && opts->verify) && !ds_file_sha256(path, sha, error))
+		return NULL;
 	src = ds_trace_source_open(path, sha, opts, error);
 	if (!src || !cache)
 		return src;
-	struct ds_cache_writer *w = ds_cache_writer_new(cpath, sha, digest, &cerr);
+	struct ds_cache_writer *w = ds_cache_writer_new(cpath, sha, key, digest, &cerr);
 
 	if (!w) {
 		g_printerr("defersim: warning: not caching %s: %s\n", path, cerr->message);
@@ -83,4 +93,24 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 	}
 	ds_trace_source_set_cache(src, w);
 	return src;
+}
+
+gboolean ds_trace_sha256(const char *trace, const struct ds_trace_opts *opts, char out[65],
+			 GError **error)
+{
+	g_autofree char *cpath = NULL;
+	struct ds_cache_entry e = { 0 };
+	char key[33];
+
+	if (opts && opts->use_cache && !opts->verify && ds_file_quick_key(trace, key, NULL)) {
+		cpath = ds_cache_path_for_key(key, opts);
+		if (ds_cache_peek(cpath, &e) && e.current && !strcmp(e.key, key) &&
+		    strlen(e.sha256) == 64) {
+			g_strlcpy(out, e.sha256, 65);
+			g_free(e.trace);
+			return TRUE;
+		}
+		g_free(e.trace);
+	}
+	return ds_file_sha256(trace, out, error);
 }

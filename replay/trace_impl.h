@@ -13,7 +13,8 @@
 #include "ds_source.h"
 
 /* Cache file format version: bump when the reader's output or the cache layout changes. */
-#define DS_CACHE_VERSION 3	/* 2: the --map digest in the header; 3: damage-checked reads */
+#define DS_CACHE_VERSION 4	/* 2: the --map digest in the header; 3: damage-checked reads;
+				 * 4: named by the trace's quick key, its sha256 in the header */
 
 /* maprule.c */
 char *ds_map_rules_digest(const struct ds_map_rule *rules, size_t n);
@@ -44,7 +45,7 @@ void ds_durhist_clear(struct ds_durhist *h);
 /* cache.c */
 struct ds_cache_writer;
 struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256,
-					    const char *map_digest, GError **error);
+					    const char *key, const char *map_digest, GError **error);
 gboolean ds_cache_writer_add(struct ds_cache_writer *w, const struct ds_event *ev,
 			     GError **error);
 gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace_info *info,
@@ -53,9 +54,14 @@ void ds_cache_writer_abort(struct ds_cache_writer *w);
 /*
  * ds_cache_open() - a source over a valid cache file.  NULL with *error unset when there is
  * no cache; NULL with *error set (DS_ERROR_FORMAT) when it exists but cannot be trusted.
+ * @key: the trace's quick key; @sha256: its full hash when the caller knows it (else NULL:
+ * the header's is taken); @full_check: check the MD5 trailer now, not as the events stream.
  */
-struct ds_source *ds_cache_open(const char *path, const char *trace_path, const char *sha256,
-				const char *map_digest, GError **error);
+struct ds_source *ds_cache_open(const char *path, const char *trace_path, const char *key,
+				const char *sha256, const char *map_digest, gboolean full_check,
+				GError **error);
+/* The cache file of a trace whose quick key is @key. */
+char *ds_cache_path_for_key(const char *key, const struct ds_trace_opts *opts);
 
 /* Header and info of the cache file @path into @e (its file/size/used are the caller's);
  * FALSE when it is not a cache file at all. */

@@ -122,7 +122,7 @@ gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topt
 		return FALSE;
 	rc = ds_source_drain(src, error) < 0 ? -1 : 0;
 	info = ds_source_info(src);
-	cpath = info ? ds_cache_path(info->sha256, topts) : NULL;
+	cpath = info ? ds_cache_path(trace, topts, NULL) : NULL;
 	ds_source_close(src);
 	if (rc < 0)
 		return FALSE;

@@ -72,10 +72,10 @@ static void assert_same_run(const struct run *a, const struct run *b)
 
 static char *cache_file(const char *trace, const struct ds_trace_opts *opts)
 {
-	char sha[65];
+	char *path = ds_cache_path(trace, opts, NULL);
 
-	g_assert_true(ds_file_sha256(trace, sha, NULL));
-	return ds_cache_path(sha, opts);
+	g_assert_nonnull(path);
+	return path;
 }
 
 static guint count_files(const char *dir)
@@ -164,16 +164,85 @@ static void damage(const char *cpath, gboolean truncate)
 	if (truncate) {
 		len -= 40;
 	} else {
-		data[96 + 3 * 32 + 9] ^= 0x10;	/* the value of the fourth event */
+		data[144 + 3 * 32 + 9] ^= 0x10;	/* the value of the fourth event */
 	}
 	g_assert_true(g_file_set_contents(cpath, data, (gssize)len, NULL));
+}
+
+/*
+ * A flipped bit inside the events passes the checks made at open (which stay O(1)); the MD5
+ * trailer, checked as the events stream past, fails the stream at its end and removes the
+ * cache; the next read re-reads the trace.
+ */
+static void test_corrupt_streamed(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = dstest_fixture("basic.dat");
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	g_autofree char *cpath = cache_file(path, &opts);
+	struct run plain = read_run(path, NULL);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GArray) evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+	struct ds_source *src;
+
+	g_array_unref(read_run(path, &opts).evs);
+	damage(cpath, FALSE);
+	src = ds_source_open_trace(path, &opts, &err);
+	g_assert_no_error(err);
+	g_assert_true(src->ops != plain.ops);
+	g_assert_false(read_all(src, evs, &err));
+	g_assert_error(err, DS_ERROR, DS_ERROR_FORMAT);
+	g_assert_nonnull(strstr(err->message, "corrupt cache"));
+	ds_source_close(src);
+	g_assert_false(g_file_test(cpath, G_FILE_TEST_EXISTS));
+	struct run again = read_run(path, &opts);
+
+	g_assert_true(again.ops == plain.ops);
+	assert_same_run(&plain, &again);
+	g_array_unref(plain.evs);
+	g_array_unref(again.evs);
+	dstest_rm_rf(dir);
+}
+
+/* A cache renamed to another trace's key, or another file with the same content: the key
+ * stored in its header does not match, it is not served. */
+static void test_key_mismatch(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = dstest_fixture("basic.dat");
+	g_autofree char *copy = g_build_filename(dir, "copy.dat", NULL);
+	g_autofree char *data = NULL;
+	gsize len;
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	g_autofree char *cpath = cache_file(path, &opts);
+
+	g_array_unref(read_run(path, &opts).evs);
+	g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+	g_assert_true(g_file_set_contents(copy, data, (gssize)len, NULL));
+	g_autofree char *ccopy = cache_file(copy, &opts);
+
+	g_assert_cmpstr(cpath, !=, ccopy);	/* another inode: another key */
+	g_assert_cmpint(g_rename(cpath, ccopy), ==, 0);
+	struct run plain = read_run(copy, NULL);
+	struct run r = read_run(copy, &opts);	/* warns, re-reads the copy */
+
+	g_assert_true(r.ops == plain.ops);
+	assert_same_run(&plain, &r);
+	g_array_unref(r.evs);
+	r = read_run(copy, &opts);		/* its own cache now */
+	g_assert_true(r.ops != plain.ops);
+	assert_same_run(&plain, &r);
+	g_array_unref(r.evs);
+	g_array_unref(plain.evs);
+	dstest_rm_rf(dir);
 }
 
 static void corrupt_case(gboolean truncate)
 {
 	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *path = dstest_fixture("basic.dat");
-	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	/* --verify checks the whole cache at open: a bad one is ignored, the trace re-read */
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir, .verify = TRUE };
 	g_autofree char *cpath = cache_file(path, &opts);
 	struct run plain = read_run(path, NULL);
 	struct run again, third;
@@ -287,6 +356,8 @@ static void test_cache_clock(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/replay/cache/corrupt-streamed", test_corrupt_streamed);
+	g_test_add_func("/replay/cache/key-mismatch", test_key_mismatch);
 	g_test_add_func("/replay/cache/round-trip", test_round_trip);
 	g_test_add_func("/replay/cache/info", test_info_from_cache);
 	g_test_add_func("/replay/cache/corrupt-ignored", test_corrupt);

@@ -25,7 +25,7 @@ static char *cache_once(const char *dir, const char *fixture)
 	char *file;
 
 	g_assert_no_error(err);
-	file = ds_cache_path(ds_source_info(src)->sha256, &opts);
+	file = ds_cache_path(path, &opts, NULL);
 	ds_source_close(src);
 	g_assert_true(g_file_test(file, G_FILE_TEST_IS_REGULAR));
 	return file;
