@@ -178,6 +178,8 @@ struct ds_trace_damage_cpu {
 /**
  * struct ds_trace_damage - how a trace.dat is damaged (NULL in struct ds_trace_info if not)
  * @crash: the decoder crashed ("signal 11 while reading CPU 1 ..."), else NULL
+ * @complete: the decoder read to the end, so records read are comparable with expected
+ *	(when it stopped early, only damaged pages and the crash are evidence)
  * @records_expected: sum over CPUs
  * @records_read: sum over CPUs
  * @records_missing: sum over CPUs of expected records not delivered
@@ -188,6 +190,7 @@ struct ds_trace_damage_cpu {
  */
 struct ds_trace_damage {
 	char *crash;
+	gboolean complete;
 	uint64_t records_expected;
 	uint64_t records_read;
 	uint64_t records_missing;

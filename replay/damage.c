@@ -17,9 +17,9 @@ void ds_trace_damage_free(struct ds_trace_damage *d)
 	g_free(d);
 }
 
-static gboolean cpu_damaged(const struct ds_trace_damage_cpu *c)
+static gboolean cpu_damaged(const struct ds_trace_damage *d, const struct ds_trace_damage_cpu *c)
 {
-	return c->pages_damaged || c->records_read != c->records_expected;
+	return c->pages_damaged || (d->complete && c->records_read != c->records_expected);
 }
 
 char *ds_trace_damage_describe(const struct ds_trace_damage *d)
@@ -29,13 +29,15 @@ char *ds_trace_damage_describe(const struct ds_trace_damage *d)
 	for (unsigned int i = 0; i < d->ncpus; i++) {
 		const struct ds_trace_damage_cpu *c = &d->cpus[i];
 
-		if (!cpu_damaged(c))
+		if (!cpu_damaged(d, c))
 			continue;
-		g_string_append_printf(s, "%sCPU %u: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-				       " records read", s->len ? "; " : "", c->cpu, c->records_read,
-				       c->records_expected);
+		g_string_append_printf(s, "%sCPU %u: ", s->len ? "; " : "", c->cpu);
+		if (d->complete)
+			g_string_append_printf(s, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+					       " records read%s", c->records_read, c->records_expected,
+					       c->pages_damaged ? ", " : "");
 		if (c->pages_damaged)
-			g_string_append_printf(s, ", %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+			g_string_append_printf(s, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
 					       " pages damaged (the first at offset %" G_GUINT64_FORMAT
 					       ": %s)", c->pages_damaged, c->pages, c->first_offset,
 					       c->first_reason ? c->first_reason : "?");
@@ -77,6 +79,8 @@ void ds_trace_damage_add_json(JsonBuilder *b, const struct ds_trace_damage *d)
 	}
 	json_builder_begin_object(b);
 	ds_json_add_str(b, "crash", d->crash);
+	json_builder_set_member_name(b, "complete");
+	json_builder_add_boolean_value(b, d->complete);
 	ds_json_add_u64(b, "records_expected", d->records_expected);
 	ds_json_add_u64(b, "records_read", d->records_read);
 	ds_json_add_u64(b, "records_missing", d->records_missing);

@@ -206,7 +206,7 @@ extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__
  * of its signal, and a sanitizer or fuzzer death callback inherited from the parent
  * (libFuzzer's writes a crash artifact) does not run in it.
  */
-static void child_defaults(void)
+static void child_defaults(gboolean quiet_stderr)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGPIPE, SIGINT };
 
@@ -214,6 +214,17 @@ static void child_defaults(void)
 		signal(sigs[i], SIG_DFL);
 	if (__sanitizer_set_death_callback)
 		__sanitizer_set_death_callback(NULL);
+	if (!quiet_stderr)
+		return;
+	/* libtracecmd prints some complaints straight to stderr ("Can not mmap file, will read
+	 * instead"); the child's errors travel through the pipe, so its stderr is not needed
+	 * unless it prints progress */
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (null >= 0) {
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
 	/* they print to stderr on malformed input; defersim reports errors itself */
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
@@ -285,7 +296,7 @@ pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trac
 		struct decoder *d = g_new0(struct decoder, 1);
 
 		close(p[0]);
-		child_defaults();
+		child_defaults(!(opts && opts->progress));
 		d->path = path;
 		d->progress = opts && opts->progress;
 		d->fd = p[1];

@@ -164,6 +164,7 @@ static struct ds_trace_damage *find_damage(struct trace_source *t, char *crash,
 	gboolean bad = crash != NULL;
 
 	d->crash = crash;
+	d->complete = complete;
 	d->cpus = g_new0(struct ds_trace_damage_cpu, t->df.cpus->len ? t->df.cpus->len : 1);
 	for (guint i = 0; i < t->df.cpus->len; i++) {
 		const struct ds_datfile_cpu *cd = &g_array_index(t->df.cpus, struct ds_datfile_cpu, i);
