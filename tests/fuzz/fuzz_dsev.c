@@ -18,12 +18,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	g_autofree uint8_t *copy = g_memdup2(data, size ? size : 1);
+	g_autofree uint8_t *copy = g_malloc(size + 1);	/* +1: an empty input is a buffer too */
 	unsigned int choice = size > 40 ? data[40] : 0;
 	unsigned int cpus = 1 + (size > 41 ? data[41] % 8 : 0);
 	g_autofree char *path = NULL;
 	struct ds_source *src;
 
+	memcpy(copy, data, size);
 	fuzz_fix_digest(copy, size, DSEV_HEADER_LEN);
 	path = fuzz_write(copy, size, ".dsev");
 	if (!path)
