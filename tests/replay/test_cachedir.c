@@ -24,6 +24,7 @@ static char *cache_once(const char *dir, const char *fixture)
 	struct ds_source *src = ds_source_open_trace(path, &opts, &err);
 	char *file;
 
+	g_assert_cmpuint(evs->len, >, 0);
 	g_assert_no_error(err);
 	file = ds_cache_path(path, &opts, NULL);
 	ds_source_close(src);
