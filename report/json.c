@@ -225,6 +225,7 @@ static void add_trace(JsonBuilder *b, const struct ds_trace_info *info)
 	ds_json_add_u64(b, "last_ts", info->last_ts);
 	ds_json_add_u64(b, "releases", info->events_per_type[DS_EV_RELEASE]);
 	ds_json_add_u64(b, "lost_events", lost);
+	ds_trace_damage_add_json(b, info->damage);
 	json_builder_end_object(b);
 }
 

@@ -39,6 +39,12 @@ static void print_header(const struct ds_results *r, const struct ds_profile *pr
 		if (lost)
 			fprintf(out, "WARNING %" G_GUINT64_FORMAT " events were lost while recording: "
 				"releases may be missing, results undercount them\n", lost);
+		if (info->damage) {
+			g_autofree char *what = ds_trace_damage_describe(info->damage);
+
+			fprintf(out, "WARNING the trace file is damaged (--accept-damaged): %s; "
+				"the results cover only what was readable\n", what);
+		}
 	}
 	if (r->lost_markers)
 		fprintf(out, "WARNING the stream holds %" G_GUINT64_FORMAT " lost-event markers (%"

@@ -394,6 +394,28 @@ static void test_damage(gconstpointer data)
 	}
 	g_assert_cmpint(member_int(damage, "records_missing"), ==, missing);
 	g_assert_cmpint(member_int(damage, "pages_damaged"), ==, pages);
+
+	/* a replay of it says so too: the report's trace.damage, and a warning in the text */
+	const char *rargs[] = { "replay", file, "--accept-damaged", "--no-cache", "-q", "--json",
+				"-", NULL };
+	g_autoptr(JsonParser) rp = json_parser_new();
+	JsonObject *trace;
+
+	r = run_defersim(rargs);
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_true(json_parser_load_from_data(rp, r.out, -1, NULL));
+	run_clear(&r);
+	trace = json_object_get_object_member(json_node_get_object(json_parser_get_root(rp)),
+					      "trace");
+	g_assert_nonnull(trace);
+	g_assert_cmpint(member_int(json_object_get_object_member(trace, "damage"),
+				   "pages_damaged"), ==, pages);
+	const char *targs[] = { "replay", file, "--accept-damaged", "--no-cache", NULL };
+
+	r = run_defersim(targs);
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "WARNING the trace file is damaged"));
+	run_clear(&r);
 }
 
 /* With damage reporting, a healthy file's "damage" is null. */
