@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""count-tests.py - count test cases in a meson testlog.json and print "N passed, N failed".
+"""count-tests.py - count test cases in meson testlog.json files and print "N passed, N failed".
 
 Meson counts a TAP program as one test; CI wants the cases.  Each TAP "ok"/"not ok" line is a
 case ("# SKIP" ones are counted as skipped, not passed).  A program that crashed or printed no
@@ -50,11 +50,14 @@ def count(path):
 
 
 def main():
-    try:
-        passed, failed, skipped = count(sys.argv[1])
-    except OSError as e:
-        print(f"count-tests: {e}", file=sys.stderr)
-        passed, failed, skipped = 0, 1, 0
+    passed = failed = skipped = 0
+    for path in sys.argv[1:]:
+        try:
+            p, f, s = count(path)
+        except OSError as e:
+            print(f"count-tests: {e}", file=sys.stderr)
+            p, f, s = 0, 1, 0
+        passed, failed, skipped = passed + p, failed + f, skipped + s
     if skipped:
         print(f"({skipped} skipped)")
     print(f"{passed} passed, {failed} failed")

@@ -5,7 +5,7 @@
 set -eu
 DS_PKGS="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libjson-glib-dev \
 libtracecmd-dev libtraceevent-dev libtracefs-dev libzstd-dev zlib1g-dev trace-cmd gnuplot-nox python3 xz-utils \
-parallel"
+parallel clang libclang-rt-14-dev"
 missing=""
 for p in $DS_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
