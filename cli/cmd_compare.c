@@ -231,7 +231,7 @@ static int run_one(const char *trace, const struct ds_trace_opts *topts,
 			trace_capture(ct, info);
 	}
 	ds_source_close(src);
-	return run->r ? DS_EXIT_OK : DS_EXIT_FAIL;
+	return run->r ? DS_EXIT_OK : ds_cli_exit_for_run_error(error ? *error : NULL);
 }
 
 static void print_param(const char *name, const char *value, bool inferred, void *data)
@@ -406,7 +406,7 @@ static int compare_main(struct compare_opts *o, const char *trace, GPtrArray *po
 		p.policy = g_ptr_array_index(policies, done);
 		status = run_one(trace, &o->run.topts, prof, &p, o->json != NULL, &runs[done], &ct,
 				 &error);
-		if (status == DS_EXIT_FAIL)
+		if (status != DS_EXIT_OK && error)
 			g_prefix_error(&error, "policy %s: ", p.policy);
 		if (status != DS_EXIT_OK)
 			goto out;

@@ -141,8 +141,10 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 			goto out;
 		r = ds_sim_run_rows(params, prof, src, ds_source_info(src)->ncpus, &sink, &error);
 	}
-	if (!r)
+	if (!r) {
+		status = ds_cli_exit_for_run_error(error);
 		goto out;
+	}
 	if (!o->quiet) {
 		struct ds_report_opts ropts = { .max_tasks = (unsigned int)MAX(o->max_tasks, 0) };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "run_common.h"
 
 void ds_cli_run_add_options(GOptionContext *ctx, struct ds_cli_run_opts *o, unsigned int omit)
@@ -129,4 +130,21 @@ gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GEr
 struct ds_profile *ds_cli_profile_load(const char *name, GError **error)
 {
 	return name ? ds_profile_load(name, error) : ds_profile_new_default();
+}
+
+int ds_cli_exit_for_run_error(const GError *error)
+{
+	if (!error || error->domain != DS_ERROR)
+		return DS_EXIT_FAIL;
+	switch (error->code) {
+	case DS_ERROR_FORMAT:
+	case DS_ERROR_DAMAGED:
+	case DS_ERROR_NO_RELEASES:
+	case DS_ERROR_CLOCK:
+	case DS_ERROR_PARAM:
+	case DS_ERROR_PROFILE:
+		return DS_EXIT_USAGE;
+	default:
+		return DS_EXIT_FAIL;
+	}
 }

@@ -97,6 +97,13 @@ gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error);
 gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GError **error);
 
 /**
+ * ds_cli_exit_for_run_error() - exit status of a run that failed with @error: 2 (bad input)
+ * when the trace or a parameter was at fault, even if found while the events streamed
+ * (corrupt, damaged, no releases, clock, parameter, profile), else 1 (the run failed)
+ */
+int ds_cli_exit_for_run_error(const GError *error);
+
+/**
  * ds_cli_profile_load() - the profile named by --profile (file or name in profiles/), the
  * built-in one when @name is NULL
  */
