@@ -311,6 +311,7 @@ static int search(struct size_run *run)
 {
 	GError *error = NULL;
 	int64_t pages, answer;
+	int status;
 	char p99[32];
 
 	if (!run->o->quiet) {
@@ -339,8 +340,9 @@ static int search(struct size_run *run)
 	return DS_EXIT_OK;
 fail:
 	g_printerr("defersim size: %s\n", error->message);
+	status = ds_cli_exit_for_run_error(error);
 	g_error_free(error);
-	return DS_EXIT_FAIL;
+	return status;
 }
 
 int ds_cmd_size(int argc, char **argv)

@@ -163,7 +163,7 @@ static void expect_error(const struct run *r, const char *file, const char *cons
 struct entry {
 	const char *path;	/* test path */
 	const char *file;	/* corpus name, or an absolute path */
-	const char *cmd;	/* "info" or "replay" */
+	const char *cmd;	/* "info", "replay" or "size" (with a 1% fallback target) */
 	const char *needles[3];	/* besides the file's name */
 	const char *todo;
 };
@@ -183,6 +183,8 @@ static const struct entry entries[] = {
 	  NULL },
 	{ "/corrupt/huge-duration/replay", "huge-duration.dsev", "replay", { "offset", "duration" },
 	  NULL },
+	{ "/corrupt/huge-duration/size", "huge-duration.dsev", "size", { "offset", "duration" },
+	  NULL },
 	{ "/corrupt/dev-zero/info", "/dev/zero", "info", { "not a regular file" }, NULL },
 };
 
@@ -190,7 +192,8 @@ static void test_entry(gconstpointer data)
 {
 	const struct entry *e = data;
 	g_autofree char *file = e->file[0] == '/' ? g_strdup(e->file) : corpus(e->file);
-	const char *args[] = { e->cmd, file, NULL };
+	const char *args[] = { e->cmd, file, !strcmp(e->cmd, "size") ? "--target-fallback" : NULL,
+			       "1%", NULL };
 	struct run r = run_defersim(args);
 	g_autofree char *why = error_mismatch(&r, file, e->needles);
 
