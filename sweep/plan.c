@@ -114,7 +114,11 @@ static const char *trace_sha(struct plan_inputs *in, const char *path, GError **
 	if (sha)
 		return sha;
 	sha = g_malloc(65);
-	if (!ds_file_sha256(path, sha, error)) {
+	/* a trace read before has its sha256 in its cache's header (default cache directory):
+	 * planning a sweep of a big trace then reads 128 KiB of it, not all of it */
+	struct ds_trace_opts o = { .use_cache = TRUE };
+
+	if (!ds_trace_sha256(path, &o, sha, error)) {
 		g_free(sha);
 		return NULL;
 	}
