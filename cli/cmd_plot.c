@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "ds_datadir.h"
 #include "ds_plot.h"
 #include "ds_sweep.h"
 
@@ -148,8 +149,10 @@ int ds_cmd_plot(int argc, char **argv)
 	}
 	templates = o.templates ? g_strdup(o.templates) : ds_plot_templates_dir();
 	if (!templates) {
-		g_set_error(&error, DS_ERROR, DS_ERROR_IO, "gnuplot templates not found (plots/ of "
-			    "the source tree, ../share/defersim/plots); give --templates DIR");
+		g_autofree char *where = ds_data_where("plots");
+
+		g_set_error(&error, DS_ERROR, DS_ERROR_IO, "gnuplot templates (cdf.gp) not found in "
+			    "%s; give --templates DIR", where);
 		goto out;
 	}
 	if (!load_all(argc, argv, records, &error))

@@ -54,8 +54,8 @@ GPtrArray *ds_plot_plan(GPtrArray *records, const struct ds_plot_opts *opts, GPt
 			GError **error);
 
 /**
- * ds_plot_templates_dir() - where the templates are: $DS_PLOT_TEMPLATES, the source tree's
- * plots/, or ../share/defersim/plots next to the program
+ * ds_plot_templates_dir() - where the templates are: $DS_PLOT_TEMPLATES, else the data
+ * directory's plots/ (ds_data_dir())
  * Return: a new string, or NULL when none is found
  */
 char *ds_plot_templates_dir(void);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ds_datadir.h"
 #include "ds_sim.h"
 
 enum key_kind { KK_STRING, KK_UINT, KK_NS, KK_DIST, KK_DOUBLE, KK_SIZE_DIST, KK_HISTOGRAM };
@@ -297,27 +298,16 @@ gboolean ds_profile_validate(const struct ds_profile *p, GError **error)
 	return TRUE;
 }
 
-/* A bare name ("rpi4b") is looked up as NAME.ini in the source tree, then the install tree. */
+/* A bare name ("rpi4b") is NAME.ini in the data directory's profiles/ (ds_data_dir()). */
 static char *resolve_path(const char *name)
 {
-	const char *root = g_getenv("DS_SOURCE_ROOT");
-	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-	g_autofree char *exedir = exe ? g_path_get_dirname(exe) : NULL;
+	g_autofree char *dir = ds_data_dir("profiles");
 	g_autofree char *file = g_strconcat(name, ".ini", NULL);
-	char *candidates[3] = {
-		g_build_filename(root ? root : DS_SOURCE_ROOT, "profiles", file, NULL),
-		exedir ? g_build_filename(exedir, "..", "share", "defersim", "profiles", file, NULL) :
-			NULL,
-		NULL,
-	};
-	char *found = NULL;
+	char *path = dir ? g_build_filename(dir, file, NULL) : NULL;
 
-	for (size_t i = 0; i < 2; i++) {
-		if (!found && candidates[i] && g_file_test(candidates[i], G_FILE_TEST_IS_REGULAR))
-			found = g_steal_pointer(&candidates[i]);
-		g_free(candidates[i]);
-	}
-	return found;
+	if (path && !g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		g_clear_pointer(&path, g_free);
+	return path;
 }
 
 static bool is_bare_name(const char *s)
@@ -333,10 +323,10 @@ struct ds_profile *ds_profile_load(const char *path, GError **error)
 	GError *e = NULL;
 
 	if (!file) {
-		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE,
-			    "profile '%s': no %s.ini in %s/profiles nor in ../share/defersim/profiles "
-			    "next to the program", path, path,
-			    g_getenv("DS_SOURCE_ROOT") ? g_getenv("DS_SOURCE_ROOT") : DS_SOURCE_ROOT);
+		g_autofree char *where = ds_data_where("profiles");
+
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile '%s': no %s.ini in %s",
+			    path, path, where);
 		return NULL;
 	}
 	if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, &e)) {

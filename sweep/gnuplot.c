@@ -13,31 +13,19 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "ds_datadir.h"
 #include "ds_plot.h"
 #include "ds_source.h"
 
 char *ds_plot_templates_dir(void)
 {
 	const char *env = g_getenv("DS_PLOT_TEMPLATES");
-	const char *root = g_getenv("DS_SOURCE_ROOT");
-	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-	g_autofree char *exedir = exe ? g_path_get_dirname(exe) : NULL;
-	char *candidates[] = {
-		env ? g_strdup(env) : NULL,
-		g_build_filename(root ? root : DS_SOURCE_ROOT, "plots", NULL),
-		exedir ? g_build_filename(exedir, "..", "share", "defersim", "plots", NULL) : NULL,
-	};
-	char *found = NULL;
+	char *dir = env ? g_strdup(env) : ds_data_dir("plots");
+	g_autofree char *probe = dir ? g_build_filename(dir, "cdf.gp", NULL) : NULL;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(candidates); i++) {
-		g_autofree char *probe = candidates[i] ?
-			g_build_filename(candidates[i], "cdf.gp", NULL) : NULL;
-
-		if (!found && probe && g_file_test(probe, G_FILE_TEST_IS_REGULAR))
-			found = g_steal_pointer(&candidates[i]);
-		g_free(candidates[i]);
-	}
-	return found;
+	if (probe && !g_file_test(probe, G_FILE_TEST_IS_REGULAR))
+		g_clear_pointer(&dir, g_free);
+	return dir;
 }
 
 static char *join_vars(const struct ds_plot_job *job, const char *out_tmp, const char *format)
