@@ -70,6 +70,35 @@ char *ds_cache_path(const char *trace, const struct ds_trace_opts *opts, GError 
 	return ds_file_quick_key(trace, key, error) ? ds_cache_path_for_key(key, opts) : NULL;
 }
 
+/* The header's counts account for exactly the file's @size (no product can wrap: n_events
+ * is bounded by the size first). */
+static gboolean sizes_match(const struct cache_header *h, uint64_t size)
+{
+	return h->n_events <= size / sizeof(struct ds_event) && h->info_len <= size &&
+	       sizeof(*h) + h->n_events * sizeof(struct ds_event) + h->info_len + DIGEST_LEN == size;
+}
+
+/*
+ * The info record after the events, parsed into @info (its path is the one cached); the
+ * record's bytes (for the checksum), or NULL if it cannot be read or parsed.
+ */
+static GBytes *read_info(FILE *f, const struct cache_header *h, struct ds_trace_info *info)
+{
+	g_autofree guchar *data = g_malloc(h->info_len ? h->info_len : 1);
+
+	if (fseeko(f, (off_t)(sizeof(*h) + h->n_events * sizeof(struct ds_event)), SEEK_SET) ||
+	    fread(data, 1, h->info_len, f) != h->info_len)
+		return NULL;
+	g_autoptr(GBytes) bytes = g_bytes_new_take(g_steal_pointer(&data), h->info_len);
+	g_autoptr(GVariant) v = g_variant_ref_sink(
+		g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, bytes, FALSE));
+	g_autoptr(GVariant) inner = g_variant_is_normal_form(v) ? g_variant_get_variant(v) : NULL;
+
+	if (!inner || !ds_trace_info_from_variant(inner, info))
+		return NULL;
+	return g_steal_pointer(&bytes);
+}
+
 static gboolean peek(FILE *f, struct ds_cache_entry *e);
 
 gboolean ds_cache_peek(const char *path, struct ds_cache_entry *e)
@@ -94,23 +123,12 @@ static gboolean peek(FILE *f, struct ds_cache_entry *e)
 	e->version = h.version;
 	memcpy(e->sha256, h.sha256, 64);
 	e->sha256[64] = '\0';
-	if (h.version != DS_CACHE_VERSION || h.n_events > (uint64_t)st.st_size / sizeof(struct ds_event) ||
-	    h.info_len > (1u << 26) ||
-	    sizeof(h) + h.n_events * sizeof(struct ds_event) + h.info_len + DIGEST_LEN !=
-	    (uint64_t)st.st_size)
+	if (h.version != DS_CACHE_VERSION || !sizes_match(&h, (uint64_t)st.st_size))
 		return TRUE;	/* another format, or damaged: listed, not trusted */
-	g_autofree guchar *data = g_malloc(h.info_len ? h.info_len : 1);
 	struct ds_trace_info info = { 0 };
+	g_autoptr(GBytes) bytes = read_info(f, &h, &info);
 
-	if (fseeko(f, (off_t)(sizeof(h) + h.n_events * sizeof(struct ds_event)), SEEK_SET) ||
-	    fread(data, 1, h.info_len, f) != h.info_len)
-		return TRUE;
-	g_autoptr(GBytes) bytes = g_bytes_new_take(g_steal_pointer(&data), h.info_len);
-	g_autoptr(GVariant) v = g_variant_ref_sink(
-		g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, bytes, FALSE));
-	g_autoptr(GVariant) inner = g_variant_is_normal_form(v) ? g_variant_get_variant(v) : NULL;
-
-	if (inner && ds_trace_info_from_variant(inner, &info)) {
+	if (bytes) {
 		e->current = TRUE;
 		memcpy(e->key, h.key, 32);
 		e->key[32] = '\0';
@@ -389,20 +407,9 @@ static gboolean verify(FILE *f, const struct cache_header *h, uint64_t body, GEr
 static gboolean load_info(struct cache_source *c, const struct cache_header *h,
 			  const char *trace_path, GError **error)
 {
-	g_autofree guchar *data = g_malloc(h->info_len ? h->info_len : 1);
-	g_autoptr(GBytes) bytes = NULL;
-	g_autoptr(GVariant) v = NULL;
-
-	if (fseeko(c->f, (off_t)(sizeof(*h) + h->n_events * sizeof(struct ds_event)), SEEK_SET) ||
-	    fread(data, 1, h->info_len, c->f) != h->info_len)
-		return corrupt(error, c->path, "short read");
-	bytes = g_bytes_new_take(g_steal_pointer(&data), h->info_len);
-	c->info_bytes = g_bytes_ref(bytes);
-	v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, bytes, FALSE));
-	g_autoptr(GVariant) inner = g_variant_is_normal_form(v) ? g_variant_get_variant(v) : NULL;
-
-	if (!inner || !ds_trace_info_from_variant(inner, &c->info))
-		return corrupt(error, c->path, "bad info record");
+	c->info_bytes = read_info(c->f, h, &c->info);
+	if (!c->info_bytes)
+		return corrupt(error, c->path, "unreadable info record");
 	g_free(c->info.path);
 	c->info.path = g_strdup(trace_path);
 	if (fseeko(c->f, -(off_t)DIGEST_LEN, SEEK_END) ||
@@ -444,8 +451,7 @@ struct ds_source *ds_cache_open(const char *path, const char *trace_path, const 
 		corrupt(error, path, "it was written with other --map rules");
 		goto fail;
 	}
-	if (h.n_events > size / sizeof(struct ds_event) || h.info_len > size ||
-	    sizeof(h) + h.n_events * sizeof(struct ds_event) + h.info_len + DIGEST_LEN != size) {
+	if (!sizes_match(&h, size)) {
 		corrupt(error, path, "size does not match its header (truncated?)");
 		goto fail;
 	}

@@ -14,29 +14,40 @@
 
 #define CHUNK (1u << 20)
 
+/*
+ * An fd on @path if it is a regular file, else -1 with @error.  O_NONBLOCK: a FIFO must not
+ * block the open; only regular files are hashed (a device such as /dev/zero never ends).
+ */
+static int open_regular(const char *path, struct stat *st, GError **error)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, st) < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
+			    g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 gboolean ds_file_sha256(const char *path, char out[65], GError **error)
 {
-	/* O_NONBLOCK: a FIFO must not block the open; only regular files are hashed (a device
-	 * such as /dev/zero would never end) */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
+	int fd = open_regular(path, &st, error);
 	FILE *f;
 	g_autofree guchar *buf = NULL;
 	GChecksum *ck;
 	size_t n;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
-			    g_strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return FALSE;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: not a regular file", path);
-		close(fd);
-		return FALSE;
-	}
 	f = fdopen(fd, "rb");
 	if (!f) {
 		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
@@ -91,23 +102,16 @@ static gboolean hash_range(int fd, GChecksum *ck, uint64_t off, uint64_t len, gu
 
 gboolean ds_file_quick_key(const char *path, char out[33], GError **error)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
+	int fd = open_regular(path, &st, error);
 	struct quick_id id;
-	g_autofree guchar *buf = g_malloc(QUICK_EDGE);
+	g_autofree guchar *buf = NULL;
 	GChecksum *ck;
 	gboolean ok;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (fd >= 0 && !S_ISREG(st.st_mode))
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: not a regular file", path);
-		else
-			g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
-				    g_strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return FALSE;
-	}
+	buf = g_malloc(QUICK_EDGE);
 	memset(&id, 0, sizeof(id));
 	id.dev = (uint64_t)st.st_dev;
 	id.ino = (uint64_t)st.st_ino;
