@@ -80,8 +80,6 @@ struct tep_record *ds_merge_next(struct ds_merge *m)
 	struct tep_record *out = cs->rec;
 
 	cs->last_ts = out->ts;
-	cs->last_offset = out->offset;
-	cs->records++;
 	note_reading(m, c);
 	cs->rec = tracecmd_read_data(m->handle, (int)c);
 	if (cs->rec) {

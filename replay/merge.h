@@ -22,8 +22,6 @@ struct ds_merge_cpu {
 	struct tep_record *rec;
 	uint64_t first_ts;
 	uint64_t last_ts;
-	unsigned long long last_offset;
-	uint64_t records;
 };
 
 struct ds_merge {
