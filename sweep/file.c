@@ -187,6 +187,50 @@ static gboolean check_groups(GKeyFile *kf, const char *path, GError **error)
 	return TRUE;
 }
 
+/*
+ * GKeyFile keeps the last of two values of one key (and merges two [sweep] groups), so a
+ * key given twice would silently lose its first list of values: refuse it, naming both
+ * lines.  The text is the one GKeyFile just parsed; only keys and group headers matter.
+ */
+static gboolean check_repeats(const char *path, GError **error)
+{
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autofree char *group = g_strdup("");
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return TRUE;	/* it was just read: a vanished file fails later, with its name */
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		char *l = g_strstrip(lines[i]);
+		char *eq = strchr(l, '=');
+		guint first;
+
+		if (!*l || *l == '#')
+			continue;
+		if (*l == '[') {
+			g_free(group);
+			group = g_strdup(l);
+			continue;
+		}
+		if (!eq)
+			continue;
+		*eq = '\0';
+		g_autofree char *id = g_strdup_printf("%s %s", group, g_strstrip(l));
+
+		first = GPOINTER_TO_UINT(g_hash_table_lookup(seen, id));
+		if (first) {
+			g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "%s:%u: %s is given twice (first "
+				    "on line %u): the later line would silently replace the earlier; "
+				    "list every value on one line", path, i + 1, id, first);
+			return FALSE;
+		}
+		g_hash_table_insert(seen, g_steal_pointer(&id), GUINT_TO_POINTER(i + 1));
+	}
+	return TRUE;
+}
+
 static gboolean count_points(struct ds_sweep *sw, GError **error)
 {
 	gboolean has_trace = FALSE;
@@ -226,7 +270,7 @@ struct ds_sweep *ds_sweep_load(const char *path, GError **error)
 		g_error_free(e);
 		return NULL;
 	}
-	if (!check_groups(kf, path, error))
+	if (!check_groups(kf, path, error) || !check_repeats(path, error))
 		return NULL;
 	sw = g_new0(struct ds_sweep, 1);
 	sw->path = g_strdup(path);

@@ -245,6 +245,12 @@ static void test_file_errors(struct fixture *f, gconstpointer data)
 	check_file_error(f, "[sweep]\ntrace = t.dat\nprofile = no-such-profile\n", NULL,
 			 "no-such-profile");
 	check_file_error(f, "this is not a key file\n", NULL, "sweep file");
+	/* a key given twice lost its first values (GKeyFile keeps the last): refused, both
+	 * lines named, also across two [sweep] groups */
+	check_file_error(f, "[sweep]\ntrace = t.dat\npool_pages = 1, 2\npool_pages = 4\n",
+			 "pool_pages", ":4: [sweep] pool_pages is given twice (first on line 3)");
+	check_file_error(f, "[sweep]\ntrace = t.dat\n# c\n[sweep]\n  trace=u.dat\n", "trace",
+			 ":5: [sweep] trace is given twice (first on line 2)");
 }
 
 static void test_missing_file(void)
