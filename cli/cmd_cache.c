@@ -94,8 +94,7 @@ static gboolean write_list_json(const char *dir, GPtrArray *list, uint64_t cap,
 		json_builder_set_member_name(b, "used");
 		json_builder_add_int_value(b, e->used);
 		ds_json_add_u64(b, "format_version", e->version);
-		json_builder_set_member_name(b, "current");
-		json_builder_add_boolean_value(b, e->current);
+		ds_json_add_bool(b, "current", e->current);
 		ds_json_add_str(b, "sha256", e->sha256[0] ? e->sha256 : NULL);
 		ds_json_add_str(b, "trace", e->trace);
 		ds_json_add_u64(b, "events", e->events);

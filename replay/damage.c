@@ -79,8 +79,7 @@ void ds_trace_damage_add_json(JsonBuilder *b, const struct ds_trace_damage *d)
 	}
 	json_builder_begin_object(b);
 	ds_json_add_str(b, "crash", d->crash);
-	json_builder_set_member_name(b, "complete");
-	json_builder_add_boolean_value(b, d->complete);
+	ds_json_add_bool(b, "complete", d->complete);
 	ds_json_add_u64(b, "records_expected", d->records_expected);
 	ds_json_add_u64(b, "records_read", d->records_read);
 	ds_json_add_u64(b, "records_missing", d->records_missing);
