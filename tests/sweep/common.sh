@@ -42,6 +42,20 @@ if [ -z "$trace" ]; then
 fi
 echo "# trace: $trace"
 
+# write_ref_sweep FILE: the reference sweep both the local and the cluster tests run
+# (v3, cpus 1 and 2, pool_pages 0..64*2, seeds 1 and 2 on $trace); ref_points: its size.
+ref_points=32
+write_ref_sweep() {
+	cat >"$1" <<EOF
+[sweep]
+trace = $trace
+policy = v3
+cpus = 1, 2
+pool_pages = 0..64*2
+seed = 1, 2
+EOF
+}
+
 # expect_fail STATUS NEEDLE CMD...: CMD exits with STATUS and its stderr holds NEEDLE
 expect_fail() {
 	want=$1

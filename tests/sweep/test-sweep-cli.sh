@@ -45,15 +45,8 @@ expect_fail 1 "garbage.dat" "$DS" sweep mixed.ini -o mixed2 -j 2 -q
 ok "points that fail are reported; the others are kept"
 
 # --- a reference sweep; one point equals the same replay ---------------------------------
-cat >ref.ini <<EOF
-[sweep]
-trace = $trace
-policy = v3
-cpus = 1, 2
-pool_pages = 0..64*2
-seed = 1, 2
-EOF
-n=32
+write_ref_sweep ref.ini
+n=$ref_points
 "$DS" sweep ref.ini -o ref -j 2 -q
 $check complete ref $n || fail "reference sweep output"
 ok "sweep of $n points: results.jsonl and results.csv hold each point once, in order"

@@ -195,15 +195,8 @@ wait_array() {
 }
 
 # --- the local reference: the sweep of test-sweep-cli.sh -------------------------------------------
-cat >ref.ini <<EOF
-[sweep]
-trace = $trace
-policy = v3
-cpus = 1, 2
-pool_pages = 0..64*2
-seed = 1, 2
-EOF
-n=32
+write_ref_sweep ref.ini
+n=$ref_points
 "$DS" sweep ref.ini -o ref -j 2 -q
 [ "$(wc -l <ref/results.jsonl)" -eq $n ] || fail "local sweep: $(wc -l <ref/results.jsonl) records"
 
