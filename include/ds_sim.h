@@ -68,6 +68,50 @@ struct ds_size_dist {
 };
 
 /**
+ * enum ds_origin - where a value comes from (spec §4.4; sim/origin.c, profiles/README.md)
+ * @DS_ORIGIN_UNSTATED: the profile does not say
+ * @DS_ORIGIN_TRACE: measured in the trace being replayed
+ * @DS_ORIGIN_SET: set on the command line (--set)
+ * @DS_ORIGIN_STATED: [S] stated by the series
+ * @DS_ORIGIN_MEASURED: [M] measured on that machine, not in this trace
+ * @DS_ORIGIN_DERIVED: [D] derived from published or measured figures
+ * @DS_ORIGIN_CALIBRATED: [C] calibrated on one run
+ * @DS_ORIGIN_FITTED: [F] fitted to a published figure
+ * @DS_ORIGIN_SCALED: [A] scaled from another value by an assumption
+ * @DS_ORIGIN_GUESSED: [G] a guess
+ *
+ * The tagged origins are ordered from strongest to weakest: a comment with several tags
+ * ("[D]+[G]") gives the weakest.
+ */
+enum ds_origin {
+	DS_ORIGIN_UNSTATED,
+	DS_ORIGIN_TRACE,
+	DS_ORIGIN_SET,
+	DS_ORIGIN_STATED,
+	DS_ORIGIN_MEASURED,
+	DS_ORIGIN_DERIVED,
+	DS_ORIGIN_CALIBRATED,
+	DS_ORIGIN_FITTED,
+	DS_ORIGIN_SCALED,
+	DS_ORIGIN_GUESSED,
+	DS_ORIGIN__COUNT
+};
+
+/** ds_origin_name() - "guessed", "measured", ...: the word JSON, CSV and text reports use */
+const char *ds_origin_name(enum ds_origin o);
+/** ds_origin_meaning() - a short phrase for reports ("a guess", "measured in this trace") */
+const char *ds_origin_meaning(enum ds_origin o);
+/**
+ * ds_origin_from_comment() - the weakest origin tag ([S] [M] [D] [C] [F] [A] [G]) in a
+ * profile comment
+ * Return: false (and @origin untouched) when the comment has no tag.
+ */
+bool ds_origin_from_comment(const char *comment, enum ds_origin *origin);
+
+/* Capacity of struct ds_profile's origin array: at least the profile format's key count. */
+#define DS_PROFILE_KEYS_MAX 40
+
+/**
  * struct ds_profile - costs of one machine, all in ns (profiles/NAME.ini, [costs] group)
  * @name: profile name (printed in every report)
  * @path: file it was loaded from, NULL for built-in
@@ -95,6 +139,7 @@ struct ds_size_dist {
  *	lines of the lock and the data it guards move)
  * @sizes: compressed object sizes ([sizes] group) for policies that need a zsmalloc size class
  *	per object (zsonly) when the trace does not record it
+ * @origin: enum ds_origin of each key, in the profile format's key order (ds_profile_origin())
  */
 struct ds_profile {
 	char *name;
@@ -118,6 +163,7 @@ struct ds_profile {
 	uint64_t zs_class_hold_ns;
 	uint64_t lock_handover_ns;
 	struct ds_size_dist sizes;
+	unsigned char origin[DS_PROFILE_KEYS_MAX];
 };
 
 /**
@@ -165,6 +211,19 @@ void ds_profile_foreach(const struct ds_profile *p,
  * ds_profile_cost() - the [costs] field called @key ("zs_free_ns"), NULL if there is none
  */
 uint64_t *ds_profile_cost(struct ds_profile *p, const char *key);
+
+/**
+ * ds_profile_origin() - where the profile's value of @key ("push_ns", "cpus") comes from: the
+ * tag of its comment in the profile file, or what changed it since (--set, a sweep's scale.*)
+ * Return: DS_ORIGIN_UNSTATED for an unknown key.
+ */
+enum ds_origin ds_profile_origin(const struct ds_profile *p, const char *key);
+
+/**
+ * ds_profile_set_origin() - record that @key's value now comes from @origin
+ * Return: false for an unknown key.
+ */
+bool ds_profile_set_origin(struct ds_profile *p, const char *key, enum ds_origin origin);
 
 /*
  * Run parameters

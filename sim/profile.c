@@ -58,8 +58,27 @@ static const struct key_desc key_table[] = {
 
 #undef K
 
+G_STATIC_ASSERT(G_N_ELEMENTS(key_table) <= DS_PROFILE_KEYS_MAX);
+
 static const char *const dist_names[] = { "fixed", "exp", "lognormal" };
 static const char *const size_dist_names[] = { "fixed", "lognormal", "histogram" };
+
+/* The built-in profile's origins: x86-desktop.ini's tags (tests/sim/test_params.c compares). */
+static const struct {
+	const char *key;
+	enum ds_origin origin;
+} builtin_origins[] = {
+	{ "cpus", DS_ORIGIN_GUESSED }, { "page_size", DS_ORIGIN_STATED },
+	{ "object_bytes", DS_ORIGIN_GUESSED }, { "push_ns", DS_ORIGIN_GUESSED },
+	{ "swap_ns", DS_ORIGIN_GUESSED }, { "queue_work_ns", DS_ORIGIN_GUESSED },
+	{ "lock_ns", DS_ORIGIN_GUESSED }, { "wake_latency_ns", DS_ORIGIN_GUESSED },
+	{ "wake_dist", DS_ORIGIN_GUESSED }, { "wake_sigma", DS_ORIGIN_GUESSED },
+	{ "drain_page_ns", DS_ORIGIN_GUESSED }, { "drain_entry_zram_ns", DS_ORIGIN_GUESSED },
+	{ "drain_entry_zswap_ns", DS_ORIGIN_GUESSED }, { "sync_free_zram_ns", DS_ORIGIN_GUESSED },
+	{ "sync_free_zswap_ns", DS_ORIGIN_GUESSED }, { "zs_free_ns", DS_ORIGIN_SCALED },
+	{ "copy_entry_ns", DS_ORIGIN_GUESSED }, { "zs_class_hold_ns", DS_ORIGIN_GUESSED },
+	{ "lock_handover_ns", DS_ORIGIN_SCALED },
+};
 
 /*
  * The built-in profile: the values of profiles/x86-desktop.ini (see profiles/README.md for
@@ -90,6 +109,8 @@ struct ds_profile *ds_profile_new_default(void)
 	p->copy_entry_ns = 1;
 	p->zs_class_hold_ns = DS_BUILTIN_CLASS_HOLD_NS;
 	p->lock_handover_ns = DS_BUILTIN_HANDOVER_NS;
+	for (size_t i = 0; i < G_N_ELEMENTS(builtin_origins); i++)
+		ds_profile_set_origin(p, builtin_origins[i].key, builtin_origins[i].origin);
 	return p;
 }
 
@@ -245,6 +266,41 @@ static gboolean check_unknown(GKeyFile *kf, const char *path, GError **error)
 	return TRUE;
 }
 
+static int key_index(const char *group, const char *key)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(key_table); i++)
+		if ((!group || !strcmp(key_table[i].group, group)) && !strcmp(key_table[i].key, key))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Each key's origin tag (sim/origin.c): the tag in the comment above it; a key with no comment
+ * shares the tag of the key above it in the same group (the shipped profiles group keys under
+ * one comment); a comment with no tag leaves the key's origin unstated.
+ */
+static void read_origins(GKeyFile *kf, struct ds_profile *p)
+{
+	static const char *const groups[] = { "profile", "costs", "sizes" };
+
+	for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
+		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
+		enum ds_origin current = DS_ORIGIN_UNSTATED;
+
+		for (size_t k = 0; keys && keys[k]; k++) {
+			g_autofree char *comment = g_key_file_get_comment(kf, groups[g], keys[k],
+									 NULL);
+			int i = key_index(groups[g], keys[k]);
+
+			/* a comment without a tag ("[base x86-desktop] kept") says nothing known */
+			if (comment && !ds_origin_from_comment(comment, &current))
+				current = DS_ORIGIN_UNSTATED;
+			if (i >= 0)
+				p->origin[i] = (unsigned char)current;
+		}
+	}
+}
+
 static gboolean check_sane(const struct ds_profile *p, const char *path, GError **error)
 {
 	if (p->page_size < 8 || p->page_size > (1u << 24) || (p->page_size & (p->page_size - 1)))
@@ -347,6 +403,7 @@ struct ds_profile *ds_profile_load(const char *path, GError **error)
 			return NULL;
 		}
 	}
+	read_origins(kf, p);
 	if (!check_sane(p, file, error)) {
 		ds_profile_free(p);
 		return NULL;
@@ -417,4 +474,21 @@ uint64_t *ds_profile_cost(struct ds_profile *p, const char *key)
 		    !strcmp(key_table[i].key, key))
 			return (uint64_t *)((char *)p + key_table[i].offset);
 	return NULL;
+}
+
+enum ds_origin ds_profile_origin(const struct ds_profile *p, const char *key)
+{
+	int i = key_index(NULL, key);
+
+	return i < 0 ? DS_ORIGIN_UNSTATED : (enum ds_origin)p->origin[i];
+}
+
+bool ds_profile_set_origin(struct ds_profile *p, const char *key, enum ds_origin origin)
+{
+	int i = key_index(NULL, key);
+
+	if (i < 0 || (unsigned int)origin >= DS_ORIGIN__COUNT)
+		return false;
+	p->origin[i] = (unsigned char)origin;
+	return true;
 }

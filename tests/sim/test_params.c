@@ -412,9 +412,67 @@ static void test_shipped_profiles(void)
 	g_assert_cmpuint(def->zs_free_ns, ==, x86->zs_free_ns);
 	g_assert_cmpuint(def->object_bytes, ==, x86->object_bytes);
 	g_assert_cmpuint(def->page_size, ==, x86->page_size);
+	/* the built-in profile says where its values come from as the file does */
+	for (size_t i = 0; i < DS_PROFILE_KEYS_MAX; i++)
+		g_assert_cmpuint(def->origin[i], ==, x86->origin[i]);
+	g_assert_cmpint(ds_profile_origin(pi, "push_ns"), ==, DS_ORIGIN_GUESSED);
+	g_assert_cmpint(ds_profile_origin(pi, "zs_free_ns"), ==, DS_ORIGIN_DERIVED);
+	g_assert_cmpint(ds_profile_origin(pi, "lock_handover_ns"), ==, DS_ORIGIN_FITTED);
+	/* "[D]+[G]": only as good as its guessed part */
+	g_assert_cmpint(ds_profile_origin(pi, "sync_free_zram_ns"), ==, DS_ORIGIN_GUESSED);
+	/* wake_dist and wake_sigma have no comment: the [G] of wake_latency_ns above them */
+	g_assert_cmpint(ds_profile_origin(pi, "wake_sigma"), ==, DS_ORIGIN_GUESSED);
+	g_assert_cmpint(ds_profile_origin(x86, "zs_free_ns"), ==, DS_ORIGIN_SCALED);
 	ds_profile_free(pi);
 	ds_profile_free(x86);
 	ds_profile_free(def);
+}
+
+/*
+ * Origin tags: the weakest tag of a comment, inherited by keys without a comment, unstated
+ * after an untagged comment; "[profile]"-like words are not tags.
+ */
+static void test_profile_origins(void)
+{
+	static const char text[] =
+		"# [S] a group comment\n[profile]\nname=t\n# [G]\ncpus=2\npage_size=4096\n"
+		"[costs]\n# [M] measured, see [profile] and [x]\npush_ns=1\nswap_ns=2\n"
+		"# [D]+[G] a derived value plus a guessed lock\nqueue_work_ns=3\n"
+		"# [base x86-desktop] kept\nlock_ns=4\nwake_latency_ns=5\n"
+		"# [F] [C]\ndrain_page_ns=6\n# [A]\ndrain_entry_zram_ns=7\n"
+		"drain_entry_zswap_ns=8\nsync_free_zram_ns=9\nsync_free_zswap_ns=10\n"
+		"# [C]\nzs_free_ns=11\n";
+	static const struct {
+		const char *key;
+		enum ds_origin origin;
+	} want[] = {
+		{ "name", DS_ORIGIN_UNSTATED }, { "cpus", DS_ORIGIN_GUESSED },
+		{ "page_size", DS_ORIGIN_GUESSED }, { "push_ns", DS_ORIGIN_MEASURED },
+		{ "swap_ns", DS_ORIGIN_MEASURED }, { "queue_work_ns", DS_ORIGIN_GUESSED },
+		{ "lock_ns", DS_ORIGIN_UNSTATED }, { "wake_latency_ns", DS_ORIGIN_UNSTATED },
+		{ "drain_page_ns", DS_ORIGIN_FITTED }, { "drain_entry_zram_ns", DS_ORIGIN_SCALED },
+		{ "sync_free_zswap_ns", DS_ORIGIN_SCALED }, { "zs_free_ns", DS_ORIGIN_CALIBRATED },
+		{ "object_bytes", DS_ORIGIN_UNSTATED }, { "no_such_key", DS_ORIGIN_UNSTATED },
+	};
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *path = dstest_write(dir, "t.ini", text);
+	GError *error = NULL;
+	struct ds_profile *p = ds_profile_load(path, &error);
+	enum ds_origin o = DS_ORIGIN_TRACE;
+
+	g_assert_no_error(error);
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		g_test_message("%s", want[i].key);
+		g_assert_cmpint(ds_profile_origin(p, want[i].key), ==, want[i].origin);
+	}
+	g_assert_true(ds_profile_set_origin(p, "push_ns", DS_ORIGIN_SET));
+	g_assert_cmpint(ds_profile_origin(p, "push_ns"), ==, DS_ORIGIN_SET);
+	g_assert_false(ds_profile_set_origin(p, "no_such_key", DS_ORIGIN_SET));
+	g_assert_cmpstr(ds_origin_name(DS_ORIGIN_GUESSED), ==, "guessed");
+	g_assert_false(ds_origin_from_comment("no tag [GG] [g]", &o));
+	g_assert_cmpint(o, ==, DS_ORIGIN_TRACE);
+	ds_profile_free(p);
+	dstest_rm_rf(dir);
 }
 
 /* histogram */
@@ -491,6 +549,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/profile/file", test_profile_file);
 	g_test_add_func("/sim/profile/errors", test_profile_errors);
 	g_test_add_func("/sim/profile/shipped", test_shipped_profiles);
+	g_test_add_func("/sim/profile/origins", test_profile_origins);
 	g_test_add_func("/sim/hist/exact-small", test_hist_exact_small);
 	g_test_add_func("/sim/hist/relative-error", test_hist_relative_error);
 	return g_test_run();
