@@ -385,7 +385,7 @@ struct ds_profile *ds_profile_load(const char *path, GError **error)
 			    path, path, where);
 		return NULL;
 	}
-	if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, &e)) {
+	if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_KEEP_COMMENTS, &e)) {
 		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile %s: %s", file, e->message);
 		g_error_free(e);
 		return NULL;
