@@ -140,6 +140,8 @@ bool ds_origin_from_comment(const char *comment, enum ds_origin *origin);
  * @sizes: compressed object sizes ([sizes] group) for policies that need a zsmalloc size class
  *	per object (zsonly) when the trace does not record it
  * @origin: enum ds_origin of each key, in the profile format's key order (ds_profile_origin())
+ * @scale: the factor each key's value was multiplied by since it was read (0 or 1: not
+ *	scaled; ds_profile_scale_cost(), ds_profile_scale_of()), so reports can say "x2 of a guess"
  */
 struct ds_profile {
 	char *name;
@@ -164,6 +166,7 @@ struct ds_profile {
 	uint64_t lock_handover_ns;
 	struct ds_size_dist sizes;
 	unsigned char origin[DS_PROFILE_KEYS_MAX];
+	double scale[DS_PROFILE_KEYS_MAX];
 };
 
 /**
@@ -224,6 +227,17 @@ enum ds_origin ds_profile_origin(const struct ds_profile *p, const char *key);
  * Return: false for an unknown key.
  */
 bool ds_profile_set_origin(struct ds_profile *p, const char *key, enum ds_origin origin);
+
+/**
+ * ds_profile_scale_cost() - multiply the [costs] value @key ("push_ns") by @factor (finite,
+ * >= 0; rounded to the ns), keeping its origin and compounding its scale factor
+ * Return: false for an unknown cost key, a bad factor or a result above DS_PROFILE_NS_MAX
+ * (the profile is then unchanged).
+ */
+bool ds_profile_scale_cost(struct ds_profile *p, const char *key, double factor);
+
+/** ds_profile_scale_of() - the factor @key was scaled by (1.0 when it was not, or unknown) */
+double ds_profile_scale_of(const struct ds_profile *p, const char *key);
 
 /*
  * Run parameters

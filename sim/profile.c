@@ -9,6 +9,7 @@
  * and every required cost present, non-negative and numeric; errors name file, group and key.
  * profiles/README.md says where each number of the shipped profiles comes from.
  */
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
@@ -491,4 +492,27 @@ bool ds_profile_set_origin(struct ds_profile *p, const char *key, enum ds_origin
 		return false;
 	p->origin[i] = (unsigned char)origin;
 	return true;
+}
+
+bool ds_profile_scale_cost(struct ds_profile *p, const char *key, double factor)
+{
+	uint64_t *field = ds_profile_cost(p, key);
+	int i = key_index("costs", key);
+	double v;
+
+	if (!field || i < 0 || !isfinite(factor) || factor < 0)
+		return false;
+	v = round((double)*field * factor);
+	if (v > (double)DS_PROFILE_NS_MAX)
+		return false;
+	*field = (uint64_t)v;
+	p->scale[i] = (p->scale[i] > 0 ? p->scale[i] : 1.0) * factor;
+	return true;
+}
+
+double ds_profile_scale_of(const struct ds_profile *p, const char *key)
+{
+	int i = key_index(NULL, key);
+
+	return i < 0 || p->scale[i] <= 0 ? 1.0 : p->scale[i];
 }

@@ -28,26 +28,20 @@ const char *const *ds_sweep_scale_names(void)
 	return scale_names;
 }
 
-static void scale_field(uint64_t *field, double factor)
+/* The keys @name scales: "NAME_ns", or both backends' "NAME_zram_ns" and "NAME_zswap_ns". */
+static size_t scale_keys(struct ds_profile *p, const char *name, char *keys[2])
 {
-	double v = round((double)*field * factor);
-
-	*field = v >= 18e18 ? UINT64_C(18000000000000000000) : (uint64_t)v;
-}
-
-/* The fields @name scales: "NAME_ns", or both backends' "NAME_zram_ns" and "NAME_zswap_ns". */
-static size_t scale_fields(struct ds_profile *p, const char *name, uint64_t *fields[2])
-{
-	g_autofree char *one = g_strconcat(name, "_ns", NULL);
-	g_autofree char *zram = g_strconcat(name, "_zram_ns", NULL);
-	g_autofree char *zswap = g_strconcat(name, "_zswap_ns", NULL);
-
-	fields[0] = ds_profile_cost(p, one);
-	if (fields[0])
+	keys[0] = g_strconcat(name, "_ns", NULL);
+	if (ds_profile_cost(p, keys[0]))
 		return 1;
-	fields[0] = ds_profile_cost(p, zram);
-	fields[1] = ds_profile_cost(p, zswap);
-	return fields[0] && fields[1] ? 2 : 0;
+	g_free(keys[0]);
+	keys[0] = g_strconcat(name, "_zram_ns", NULL);
+	keys[1] = g_strconcat(name, "_zswap_ns", NULL);
+	if (ds_profile_cost(p, keys[0]) && ds_profile_cost(p, keys[1]))
+		return 2;
+	g_free(keys[0]);
+	g_free(keys[1]);
+	return 0;
 }
 
 gboolean ds_sweep_scale_cost(struct ds_profile *p, const char *cost, double factor,
@@ -61,16 +55,25 @@ gboolean ds_sweep_scale_cost(struct ds_profile *p, const char *cost, double fact
 		return FALSE;
 	}
 	for (size_t i = 0; scale_names[i]; i++) {
-		uint64_t *fields[2];
+		char *keys[2] = { NULL, NULL };
+		gboolean ok = TRUE;
 		size_t n;
 
 		if (strcmp(scale_names[i], cost))
 			continue;
-		n = scale_fields(p, cost, fields);
+		n = scale_keys(p, cost, keys);
 		g_assert(n);	/* every listed name is a key of the profile format */
-		for (size_t k = 0; k < n; k++)
-			scale_field(fields[k], factor);
-		return TRUE;
+		for (size_t k = 0; k < n; k++) {
+			if (!ds_profile_scale_cost(p, keys[k], factor) && ok) {
+				g_set_error(error, DS_ERROR, DS_ERROR_PARAM,
+					    "scale.%s = %g: %s = %" G_GUINT64_FORMAT
+					    " ns would exceed 10^12 ns", cost, factor, keys[k],
+					    *ds_profile_cost(p, keys[k]));
+				ok = FALSE;
+			}
+			g_free(keys[k]);
+		}
+		return ok;
 	}
 	known = g_strjoinv(", ", (char **)scale_names);
 	g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "scale.%s: unknown cost (known: %s)", cost,

@@ -469,6 +469,17 @@ static void test_profile_origins(void)
 	g_assert_cmpint(ds_profile_origin(p, "push_ns"), ==, DS_ORIGIN_SET);
 	g_assert_false(ds_profile_set_origin(p, "no_such_key", DS_ORIGIN_SET));
 	g_assert_cmpstr(ds_origin_name(DS_ORIGIN_GUESSED), ==, "guessed");
+	/* scaling keeps the origin, compounds the factor, rounds to the ns, refuses > 10^12 */
+	g_assert_cmpfloat(ds_profile_scale_of(p, "swap_ns"), ==, 1.0);
+	g_assert_true(ds_profile_scale_cost(p, "swap_ns", 2.5));
+	g_assert_true(ds_profile_scale_cost(p, "swap_ns", 2.0));
+	g_assert_cmpuint(p->swap_ns, ==, 10);	/* 2 * 2.5 = 5, * 2 = 10 */
+	g_assert_cmpfloat(ds_profile_scale_of(p, "swap_ns"), ==, 5.0);
+	g_assert_cmpint(ds_profile_origin(p, "swap_ns"), ==, DS_ORIGIN_MEASURED);
+	g_assert_false(ds_profile_scale_cost(p, "swap_ns", 1e12));
+	g_assert_cmpuint(p->swap_ns, ==, 10);
+	g_assert_false(ds_profile_scale_cost(p, "cpus", 2.0));	/* not a cost */
+	g_assert_false(ds_profile_scale_cost(p, "swap_ns", -1.0));
 	g_assert_false(ds_origin_from_comment("no tag [GG] [g]", &o));
 	g_assert_cmpint(o, ==, DS_ORIGIN_TRACE);
 	ds_profile_free(p);
