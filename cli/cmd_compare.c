@@ -82,7 +82,7 @@ static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GErr
 {
 	GOptionEntry entries[] = {
 		{ "policies", 'p', 0, G_OPTION_ARG_STRING, &o->policies, "Policies to compare, in this order (default: all)", "A,B,..." },
-		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write every run and the summary as one JSON document ('-' = stdout)", "FILE" },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write every run and the summary as one JSON document ('-' = stdout)", "FILE" },
 		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Write one CSV row per policy (summary + the run's scalar metrics)", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No table (use with --json/--csv)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -91,6 +91,7 @@ static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GErr
 	gboolean ok;
 
 	g_option_context_set_summary(ctx, compare_summary);
+	ds_cli_exit_help(ctx, NULL, NULL);
 	ds_cli_run_add_options(ctx, &o->run, DS_CLI_NO_POLICY);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);

@@ -70,7 +70,8 @@ static const char record_description[] =
 	"Kprobes are created in the group 'defersim' and removed on exit, also on Ctrl-C,\n"
 	"SIGTERM and errors.  --graph records per-call durations of the notify function with\n"
 	"function_graph instead of release kprobes (run it as a second pass).  Writing is done\n"
-	"by `trace-cmd record` (apt-get install trace-cmd), started as a child.";
+	"by `trace-cmd record` (apt-get install trace-cmd), started as a child.\n"
+	"Interrupted before recording starts, it removes what it created and exits with 130.";
 
 static void record_opts_free(struct record_opts *o)
 {
@@ -105,7 +106,7 @@ static gboolean parse_args(int *argc, char ***argv, struct record_opts *o, GErro
 
 	g_set_prgname("defersim record");	/* the "Usage:" line of --help */
 	g_option_context_set_summary(ctx, record_summary);
-	g_option_context_set_description(ctx, record_description);
+	ds_cli_exit_help(ctx, record_description, NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
 	return ok;

@@ -64,7 +64,7 @@ static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError 
 		{ "target-fallback", 'f', 0, G_OPTION_ARG_STRING, &o->target_fallback, "Largest acceptable fallback rate (required)", "RATE" },
 		{ "target-p99", 0, 0, G_OPTION_ARG_STRING, &o->target_p99, "Largest acceptable p99 drain latency", "DURATION" },
 		{ "max-pages", 0, 0, G_OPTION_ARG_INT64, &o->max_pages, "Largest pool to try (default 65536)", "N" },
-		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write the answer and every size tried as JSON ('-' = stdout)", "FILE" },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the answer and every size tried as JSON ('-' = stdout)", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only the answer, not each size tried", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
@@ -73,6 +73,7 @@ static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError 
 
 	o->max_pages = DEFAULT_MAX_PAGES;
 	g_option_context_set_summary(ctx, size_summary);
+	ds_cli_exit_help(ctx, NULL, "target not met: no pool size up to --max-pages meets the targets");
 	ds_cli_run_add_options(ctx, &o->run, DS_CLI_NO_POOL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);

@@ -128,8 +128,15 @@ def sub_page(name, summary, synopsis, desc, groups, trailer, version):
         out.append('.SH "%s"' % group.upper())
         for spec, doc in opts:
             out += ['.TP', roff_opt(spec), roff(doc)]
-    if trailer:
-        out += ['.SH NOTES'] + paragraphs(trailer)
+    # cli/exit_status.c ends every --help with "Exit status:": its own man section
+    cut = trailer.index('Exit status:') if 'Exit status:' in trailer else len(trailer)
+    notes, status = trailer[:cut], trailer[cut + 1:]
+    while notes and not notes[-1].strip():
+        notes.pop()
+    if notes:
+        out += ['.SH NOTES'] + paragraphs(notes)
+    if status:
+        out += ['.SH "EXIT STATUS"'] + paragraphs(status)
     out += ['.SH "SEE ALSO"', '\\fBdefersim\\fR(1)']
     return '\n'.join(out) + '\n'
 

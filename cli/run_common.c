@@ -141,6 +141,7 @@ int ds_cli_exit_for_run_error(const GError *error)
 	case DS_ERROR_DAMAGED:
 	case DS_ERROR_NO_RELEASES:
 	case DS_ERROR_CLOCK:
+	case DS_ERROR_ORDER:
 	case DS_ERROR_PARAM:
 	case DS_ERROR_PROFILE:
 		return DS_EXIT_USAGE;
