@@ -123,9 +123,18 @@ JsonNode *ds_json_with_first_member(JsonNode *obj, const char *name, JsonNode *v
  */
 gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, GError **error);
 
+/*
+ * DS_CSV_SCHEMA_VERSION - the first column, `schema_version`, of every CSV defersim writes
+ * (docs/csv.md): how the columns are made (the JSON's scalar leaves, dotted keys; null an
+ * empty field; the time series' fixed columns).  The leaves themselves follow the JSON
+ * schema (tool.schema_version, a column of run rows).
+ */
+#define DS_CSV_SCHEMA_VERSION 1
+
 /**
  * ds_csv_table() - CSV text of rows whose columns may differ (RFC 4180 quoting): the header is
- * the union of their keys in first-seen order; a row without a column leaves it empty
+ * `schema_version` (DS_CSV_SCHEMA_VERSION in every row), then the union of their keys in
+ * first-seen order; a row without a column leaves it empty
  * @keys: per row, a GPtrArray of column names
  * @values: per row, a GPtrArray of texts, as long as its keys
  * @n: rows
@@ -136,7 +145,11 @@ GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n)
 /**
  * DS_TIMESERIES_HEADER - columns of the time series CSV (fallbacks: cumulative count)
  */
-#define DS_TIMESERIES_HEADER "ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values,fallbacks"
+#define DS_TIMESERIES_HEADER "schema_version,ts_ns,t_rel_s,backend,pool_free,queued_pages," \
+	"pending_values,fallbacks"
+/* the header before the schema_version column, still read by `defersim plot` */
+#define DS_TIMESERIES_HEADER_V0 "ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values," \
+	"fallbacks"
 
 /**
  * ds_timeseries_write_csv() - the results' time series as CSV, atomically
