@@ -14,6 +14,8 @@
 #include "ds_report.h"
 #include "ds_source.h"
 
+#define INFO_JSON_VERSION 1	/* of `info --json` (docs/json.md) */
+
 struct info_args {
 	char **map;
 	gboolean force_clock;
@@ -51,6 +53,9 @@ static gboolean write_json(const struct ds_trace_info *info, const char *dest, G
 	g_autoptr(JsonNode) root = ds_trace_info_to_json(info);
 	g_autofree char *text = NULL;
 
+	/* here, not in the trace object a run's JSON embeds (it would be a CSV column) */
+	json_object_set_int_member(json_node_get_object(root), "schema_version",
+				   INFO_JSON_VERSION);
 	json_generator_set_root(gen, root);
 	json_generator_set_pretty(gen, TRUE);
 	text = json_generator_to_data(gen, NULL);

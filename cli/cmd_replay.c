@@ -146,6 +146,7 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 		status = ds_cli_exit_for_run_error(error);
 		goto out;
 	}
+	ds_cli_run_warn("replay", r, ds_source_info(src));
 	if (!o->quiet) {
 		struct ds_report_opts ropts = { .max_tasks = (unsigned int)MAX(o->max_tasks, 0) };
 

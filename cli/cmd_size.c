@@ -245,7 +245,10 @@ static JsonNode *evals_json(const struct size_run *run)
 		json_object_set_int_member(o, "fallbacks", (gint64)e->fallbacks);
 		json_object_set_double_member(o, "fallback_rate", e->fallback_rate);
 		json_object_set_int_member(o, "deferred", (gint64)e->deferred);
-		json_object_set_int_member(o, "p99_ns", (gint64)e->p99_ns);
+		if (e->deferred)	/* null: nothing deferred, no latency (docs/json.md) */
+			json_object_set_int_member(o, "p99_ns", (gint64)e->p99_ns);
+		else
+			json_object_set_null_member(o, "p99_ns");
 		json_object_set_boolean_member(o, "meets", e->meets);
 		json_array_add_object_element(a, o);
 	}
@@ -270,6 +273,7 @@ static gboolean write_json(const struct size_run *run, int64_t answer, GError **
 
 	json_object_set_string_member(tool, "name", "defersim size");
 	json_object_set_string_member(tool, "version", DS_VERSION);
+	json_object_set_int_member(tool, "schema_version", DS_JSON_SCHEMA_VERSION);
 	json_object_set_object_member(o, "tool", tool);
 	json_object_set_member(o, "trace", run->trace_json ? json_node_copy(run->trace_json) :
 			       json_node_new(JSON_NODE_NULL));

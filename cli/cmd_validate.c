@@ -22,6 +22,8 @@
 #include "ds_validate.h"
 #include "run_common.h"
 
+#define VALIDATE_JSON_VERSION 1	/* of `validate --json` (docs/json.md) */
+
 struct validate_opts {
 	char *profile;
 	char **set;
@@ -135,6 +137,7 @@ static JsonNode *to_json(const struct ds_validate_suite *s, const struct ds_prof
 
 	json_builder_begin_object(b);
 	ds_json_add_str(b, "tool", "defersim " DS_VERSION);
+	ds_json_add_u64(b, "schema_version", VALIDATE_JSON_VERSION);
 	ds_json_add_str(b, "suite", s->name);
 	ds_json_add_str(b, "path", s->path);
 	ds_json_add_str(b, "profile", prof->name);

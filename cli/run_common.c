@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "ds_report.h"
 #include "run_common.h"
 
 void ds_cli_run_add_options(GOptionContext *ctx, struct ds_cli_run_opts *o, unsigned int omit)
@@ -125,6 +126,15 @@ gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GEr
 		return FALSE;
 	o->topts.sha256 = o->sha256;
 	return TRUE;
+}
+
+void ds_cli_run_warn(const char *cmd, const struct ds_results *r,
+		     const struct ds_trace_info *info)
+{
+	g_autoptr(GPtrArray) w = ds_report_warnings(r, info);
+
+	for (guint i = 0; i < w->len; i++)
+		g_printerr("defersim %s: warning: %s\n", cmd, (char *)g_ptr_array_index(w, i));
 }
 
 struct ds_profile *ds_cli_profile_load(const char *name, GError **error)

@@ -44,11 +44,20 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile *prof,
 			    const struct ds_trace_info *info);
 
+/**
+ * ds_report_warnings() - sentences a run's reader should see (report/warnings.c): --cpus
+ * above the recorded CPUs; the commands print them on stderr, the JSON holds them in
+ * "warnings"
+ * Return: a GPtrArray of strings, possibly empty (g_ptr_array_unref() it)
+ */
+GPtrArray *ds_report_warnings(const struct ds_results *r, const struct ds_trace_info *info);
+
 /*
  * DS_JSON_SCHEMA_VERSION - tool.schema_version of a run's JSON (docs/json.md).  2: per-task
- * rows (metrics.tasks) only where asked for, metrics.tasks_summary always.
+ * rows (metrics.tasks) only where asked for, metrics.tasks_summary always.  3: null where a
+ * metric does not apply (an empty distribution, a share of nothing, sync's pool), "warnings".
  */
-#define DS_JSON_SCHEMA_VERSION 2
+#define DS_JSON_SCHEMA_VERSION 3
 
 /*
  * struct ds_outfile - an output file written as a stream, atomically: a temporary file

@@ -73,6 +73,20 @@ static char *rec_text(JsonNode *rec, const char *path)
 	return scalar_text(ds_record_get(rec, path));
 }
 
+static double rec_num(JsonNode *rec, const char *path);
+
+/* The larger p99 drain latency of the backends that deferred values (a backend without any
+ * has null there: docs/json.md), NAN when neither did. */
+static double p99_of(JsonNode *rec)
+{
+	double a = rec_num(rec, "metrics.zram.drain_latency.p99_ns");
+	double b = rec_num(rec, "metrics.zswap.drain_latency.p99_ns");
+
+	if (isnan(a))
+		return b;
+	return isnan(b) ? a : MAX(a, b);
+}
+
 static double rec_num(JsonNode *rec, const char *path)
 {
 	JsonNode *n = ds_record_get(rec, path);
@@ -453,8 +467,8 @@ static void vs_pool_axes(const struct plot_ctx *c, struct vs_pool *v)
 		if (pages > 0)
 			min_pos = MIN(min_pos, pages);
 		max = MAX(max, pages);
-		p99_max = MAX(p99_max, MAX(rec_num(rec, "metrics.zram.drain_latency.p99_ns"),
-					   rec_num(rec, "metrics.zswap.drain_latency.p99_ns")));
+		if (isfinite(p99_of(rec)))
+			p99_max = MAX(p99_max, p99_of(rec));
 	}
 	v->logx = isfinite(min_pos) && max / min_pos >= 16;
 	v->zero_left_out = v->logx && zero;
@@ -484,8 +498,7 @@ static guint pool_series(const struct plot_ctx *c, const struct vs_pool *v, GStr
 			continue;	/* nothing deferred: no latency to draw */
 		if (v->logx && r.pages <= 0)
 			continue;	/* no 0 on a log axis */
-		r.value = p99 ? MAX(rec_num(rec, "metrics.zram.drain_latency.p99_ns"),
-				    rec_num(rec, "metrics.zswap.drain_latency.p99_ns")) / v->unit_ns :
+		r.value = p99 ? p99_of(rec) / v->unit_ns :
 			rec_num(rec, "metrics.fallback_rate") * 100.0;
 		for (k = 0; k < labels->len; k++)
 			if (!strcmp(g_ptr_array_index(labels, k), label))
