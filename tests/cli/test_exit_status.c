@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_exit_status.c - the exit statuses are one contract across every sub-command
+ * (cli/exit_status.c, README "Exit status"): for each command a usage error (an unknown
+ * option) exits 2, an input error (a missing or malformed input) exits 2, a success exits 0,
+ * an output that cannot be written exits 1, and a missed target exits 3 (validate; size's own 3 is tested with size).  The table is the
+ * test: one row per command and case, each with the stderr text that must name the problem.
+ * Also: every --help ends with the statuses (so every man page has them), -j means jobs
+ * (sweep) and nothing else, and a missing profile lists the available ones.
+ *
+ * Inputs are small and made here: a synthetic munmap trace (labelled synthetic: only exit
+ * statuses are checked, no figure), a one-point sweep and a two-row validation suite.
+ */
+#include <string.h>
+
+#include "dstest.h"
+
+#define MAX_ARGS 12
+
+/*
+ * struct exit_case - one run of defersim
+ * @args: its words; "@T" is the trace, "@D" the scratch directory, "@S" the sweep file,
+ *	  "@V" the validation suite that is met, "@M" the one that misses, "@K" kallsyms
+ * @status: the exit status expected
+ * @needle: text stderr must contain (NULL: none checked)
+ */
+struct exit_case {
+	const char *args[MAX_ARGS];
+	int status;
+	const char *needle;
+};
+
+static const struct exit_case cases[] = {
+	/* usage: an unknown option, every command */
+	{ { "replay", "--no-such-option", "@T" }, 2, "no-such-option" },
+	{ { "info", "--no-such-option", "@T" }, 2, "no-such-option" },
+	{ { "record", "--no-such-option" }, 2, "no-such-option" },
+	{ { "compare", "--no-such-option", "@T" }, 2, "no-such-option" },
+	{ { "synth", "--no-such-option" }, 2, "no-such-option" },
+	{ { "calibrate", "--no-such-option", "@T" }, 2, "no-such-option" },
+	{ { "sweep", "--no-such-option", "@S" }, 2, "no-such-option" },
+	{ { "merge", "--no-such-option", "@D" }, 2, "no-such-option" },
+	{ { "size", "--no-such-option", "@T" }, 2, "no-such-option" },
+	{ { "plot", "--no-such-option", "@D" }, 2, "no-such-option" },
+	{ { "validate", "--no-such-option" }, 2, "no-such-option" },
+	{ { "cache", "--no-such-option" }, 2, "no-such-option" },
+	{ { "no-such-command" }, 2, "unknown command" },
+	/* -j is jobs (sweep) and nothing else: --json has no short form */
+	{ { "replay", "-j", "@D/r.json", "@T" }, 2, "-j" },
+	{ { "sweep", "@S", "-o", "@D/sw-j", "-j", "-1" }, 2, "-j -1" },
+	/* input: a missing or malformed input file, a bad parameter or profile */
+	{ { "replay", "/nonexistent.dat" }, 2, "/nonexistent.dat" },
+	{ { "replay", "@T", "--profile", "no-such-profile" }, 2, "available profiles: " },
+	{ { "replay", "@T", "--set", "pool_pages=-3" }, 2, "pool_pages" },
+	{ { "info", "/nonexistent.dat" }, 2, "/nonexistent.dat" },
+	{ { "info", "@S" }, 2, "@S" },
+	{ { "record", "--print-plan", "--kallsyms", "/nonexistent/kallsyms" }, 2, "/nonexistent" },
+	{ { "compare", "/nonexistent.dat" }, 2, "/nonexistent.dat" },
+	{ { "synth", "no-such-workload", "-o", "@D/x.dsev" }, 2, "no-such-workload" },
+	{ { "calibrate", "/nonexistent.dat" }, 2, "/nonexistent.dat" },
+	{ { "sweep", "/nonexistent.ini" }, 2, "/nonexistent.ini" },
+	{ { "merge", "/nonexistent" }, 2, "/nonexistent" },
+	{ { "size", "/nonexistent.dat", "--target-fallback", "1%" }, 2, "/nonexistent.dat" },
+	{ { "plot", "/nonexistent.json", "-o", "@D/p" }, 2, "/nonexistent.json" },
+	{ { "validate", "/nonexistent.ini" }, 2, "/nonexistent.ini" },
+	{ { "cache", "prune", "--max-size", "lots", "--cache-dir", "@D/cache" }, 2, "lots" },
+	/* success */
+	{ { "replay", "@T", "-q", "--json", "@D/r.json" }, 0, NULL },
+	{ { "info", "@T" }, 0, NULL },
+	{ { "record", "--print-plan", "--arch", "x86_64", "--kallsyms", "@K" }, 0, NULL },
+	{ { "compare", "@T", "-q", "--policies", "sync,v3" }, 0, NULL },
+	{ { "synth", "munmap", "size_mib=1", "-o", "@D/y.dsev", "-q" }, 0, NULL },
+	{ { "calibrate", "@T", "-q" }, 0, NULL },
+	{ { "sweep", "@S", "-o", "@D/sw", "-q", "-j", "1" }, 0, NULL },
+	{ { "merge", "@D/sw", "-o", "@D/merged", "-q" }, 0, NULL },
+	{ { "size", "@T", "--target-fallback", "100%", "-q" }, 0, NULL },
+	{ { "validate", "@V" }, 0, NULL },
+	{ { "cache", "list", "--cache-dir", "@D/cache" }, 0, NULL },
+	{ { "plot", "@D/r.json", "-o", "@D/pics", "-q" }, 0, NULL },
+	/* runtime: the work failed (here, an output that cannot be written) */
+	{ { "replay", "@T", "-q", "--json", "/nonexistent/dir/r.json" }, 1, "/nonexistent/dir" },
+	{ { "compare", "@T", "-q", "--csv", "/nonexistent/dir/c.csv" }, 1, "/nonexistent/dir" },
+	{ { "synth", "munmap", "size_mib=1", "-o", "/nonexistent/dir/z.dsev" }, 1, "/nonexistent" },
+	/* target not met */
+	{ { "validate", "@M" }, 3, NULL },
+};
+
+/* The words of @c with the placeholders filled in (g_strfreev() it). */
+static char **expand(const struct exit_case *c, GHashTable *vars)
+{
+	GPtrArray *v = g_ptr_array_new();
+
+	for (guint i = 0; i < MAX_ARGS && c->args[i]; i++) {
+		const char *a = c->args[i];
+		const char *val = a[0] == '@' ? g_hash_table_lookup(vars, (char[]){ a[0], a[1], 0 })
+					      : NULL;
+
+		g_ptr_array_add(v, val ? g_strconcat(val, a + 2, NULL) : g_strdup(a));
+	}
+	g_ptr_array_add(v, NULL);
+	return (char **)g_ptr_array_free(v, FALSE);
+}
+
+static GHashTable *make_inputs(const char *dir)
+{
+	GHashTable *vars = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	char *trace = g_build_filename(dir, "t.dsev", NULL);
+	static const char suite_fmt[] = "[suite]\nname=%s\nprofile=rpi4b\npolicy=sync\n"
+					"tolerance=%s\ngap_ns=143\nexit_ns=0\n"
+					"[a]\nprocs=1\nsize_mib=1\npublished_ms=%s\n";
+	g_autofree char *met = g_strdup_printf(suite_fmt, "met", "1000", "1");
+	g_autofree char *miss = g_strdup_printf(suite_fmt, "missed", "0.01", "1000");
+	g_autofree char *sweep = NULL;
+	struct dstest_run r = dstest_defersim("synth", "munmap", "size_mib=1", "procs=2", "-o",
+					      trace, "-q", NULL);
+
+	g_assert_cmpint(r.status, ==, 0);
+	dstest_run_clear(&r);
+	sweep = g_strdup_printf("[sweep]\ntrace = %s\npool_pages = 1\n", trace);
+	g_hash_table_insert(vars, "@T", trace);
+	g_hash_table_insert(vars, "@D", g_strdup(dir));
+	g_hash_table_insert(vars, "@S", dstest_write(dir, "s.ini", sweep));
+	g_hash_table_insert(vars, "@V", dstest_write(dir, "met.ini", met));
+	g_hash_table_insert(vars, "@M", dstest_write(dir, "miss.ini", miss));
+	g_hash_table_insert(vars, "@K", g_build_filename(dstest_env("DS_SOURCE_ROOT"), "tests",
+							 "record", "kallsyms-6.12.txt", NULL));
+	return vars;
+}
+
+static void test_table(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autoptr(GHashTable) vars = make_inputs(dir);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(GStrv) words = expand(&cases[i], vars);
+		g_autofree char *cmd = g_strjoinv(" ", words);
+		g_autofree char *needle = NULL;
+		struct dstest_run r = dstest_spawn(dstest_env("DS_DEFERSIM"), NULL,
+						   (const char *const *)words);
+
+		g_test_message("defersim %s -> %d", cmd, r.status);
+		if (r.status != cases[i].status)
+			g_error("defersim %s: exit %d, expected %d; stderr: %s", cmd, r.status,
+				cases[i].status, r.err);
+		if (cases[i].needle) {
+			struct exit_case one = { { cases[i].needle }, 0, NULL };
+			g_auto(GStrv) n = expand(&one, vars);
+
+			needle = g_strdup(n[0]);
+			if (!strstr(r.err, needle))
+				g_error("defersim %s: stderr lacks \"%s\": %s", cmd, needle, r.err);
+		}
+		dstest_run_clear(&r);
+	}
+	dstest_rm_rf(dir);
+}
+
+/* Every command's --help (hence its man page, cli/gendoc.py) ends with the four statuses. */
+static void test_help(void)
+{
+	static const char *const cmds[] = { "replay", "info", "record", "compare", "synth",
+					    "calibrate", "sweep", "merge", "size", "plot",
+					    "validate", "cache" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+		struct dstest_run r = dstest_defersim(cmds[i], "--help", NULL);
+		const char *s = strstr(r.out, "\nExit status:\n");
+
+		g_assert_cmpint(r.status, ==, 0);
+		if (!s)
+			g_error("defersim %s --help has no \"Exit status:\"", cmds[i]);
+		g_assert_nonnull(strstr(s, "\n  0  success\n"));
+		g_assert_nonnull(strstr(s, "\n  1  runtime error"));
+		g_assert_nonnull(strstr(s, "\n  2  usage or input error"));
+		g_assert_nonnull(strstr(s, "\n  3  "));
+		/* --json has no -j; only sweep's -j (jobs) */
+		g_assert_null(strstr(r.out, "-j, --json"));
+		if (!strcmp(cmds[i], "sweep"))
+			g_assert_nonnull(strstr(r.out, "-j, --jobs=N"));
+		dstest_run_clear(&r);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/cli/exit-status/table", test_table);
+	g_test_add_func("/cli/exit-status/help", test_help);
+	return g_test_run();
+}
