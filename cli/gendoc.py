@@ -157,7 +157,11 @@ def main_page(cmds, version, pkgdatadir):
             '.PP', 'The data directory is found relative to the program (\\fI../share/defersim\\fR '
             'next to its \\fIbin/\\fR in the default layout), so an installed tree may be moved.',
             '.SH ENVIRONMENT', '.TP', '\\fBDEFERSIM_DATADIR\\fR',
-            'use this data directory instead of the installed one']
+            'use this data directory instead of the installed one',
+            # the same statuses as every command's EXIT STATUS (cli/exit_status.c)
+            '.SH "EXIT STATUS"', '.TP', '0', 'success', '.TP', '1',
+            'runtime error: the work failed', '.TP', '2', 'usage or input error',
+            '.TP', '3', 'target not met (\\fBsize\\fR, \\fBvalidate\\fR)']
     return '\n'.join(out) + '\n'
 
 

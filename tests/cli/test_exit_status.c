@@ -182,10 +182,45 @@ static void test_help(void)
 	}
 }
 
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A profile name not in profiles/ is refused with the names that are, sorted: the source
+ * tree's profiles/NAME.ini, which the build mirrors as the data directory's. */
+static void test_profile_names(void)
+{
+	g_autofree char *dir = dstest_source("profiles");
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *want = NULL, *list = NULL;
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *n;
+	struct dstest_run r;
+
+	g_assert_nonnull(d);
+	while ((n = g_dir_read_name(d)))
+		if (g_str_has_suffix(n, ".ini"))
+			g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
+	g_dir_close(d);
+	g_assert_cmpuint(names->len, >, 0);
+	g_ptr_array_sort(names, cmp_str);
+	g_ptr_array_add(names, NULL);
+	list = g_strjoinv(", ", (char **)names->pdata);
+	want = g_strdup_printf("(available profiles: %s; or give an .ini file)", list);
+	r = dstest_defersim("size", "/nonexistent.dat", "--target-fallback", "1%", "--profile",
+			    "no-such-phone", NULL);
+	g_assert_cmpint(r.status, ==, 2);
+	if (!strstr(r.err, "profile 'no-such-phone'") || !strstr(r.err, want))
+		g_error("stderr \"%s\" lacks \"%s\"", r.err, want);
+	dstest_run_clear(&r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/cli/exit-status/table", test_table);
 	g_test_add_func("/cli/exit-status/help", test_help);
+	g_test_add_func("/cli/exit-status/profile-names", test_profile_names);
 	return g_test_run();
 }
