@@ -153,8 +153,9 @@ static gboolean check_args(const struct record_opts *o, struct record_args *a, G
 		    (o->both ? DS_REC_BOTH : 0);
 	a->duration_s = 0;
 	a->buffer_kib = 32768;
+	/* the registers matter only where probes are planned (not --restore, --cleanup) */
 	if (o->arch ? !ds_rec_arch_parse(o->arch, &a->arch, error) :
-	    !o->restore && !ds_rec_arch_native(&a->arch, error))
+	    !o->restore && !o->cleanup && !ds_rec_arch_native(&a->arch, error))
 		return FALSE;
 	if (o->restore && !g_file_test(o->restore, G_FILE_TEST_IS_DIR)) {
 		g_set_error(error, DS_REC_ERROR, DS_REC_ERROR_IO, "--restore %s: not a directory",

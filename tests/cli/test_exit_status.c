@@ -6,7 +6,9 @@
  * an output that cannot be written exits 1, and a missed target exits 3 (validate; size's own 3 is tested with size).  The table is the
  * test: one row per command and case, each with the stderr text that must name the problem.
  * Also: every --help ends with the statuses (so every man page has them), -j means jobs
- * (sweep) and nothing else, and a missing profile lists the available ones.
+ * (sweep) and nothing else, and a missing profile lists the available ones.  And the other
+ * conventions of issue 10, item 7: null (not 0) where a metric does not apply, the warning of
+ * --cpus above the recorded CPUs.
  *
  * Inputs are small and made here: a synthetic munmap trace (labelled synthetic: only exit
  * statuses are checked, no figure), a one-point sweep and a two-row validation suite.
@@ -216,11 +218,170 @@ static void test_profile_names(void)
 	dstest_run_clear(&r);
 }
 
+/* The JSON member at @dotted below @o, NULL when a step is missing. */
+static JsonNode *member(JsonObject *o, const char *dotted)
+{
+	g_auto(GStrv) parts = g_strsplit(dotted, ".", -1);
+	JsonNode *n = NULL;
+
+	for (guint i = 0; parts[i]; i++) {
+		if (!o || !json_object_has_member(o, parts[i]))
+			return NULL;
+		n = json_object_get_member(o, parts[i]);
+		o = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+	}
+	return n;
+}
+
+/* One CSV line split into fields, RFC 4180 quoting undone (g_strfreev() it). */
+static char **csv_split(const char *line)
+{
+	GPtrArray *f = g_ptr_array_new();
+	GString *cur = g_string_new(NULL);
+	gboolean quoted = FALSE;
+
+	for (const char *p = line; *p; p++) {
+		if (quoted && *p == '"' && p[1] == '"') {
+			g_string_append_c(cur, *p++);
+		} else if (*p == '"') {
+			quoted = !quoted;
+		} else if (*p == ',' && !quoted) {
+			g_ptr_array_add(f, g_string_free(cur, FALSE));
+			cur = g_string_new(NULL);
+		} else {
+			g_string_append_c(cur, *p);
+		}
+	}
+	g_ptr_array_add(f, g_string_free(cur, FALSE));
+	g_ptr_array_add(f, NULL);
+	return (char **)g_ptr_array_free(f, FALSE);
+}
+
+/* The field of @column in the one data row of a run CSV (no line breaks inside fields). */
+static char *csv_field(const char *path, const char *column)
+{
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL, head = NULL, row = NULL;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	g_assert_cmpuint(g_strv_length(lines), ==, 3);	/* header, row, "" */
+	head = csv_split(lines[0]);
+	row = csv_split(lines[1]);
+	g_assert_cmpuint(g_strv_length(head), ==, g_strv_length(row));
+	for (guint i = 0; head[i]; i++)
+		if (!strcmp(head[i], column))
+			return g_strdup(row[i]);
+	g_error("%s: no column %s", path, column);
+	return NULL;
+}
+
+/*
+ * sync defers nothing: its drain latency does not apply.  JSON null (and the compare
+ * summary's), CSV an empty field, text "n/a", never 0; a measured 0 (its fallbacks) stays 0.
+ */
+static void test_null_not_zero(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autoptr(GHashTable) vars = make_inputs(dir);
+	const char *trace = g_hash_table_lookup(vars, "@T");
+	g_autofree char *json = g_build_filename(dir, "s.json", NULL);
+	g_autofree char *csv = g_build_filename(dir, "s.csv", NULL);
+	g_autofree char *cjson = g_build_filename(dir, "c.json", NULL);
+	g_autofree char *p99 = NULL, *fb = NULL, *version = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonParser) cparser = json_parser_new();
+	struct dstest_run r = dstest_defersim("replay", trace, "--policy", "sync", "--json", json,
+					      "--csv", csv, NULL);
+	JsonObject *root, *croot;
+	JsonNode *n;
+
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "  drain latency         n/a "));
+	g_assert_nonnull(strstr(r.out, "  pool pages free       n/a "));
+	dstest_run_clear(&r);
+	root = dstest_json_load(parser, json);
+	g_assert_cmpint(dstest_json_int(root, "tool.schema_version"), ==, 3);
+	n = member(root, "metrics.zram.drain_latency.p99_ns");
+	g_assert_nonnull(n);
+	g_assert_true(JSON_NODE_HOLDS_NULL(n));
+	g_assert_true(JSON_NODE_HOLDS_NULL(member(root, "metrics.zram.pool_free_min")));
+	g_assert_true(JSON_NODE_HOLDS_NULL(member(root, "metrics.zswap.fallback_rate")));
+	g_assert_cmpint(dstest_json_int(root, "metrics.zram.drain_latency.count"), ==, 0);
+	g_assert_cmpint(dstest_json_int(root, "metrics.fallbacks"), ==, 0);
+	p99 = csv_field(csv, "metrics.zram.drain_latency.p99_ns");
+	fb = csv_field(csv, "metrics.fallbacks");
+	version = csv_field(csv, "schema_version");
+	g_assert_cmpstr(p99, ==, "");
+	g_assert_cmpstr(fb, ==, "0");
+	g_assert_cmpstr(version, ==, "1");
+
+	r = dstest_defersim("compare", trace, "--policies", "sync,v3", "-q", "--json", cjson,
+			    NULL);
+	g_assert_cmpint(r.status, ==, 0);
+	dstest_run_clear(&r);
+	croot = dstest_json_load(cparser, cjson);
+	g_assert_cmpint(dstest_json_int(croot, "tool.schema_version"), ==, 3);
+	{
+		JsonArray *rows = json_object_get_array_member(croot, "summary");
+		JsonObject *sync = json_array_get_object_element(rows, 0);
+		JsonObject *v3 = json_array_get_object_element(rows, 1);
+
+		g_assert_cmpstr(json_object_get_string_member(sync, "policy"), ==, "sync");
+		g_assert_true(json_object_get_null_member(sync, "drain_latency_p99_ns"));
+		/* v3: null exactly when nothing was drained before teardown (on this small
+		 * trace the per-CPU pages may never fill), a number otherwise */
+		g_assert_cmpint(json_object_get_null_member(v3, "drain_latency_p99_ns"), ==,
+				json_object_get_int_member(v3, "drained_before_teardown") == 0);
+	}
+	dstest_rm_rf(dir);
+}
+
+/*
+ * --cpus above the recorded CPUs: a warning on stderr and in the JSON's "warnings" (the
+ * synthetic munmap trace records 4 CPUs); at the recorded count, none.
+ */
+static void test_cpus_warning(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autoptr(GHashTable) vars = make_inputs(dir);
+	const char *trace = g_hash_table_lookup(vars, "@T");
+	g_autofree char *json = g_build_filename(dir, "w.json", NULL);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	static const char say[] = "cpus 6 is more than the 4 CPUs recorded in the trace";
+	struct dstest_run r = dstest_defersim("replay", trace, "--cpus", "6", "-q", "--json", json,
+					      NULL);
+	JsonArray *w;
+
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.err, "defersim replay: warning: "));
+	g_assert_nonnull(strstr(r.err, say));
+	g_assert_nonnull(strstr(r.err, "virtual CPUs 4..5 get no releases"));
+	dstest_run_clear(&r);
+	w = json_object_get_array_member(dstest_json_load(parser, json), "warnings");
+	g_assert_cmpuint(json_array_get_length(w), ==, 1);
+	g_assert_nonnull(strstr(json_array_get_string_element(w, 0), say));
+
+	r = dstest_defersim("replay", trace, "--cpus", "4", "-q", "--json", json, NULL);
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_null(strstr(r.err, "warning"));
+	dstest_run_clear(&r);
+	{
+		g_autoptr(JsonParser) p2 = json_parser_new();
+
+		w = json_object_get_array_member(dstest_json_load(p2, json), "warnings");
+		g_assert_cmpuint(json_array_get_length(w), ==, 0);
+	}
+	dstest_rm_rf(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/cli/exit-status/table", test_table);
 	g_test_add_func("/cli/exit-status/help", test_help);
 	g_test_add_func("/cli/exit-status/profile-names", test_profile_names);
+	g_test_add_func("/cli/null/sync-latency", test_null_not_zero);
+	g_test_add_func("/cli/warnings/cpus", test_cpus_warning);
 	return g_test_run();
 }
