@@ -192,7 +192,7 @@ int ds_cmd_cache(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{ "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &a.cache_dir,
 		  "Cache directory (default: $XDG_CACHE_HOME/defersim, ~/.cache/defersim)", "DIR" },
-		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &a.json,
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &a.json,
 		  "list: also write the entries as JSON to FILE ('-': only JSON, on stdout)", "FILE" },
 		{ "max-size", 0, 0, G_OPTION_ARG_STRING, &a.max_size,
 		  "prune: evict least recently used entries until the cache is at most SIZE "
@@ -212,6 +212,7 @@ int ds_cmd_cache(int argc, char **argv)
 				     "then by age or size), or clear it.\nEach write keeps the "
 				     "cache under $DEFERSIM_CACHE_MAX (default 2G; 0: no cap) by "
 				     "evicting the least recently used entries.");
+	ds_cli_exit_help(ctx, NULL, NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
 		g_printerr("defersim cache: %s\nTry 'defersim cache --help'.\n", err->message);

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "ds_calib.h"
 #include "ds_source.h"
+#include "run_common.h"
 
 struct calib_opts {
 	char *out;
@@ -60,6 +61,7 @@ static gboolean parse_args(int *argc, char ***argv, struct calib_opts *o, GError
 	g_autoptr(GOptionContext) ctx = g_option_context_new("TRACE... - calibrate a hardware profile from traces");
 
 	g_option_context_set_summary(ctx, calib_summary);
+	ds_cli_exit_help(ctx, NULL, NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	return g_option_context_parse(ctx, argc, argv, error);
 }
@@ -153,8 +155,10 @@ int ds_cmd_calibrate(int argc, char **argv)
 out:
 	if (error) {
 		fprintf(stderr, "defersim calibrate: %s\n", error->message);
-		if (error->domain == DS_ERROR && error->code == DS_ERROR_IO)
-			status = DS_EXIT_FAIL;
+		/* reading the traces: bad input (2); writing the profile: 1, unless the base
+		 * profile was at fault */
+		if (status == DS_EXIT_FAIL)
+			status = ds_cli_exit_for_run_error(error);
 		g_error_free(error);
 	}
 	ds_calib_free(c);

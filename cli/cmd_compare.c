@@ -82,7 +82,7 @@ static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GErr
 {
 	GOptionEntry entries[] = {
 		{ "policies", 'p', 0, G_OPTION_ARG_STRING, &o->policies, "Policies to compare, in this order (default: all)", "A,B,..." },
-		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write every run and the summary as one JSON document ('-' = stdout)", "FILE" },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write every run and the summary as one JSON document ('-' = stdout)", "FILE" },
 		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Write one CSV row per policy (summary + the run's scalar metrics)", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No table (use with --json/--csv)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -91,6 +91,7 @@ static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GErr
 	gboolean ok;
 
 	g_option_context_set_summary(ctx, compare_summary);
+	ds_cli_exit_help(ctx, NULL, NULL);
 	ds_cli_run_add_options(ctx, &o->run, DS_CLI_NO_POLICY);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
@@ -227,8 +228,10 @@ static int run_one(const char *trace, const struct ds_trace_opts *topts,
 	if (run->r) {
 		run->json = ds_report_to_json(run->r, prof, info);
 		row_fill(&run->row, run->r);
-		if (!ct->info)
+		if (!ct->info) {	/* the same CPUs in every run: said once */
+			ds_cli_run_warn("compare", run->r, info);
 			trace_capture(ct, info);
+		}
 	}
 	ds_source_close(src);
 	return run->r ? DS_EXIT_OK : ds_cli_exit_for_run_error(error ? *error : NULL);
@@ -262,9 +265,9 @@ static void print_table(const struct compare_run *runs, guint n, const struct ds
 
 		fprintf(out, "%-8s %19s %10s %10s %10s %9" G_GUINT64_FORMAT " %11s %11s %11s %11s\n",
 			w->policy, fb,
-			h->count ? ds_fmt_ns(a, (double)ds_hist_quantile(h, 0.50)) : "-",
-			h->count ? ds_fmt_ns(b, (double)ds_hist_quantile(h, 0.99)) : "-",
-			h->count ? ds_fmt_ns(c, (double)h->max) : "-", w->teardown_drained,
+			h->count ? ds_fmt_ns(a, (double)ds_hist_quantile(h, 0.50)) : "n/a",
+			h->count ? ds_fmt_ns(b, (double)ds_hist_quantile(h, 0.99)) : "n/a",
+			h->count ? ds_fmt_ns(c, (double)h->max) : "n/a", w->teardown_drained,
 			ds_fmt_ns(d, (double)w->hot_ns), ds_fmt_ns(e, (double)w->worst_hot_ns),
 			ds_fmt_bytes(f, (double)w->pending_bytes),
 			ds_fmt_ns(g, (double)w->worker_busy_ns));
@@ -288,6 +291,15 @@ static void print_table(const struct compare_run *runs, guint n, const struct ds
 	}
 }
 
+static void add_latency(JsonBuilder *b, const char *k, const struct ds_hist *h, double q)
+{
+	json_builder_set_member_name(b, k);
+	if (!h->count)
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_int_value(b, (gint64)(q >= 1.0 ? h->max : ds_hist_quantile(h, q)));
+}
+
 static JsonNode *row_json(const struct compare_row *w)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
@@ -297,14 +309,17 @@ static JsonNode *row_json(const struct compare_row *w)
 	json_builder_add_string_value(b, w->policy);
 	ds_json_add_u64(b, "releases", w->releases);
 	ds_json_add_u64(b, "fallbacks", w->fallbacks);
+	/* null where it does not apply (docs/json.md): sync drains nothing */
 	json_builder_set_member_name(b, "fallback_rate");
-	json_builder_add_double_value(b, w->releases ? (double)w->fallbacks / (double)w->releases :
-				      0.0);
+	if (w->releases)
+		json_builder_add_double_value(b, (double)w->fallbacks / (double)w->releases);
+	else
+		json_builder_add_null_value(b);
 	ds_json_add_u64(b, "fallbacks_lock", w->fallbacks_lock);
 	ds_json_add_u64(b, "drained_before_teardown", w->latency.count);
-	ds_json_add_u64(b, "drain_latency_p50_ns", ds_hist_quantile(&w->latency, 0.50));
-	ds_json_add_u64(b, "drain_latency_p99_ns", ds_hist_quantile(&w->latency, 0.99));
-	ds_json_add_u64(b, "drain_latency_max_ns", w->latency.max);
+	add_latency(b, "drain_latency_p50_ns", &w->latency, 0.50);
+	add_latency(b, "drain_latency_p99_ns", &w->latency, 0.99);
+	add_latency(b, "drain_latency_max_ns", &w->latency, 1.0);
 	ds_json_add_u64(b, "teardown_drained", w->teardown_drained);
 	ds_json_add_u64(b, "hot_ns", w->hot_ns);
 	ds_json_add_u64(b, "sync_ns", w->sync_ns);
@@ -337,6 +352,8 @@ static JsonNode *compare_json(const struct compare_run *runs, guint n,
 	json_builder_add_string_value(b, DS_VERSION);
 	json_builder_set_member_name(b, "command");
 	json_builder_add_string_value(b, "compare");
+	/* its runs[] are run objects of this version; summary[] is docs/json.md's too */
+	ds_json_add_u64(b, "schema_version", DS_JSON_SCHEMA_VERSION);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "trace");
 	json_builder_add_value(b, json_node_copy(ct->info));

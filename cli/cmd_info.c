@@ -14,6 +14,8 @@
 #include "ds_report.h"
 #include "ds_source.h"
 
+#define INFO_JSON_VERSION 1	/* of `info --json` (docs/json.md) */
+
 struct info_args {
 	char **map;
 	gboolean force_clock;
@@ -26,8 +28,12 @@ struct info_args {
 	char *cache_dir;
 };
 
-static int exit_code(const GError *err)
+/* A trace that cannot be opened is bad input (2), like every command's; a read failing
+ * after it opened is 2 for bad data, 1 for an I/O error (ds_cli_exit_for_run_error()). */
+static int exit_code(const GError *err, gboolean opened)
 {
+	if (!opened)
+		return DS_EXIT_USAGE;
 	return err->domain == DS_ERROR && err->code == DS_ERROR_IO ? DS_EXIT_FAIL : DS_EXIT_USAGE;
 }
 
@@ -47,6 +53,9 @@ static gboolean write_json(const struct ds_trace_info *info, const char *dest, G
 	g_autoptr(JsonNode) root = ds_trace_info_to_json(info);
 	g_autofree char *text = NULL;
 
+	/* here, not in the trace object a run's JSON embeds (it would be a CSV column) */
+	json_object_set_int_member(json_node_get_object(root), "schema_version",
+				   INFO_JSON_VERSION);
 	json_generator_set_root(gen, root);
 	json_generator_set_pretty(gen, TRUE);
 	text = json_generator_to_data(gen, NULL);
@@ -99,7 +108,7 @@ static int run(const char *path, const struct info_args *a, const struct ds_map_
 
 	if (!src) {
 		fprintf(stderr, "defersim info: %s\n", err->message);
-		return exit_code(err);
+		return exit_code(err, FALSE);
 	}
 	while ((r = ds_source_next(src, &ev, &err)) > 0)
 		if (a->events)
@@ -107,7 +116,7 @@ static int run(const char *path, const struct info_args *a, const struct ds_map_
 	if (r < 0) {
 		fprintf(stderr, "defersim info: %s\n", err->message);
 		ds_source_close(src);
-		return exit_code(err);
+		return exit_code(err, TRUE);
 	}
 	const struct ds_trace_info *info = ds_source_info(src);
 
@@ -142,7 +151,7 @@ int ds_cmd_info(int argc, char **argv)
 		{ "accept-damaged", 0, 0, G_OPTION_ARG_NONE, &a.accept_damaged,
 		  "Read what is readable of a damaged trace.dat and report the damage (records not "
 		  "read, damaged pages, a crash of the decoder) instead of failing", NULL },
-		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &a.json,
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &a.json,
 		  "Also write the information as JSON to FILE ('-': only JSON, on stdout)", "FILE" },
 		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &a.no_cache,
 		  "Neither read nor write the binary cache of the trace", NULL },
@@ -163,6 +172,7 @@ int ds_cmd_info(int argc, char **argv)
 				     "span, clock, lost events,\nreleases per backend, call durations, "
 				     "and which trace events were recognised as what.\nThe lines "
 				     "\"releases: N\", \"cpus: N\" and \"lost events: N\" are stable.");
+	ds_cli_exit_help(ctx, NULL, NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 2) {
 		fprintf(stderr, "defersim info: %s\nTry 'defersim info --help'.\n",

@@ -33,6 +33,7 @@ int ds_cmd_merge(int argc, char **argv)
 	int status = DS_EXIT_USAGE;
 
 	g_option_context_set_summary(ctx, merge_summary);
+	ds_cli_exit_help(ctx, NULL, NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error))
 		goto out;

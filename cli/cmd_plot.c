@@ -64,6 +64,7 @@ static gboolean parse_args(int *argc, char ***argv, struct plot_cli *o, GError *
 
 	o->max_curves = DEFAULT_MAX_CURVES;
 	g_option_context_set_summary(ctx, plot_summary);
+	ds_cli_exit_help(ctx, NULL, NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
 	g_option_context_free(ctx);
@@ -153,6 +154,7 @@ int ds_cmd_plot(int argc, char **argv)
 
 		g_set_error(&error, DS_ERROR, DS_ERROR_IO, "gnuplot templates (cdf.gp) not found in "
 			    "%s; give --templates DIR", where);
+		status = DS_EXIT_FAIL;	/* an installation without its data, not bad input */
 		goto out;
 	}
 	if (!load_all(argc, argv, records, &error))

@@ -3,6 +3,8 @@
  * cmd_record.c - `defersim record`: record swap-entry releases with kprobes into a trace.dat.
  *
  *   defersim record -o trace.dat [--zram|--zswap|--both] [--duration S] [--graph] [-- CMD...]
+ *   defersim record --print-plan --arch arm64 --kallsyms K    (a recorder of its own: a phone)
+ *   defersim record --restore DIR -o trace.dat                (its copied tracing directory)
  *
  * Steps: check the kernel has kprobes (else say so and point to scripts/capture-vm); pick the
  * probe points /proc/kallsyms offers (record_probes.c); create them with libtracefs in the
@@ -38,8 +40,10 @@
 /* struct record_opts - the command line */
 struct record_opts {
 	char *output;
-	gboolean zram, zswap, both, graph, compress, dry_run, cleanup;
+	gboolean zram, zswap, both, graph, compress, dry_run, cleanup, print_plan;
 	char *duration;
+	char *arch;
+	char *restore;
 	char *buffer_kib;
 	char *kallsyms;
 	char *trace_cmd;
@@ -51,6 +55,15 @@ struct record_args {
 	unsigned int target;
 	guint64 duration_s;
 	guint64 buffer_kib;
+	enum ds_rec_arch arch;
+};
+
+/* the tracepoints every recording enables beside its kprobes (replay's scheduler and
+ * workqueue events) */
+static const char *const tracepoints[] = {
+	"sched:sched_switch", "sched:sched_process_exit",
+	"workqueue:workqueue_queue_work", "workqueue:workqueue_activate_work",
+	"workqueue:workqueue_execute_start", "workqueue:workqueue_execute_end",
 };
 
 static const char record_summary[] =
@@ -66,11 +79,13 @@ static const char record_description[] =
 	"  defersim record -o kill.dat --zram -- sh -c 'kill -9 $(pidof myapp); sleep 1'\n"
 	"  defersim record -o idle.dat --duration 30\n"
 	"  defersim record -o graph.dat --graph --zram -- ./munmap-test\n"
-	"  defersim record --dry-run --zram       # print the kprobes and the trace-cmd command\n\n"
+	"  defersim record --dry-run --zram       # print the kprobes and the trace-cmd command\n"
+	"  scripts/record-android -o phone.dat -- am start ...   # a phone over adb (README)\n\n"
 	"Kprobes are created in the group 'defersim' and removed on exit, also on Ctrl-C,\n"
 	"SIGTERM and errors.  --graph records per-call durations of the notify function with\n"
 	"function_graph instead of release kprobes (run it as a second pass).  Writing is done\n"
-	"by `trace-cmd record` (apt-get install trace-cmd), started as a child.";
+	"by `trace-cmd record` (apt-get install trace-cmd), started as a child.\n"
+	"Interrupted before recording starts, it removes what it created and exits with 130.";
 
 static void record_opts_free(struct record_opts *o)
 {
@@ -79,6 +94,8 @@ static void record_opts_free(struct record_opts *o)
 	g_free(o->buffer_kib);
 	g_free(o->kallsyms);
 	g_free(o->trace_cmd);
+	g_free(o->arch);
+	g_free(o->restore);
 	g_strfreev(o->command);
 }
 
@@ -97,6 +114,9 @@ static gboolean parse_args(int *argc, char ***argv, struct record_opts *o, GErro
 		{ "cleanup", 0, 0, G_OPTION_ARG_NONE, &o->cleanup, "Remove kprobes of the group 'defersim' left by a crashed run, and exit", NULL },
 		{ "kallsyms", 0, 0, G_OPTION_ARG_FILENAME, &o->kallsyms, "Symbols to pick probes from (default /proc/kallsyms)", "FILE" },
 		{ "trace-cmd", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_cmd, "trace-cmd to run (default: trace-cmd in PATH)", "PATH" },
+		{ "arch", 0, 0, G_OPTION_ARG_STRING, &o->arch, "Architecture whose registers the kprobes read arguments from: x86_64 or arm64 (default: the running kernel's, from uname)", "ARCH" },
+		{ "print-plan", 0, 0, G_OPTION_ARG_NONE, &o->print_plan, "Print the plan for a recorder of its own (scripts/record-android) and exit: lines 'kprobe required|optional DEFINITION', 'event SYSTEM/EVENT'", NULL },
+		{ "restore", 0, 0, G_OPTION_ARG_FILENAME, &o->restore, "Write --output from DIR, a tracing directory copied from a device with its raw per-CPU buffers and kallsyms (scripts/record-android), with trace-cmd restore", "DIR" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->command, NULL, "[-- COMMAND ...]" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
@@ -105,7 +125,7 @@ static gboolean parse_args(int *argc, char ***argv, struct record_opts *o, GErro
 
 	g_set_prgname("defersim record");	/* the "Usage:" line of --help */
 	g_option_context_set_summary(ctx, record_summary);
-	g_option_context_set_description(ctx, record_description);
+	ds_cli_exit_help(ctx, record_description, NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
 	return ok;
@@ -133,6 +153,15 @@ static gboolean check_args(const struct record_opts *o, struct record_args *a, G
 		    (o->both ? DS_REC_BOTH : 0);
 	a->duration_s = 0;
 	a->buffer_kib = 32768;
+	/* the registers matter only where probes are planned (not --restore, --cleanup) */
+	if (o->arch ? !ds_rec_arch_parse(o->arch, &a->arch, error) :
+	    !o->restore && !o->cleanup && !ds_rec_arch_native(&a->arch, error))
+		return FALSE;
+	if (o->restore && !g_file_test(o->restore, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error, DS_REC_ERROR, DS_REC_ERROR_IO, "--restore %s: not a directory",
+			    o->restore);
+		return FALSE;
+	}
 	if (o->duration && !parse_uint("duration", o->duration, 1, 7 * 86400, &a->duration_s, error))
 		return FALSE;
 	if (o->buffer_kib && !parse_uint("buffer-kib", o->buffer_kib, 64, 4u << 20, &a->buffer_kib, error))
@@ -144,7 +173,7 @@ static gboolean check_args(const struct record_opts *o, struct record_args *a, G
 	if (!ds_output_path_check(o->output, error))
 		return FALSE;
 	dir = g_path_get_dirname(o->output);
-	if (!o->dry_run && access(dir, W_OK)) {
+	if (!o->dry_run && !o->print_plan && access(dir, W_OK)) {
 		g_set_error(error, DS_REC_ERROR, DS_REC_ERROR_IO, "--output %s: directory %s is not writable: %s",
 			    o->output, dir, g_strerror(errno));
 		return FALSE;
@@ -167,11 +196,6 @@ static void say_no_kprobes(const char *why)
 static GPtrArray *tracecmd_argv(const struct record_opts *o, const struct record_args *a,
 				const struct ds_rec_plan *plan, const char *out)
 {
-	static const char *const tracepoints[] = {
-		"sched:sched_switch", "sched:sched_process_exit",
-		"workqueue:workqueue_queue_work", "workqueue:workqueue_activate_work",
-		"workqueue:workqueue_execute_start", "workqueue:workqueue_execute_end",
-	};
 	GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
 
 #define ADD(s) g_ptr_array_add(v, g_strdup(s))
@@ -239,6 +263,24 @@ static void print_plan(const struct ds_rec_plan *plan, GPtrArray *argv, FILE *ou
 	fprintf(out, "%s\n", plan->graph_funcs->len ? "" : " (none)");
 	cmd = g_strjoinv(" ", (char **)argv->pdata);
 	fprintf(out, "command: %s\n", cmd);
+}
+
+/* --print-plan: what scripts/record-android writes into the device's tracefs */
+static int print_machine_plan(const struct ds_rec_plan *plan)
+{
+	for (guint i = 0; i < plan->probes->len; i++) {
+		const struct ds_probe *p = &g_array_index(plan->probes, struct ds_probe, i);
+		g_autofree char *def = ds_probe_format(p);
+
+		printf("kprobe %s %s\n", p->required ? "required" : "optional", def);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(tracepoints); i++) {
+		g_autofree char *ev = g_strdup(tracepoints[i]);
+
+		*strchr(ev, ':') = '/';
+		printf("event %s\n", ev);
+	}
+	return fflush(stdout) ? DS_EXIT_FAIL : DS_EXIT_OK;
 }
 
 static void remove_partial(const char *tmp)
@@ -327,6 +369,21 @@ static int finish(const char *tmp, const char *out)
 	return DS_EXIT_OK;
 }
 
+/* --restore DIR: the trace.dat of a recording another recorder made (record_restore.c) */
+static int do_restore(const struct record_opts *o)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *tmp = g_strdup_printf("%s.tmp-%d", o->output, (int)getpid());
+
+	if (!ds_rec_restore(o->restore, tmp, &error)) {
+		fprintf(stderr, "defersim record: %s\n", error->message);
+		unlink(tmp);
+		/* what the directory lacks is bad input; trace-cmd failing is not */
+		return error->domain == DS_REC_ERROR ? DS_EXIT_USAGE : DS_EXIT_FAIL;
+	}
+	return finish(tmp, o->output);
+}
+
 static int do_cleanup(void)
 {
 	g_autoptr(GError) error = NULL;
@@ -350,21 +407,32 @@ static int record(const struct record_opts *o, const struct record_args *a)
 	struct ds_rec_plan *plan;
 	int status;
 
-	if (!o->dry_run && geteuid() != 0) {
+	if (o->restore)
+		return do_restore(o);
+	if (!o->dry_run && !o->print_plan && geteuid() != 0) {
 		fprintf(stderr, "defersim record: needs root (it creates kprobes and reads tracefs)\n");
 		return DS_EXIT_FAIL;
 	}
-	if (!o->dry_run && !ds_rec_kprobes_available(&why)) {
+	if (!o->dry_run && !o->print_plan && !ds_rec_kprobes_available(&why)) {
 		say_no_kprobes(why);
 		return DS_EXIT_FAIL;
 	}
 	if (o->cleanup)
 		return do_cleanup();
 	syms = ds_kallsyms_load(o->kallsyms ? o->kallsyms : "/proc/kallsyms", &error);
-	plan = syms ? ds_rec_plan_new(syms, a->target, o->graph, &error) : NULL;
+	plan = syms ? ds_rec_plan_new(syms, a->target, o->graph, a->arch, &error) : NULL;
 	if (!plan) {
 		fprintf(stderr, "defersim record: %s\n", error->message);
-		return DS_EXIT_FAIL;
+		/* a --kallsyms file that cannot be read is bad input */
+		return o->kallsyms && !syms ? DS_EXIT_USAGE : DS_EXIT_FAIL;
+	}
+	if (o->print_plan) {
+		status = o->graph ? DS_EXIT_USAGE : print_machine_plan(plan);
+		if (o->graph)
+			fprintf(stderr, "defersim record: --print-plan is for kprobes; --graph "
+				"records with trace-cmd's function_graph plugin\n");
+		ds_rec_plan_free(plan);
+		return status;
 	}
 	tmp = g_strdup_printf("%s.tmp-%d", o->output, (int)getpid());
 	if (o->dry_run) {

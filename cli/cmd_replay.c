@@ -48,7 +48,7 @@ static void replay_opts_free(struct replay_opts *o)
 static gboolean parse_args(int *argc, char ***argv, struct replay_opts *o, GError **error)
 {
 	GOptionEntry entries[] = {
-		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write the run as one JSON object ('-' = stdout)", "FILE" },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the run as one JSON object ('-' = stdout)", "FILE" },
 		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Write the run's scalar metrics as a CSV header + row", "FILE" },
 		{ "timeseries", 0, 0, G_OPTION_ARG_FILENAME, &o->timeseries, "Write pool/pending state over time as CSV", "FILE" },
 		{ "timeseries-ns", 0, 0, G_OPTION_ARG_STRING, &o->timeseries_ns, "Sampling interval for --timeseries (default 1000000)", "NS" },
@@ -61,6 +61,7 @@ static gboolean parse_args(int *argc, char ***argv, struct replay_opts *o, GErro
 
 	o->max_tasks = 20;
 	g_option_context_set_summary(ctx, replay_summary);
+	ds_cli_exit_help(ctx, NULL, NULL);
 	ds_cli_run_add_options(ctx, &o->run, 0);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
@@ -145,6 +146,7 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 		status = ds_cli_exit_for_run_error(error);
 		goto out;
 	}
+	ds_cli_run_warn("replay", r, ds_source_info(src));
 	if (!o->quiet) {
 		struct ds_report_opts ropts = { .max_tasks = (unsigned int)MAX(o->max_tasks, 0) };
 

@@ -64,7 +64,7 @@ static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError 
 		{ "target-fallback", 'f', 0, G_OPTION_ARG_STRING, &o->target_fallback, "Largest acceptable fallback rate (required)", "RATE" },
 		{ "target-p99", 0, 0, G_OPTION_ARG_STRING, &o->target_p99, "Largest acceptable p99 drain latency", "DURATION" },
 		{ "max-pages", 0, 0, G_OPTION_ARG_INT64, &o->max_pages, "Largest pool to try (default 65536)", "N" },
-		{ "json", 'j', 0, G_OPTION_ARG_FILENAME, &o->json, "Write the answer and every size tried as JSON ('-' = stdout)", "FILE" },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the answer and every size tried as JSON ('-' = stdout)", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only the answer, not each size tried", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
@@ -73,6 +73,7 @@ static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError 
 
 	o->max_pages = DEFAULT_MAX_PAGES;
 	g_option_context_set_summary(ctx, size_summary);
+	ds_cli_exit_help(ctx, NULL, "target not met: no pool size up to --max-pages meets the targets");
 	ds_cli_run_add_options(ctx, &o->run, DS_CLI_NO_POOL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
@@ -244,7 +245,10 @@ static JsonNode *evals_json(const struct size_run *run)
 		json_object_set_int_member(o, "fallbacks", (gint64)e->fallbacks);
 		json_object_set_double_member(o, "fallback_rate", e->fallback_rate);
 		json_object_set_int_member(o, "deferred", (gint64)e->deferred);
-		json_object_set_int_member(o, "p99_ns", (gint64)e->p99_ns);
+		if (e->deferred)	/* null: nothing deferred, no latency (docs/json.md) */
+			json_object_set_int_member(o, "p99_ns", (gint64)e->p99_ns);
+		else
+			json_object_set_null_member(o, "p99_ns");
 		json_object_set_boolean_member(o, "meets", e->meets);
 		json_array_add_object_element(a, o);
 	}
@@ -269,6 +273,7 @@ static gboolean write_json(const struct size_run *run, int64_t answer, GError **
 
 	json_object_set_string_member(tool, "name", "defersim size");
 	json_object_set_string_member(tool, "version", DS_VERSION);
+	json_object_set_int_member(tool, "schema_version", DS_JSON_SCHEMA_VERSION);
 	json_object_set_object_member(o, "tool", tool);
 	json_object_set_member(o, "trace", run->trace_json ? json_node_copy(run->trace_json) :
 			       json_node_new(JSON_NODE_NULL));

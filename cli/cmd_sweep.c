@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "ds_sweep.h"
 #include "ds_synth.h"
+#include "run_common.h"
 
 /* results.* are rewritten while points finish at most once a second, and so that writing
  * them takes at most a tenth of the time (they grow with the sweep) */
@@ -51,6 +52,7 @@ struct sweep_state {
 	guint finished;		/* points finished */
 	guint computed;		/* finished in this run */
 	guint failed;
+	guint failed_input;	/* of them, failed on bad input (a trace, a parameter) */
 	gint64 start_us;
 	gint64 last_results_us;	/* when results.* were last written */
 	gint64 results_cost_us;	/* how long that took */
@@ -103,6 +105,7 @@ static gboolean parse_args(int *argc, char ***argv, struct sweep_opts *o, GError
 
 	o->point = -1;
 	g_option_context_set_summary(ctx, sweep_summary);
+	ds_cli_exit_help(ctx, "Interrupted (Ctrl-C, SIGTERM, SIGHUP), it saves what finished and exits with 130.", NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
 	g_option_context_free(ctx);
@@ -379,6 +382,7 @@ static void take_done(struct sweep_state *st, struct ds_sweep_done *d)
 		return;
 	}
 	st->failed++;
+	st->failed_input += ds_cli_exit_for_run_error(d->error) == DS_EXIT_USAGE;
 	if (st->tty && !st->o->quiet)
 		fputc('\n', stderr);
 	g_printerr("defersim sweep: point %" G_GUINT64_FORMAT " failed: %s\n", d->point->index,
@@ -508,10 +512,12 @@ static int run_one(struct sweep_state *st, guint64 index)
 	}
 	rec = ds_sweep_point_run_save(pt, &st->topts, st->o->outdir, st->o->task_rows, &error);
 	if (!rec) {
+		int rc = ds_cli_exit_for_run_error(error);
+
 		g_printerr("defersim sweep: point %" G_GUINT64_FORMAT " (%s): %s\n", index, desc,
 			   error->message);
 		g_error_free(error);
-		return DS_EXIT_FAIL;
+		return rc;
 	}
 	json_node_unref(rec);
 	if (!st->o->quiet)
@@ -549,7 +555,10 @@ static int finish(struct sweep_state *st, int status)
 			   "reused, %u failed) -> %s/results.jsonl, %s/results.csv\n",
 			   st->finished, st->points->len, st->computed, st->computed ? secs : 0.0,
 			   st->finished - st->computed, st->failed, st->o->outdir, st->o->outdir);
-	return status != DS_EXIT_OK ? status : st->failed ? DS_EXIT_FAIL : DS_EXIT_OK;
+	/* failed points: 2 when each failed on its input (as `replay` would), else 1 */
+	if (status != DS_EXIT_OK || !st->failed)
+		return status;
+	return st->failed == st->failed_input ? DS_EXIT_USAGE : DS_EXIT_FAIL;
 }
 
 static int sweep_main(struct sweep_state *st)
@@ -580,9 +589,10 @@ static int sweep_main(struct sweep_state *st)
 	warn_scale_sync(st);
 	st->start_us = g_get_monotonic_time();
 	if (st->todo->len && jobs > 1 && !warm_caches(st, &error)) {
+		status = ds_cli_exit_for_run_error(error);
 		g_printerr("defersim sweep: %s\n", error->message);
 		g_error_free(error);
-		return DS_EXIT_FAIL;
+		return status;
 	}
 	status = st->todo->len ? run_all(st, MIN(jobs, st->todo->len)) : DS_EXIT_OK;
 	return finish(st, status);

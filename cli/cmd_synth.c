@@ -54,6 +54,7 @@ static gboolean parse_args(int *argc, char ***argv, struct synth_opts *o, GError
 	g_autoptr(GOptionContext) ctx = g_option_context_new("WORKLOAD [NAME=VALUE...] -o OUT - write a synthetic trace");
 
 	g_option_context_set_summary(ctx, synth_summary);
+	ds_cli_exit_help(ctx, NULL, NULL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	return g_option_context_parse(ctx, argc, argv, error);
 }

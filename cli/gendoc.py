@@ -128,8 +128,15 @@ def sub_page(name, summary, synopsis, desc, groups, trailer, version):
         out.append('.SH "%s"' % group.upper())
         for spec, doc in opts:
             out += ['.TP', roff_opt(spec), roff(doc)]
-    if trailer:
-        out += ['.SH NOTES'] + paragraphs(trailer)
+    # cli/exit_status.c ends every --help with "Exit status:": its own man section
+    cut = trailer.index('Exit status:') if 'Exit status:' in trailer else len(trailer)
+    notes, status = trailer[:cut], trailer[cut + 1:]
+    while notes and not notes[-1].strip():
+        notes.pop()
+    if notes:
+        out += ['.SH NOTES'] + paragraphs(notes)
+    if status:
+        out += ['.SH "EXIT STATUS"'] + paragraphs(status)
     out += ['.SH "SEE ALSO"', '\\fBdefersim\\fR(1)']
     return '\n'.join(out) + '\n'
 
@@ -150,7 +157,11 @@ def main_page(cmds, version, pkgdatadir):
             '.PP', 'The data directory is found relative to the program (\\fI../share/defersim\\fR '
             'next to its \\fIbin/\\fR in the default layout), so an installed tree may be moved.',
             '.SH ENVIRONMENT', '.TP', '\\fBDEFERSIM_DATADIR\\fR',
-            'use this data directory instead of the installed one']
+            'use this data directory instead of the installed one',
+            # the same statuses as every command's EXIT STATUS (cli/exit_status.c)
+            '.SH "EXIT STATUS"', '.TP', '0', 'success', '.TP', '1',
+            'runtime error: the work failed', '.TP', '2', 'usage or input error',
+            '.TP', '3', 'target not met (\\fBsize\\fR, \\fBvalidate\\fR)']
     return '\n'.join(out) + '\n'
 
 

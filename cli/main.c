@@ -36,6 +36,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
 		fprintf(out, "  %-10s %s\n", subcmds[i].name, subcmds[i].summary);
 	fprintf(out, "\n`defersim COMMAND --help` describes each command.  Version %s.\n", DS_VERSION);
+	fprintf(out, "Exit status (every command): 0 success, 1 runtime error, 2 usage or input "
+		"error,\n3 target not met (size, validate).\n");
 }
 
 int main(int argc, char **argv)

@@ -25,7 +25,30 @@ enum ds_rec_error_code {
 	DS_REC_ERROR_KERNEL,		/* the kernel refused a probe */
 	DS_REC_ERROR_IO,		/* a file cannot be read */
 	DS_REC_ERROR_FORMAT,		/* a trace.dat libtracecmd cannot read */
+	DS_REC_ERROR_ARCH,		/* an architecture without known argument registers */
 };
+
+/**
+ * enum ds_rec_arch - the architecture whose registers name the probed functions' arguments
+ * in the kprobe definitions (x86_64: %di %si %dx; arm64: %x0 %x1 %x2)
+ */
+enum ds_rec_arch {
+	DS_REC_ARCH_X86_64,
+	DS_REC_ARCH_ARM64,
+	DS_REC_ARCH__COUNT,
+};
+
+/** ds_rec_arch_name() - "x86_64", "arm64" */
+const char *ds_rec_arch_name(enum ds_rec_arch arch);
+
+/**
+ * ds_rec_arch_parse() - an architecture by name: x86_64 (amd64) or arm64 (aarch64, as uname
+ * says on a phone)
+ */
+gboolean ds_rec_arch_parse(const char *name, enum ds_rec_arch *arch, GError **error);
+
+/** ds_rec_arch_native() - the running kernel's architecture (uname), when it is known */
+gboolean ds_rec_arch_native(enum ds_rec_arch *arch, GError **error);
 
 /**
  * enum ds_rec_target - which release path to probe (--zram, --zswap, --both; none = auto:
@@ -42,7 +65,8 @@ enum ds_rec_target {
  * struct ds_probe - one kprobe or kretprobe of the group `defersim` (traces/FORMAT.md)
  * @event: event name in the group, e.g. "zram_free"
  * @func: probed function
- * @fetch: fetch arguments ("" for none), e.g. "index=%si:u64"
+ * @fetch: fetch arguments ("" for none), e.g. "index=%si:u64" (in a plan: the arch's
+ *	   registers; in the candidate tables: "@2" for the second argument)
  * @ret: a kretprobe
  * @required: failing to create it fails the recording (the release probes)
  */
@@ -60,12 +84,16 @@ struct ds_probe {
  * @graph_funcs: const char *, the functions given to function_graph (-g), --graph only
  * @zram: the zram release path is traced
  * @zswap: the zswap release path is traced
+ * @arch: whose registers the fetch arguments name
+ * @strings: the fetch arguments written for @arch (the probes point into it)
  */
 struct ds_rec_plan {
 	GArray *probes;
 	GPtrArray *graph_funcs;
 	gboolean zram;
 	gboolean zswap;
+	enum ds_rec_arch arch;
+	GStringChunk *strings;
 };
 
 /**
@@ -79,11 +107,12 @@ GHashTable *ds_kallsyms_load(const char *path, GError **error);
  * @syms: from ds_kallsyms_load()
  * @target: enum ds_rec_target
  * @graph: per-call durations with function_graph instead of release kprobes
+ * @arch: the architecture whose argument registers the probes fetch
  *
  * Return: the plan, or NULL with @error naming what is missing (e.g. zram not loaded).
  */
 struct ds_rec_plan *ds_rec_plan_new(GHashTable *syms, unsigned int target, gboolean graph,
-				    GError **error);
+				    enum ds_rec_arch arch, GError **error);
 void ds_rec_plan_free(struct ds_rec_plan *plan);
 
 /**
@@ -184,5 +213,13 @@ struct ds_rec_tally {
  * Return: TRUE, or FALSE with @error naming the file when libtracecmd cannot read it.
  */
 gboolean ds_rec_tally_file(const char *path, struct ds_rec_tally *t, GError **error);
+
+/**
+ * ds_rec_restore() - @out (a trace.dat) from @dir, a copy of a device's tracing directory
+ * with its raw per-CPU buffers and kallsyms (cli/record_restore.c says which files), with
+ * the clock the device used.  Errors: DS_REC_ERROR_IO / _FORMAT for what @dir lacks, DS_ERROR
+ * for trace-cmd restore failing.
+ */
+gboolean ds_rec_restore(const char *dir, const char *out, GError **error);
 
 #endif

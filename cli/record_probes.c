@@ -2,12 +2,17 @@
 /*
  * record_probes.c - which kprobes `defersim record` creates, and creating/removing them.
  *
- * Data: the kernel is described by the set of its text symbols (kallsyms); the plan is a
- * GArray of struct ds_probe picked from the static candidate tables below, first match
- * wins per event (kernel versions name the same hook differently, and an inlined
- * function has no symbol and cannot be probed); created probes are the libtracefs
- * dynevents, kept in a GPtrArray so that every exit path can remove exactly those.
+ * Data: the kernel is described by the set of its text symbols (kallsyms) and its
+ * architecture; the plan is a GArray of struct ds_probe picked from the static candidate
+ * tables below, first match wins per event (kernel versions name the same hook differently,
+ * and an inlined function has no symbol and cannot be probed); created probes are the
+ * libtracefs dynevents, kept in a GPtrArray so that every exit path can remove exactly those.
  * Event names and fetch arguments are the ones of traces/FORMAT.md.
+ *
+ * The tables name a function's arguments by position ("@1" .. "@3"); the plan writes the
+ * architecture's argument registers in their place (x86_64: %di %si %dx, arm64: %x0 %x1
+ * %x2), so that one table serves a PC, a VM and a phone (--arch; scripts/record-android
+ * writes the definitions `defersim record --print-plan --arch arm64` prints).
  */
 #include <errno.h>
 #include <string.h>
@@ -19,16 +24,73 @@
 
 G_DEFINE_QUARK(ds-record-error-quark, ds_rec_error)
 
-/* Argument registers of the probed functions' first three arguments. */
-#if defined(__aarch64__)
-#define ARG1 "%x0"
-#define ARG2 "%x1"
-#define ARG3 "%x2"
-#else
-#define ARG1 "%di"
-#define ARG2 "%si"
-#define ARG3 "%dx"
-#endif
+#define ARG1 "@1"
+#define ARG2 "@2"
+#define ARG3 "@3"
+
+/* per architecture: its names (the first is --arch's, then uname's) and argument registers */
+static const struct {
+	const char *names[3];
+	const char *regs[3];
+} arch_table[DS_REC_ARCH__COUNT] = {
+	[DS_REC_ARCH_X86_64] = { { "x86_64", "amd64", NULL }, { "%di", "%si", "%dx" } },
+	[DS_REC_ARCH_ARM64] = { { "arm64", "aarch64", NULL }, { "%x0", "%x1", "%x2" } },
+};
+
+const char *ds_rec_arch_name(enum ds_rec_arch arch)
+{
+	return arch_table[arch].names[0];
+}
+
+gboolean ds_rec_arch_parse(const char *name, enum ds_rec_arch *arch, GError **error)
+{
+	for (int a = 0; a < DS_REC_ARCH__COUNT; a++) {
+		for (int n = 0; arch_table[a].names[n]; n++) {
+			if (!strcmp(name, arch_table[a].names[n])) {
+				*arch = (enum ds_rec_arch)a;
+				return TRUE;
+			}
+		}
+	}
+	g_set_error(error, DS_REC_ERROR, DS_REC_ERROR_ARCH, "architecture '%s': kprobe argument "
+		    "registers are known for x86_64 and arm64 only", name);
+	return FALSE;
+}
+
+gboolean ds_rec_arch_native(enum ds_rec_arch *arch, GError **error)
+{
+	struct utsname u;
+
+	if (uname(&u)) {
+		g_set_error(error, DS_REC_ERROR, DS_REC_ERROR_ARCH, "uname: %s", g_strerror(errno));
+		return FALSE;
+	}
+	if (ds_rec_arch_parse(u.machine, arch, NULL))
+		return TRUE;
+	g_set_error(error, DS_REC_ERROR, DS_REC_ERROR_ARCH, "this kernel's architecture (%s) has "
+		    "no kprobe argument registers in defersim (x86_64, arm64); give --arch",
+		    u.machine);
+	return FALSE;
+}
+
+/* "index=@2:u64" -> "index=%x1:u64" on arm64 (into @plan's string chunk) */
+static const char *fetch_resolve(struct ds_rec_plan *plan, const char *fetch)
+{
+	GString *s = g_string_new(NULL);
+	const char *r;
+
+	for (const char *p = fetch; *p; p++) {
+		if (p[0] == '@' && p[1] >= '1' && p[1] <= '3') {
+			g_string_append(s, arch_table[plan->arch].regs[p[1] - '1']);
+			p++;
+		} else {
+			g_string_append_c(s, *p);
+		}
+	}
+	r = g_string_chunk_insert_const(plan->strings, s->str);
+	g_string_free(s, TRUE);
+	return r;
+}
 
 static const struct ds_probe zram_release[] = {
 	{ "zram_free", "zram_slot_free_notify", "index=" ARG2 ":u64", FALSE, TRUE },
@@ -90,7 +152,12 @@ static gboolean has(GHashTable *syms, const char *func)
 
 static void plan_add(struct ds_rec_plan *plan, const struct ds_probe *p, size_t n)
 {
-	g_array_append_vals(plan->probes, p, (guint)n);
+	for (size_t i = 0; i < n; i++) {
+		struct ds_probe q = p[i];
+
+		q.fetch = fetch_resolve(plan, p[i].fetch);
+		g_array_append_val(plan->probes, q);
+	}
 }
 
 static const struct ds_probe *zswap_pick(GHashTable *syms)
@@ -128,10 +195,13 @@ static gboolean plan_targets(struct ds_rec_plan *plan, GHashTable *syms, unsigne
 }
 
 struct ds_rec_plan *ds_rec_plan_new(GHashTable *syms, unsigned int target, gboolean graph,
-				    GError **error)
+				    enum ds_rec_arch arch, GError **error)
 {
 	struct ds_rec_plan *plan = g_new0(struct ds_rec_plan, 1);
 	const struct ds_probe *zswap = zswap_pick(syms);
+
+	plan->arch = arch;
+	plan->strings = g_string_chunk_new(256);
 
 	plan->probes = g_array_new(FALSE, FALSE, sizeof(struct ds_probe));
 	plan->graph_funcs = g_ptr_array_new();
@@ -170,6 +240,7 @@ void ds_rec_plan_free(struct ds_rec_plan *plan)
 		return;
 	g_array_unref(plan->probes);
 	g_ptr_array_unref(plan->graph_funcs);
+	g_string_chunk_free(plan->strings);
 	g_free(plan);
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "ds_report.h"
 #include "run_common.h"
 
 void ds_cli_run_add_options(GOptionContext *ctx, struct ds_cli_run_opts *o, unsigned int omit)
@@ -127,6 +128,15 @@ gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GEr
 	return TRUE;
 }
 
+void ds_cli_run_warn(const char *cmd, const struct ds_results *r,
+		     const struct ds_trace_info *info)
+{
+	g_autoptr(GPtrArray) w = ds_report_warnings(r, info);
+
+	for (guint i = 0; i < w->len; i++)
+		g_printerr("defersim %s: warning: %s\n", cmd, (char *)g_ptr_array_index(w, i));
+}
+
 struct ds_profile *ds_cli_profile_load(const char *name, GError **error)
 {
 	return name ? ds_profile_load(name, error) : ds_profile_new_default();
@@ -141,6 +151,7 @@ int ds_cli_exit_for_run_error(const GError *error)
 	case DS_ERROR_DAMAGED:
 	case DS_ERROR_NO_RELEASES:
 	case DS_ERROR_CLOCK:
+	case DS_ERROR_ORDER:
 	case DS_ERROR_PARAM:
 	case DS_ERROR_PROFILE:
 		return DS_EXIT_USAGE;

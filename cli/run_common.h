@@ -104,6 +104,13 @@ gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GEr
 int ds_cli_exit_for_run_error(const GError *error);
 
 /**
+ * ds_cli_run_warn() - print the run's warnings (ds_report_warnings()) on stderr as
+ * "defersim @cmd: warning: ..."
+ */
+void ds_cli_run_warn(const char *cmd, const struct ds_results *r,
+		     const struct ds_trace_info *info);
+
+/**
  * ds_cli_profile_load() - the profile named by --profile (file or name in profiles/), the
  * built-in one when @name is NULL
  */

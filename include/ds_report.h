@@ -44,11 +44,20 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile *prof,
 			    const struct ds_trace_info *info);
 
+/**
+ * ds_report_warnings() - sentences a run's reader should see (report/warnings.c): --cpus
+ * above the recorded CPUs; the commands print them on stderr, the JSON holds them in
+ * "warnings"
+ * Return: a GPtrArray of strings, possibly empty (g_ptr_array_unref() it)
+ */
+GPtrArray *ds_report_warnings(const struct ds_results *r, const struct ds_trace_info *info);
+
 /*
  * DS_JSON_SCHEMA_VERSION - tool.schema_version of a run's JSON (docs/json.md).  2: per-task
- * rows (metrics.tasks) only where asked for, metrics.tasks_summary always.
+ * rows (metrics.tasks) only where asked for, metrics.tasks_summary always.  3: null where a
+ * metric does not apply (an empty distribution, a share of nothing, sync's pool), "warnings".
  */
-#define DS_JSON_SCHEMA_VERSION 2
+#define DS_JSON_SCHEMA_VERSION 3
 
 /*
  * struct ds_outfile - an output file written as a stream, atomically: a temporary file
@@ -123,9 +132,18 @@ JsonNode *ds_json_with_first_member(JsonNode *obj, const char *name, JsonNode *v
  */
 gboolean ds_csv_write_row(const char *path, GPtrArray *keys, GPtrArray *values, GError **error);
 
+/*
+ * DS_CSV_SCHEMA_VERSION - the first column, `schema_version`, of every CSV defersim writes
+ * (docs/csv.md): how the columns are made (the JSON's scalar leaves, dotted keys; null an
+ * empty field; the time series' fixed columns).  The leaves themselves follow the JSON
+ * schema (tool.schema_version, a column of run rows).
+ */
+#define DS_CSV_SCHEMA_VERSION 1
+
 /**
  * ds_csv_table() - CSV text of rows whose columns may differ (RFC 4180 quoting): the header is
- * the union of their keys in first-seen order; a row without a column leaves it empty
+ * `schema_version` (DS_CSV_SCHEMA_VERSION in every row), then the union of their keys in
+ * first-seen order; a row without a column leaves it empty
  * @keys: per row, a GPtrArray of column names
  * @values: per row, a GPtrArray of texts, as long as its keys
  * @n: rows
@@ -136,7 +154,11 @@ GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n)
 /**
  * DS_TIMESERIES_HEADER - columns of the time series CSV (fallbacks: cumulative count)
  */
-#define DS_TIMESERIES_HEADER "ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values,fallbacks"
+#define DS_TIMESERIES_HEADER "schema_version,ts_ns,t_rel_s,backend,pool_free,queued_pages," \
+	"pending_values,fallbacks"
+/* the header before the schema_version column, still read by `defersim plot` */
+#define DS_TIMESERIES_HEADER_V0 "ts_ns,t_rel_s,backend,pool_free,queued_pages,pending_values," \
+	"fallbacks"
 
 /**
  * ds_timeseries_write_csv() - the results' time series as CSV, atomically

@@ -229,4 +229,21 @@ gboolean ds_synth_file_is(const char *path);
  */
 struct ds_source *ds_synth_file_open(const char *path, GError **error);
 
+/**
+ * ds_dat_restore() - a trace.dat (v7) from a tracing directory and raw per-CPU ring buffers,
+ * as `trace-cmd restore` makes it: `restore -c -t @dir -k @kallsyms -o @head` writes the
+ * headers (@dir holds events/header_page, events/header_event, events/SYSTEM/EVENT/format,
+ * saved_cmdlines), `restore -i @head -o @out` appends @cpu_files (per_cpu/cpuN/trace_pipe_raw
+ * as read).  The clock recorded is always "local": set the real one with ds_dat_clock_set().
+ * The one caller of trace-cmd restore (synth/datw.c; `defersim record --restore`).
+ */
+gboolean ds_dat_restore(const char *dir, const char *kallsyms, char *const *cpu_files,
+			unsigned int ncpus, const char *head, const char *out, GError **error);
+
+/**
+ * ds_dat_clock_set() - the clock string of a v7 trace.dat's top instance (its BUFFER
+ * option, the last section) := @clock (synth/dat_clock.c)
+ */
+gboolean ds_dat_clock_set(const char *path, const char *clock, GError **error);
+
 #endif /* DS_SYNTH_H */

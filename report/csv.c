@@ -42,8 +42,12 @@ GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n)
 	g_autoptr(GPtrArray) columns = g_ptr_array_new();
 	g_autoptr(GHashTable) col = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autofree const char **fields = NULL;
+	g_autofree char *version = g_strdup_printf("%d", DS_CSV_SCHEMA_VERSION);
 	GString *s = g_string_new(NULL);
 
+	/* every table says how it was made (docs/csv.md) */
+	g_hash_table_insert(col, "schema_version", GUINT_TO_POINTER(0));
+	g_ptr_array_add(columns, "schema_version");
 	for (guint i = 0; i < n; i++) {
 		for (guint k = 0; k < keys[i]->len; k++) {
 			if (g_hash_table_contains(col, keys[i]->pdata[k]))
@@ -56,6 +60,7 @@ GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n)
 	fields = g_new0(const char *, columns->len + 1);
 	for (guint i = 0; i < n; i++) {
 		memset(fields, 0, sizeof(*fields) * columns->len);
+		fields[0] = version;
 		for (guint k = 0; k < keys[i]->len; k++)
 			fields[GPOINTER_TO_UINT(g_hash_table_lookup(col, keys[i]->pdata[k]))] =
 				values[i]->pdata[k];
@@ -82,8 +87,8 @@ gboolean ds_timeseries_write_csv(const struct ds_results *r, const char *path, G
 		const struct ds_ts_sample *x = &g_array_index(r->timeseries, struct ds_ts_sample, i);
 		double rel = x->ts >= r->rec_start_ts ? (double)(x->ts - r->rec_start_ts) / 1e9 : 0.0;
 
-		g_string_append_printf(s, "%" G_GUINT64_FORMAT ",%.9f,%s,%u,%u,%" G_GUINT64_FORMAT
-				       ",%" G_GUINT64_FORMAT "\n", x->ts, rel,
+		g_string_append_printf(s, "%d,%" G_GUINT64_FORMAT ",%.9f,%s,%u,%u,%" G_GUINT64_FORMAT
+				       ",%" G_GUINT64_FORMAT "\n", DS_CSV_SCHEMA_VERSION, x->ts, rel,
 				       ds_backend_name(x->backend), x->pool_free, x->queued_pages,
 				       x->pending_values, x->fallbacks);
 	}

@@ -16,22 +16,47 @@
 #include "ds_json.h"
 #include "ds_report.h"
 
-static double ratio(uint64_t a, uint64_t b)
+/*
+ * A metric that does not apply is null, never 0 (docs/json.md, "null"): a share of nothing
+ * (no releases, nothing drained, no sync time) and the statistics of an empty distribution
+ * (sync's drain latency: it defers nothing).  0 stays a measured zero.
+ */
+static void add_ratio(JsonBuilder *b, const char *k, uint64_t num, uint64_t den)
 {
-	return b ? (double)a / (double)b : 0.0;
+	json_builder_set_member_name(b, k);
+	if (den)
+		json_builder_add_double_value(b, (double)num / (double)den);
+	else
+		json_builder_add_null_value(b);
+}
+
+static void add_u64_if(JsonBuilder *b, const char *k, uint64_t v, bool defined)
+{
+	if (defined) {
+		ds_json_add_u64(b, k, v);
+	} else {
+		json_builder_set_member_name(b, k);
+		json_builder_add_null_value(b);
+	}
 }
 
 static void add_hist(JsonBuilder *b, const char *k, const struct ds_hist *h)
 {
+	bool any = h->count > 0;
+
 	json_builder_set_member_name(b, k);
 	json_builder_begin_object(b);
 	ds_json_add_u64(b, "count", h->count);
-	ds_json_add_u64(b, "min_ns", h->count ? h->min : 0);
-	ds_json_add_u64(b, "p50_ns", ds_hist_quantile(h, 0.50));
-	ds_json_add_u64(b, "p90_ns", ds_hist_quantile(h, 0.90));
-	ds_json_add_u64(b, "p99_ns", ds_hist_quantile(h, 0.99));
-	ds_json_add_u64(b, "max_ns", h->max);
-	ds_json_add_dbl(b, "mean_ns", h->count ? h->sum / (double)h->count : 0.0);
+	add_u64_if(b, "min_ns", h->min, any);
+	add_u64_if(b, "p50_ns", ds_hist_quantile(h, 0.50), any);
+	add_u64_if(b, "p90_ns", ds_hist_quantile(h, 0.90), any);
+	add_u64_if(b, "p99_ns", ds_hist_quantile(h, 0.99), any);
+	add_u64_if(b, "max_ns", h->max, any);
+	json_builder_set_member_name(b, "mean_ns");
+	if (any)
+		json_builder_add_double_value(b, h->sum / (double)h->count);
+	else
+		json_builder_add_null_value(b);
 	/* The distribution itself, for CDF plots: the value at each percentile 0..100. */
 	json_builder_set_member_name(b, "percentiles_ns");
 	json_builder_begin_array(b);
@@ -41,14 +66,16 @@ static void add_hist(JsonBuilder *b, const char *k, const struct ds_hist *h)
 	json_builder_end_object(b);
 }
 
-static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_result *x)
+/* @pooled: the policy has a page pool (not sync, not v2's array): else pool_free_* are null */
+static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_result *x,
+			bool pooled)
 {
 	json_builder_set_member_name(b, k);
 	json_builder_begin_object(b);
 	ds_json_add_u64(b, "releases", x->releases);
 	ds_json_add_u64(b, "pushed", x->pushed);
 	ds_json_add_u64(b, "fallbacks", x->fallbacks);
-	ds_json_add_dbl(b, "fallback_rate", ratio(x->fallbacks, x->releases));
+	add_ratio(b, "fallback_rate", x->fallbacks, x->releases);
 	ds_json_add_u64(b, "drained", x->drained);
 	ds_json_add_u64(b, "stale_drains", x->stale_drains);
 	ds_json_add_u64(b, "teardown_drained", x->teardown_drained);
@@ -62,8 +89,12 @@ static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_r
 	ds_json_add_u64(b, "worker_longest_run_ns", x->worker_longest_run_ns);
 	ds_json_add_u64(b, "stranded_ns", x->stranded_ns);
 	ds_json_add_u64(b, "stranded_episodes", x->stranded_episodes);
-	ds_json_add_u64(b, "pool_free_min", x->pool_free_min);
-	ds_json_add_dbl(b, "pool_free_mean", x->pool_free_mean);
+	add_u64_if(b, "pool_free_min", x->pool_free_min, pooled);
+	json_builder_set_member_name(b, "pool_free_mean");
+	if (pooled)
+		json_builder_add_double_value(b, x->pool_free_mean);
+	else
+		json_builder_add_null_value(b);
 	ds_json_add_u64(b, "peak_pending_values", x->peak_pending_values);
 	ds_json_add_u64(b, "peak_pending_bytes", x->peak_pending_bytes);
 	ds_json_add_u64(b, "peak_pages_held", x->peak_pages_held);
@@ -72,9 +103,9 @@ static void add_backend(JsonBuilder *b, const char *k, const struct ds_backend_r
 	add_hist(b, "drain_latency", &x->drain_latency);
 	add_hist(b, "teardown_latency", &x->teardown_latency);
 	add_hist(b, "free_latency", &x->free_latency);
-	ds_json_add_dbl(b, "teardown_share", ratio(x->teardown_drained, x->drained));
+	add_ratio(b, "teardown_share", x->teardown_drained, x->drained);
 	ds_json_add_u64(b, "stranded_values", x->stranded_values);
-	ds_json_add_dbl(b, "stranded_share", ratio(x->stranded_values, x->drained));
+	add_ratio(b, "stranded_share", x->stranded_values, x->drained);
 	ds_json_add_u64(b, "fallbacks_lock", x->fallbacks_lock);
 	ds_json_add_u64(b, "class_lock_acquisitions", x->class_lock_acquisitions);
 	ds_json_add_u64(b, "sizes_from_trace", x->sizes_from_trace);
@@ -181,10 +212,14 @@ static void add_metrics(JsonBuilder *b, const struct ds_results *r)
 	json_builder_begin_object(b);
 	ds_json_add_u64(b, "releases", r->releases);
 	ds_json_add_u64(b, "fallbacks", fb);
-	ds_json_add_dbl(b, "fallback_rate", ratio(fb, r->releases));
+	add_ratio(b, "fallback_rate", fb, r->releases);
 	ds_json_add_u64(b, "hot_ns", r->hot_ns);
 	ds_json_add_u64(b, "sync_ns", r->sync_ns);
-	ds_json_add_dbl(b, "hot_path_saved", r->sync_ns ? 1.0 - ratio(r->hot_ns, r->sync_ns) : 0.0);
+	json_builder_set_member_name(b, "hot_path_saved");
+	if (r->sync_ns)
+		json_builder_add_double_value(b, 1.0 - (double)r->hot_ns / (double)r->sync_ns);
+	else
+		json_builder_add_null_value(b);
 	ds_json_add_u64(b, "ncpus", r->ncpus);
 	ds_json_add_u64(b, "rec_start_ts", r->rec_start_ts);
 	ds_json_add_u64(b, "rec_end_ts", r->rec_end_ts);
@@ -198,7 +233,8 @@ static void add_metrics(JsonBuilder *b, const struct ds_results *r)
 	add_locks(b, r);
 	add_cpus(b, r);
 	for (int i = 0; i < DS_BE__COUNT; i++)
-		add_backend(b, ds_backend_name(i), &r->be[i]);
+		add_backend(b, ds_backend_name(i), &r->be[i],
+			    strcmp(r->policy, "sync") && strcmp(r->policy, "v2"));
 	add_task_summary(b, r);
 	json_builder_end_object(b);
 }
@@ -345,6 +381,18 @@ static void add_analytic(JsonBuilder *b, const struct ds_results *r, const struc
 	json_builder_end_object(b);
 }
 
+static void add_warnings(JsonBuilder *b, const struct ds_results *r,
+			 const struct ds_trace_info *info)
+{
+	g_autoptr(GPtrArray) w = ds_report_warnings(r, info);
+
+	json_builder_set_member_name(b, "warnings");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < w->len; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(w, i));
+	json_builder_end_array(b);
+}
+
 JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile *prof,
 			    const struct ds_trace_info *info)
 {
@@ -365,6 +413,7 @@ JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile 
 	add_metrics(b, r);
 	add_analytic(b, r, prof);
 	add_invariants(b, &r->inv);
+	add_warnings(b, r, info);
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	g_object_unref(b);

@@ -64,7 +64,7 @@ static void print_latency(const struct ds_hist *h, FILE *out)
 	char p50[32], p90[32], p99[32], mx[32];
 
 	if (!h->count) {
-		fprintf(out, "  drain latency         no deferred value was drained before teardown\n");
+		fprintf(out, "  drain latency         n/a (no deferred value was drained before teardown)\n");
 		return;
 	}
 	fprintf(out, "  drain latency         p50 %s  p90 %s  p99 %s  max %s  (%" G_GUINT64_FORMAT
@@ -115,8 +115,11 @@ static void print_backend(const struct ds_results *r, const struct ds_profile *p
 		fprintf(out, "  peak pending          %" G_GUINT64_FORMAT " values = %s of objects\n",
 			x->peak_pending_values, ds_fmt_bytes(a, (double)x->peak_pending_bytes));
 	} else {
-		fprintf(out, "  pool pages free       min %" G_GUINT64_FORMAT ", mean %.1f\n",
-			x->pool_free_min, x->pool_free_mean);
+		if (!strcmp(r->policy, "sync"))
+			fprintf(out, "  pool pages free       n/a (sync has no pool)\n");
+		else
+			fprintf(out, "  pool pages free       min %" G_GUINT64_FORMAT ", mean %.1f\n",
+				x->pool_free_min, x->pool_free_mean);
 		fprintf(out, "  peak pending          %" G_GUINT64_FORMAT " values = %s of objects; %"
 			G_GUINT64_FORMAT " pages (%s) held\n", x->peak_pending_values,
 			ds_fmt_bytes(a, (double)x->peak_pending_bytes), x->peak_pages_held,

@@ -367,6 +367,32 @@ static char *resolve_path(const char *name)
 	return path;
 }
 
+static gint cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "rpi4b, x86-desktop" (sorted): the names --profile NAME accepts, for the error that a
+ * name is not one of them; "none" when the directory has none or is missing */
+static char *available_names(void)
+{
+	g_autofree char *dir = ds_data_dir("profiles");
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = dir ? g_dir_open(dir, 0, NULL) : NULL;
+	const char *n;
+
+	while (d && (n = g_dir_read_name(d)))
+		if (g_str_has_suffix(n, ".ini") && strlen(n) > 4)
+			g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
+	if (d)
+		g_dir_close(d);
+	if (!names->len)
+		return g_strdup("none");
+	g_ptr_array_sort(names, cmp_names);
+	g_ptr_array_add(names, NULL);
+	return g_strjoinv(", ", (char **)names->pdata);
+}
+
 static bool is_bare_name(const char *s)
 {
 	return !strchr(s, '/') && !g_str_has_suffix(s, ".ini");
@@ -382,12 +408,19 @@ struct ds_profile *ds_profile_load(const char *path, GError **error)
 	if (!file) {
 		g_autofree char *where = ds_data_where("profiles");
 
-		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile '%s': no %s.ini in %s",
-			    path, path, where);
+		g_autofree char *names = available_names();
+
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile '%s': no %s.ini in %s "
+			    "(available profiles: %s; or give an .ini file)", path, path, where, names);
 		return NULL;
 	}
 	if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_KEEP_COMMENTS, &e)) {
-		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile %s: %s", file, e->message);
+		g_autofree char *names = g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT) ?
+					 available_names() : NULL;
+
+		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE, "profile %s: %s%s%s%s", file,
+			    e->message, names ? " (available profiles: " : "", names ? names : "",
+			    names ? ")" : "");
 		g_error_free(e);
 		return NULL;
 	}

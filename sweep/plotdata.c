@@ -73,6 +73,20 @@ static char *rec_text(JsonNode *rec, const char *path)
 	return scalar_text(ds_record_get(rec, path));
 }
 
+static double rec_num(JsonNode *rec, const char *path);
+
+/* The larger p99 drain latency of the backends that deferred values (a backend without any
+ * has null there: docs/json.md), NAN when neither did. */
+static double p99_of(JsonNode *rec)
+{
+	double a = rec_num(rec, "metrics.zram.drain_latency.p99_ns");
+	double b = rec_num(rec, "metrics.zswap.drain_latency.p99_ns");
+
+	if (isnan(a))
+		return b;
+	return isnan(b) ? a : MAX(a, b);
+}
+
 static double rec_num(JsonNode *rec, const char *path)
 {
 	JsonNode *n = ds_record_get(rec, path);
@@ -453,8 +467,8 @@ static void vs_pool_axes(const struct plot_ctx *c, struct vs_pool *v)
 		if (pages > 0)
 			min_pos = MIN(min_pos, pages);
 		max = MAX(max, pages);
-		p99_max = MAX(p99_max, MAX(rec_num(rec, "metrics.zram.drain_latency.p99_ns"),
-					   rec_num(rec, "metrics.zswap.drain_latency.p99_ns")));
+		if (isfinite(p99_of(rec)))
+			p99_max = MAX(p99_max, p99_of(rec));
 	}
 	v->logx = isfinite(min_pos) && max / min_pos >= 16;
 	v->zero_left_out = v->logx && zero;
@@ -484,8 +498,7 @@ static guint pool_series(const struct plot_ctx *c, const struct vs_pool *v, GStr
 			continue;	/* nothing deferred: no latency to draw */
 		if (v->logx && r.pages <= 0)
 			continue;	/* no 0 on a log axis */
-		r.value = p99 ? MAX(rec_num(rec, "metrics.zram.drain_latency.p99_ns"),
-				    rec_num(rec, "metrics.zswap.drain_latency.p99_ns")) / v->unit_ns :
+		r.value = p99 ? p99_of(rec) / v->unit_ns :
 			rec_num(rec, "metrics.fallback_rate") * 100.0;
 		for (k = 0; k < labels->len; k++)
 			if (!strcmp(g_ptr_array_index(labels, k), label))
@@ -659,15 +672,21 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 
 #define TS_HEADER DS_TIMESERIES_HEADER
 
-/* Per backend: its rows as a data file; @active: backends that ever had something pending. */
+/* Per backend: its rows as a data file; @active: backends that ever had something pending.
+ * A file of before the schema_version column (DS_TIMESERIES_HEADER_V0) is read too. */
 static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
 			 GHashTable *active, GError **error)
 {
 	g_auto(GStrv) lines = ds_sweep_read_lines(path, error);
+	guint o;	/* the first column after schema_version */
 
 	if (!lines)
 		return FALSE;
-	if (!lines[0] || strcmp(g_strstrip(lines[0]), TS_HEADER)) {
+	if (lines[0] && !strcmp(g_strstrip(lines[0]), DS_TIMESERIES_HEADER_V0)) {
+		o = 0;
+	} else if (lines[0] && !strcmp(lines[0], TS_HEADER)) {
+		o = 1;
+	} else {
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT,
 			    "%s: not a time series of `defersim replay --timeseries` (header "
 			    "should be %s)", path, TS_HEADER);
@@ -680,21 +699,22 @@ static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
 		if (!*g_strstrip(lines[i]))
 			continue;
 		f = g_strsplit(lines[i], ",", -1);
-		if (g_strv_length(f) != 7) {
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s:%u: expected 7 fields",
-				    path, i + 1);
+		if (g_strv_length(f) != 7 + o) {
+			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s:%u: expected %u fields",
+				    path, i + 1, 7 + o);
 			return FALSE;
 		}
-		s = g_hash_table_lookup(by_be, f[2]);
+		s = g_hash_table_lookup(by_be, f[o + 2]);
 		if (!s) {
 			s = g_string_new(NULL);
-			g_hash_table_insert(by_be, g_strdup(f[2]), s);
-			g_ptr_array_add(order, g_strdup(f[2]));
+			g_hash_table_insert(by_be, g_strdup(f[o + 2]), s);
+			g_ptr_array_add(order, g_strdup(f[o + 2]));
 			g_string_append(s, "# t_s pool_free queued_pages pending_values fallbacks\n");
 		}
-		g_string_append_printf(s, "%s %s %s %s %s\n", f[1], f[3], f[4], f[5], f[6]);
-		if (strcmp(f[5], "0") || strcmp(f[4], "0"))
-			g_hash_table_add(active, g_strdup(f[2]));
+		g_string_append_printf(s, "%s %s %s %s %s\n", f[o + 1], f[o + 3], f[o + 4],
+				       f[o + 5], f[o + 6]);
+		if (strcmp(f[o + 5], "0") || strcmp(f[o + 4], "0"))
+			g_hash_table_add(active, g_strdup(f[o + 2]));
 	}
 	return TRUE;
 }

@@ -377,11 +377,11 @@ static gboolean run_tool(char **argv, GError **error)
 	return TRUE;
 }
 
-static gboolean restore(struct ds_datw *w, const char *tmpout, GError **error)
+gboolean ds_dat_restore(const char *dir, const char *kallsyms, char *const *cpu_files,
+			unsigned int ncpus, const char *head, const char *out, GError **error)
 {
-	g_autofree char *head = dir_file(w, "head.dat");
-	g_autofree char *ksym = g_build_filename(w->dir, "kallsyms", NULL);
-	char *argv1[] = { "trace-cmd", "restore", "-c", "-t", w->dir, "-k", ksym, "-o", head, NULL };
+	char *argv1[] = { "trace-cmd", "restore", "-c", "-t", (char *)dir, "-k", (char *)kallsyms,
+			  "-o", (char *)head, NULL };
 	g_autoptr(GPtrArray) argv2 = g_ptr_array_new();
 
 	if (!run_tool(argv1, error))
@@ -389,13 +389,24 @@ static gboolean restore(struct ds_datw *w, const char *tmpout, GError **error)
 	g_ptr_array_add(argv2, "trace-cmd");
 	g_ptr_array_add(argv2, "restore");
 	g_ptr_array_add(argv2, "-i");
-	g_ptr_array_add(argv2, head);
+	g_ptr_array_add(argv2, (gpointer)head);
 	g_ptr_array_add(argv2, "-o");
-	g_ptr_array_add(argv2, (gpointer)tmpout);
-	for (unsigned int c = 0; c < w->ncpus; c++)
-		g_ptr_array_add(argv2, w->cpus[c].path);
+	g_ptr_array_add(argv2, (gpointer)out);
+	for (unsigned int c = 0; c < ncpus; c++)
+		g_ptr_array_add(argv2, cpu_files[c]);
 	g_ptr_array_add(argv2, NULL);
 	return run_tool((char **)argv2->pdata, error);
+}
+
+static gboolean restore(struct ds_datw *w, const char *tmpout, GError **error)
+{
+	g_autofree char *head = dir_file(w, "head.dat");
+	g_autofree char *ksym = g_build_filename(w->dir, "kallsyms", NULL);
+	g_autofree char **paths = g_new0(char *, w->ncpus + 1);
+
+	for (unsigned int c = 0; c < w->ncpus; c++)
+		paths[c] = w->cpus[c].path;
+	return ds_dat_restore(w->dir, ksym, paths, w->ncpus, head, tmpout, error);
 }
 
 static gboolean cpus_close(struct ds_datw *w, GError **error)

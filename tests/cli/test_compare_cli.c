@@ -212,9 +212,9 @@ static void test_same_as_replay(void)
 	g_assert_true(g_file_get_contents(csv, &csv_text, NULL, NULL));
 	lines = g_strsplit(csv_text, "\n", -1);
 	g_assert_cmpuint(g_strv_length(lines), ==, 4);	/* header, 2 rows, "" after the last \n */
-	g_assert_true(g_str_has_prefix(lines[0], "summary.policy,"));
-	g_assert_true(g_str_has_prefix(lines[1], "zsonly,"));
-	g_assert_true(g_str_has_prefix(lines[2], "v2,"));
+	g_assert_true(g_str_has_prefix(lines[0], "schema_version,summary.policy,"));
+	g_assert_true(g_str_has_prefix(lines[1], "1,zsonly,"));
+	g_assert_true(g_str_has_prefix(lines[2], "1,v2,"));
 	for (guint i = 1; i < 3; i++) {
 		g_auto(GStrv) h = g_strsplit(lines[0], ",", -1);
 		g_auto(GStrv) row = g_strsplit(lines[i], ",", -1);

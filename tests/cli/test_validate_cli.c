@@ -118,7 +118,8 @@ static void test_plot(void)
 					  "[a]\nprocs=1\nsize_mib=1\npublished_ms=0.2\n"
 					  "[b]\nprocs=2\nsize_mib=1\npublished_ms=0.2\n", -1, NULL));
 	r = dstest_defersim("validate", path, "--plot", pics, NULL);
-	g_assert_cmpint(r.status, <=, 1);
+	/* 0, or 3 when a row misses its tolerance: the picture is drawn either way */
+	g_assert_true(r.status == 0 || r.status == 3);
 	g_assert_nonnull(strstr(r.out, png));
 	dstest_run_clear(&r);
 	g_assert_true(g_file_get_contents(png, &img, &len, NULL));
@@ -203,7 +204,8 @@ static void test_kernel_suite(void)
 	g_assert_cmpstr(kc, ==, kd);
 
 	r = dstest_defersim("validate", shipped_suite, "--json", json, NULL);
-	g_assert_cmpint(r.status, <=, 1);	/* 1: some predictions miss (reported) */
+	/* 0, or 3 when a row misses its tolerance: the picture is drawn either way */
+	g_assert_true(r.status == 0 || r.status == 3);	/* 1: some predictions miss (reported) */
 	dstest_run_clear(&r);
 	pts = json_object_get_array_member(dstest_json_load(p, json), "points");
 	g_assert_cmpuint(json_array_get_length(pts), ==, 20);

@@ -112,7 +112,7 @@ static void test_dry_run(void)
 	struct dstest_run r = { 0 };
 
 	run_defersim(&r, "--dry-run", "--kallsyms", syms, "--zswap", "-o", "/nonexistent/t.dat",
-		     "--compress", "--", "sleep", "1", NULL);
+		     "--compress", "--arch", "x86_64", "--", "sleep", "1", NULL);
 	g_assert_cmpint(r.status, ==, 0);
 	/* the 6.1 zswap hook, as traces/FORMAT.md spells it */
 	g_assert_nonnull(strstr(r.out, "  p:defersim/zswap_inv zswap_frontswap_invalidate_page type=%di:u32 offset=%si:u64\n"));
@@ -153,6 +153,45 @@ static void test_dry_run_missing_zram(void)
 	dstest_run_clear(&r);
 }
 
+/*
+ * --print-plan: the lines scripts/record-android writes into a phone's tracefs, with the
+ * arm64 argument registers (6.1 zswap hook: type in x0, offset in x1), no root needed.
+ */
+static void test_print_plan(void)
+{
+	g_autofree char *syms = fixture("kallsyms-6.1.txt");
+	struct dstest_run r = { 0 };
+
+	run_defersim(&r, "--print-plan", "--arch", "arm64", "--kallsyms", syms, "--zswap", NULL);
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_true(g_str_has_prefix(r.out, "kprobe required p:defersim/zswap_inv "
+				       "zswap_frontswap_invalidate_page type=%x0:u32 offset=%x1:u64\n"
+				       "kprobe optional r:defersim/zswap_inv_ret "
+				       "zswap_frontswap_invalidate_page\n"));
+	g_assert_nonnull(strstr(r.out, "\nevent sched/sched_switch\n"));
+	g_assert_true(g_str_has_suffix(r.out, "\nevent workqueue/workqueue_execute_end\n"));
+	g_assert_null(strstr(r.out, "%si"));
+	dstest_run_clear(&r);
+	expect_usage_error("architecture 'sparc'", "--print-plan", "--arch", "sparc");
+}
+
+/* --restore: a directory that is not a copied tracing directory is bad input, named */
+static void test_restore_errors(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *out = g_build_filename(dir, "t.dat", NULL);
+	struct dstest_run r = { 0 };
+
+	expect_usage_error("--restore /nonexistent: not a directory", "--restore", "/nonexistent",
+			   NULL);
+	run_defersim(&r, "--restore", dir, "-o", out, NULL);
+	g_assert_cmpint(r.status, ==, 2);
+	g_assert_nonnull(strstr(r.err, "events/header_page: missing"));
+	g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+	dstest_run_clear(&r);
+	dstest_rm_rf(dir);
+}
+
 static void test_help(void)
 {
 	struct dstest_run r = { 0 };
@@ -173,6 +212,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/record/cli/dry-run", test_dry_run);
 	g_test_add_func("/record/cli/dry-run-graph-duration", test_dry_run_graph_duration);
 	g_test_add_func("/record/cli/dry-run-missing-zram", test_dry_run_missing_zram);
+	g_test_add_func("/record/cli/print-plan", test_print_plan);
+	g_test_add_func("/record/cli/restore-errors", test_restore_errors);
 	g_test_add_func("/record/cli/help", test_help);
 	return g_test_run();
 }

@@ -38,12 +38,12 @@ static char *lines(const struct ds_rec_plan *plan)
 	return g_string_free(s, FALSE);
 }
 
-static void check_plan(const char *fixture, unsigned int target, gboolean graph,
-		       const char *expect, const char *expect_graph)
+static void check_plan_arch(const char *fixture, unsigned int target, gboolean graph,
+			    enum ds_rec_arch arch, const char *expect, const char *expect_graph)
 {
 	g_autoptr(GHashTable) syms = load(fixture);
 	g_autoptr(GError) error = NULL;
-	struct ds_rec_plan *plan = ds_rec_plan_new(syms, target, graph, &error);
+	struct ds_rec_plan *plan = ds_rec_plan_new(syms, target, graph, arch, &error);
 	g_autofree char *got = NULL;
 	g_autofree char *graph_got = NULL;
 
@@ -55,6 +55,12 @@ static void check_plan(const char *fixture, unsigned int target, gboolean graph,
 	graph_got = g_strjoinv(",", (char **)plan->graph_funcs->pdata);
 	g_assert_cmpstr(graph_got, ==, expect_graph);
 	ds_rec_plan_free(plan);
+}
+
+static void check_plan(const char *fixture, unsigned int target, gboolean graph,
+		       const char *expect, const char *expect_graph)
+{
+	check_plan_arch(fixture, target, graph, DS_REC_ARCH_X86_64, expect, expect_graph);
 }
 
 static void test_kallsyms_text_only(void)
@@ -143,13 +149,54 @@ static void test_missing_release(void)
 	g_autoptr(GError) e2 = NULL;
 	g_autoptr(GError) e3 = NULL;
 
-	g_assert_null(ds_rec_plan_new(syms, DS_REC_ZRAM, FALSE, &e1));
+	g_assert_null(ds_rec_plan_new(syms, DS_REC_ZRAM, FALSE, DS_REC_ARCH_X86_64, &e1));
 	g_assert_error(e1, DS_REC_ERROR, DS_REC_ERROR_MISSING);
 	g_assert_nonnull(strstr(e1->message, "modprobe zram"));
-	g_assert_null(ds_rec_plan_new(syms, DS_REC_ZSWAP, FALSE, &e2));
+	g_assert_null(ds_rec_plan_new(syms, DS_REC_ZSWAP, FALSE, DS_REC_ARCH_X86_64, &e2));
 	g_assert_error(e2, DS_REC_ERROR, DS_REC_ERROR_MISSING);
-	g_assert_null(ds_rec_plan_new(syms, DS_REC_AUTO, TRUE, &e3));
+	g_assert_null(ds_rec_plan_new(syms, DS_REC_AUTO, TRUE, DS_REC_ARCH_X86_64, &e3));
 	g_assert_error(e3, DS_REC_ERROR, DS_REC_ERROR_MISSING);
+}
+
+/*
+ * arm64 (a phone): the same probes, the AAPCS64 argument registers x0..x2 in place of
+ * x86_64's di, si, dx (zram_slot_free_notify(bdev, index): index is the 2nd argument;
+ * zswap_frontswap_invalidate_page(type, offset); zram_write_page(zram, page, index)).
+ */
+static void test_arm64(void)
+{
+	check_plan_arch("kallsyms-6.12.txt", DS_REC_BOTH, FALSE, DS_REC_ARCH_ARM64,
+			"p:defersim/zram_free zram_slot_free_notify index=%x1:u64\n"
+			"r:defersim/zram_free_ret zram_slot_free_notify\n"
+			"p:defersim/zswap_inv zswap_invalidate entry=%x0:u64\n"
+			"r:defersim/zswap_inv_ret zswap_invalidate\n"
+			"p:defersim/zs_free zs_free handle=%x1:u64\n"
+			"p:defersim/zs_malloc zs_malloc size=%x1:u64\n"
+			"r:defersim/zs_malloc_ret zs_malloc handle=$retval:u64\n"
+			"p:defersim/zram_write zram_write_page index=%x2:u64", "");
+	check_plan_arch("kallsyms-6.1.txt", DS_REC_ZSWAP, FALSE, DS_REC_ARCH_ARM64,
+			"p:defersim/zswap_inv zswap_frontswap_invalidate_page type=%x0:u32 "
+			"offset=%x1:u64\n"
+			"r:defersim/zswap_inv_ret zswap_frontswap_invalidate_page\n"
+			"p:defersim/zs_free zs_free handle=%x1:u64\n"
+			"p:defersim/zs_malloc zs_malloc size=%x1:u64\n"
+			"r:defersim/zs_malloc_ret zs_malloc handle=$retval:u64", "");
+}
+
+/* --arch names: ours, and uname's (aarch64 on a phone); anything else is refused */
+static void test_arch_names(void)
+{
+	enum ds_rec_arch a;
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(ds_rec_arch_parse("aarch64", &a, NULL));
+	g_assert_cmpint(a, ==, DS_REC_ARCH_ARM64);
+	g_assert_true(ds_rec_arch_parse("x86_64", &a, NULL));
+	g_assert_cmpint(a, ==, DS_REC_ARCH_X86_64);
+	g_assert_cmpstr(ds_rec_arch_name(DS_REC_ARCH_ARM64), ==, "arm64");
+	g_assert_false(ds_rec_arch_parse("riscv64", &a, &error));
+	g_assert_error(error, DS_REC_ERROR, DS_REC_ERROR_ARCH);
+	g_assert_nonnull(strstr(error->message, "riscv64"));
 }
 
 int main(int argc, char **argv)
@@ -163,5 +210,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/record/plan/auto", test_auto_is_what_exists);
 	g_test_add_func("/record/plan/graph", test_graph);
 	g_test_add_func("/record/plan/missing-release", test_missing_release);
+	g_test_add_func("/record/plan/arm64", test_arm64);
+	g_test_add_func("/record/arch/names", test_arch_names);
 	return g_test_run();
 }

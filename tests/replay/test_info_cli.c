@@ -110,7 +110,7 @@ static void test_errors(void)
 	expect_fail((const char *const[]){ "--no-cache", foreign, NULL }, 2, foreign);
 	expect_fail((const char *const[]){ "--no-cache", local, NULL }, 2, "--force-clock");
 	expect_fail((const char *const[]){ "--no-cache", junk, NULL }, 2, "not a trace.dat");
-	expect_fail((const char *const[]){ "--no-cache", "/nonexistent.dat", NULL }, 1,
+	expect_fail((const char *const[]){ "--no-cache", "/nonexistent.dat", NULL }, 2,
 		    "/nonexistent.dat");
 	expect_fail((const char *const[]){ "--no-cache", "--map", "x=y", basic, NULL }, 2,
 		    "SYSTEM/EVENT=KIND");

@@ -33,15 +33,16 @@ expect_fail 1 "even --max-pages 0 does not meet" "$DS" size "$trace" --target-fa
 expect_fail 2 "/no/such/dir" "$DS" merge /no/such/dir
 ok "bad sweep files, options and targets are refused with the file, group and key named"
 
-# a point that cannot run fails alone: the others finish, the exit status says so
+# a point that cannot run fails alone: the others finish, the exit status says so (2: the
+# points failed on bad input, as `replay garbage.dat` would)
 echo "not a trace" >garbage.dat
 printf '[sweep]\ntrace = %s, garbage.dat\npool_pages = 1, 2\n' "$trace" >mixed.ini
-expect_fail 1 "point 2 failed" "$DS" sweep mixed.ini -o mixed -j 1 -q
+expect_fail 2 "point 2 failed" "$DS" sweep mixed.ini -o mixed -j 1 -q
 grep -qF "point 3 failed" err || fail "point 3 should fail too: $(cat err)"
 grep -q "CRITICAL\|WARNING" err && fail "mixed sweep: $(cat err)"
 [ "$(wc -l <mixed/results.jsonl)" -eq 2 ] || fail "mixed sweep: the two good points"
 # with parallel jobs the trace is read before any point runs: the bad one stops the sweep
-expect_fail 1 "garbage.dat" "$DS" sweep mixed.ini -o mixed2 -j 2 -q
+expect_fail 2 "garbage.dat" "$DS" sweep mixed.ini -o mixed2 -j 2 -q
 ok "points that fail are reported; the others are kept"
 
 # --- a reference sweep; one point equals the same replay ---------------------------------

@@ -118,12 +118,13 @@ static void test_results(struct dstest_tmp *t, gconstpointer data)
 		json_node_unref(n);
 	}
 	ctext = slurp(csv);
-	/* columns: scalar leaves in record order, arrays (tasks) left out */
+	/* columns: the CSV schema version (docs/csv.md), then the scalar leaves in record
+	 * order, arrays (tasks) left out */
 	g_assert_cmpstr(ctext, ==,
-		"point.index,point.key,point.values.pool_pages,params.policy,metrics.fallbacks,"
-		"metrics.note,invariants.checked\n"
-		"0," KEY("a") ",0,v3,1,plain,false\n"
-		"1," KEY("b") ",8,v3,2,\"with, comma and \"\"quotes\"\"\",false\n");
+		"schema_version,point.index,point.key,point.values.pool_pages,params.policy,"
+		"metrics.fallbacks,metrics.note,invariants.checked\n"
+		"1,0," KEY("a") ",0,v3,1,plain,false\n"
+		"1,1," KEY("b") ",8,v3,2,\"with, comma and \"\"quotes\"\"\",false\n");
 }
 
 /* Records with different members: the union of columns, empty fields where one lacks one. */
@@ -138,7 +139,7 @@ static void test_results_union(struct dstest_tmp *t, gconstpointer data)
 	g_ptr_array_add(recs, parse("{\"a\":3,\"c\":{\"d\":null}}"));
 	g_assert_true(ds_sweep_results_write(t->dir, recs, NULL));
 	ctext = slurp(csv);
-	g_assert_cmpstr(ctext, ==, "a,b,c.d\n1,2,\n3,,\n");
+	g_assert_cmpstr(ctext, ==, "schema_version,a,b,c.d\n1,1,2,\n1,3,,\n");
 }
 
 static void test_set_point(void)
