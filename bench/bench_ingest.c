@@ -11,9 +11,13 @@
  * and prints records/s or events/s, the time ratio to the baseline, peak RSS (getrusage;
  * it includes the file pages libtracecmd mmaps) and the anonymous RSS at the end of the
  * stream (the heap: what would grow if anything were kept per event).
- * Traces: the arguments; with none, every traces/NAME.dat plus two synthetic traces made by
- * tests/replay/mkfixture --big (N and 10 N releases; its path in DS_MKFIXTURE).
- * Each measurement is the best of REPEAT runs.
+ * Traces: the arguments; with none, every traces/NAME.dat, two synthetic traces made by
+ * tests/replay/mkfixture --big (N and 10 N releases; its path in DS_MKFIXTURE), and the
+ * SYNTHETIC 64-CPU LMK trace of issue 11 made by `defersim synth lmk` (its path in
+ * DS_DEFERSIM; --lmk64-window sets its length: the default 2 s gives 31.9 M records, 902 MB;
+ * 0 leaves it out), generated in a temporary directory and deleted after.
+ * Each measurement is the best of REPEAT runs; the 1-minute load average at the time of the
+ * best run is printed beside it (the machine may be shared: read the ratios with it).
  *
  * struct measure: what one child reports back through a pipe.
  */
@@ -39,7 +43,16 @@ struct measure {
 	uint64_t items;
 	long maxrss_kb;
 	long anon_kb;		/* anonymous RSS at the end of the stream, before closing */
+	double load;		/* 1-minute load average when it ended */
 };
+
+static double load_avg(void)
+{
+	g_autofree char *text = NULL;
+
+	return g_file_get_contents("/proc/loadavg", &text, NULL, NULL) ?
+	       g_ascii_strtod(text, NULL) : -1;
+}
 
 /* RssAnon of /proc/self/status: heap and anonymous maps, not the file pages mmapped. */
 static long rss_anon_kb(void)
@@ -137,6 +150,7 @@ static struct measure measure_child(const char *path, enum mode m, const char *c
 	close(fds[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
+	out.load = load_avg();
 	return out;
 }
 
@@ -178,10 +192,10 @@ static void bench_trace(const char *path, const char *label, const char *cache_d
 		const struct measure *x = &best[m];
 
 		printf("%-28s %-9s %10" G_GUINT64_FORMAT " %-7s %8.3f s %12.0f /s  time x%5.2f "
-		       "baseline  peak RSS %7ld KiB  anon RSS %7ld KiB\n", label, mode_names[m],
-		       x->items, m == M_BASELINE ? "records" : "events", x->seconds,
-		       (double)x->items / x->seconds, x->seconds / best[M_BASELINE].seconds,
-		       x->maxrss_kb, x->anon_kb);
+		       "baseline (speed-up %5.2f)  peak RSS %7ld KiB  anon RSS %7ld KiB  load %.2f\n",
+		       label, mode_names[m], x->items, m == M_BASELINE ? "records" : "events",
+		       x->seconds, (double)x->items / x->seconds, x->seconds / best[M_BASELINE].seconds,
+		       best[M_BASELINE].seconds / x->seconds, x->maxrss_kb, x->anon_kb, x->load);
 	}
 }
 
@@ -196,9 +210,51 @@ static gboolean make_synthetic(const char *out, unsigned int releases)
 			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
 }
 
+/* The issue's 64-CPU LMK trace (synthetic), @window_ns of kills long. */
+static gboolean make_lmk64(const char *out, gint64 window_ns)
+{
+	const char *gen = g_getenv("DS_DEFERSIM");	/* set by bench/meson.build */
+	g_autofree char *window = g_strdup_printf("window=%" G_GINT64_FORMAT, window_ns);
+	const char *argv[] = { gen ? gen : "defersim", "synth", "lmk", "-q", "-s", "cpus=64",
+			       "-s", "procs=256", "-s", "footprint_mib=64-256", "-s", window,
+			       "-o", out, NULL };
+	int status;
+
+	return g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
+}
+
+static void bench_lmk64(const char *tmp, const char *cache_dir, gint64 window_ns)
+{
+	g_autofree char *p = g_build_filename(tmp, "lmk64.dat", NULL);
+	g_autofree char *label = g_strdup_printf("synthetic lmk 64 CPUs %.2g s", window_ns / 1e9);
+
+	if (window_ns <= 0)
+		return;
+	if (!make_lmk64(p, window_ns)) {
+		printf("%-28s cannot generate (needs defersim and trace-cmd)\n", label);
+		return;
+	}
+	bench_trace(p, label, cache_dir);
+	unlink(p);
+}
+
 int main(int argc, char **argv)
 {
 	g_autoptr(GError) err = NULL;
+	gint64 window_ns = 2000000000;
+	GOptionEntry entries[] = {
+		{ "lmk64-window", 0, 0, G_OPTION_ARG_INT64, &window_ns, "Length of the generated "
+		  "64-CPU LMK trace in ns (default 2000000000: 31.9 M records; 0: none)", "NS" },
+		{ NULL }
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("[TRACE.dat...]");
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "bench_ingest: %s\n", err->message);
+		return 2;
+	}
 	g_autofree char *tmp = g_dir_make_tmp("ds-bench-ingest-XXXXXX", &err);
 	g_autofree char *cache_dir = tmp ? g_build_filename(tmp, "cache", NULL) : NULL;
 
@@ -207,8 +263,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	g_mkdir_with_parents(cache_dir, 0755);
-	printf("bench_ingest: best of %d; time ratio = seconds / baseline seconds "
-	       "(baseline: tracecmd_iterate_events counting records)\n", REPEAT);
+	printf("bench_ingest: best of %d; time ratio = seconds / baseline seconds, speed-up = its "
+	       "inverse (baseline: tracecmd_iterate_events counting records); %u cores\n", REPEAT,
+	       g_get_num_processors());
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
 			bench_trace(argv[i], argv[i], cache_dir);
@@ -238,6 +295,7 @@ int main(int argc, char **argv)
 			bench_trace(p, label, cache_dir);
 			unlink(p);
 		}
+		bench_lmk64(tmp, cache_dir, window_ns);
 	}
 	rm_cache(cache_dir);
 	rmdir(cache_dir);

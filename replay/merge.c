@@ -37,27 +37,30 @@ static void sift_down(struct ds_merge *m, unsigned int i)
 /* Record in shared memory what libtracecmd is about to read, and what it gave. */
 static void note_reading(struct ds_merge *m, unsigned int c)
 {
-	m->shared->cpu = (int32_t)c;
+	m->reading->cpu = (int32_t)c;
 }
 
 static void note_read(struct ds_merge *m, unsigned int c, const struct tep_record *r)
 {
-	m->shared->offset = r->offset;
-	m->shared->records[c]++;
+	m->reading->offset = r->offset;
+	m->records[c]++;
 }
 
 void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned int ncpus,
-		   struct ds_decode_shared *shared)
+		   const guint8 *cpus, struct ds_decode_reading *reading, uint64_t *records)
 {
 	memset(m, 0, sizeof(*m));
 	m->handle = handle;
 	m->ncpus = ncpus;
-	m->shared = shared;
+	m->reading = reading;
+	m->records = records;
 	m->cpus = g_new0(struct ds_merge_cpu, ncpus ? ncpus : 1);
 	m->heap = g_new0(unsigned int, ncpus ? ncpus : 1);
 	for (unsigned int c = 0; c < ncpus; c++) {
 		struct tep_record *r;
 
+		if (!cpus[c])
+			continue;
 		note_reading(m, c);
 		r = tracecmd_read_cpu_first(handle, (int)c);
 		if (!r)
