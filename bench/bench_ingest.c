@@ -8,7 +8,8 @@
  *   reader    ds_source_open_trace() without cache, pulling every event
  *   cache-w   the same with the cache on and empty: reads the trace and writes the cache
  *   cache     ds_source_open_trace() again: served from the cache
- * and prints records/s or events/s, the time ratio to the baseline, peak RSS (getrusage;
+ * and prints records/s or events/s, the time ratio to the baseline, the CPU time (user +
+ * system, the reader children's included: what it costs the machine), peak RSS (getrusage;
  * it includes the file pages libtracecmd mmaps) and the anonymous RSS at the end of the
  * stream (the heap: what would grow if anything were kept per event).
  * Traces: the arguments; with none, every traces/NAME.dat, two synthetic traces made by
@@ -44,6 +45,7 @@ struct measure {
 	long maxrss_kb;
 	long anon_kb;		/* anonymous RSS at the end of the stream, before closing */
 	double load;		/* 1-minute load average when it ended */
+	double cpu;		/* user + system seconds, its reader children's included */
 };
 
 static double load_avg(void)
@@ -126,6 +128,11 @@ static struct measure measure_here(const char *path, enum mode m, const char *ca
 	out.ok = r == 0;
 	getrusage(RUSAGE_SELF, &ru);
 	out.maxrss_kb = ru.ru_maxrss;
+	out.cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		  (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	getrusage(RUSAGE_CHILDREN, &ru);	/* the readers, reaped when the source closed */
+	out.cpu += ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	return out;
 }
 
@@ -192,10 +199,11 @@ static void bench_trace(const char *path, const char *label, const char *cache_d
 		const struct measure *x = &best[m];
 
 		printf("%-28s %-9s %10" G_GUINT64_FORMAT " %-7s %8.3f s %12.0f /s  time x%5.2f "
-		       "baseline (speed-up %5.2f)  peak RSS %7ld KiB  anon RSS %7ld KiB  load %.2f\n",
-		       label, mode_names[m], x->items, m == M_BASELINE ? "records" : "events",
-		       x->seconds, (double)x->items / x->seconds, x->seconds / best[M_BASELINE].seconds,
-		       best[M_BASELINE].seconds / x->seconds, x->maxrss_kb, x->anon_kb, x->load);
+		       "baseline (speed-up %5.2f)  cpu %7.3f s  peak RSS %7ld KiB  anon RSS %7ld KiB  "
+		       "load %.2f\n", label, mode_names[m], x->items,
+		       m == M_BASELINE ? "records" : "events", x->seconds,
+		       (double)x->items / x->seconds, x->seconds / best[M_BASELINE].seconds,
+		       best[M_BASELINE].seconds / x->seconds, x->cpu, x->maxrss_kb, x->anon_kb, x->load);
 	}
 }
 

@@ -26,8 +26,9 @@
  * itself with SIGSEGV after sending N items, so that tests can check the parent's handling of
  * a crash in the middle of a stream (libtracecmd's own crashes on real input happen while it
  * opens the file or are not reproducible on a small fixture); DS_TEST_DECODE_READERS=N sets
- * the number of readers (default: one per core, at most one per CPU with data), so that tests
- * can check the stream does not depend on it.
+ * the number of readers (default: one per core, at most one per CPU with data and one per
+ * 64 MiB of ring-buffer data: readers.c), so that tests can check the stream does not
+ * depend on it.
  * struct ds_decode_shared: MAP_SHARED memory the readers update as they read, which survives
  * their crash: per reader the CPU and record offset being read, per CPU the records read.
  */

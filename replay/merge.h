@@ -4,9 +4,9 @@
  *
  * struct ds_merge: for each CPU read (a reader child reads a group of them, decode.h) its
  * current record (libtracecmd's tracecmd_read_cpu_first /
- * tracecmd_read_data) and the last timestamp it delivered; @heap holds the indices of CPUs
- * that still have a record, as a binary min-heap on (ts, cpu), so taking the next record
- * costs O(log CPUs).  A record whose timestamp is below its CPU's previous one is clamped to
+ * tracecmd_read_data) and the last timestamp it delivered; @heap holds the (ts, cpu) of the
+ * current record of each CPU that still has one, as a binary min-heap (the keys inline:
+ * comparing them touches no record), so taking the next record costs O(log CPUs).  A record whose timestamp is below its CPU's previous one is clamped to
  * it and counted in @reordered: the output never goes backwards.  @reading (shared memory,
  * decode.h) is told which CPU is being read before every libtracecmd call, and @records
  * counts what each CPU gave: a crash inside libtracecmd leaves that behind for the parent.
@@ -26,11 +26,16 @@ struct ds_merge_cpu {
 	uint64_t last_ts;
 };
 
+struct ds_merge_key {
+	uint64_t ts;
+	unsigned int cpu;
+};
+
 struct ds_merge {
 	struct tracecmd_input *handle;
 	struct ds_merge_cpu *cpus;
 	unsigned int ncpus;
-	unsigned int *heap;
+	struct ds_merge_key *heap;
 	unsigned int nheap;
 	uint64_t reordered;
 	struct ds_decode_reading *reading;
