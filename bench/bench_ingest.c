@@ -17,8 +17,8 @@
  * SYNTHETIC 64-CPU LMK trace of issue 11 made by `defersim synth lmk` (its path in
  * DS_DEFERSIM; --lmk64-window sets its length: the default 2 s gives 31.9 M records, 902 MB;
  * 0 leaves it out), generated in a temporary directory and deleted after.
- * Each measurement is the best of REPEAT runs; the 1-minute load average at the time of the
- * best run is printed beside it (the machine may be shared: read the ratios with it).
+ * Each measurement is the best of --repeat runs (3); the 1-minute load average at the time
+ * of the best run is printed beside it (the machine may be shared: read ratios with it).
  *
  * struct measure: what one child reports back through a pipe.
  */
@@ -32,7 +32,7 @@
 
 #include "ds_source.h"
 
-#define REPEAT 3
+#define REPEAT 3	/* default of --repeat */
 #define SYNTH_RELEASES 100000
 
 enum mode { M_BASELINE, M_READER, M_CACHE_WRITE, M_CACHE, M__COUNT };
@@ -175,14 +175,14 @@ static void rm_cache(const char *dir)
 		g_dir_close(d);
 }
 
-static void bench_trace(const char *path, const char *label, const char *cache_dir)
+static void bench_trace(const char *path, const char *label, const char *cache_dir, int repeat)
 {
 	struct measure best[M__COUNT];
 
 	rm_cache(cache_dir);
 	for (int m = 0; m < M__COUNT; m++) {
 		best[m] = (struct measure){ 0 };
-		for (int rep = 0; rep < REPEAT; rep++) {
+		for (int rep = 0; rep < repeat; rep++) {
 			if (m == M_CACHE_WRITE)
 				rm_cache(cache_dir);
 			struct measure x = measure_child(path, (enum mode)m, cache_dir);
@@ -232,7 +232,7 @@ static gboolean make_lmk64(const char *out, gint64 window_ns)
 			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
 }
 
-static void bench_lmk64(const char *tmp, const char *cache_dir, gint64 window_ns)
+static void bench_lmk64(const char *tmp, const char *cache_dir, gint64 window_ns, int repeat)
 {
 	g_autofree char *p = g_build_filename(tmp, "lmk64.dat", NULL);
 	g_autofree char *label = g_strdup_printf("synthetic lmk 64 CPUs %.2g s", window_ns / 1e9);
@@ -243,7 +243,7 @@ static void bench_lmk64(const char *tmp, const char *cache_dir, gint64 window_ns
 		printf("%-28s cannot generate (needs defersim and trace-cmd)\n", label);
 		return;
 	}
-	bench_trace(p, label, cache_dir);
+	bench_trace(p, label, cache_dir, repeat);
 	unlink(p);
 }
 
@@ -251,7 +251,10 @@ int main(int argc, char **argv)
 {
 	g_autoptr(GError) err = NULL;
 	gint64 window_ns = 2000000000;
+	int repeat = REPEAT;
 	GOptionEntry entries[] = {
+		{ "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "Runs of each measurement, the best "
+		  "kept (default 3)", "N" },
 		{ "lmk64-window", 0, 0, G_OPTION_ARG_INT64, &window_ns, "Length of the generated "
 		  "64-CPU LMK trace in ns (default 2000000000: 31.9 M records; 0: none)", "NS" },
 		{ NULL }
@@ -263,6 +266,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_ingest: %s\n", err->message);
 		return 2;
 	}
+	repeat = MAX(repeat, 1);
 	g_autofree char *tmp = g_dir_make_tmp("ds-bench-ingest-XXXXXX", &err);
 	g_autofree char *cache_dir = tmp ? g_build_filename(tmp, "cache", NULL) : NULL;
 
@@ -272,11 +276,11 @@ int main(int argc, char **argv)
 	}
 	g_mkdir_with_parents(cache_dir, 0755);
 	printf("bench_ingest: best of %d; time ratio = seconds / baseline seconds, speed-up = its "
-	       "inverse (baseline: tracecmd_iterate_events counting records); %u cores\n", REPEAT,
+	       "inverse (baseline: tracecmd_iterate_events counting records); %u cores\n", repeat,
 	       g_get_num_processors());
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
-			bench_trace(argv[i], argv[i], cache_dir);
+			bench_trace(argv[i], argv[i], cache_dir, repeat);
 	} else {
 		const char *root = g_getenv("DS_SOURCE_ROOT");
 		g_autofree char *tdir = g_build_filename(root ? root : ".", "traces", NULL);
@@ -288,7 +292,7 @@ int main(int argc, char **argv)
 				continue;
 			g_autofree char *p = g_build_filename(tdir, name, NULL);
 
-			bench_trace(p, name, cache_dir);
+			bench_trace(p, name, cache_dir, repeat);
 		}
 		if (d)
 			g_dir_close(d);
@@ -300,10 +304,10 @@ int main(int argc, char **argv)
 				printf("%-28s cannot generate (needs tests/replay/mkfixture and trace-cmd)\n", label);
 				continue;
 			}
-			bench_trace(p, label, cache_dir);
+			bench_trace(p, label, cache_dir, repeat);
 			unlink(p);
 		}
-		bench_lmk64(tmp, cache_dir, window_ns);
+		bench_lmk64(tmp, cache_dir, window_ns, repeat);
 	}
 	rm_cache(cache_dir);
 	rmdir(cache_dir);

@@ -3,13 +3,14 @@
  * merge.h - merge the per-CPU record streams of a trace.dat by timestamp (private).
  *
  * struct ds_merge: for each CPU read (a reader child reads a group of them, decode.h) its
- * current record (libtracecmd's tracecmd_read_cpu_first /
- * tracecmd_read_data) and the last timestamp it delivered; @heap holds the (ts, cpu) of the
- * current record of each CPU that still has one, as a binary min-heap (the keys inline:
- * comparing them touches no record), so taking the next record costs O(log CPUs).  A record whose timestamp is below its CPU's previous one is clamped to
- * it and counted in @reordered: the output never goes backwards.  @reading (shared memory,
- * decode.h) is told which CPU is being read before every libtracecmd call, and @records
- * counts what each CPU gave: a crash inside libtracecmd leaves that behind for the parent.
+ * current record (libtracecmd's tracecmd_read_cpu_first / tracecmd_read_data) and the last
+ * timestamp it delivered; @heap holds the (ts, cpu) of the current record of each CPU that
+ * still has one, as a binary min-heap (the keys inline: comparing them touches no record),
+ * so taking the next record costs O(log CPUs).  A record whose timestamp is below its CPU's
+ * previous one is clamped to it and counted in @reordered: the output never goes backwards.
+ * @reading (shared memory, decode.h) is told which CPU is being read before every
+ * libtracecmd call, and @records counts what each CPU gave: a crash inside libtracecmd
+ * leaves that behind for the parent.
  */
 #ifndef DS_MERGE_H
 #define DS_MERGE_H
