@@ -15,8 +15,8 @@
  * Traces: the arguments; with none, every traces/NAME.dat, two synthetic traces made by
  * tests/replay/mkfixture --big (N and 10 N releases; its path in DS_MKFIXTURE), and the
  * SYNTHETIC 64-CPU LMK trace of issue 11 made by `defersim synth lmk` (its path in
- * DS_DEFERSIM; --lmk64-window sets its length: the default 2 s gives 31.9 M records, 902 MB;
- * 0 leaves it out), generated in a temporary directory and deleted after.
+ * DS_DEFERSIM; --lmk64-procs sets its size: the default 256 processes give 31.9 M records,
+ * 902 MB; 0 leaves it out), generated in a temporary directory and deleted after.
  * Each measurement is the best of --repeat runs (3); the 1-minute load average at the time
  * of the best run is printed beside it (the machine may be shared: read ratios with it).
  *
@@ -218,28 +218,28 @@ static gboolean make_synthetic(const char *out, unsigned int releases)
 			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
 }
 
-/* The issue's 64-CPU LMK trace (synthetic), @window_ns of kills long. */
-static gboolean make_lmk64(const char *out, gint64 window_ns)
+/* The issue's 64-CPU LMK trace (synthetic), of @procs killed processes (issue 11: 256). */
+static gboolean make_lmk64(const char *out, int procs)
 {
 	const char *gen = g_getenv("DS_DEFERSIM");	/* set by bench/meson.build */
-	g_autofree char *window = g_strdup_printf("window=%" G_GINT64_FORMAT, window_ns);
+	g_autofree char *nprocs = g_strdup_printf("procs=%d", procs);
 	const char *argv[] = { gen ? gen : "defersim", "synth", "lmk", "-q", "-s", "cpus=64",
-			       "-s", "procs=256", "-s", "footprint_mib=64-256", "-s", window,
-			       "-o", out, NULL };
+			       "-s", nprocs, "-s", "footprint_mib=64-256", "-s",
+			       "window=2000000000", "-o", out, NULL };
 	int status;
 
 	return g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
 			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
 }
 
-static void bench_lmk64(const char *tmp, const char *cache_dir, gint64 window_ns, int repeat)
+static void bench_lmk64(const char *tmp, const char *cache_dir, int procs, int repeat)
 {
 	g_autofree char *p = g_build_filename(tmp, "lmk64.dat", NULL);
-	g_autofree char *label = g_strdup_printf("synthetic lmk 64 CPUs %.2g s", window_ns / 1e9);
+	g_autofree char *label = g_strdup_printf("synthetic lmk 64 CPUs %d procs", procs);
 
-	if (window_ns <= 0)
+	if (procs <= 0)
 		return;
-	if (!make_lmk64(p, window_ns)) {
+	if (!make_lmk64(p, procs)) {
 		printf("%-28s cannot generate (needs defersim and trace-cmd)\n", label);
 		return;
 	}
@@ -250,13 +250,12 @@ static void bench_lmk64(const char *tmp, const char *cache_dir, gint64 window_ns
 int main(int argc, char **argv)
 {
 	g_autoptr(GError) err = NULL;
-	gint64 window_ns = 2000000000;
-	int repeat = REPEAT;
+	int procs = 256, repeat = REPEAT;
 	GOptionEntry entries[] = {
 		{ "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "Runs of each measurement, the best "
 		  "kept (default 3)", "N" },
-		{ "lmk64-window", 0, 0, G_OPTION_ARG_INT64, &window_ns, "Length of the generated "
-		  "64-CPU LMK trace in ns (default 2000000000: 31.9 M records; 0: none)", "NS" },
+		{ "lmk64-procs", 0, 0, G_OPTION_ARG_INT, &procs, "Processes of the generated 64-CPU "
+		  "LMK trace (default 256: 31.9 M records, 902 MB; 0: none)", "N" },
 		{ NULL }
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[TRACE.dat...]");
@@ -307,7 +306,7 @@ int main(int argc, char **argv)
 			bench_trace(p, label, cache_dir, repeat);
 			unlink(p);
 		}
-		bench_lmk64(tmp, cache_dir, window_ns, repeat);
+		bench_lmk64(tmp, cache_dir, procs, repeat);
 	}
 	rm_cache(cache_dir);
 	rmdir(cache_dir);
