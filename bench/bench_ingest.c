@@ -8,12 +8,17 @@
  *   reader    ds_source_open_trace() without cache, pulling every event
  *   cache-w   the same with the cache on and empty: reads the trace and writes the cache
  *   cache     ds_source_open_trace() again: served from the cache
- * and prints records/s or events/s, the time ratio to the baseline, peak RSS (getrusage;
+ * and prints records/s or events/s, the time ratio to the baseline, the CPU time (user +
+ * system, the reader children's included: what it costs the machine), peak RSS (getrusage;
  * it includes the file pages libtracecmd mmaps) and the anonymous RSS at the end of the
  * stream (the heap: what would grow if anything were kept per event).
- * Traces: the arguments; with none, every traces/NAME.dat plus two synthetic traces made by
- * tests/replay/mkfixture --big (N and 10 N releases; its path in DS_MKFIXTURE).
- * Each measurement is the best of REPEAT runs.
+ * Traces: the arguments; with none, every traces/NAME.dat, two synthetic traces made by
+ * tests/replay/mkfixture --big (N and 10 N releases; its path in DS_MKFIXTURE), and the
+ * SYNTHETIC 64-CPU LMK trace of issue 11 made by `defersim synth lmk` (its path in
+ * DS_DEFERSIM; --lmk64-procs sets its size: the default 256 processes give 31.9 M records,
+ * 902 MB; 0 leaves it out), generated in a temporary directory and deleted after.
+ * Each measurement is the best of --repeat runs (3); the 1-minute load average at the time
+ * of the best run is printed beside it (the machine may be shared: read ratios with it).
  *
  * struct measure: what one child reports back through a pipe.
  */
@@ -27,7 +32,7 @@
 
 #include "ds_source.h"
 
-#define REPEAT 3
+#define REPEAT 3	/* default of --repeat */
 #define SYNTH_RELEASES 100000
 
 enum mode { M_BASELINE, M_READER, M_CACHE_WRITE, M_CACHE, M__COUNT };
@@ -39,7 +44,17 @@ struct measure {
 	uint64_t items;
 	long maxrss_kb;
 	long anon_kb;		/* anonymous RSS at the end of the stream, before closing */
+	double load;		/* 1-minute load average when it ended */
+	double cpu;		/* user + system seconds, its reader children's included */
 };
+
+static double load_avg(void)
+{
+	g_autofree char *text = NULL;
+
+	return g_file_get_contents("/proc/loadavg", &text, NULL, NULL) ?
+	       g_ascii_strtod(text, NULL) : -1;
+}
 
 /* RssAnon of /proc/self/status: heap and anonymous maps, not the file pages mmapped. */
 static long rss_anon_kb(void)
@@ -113,6 +128,11 @@ static struct measure measure_here(const char *path, enum mode m, const char *ca
 	out.ok = r == 0;
 	getrusage(RUSAGE_SELF, &ru);
 	out.maxrss_kb = ru.ru_maxrss;
+	out.cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		  (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	getrusage(RUSAGE_CHILDREN, &ru);	/* the readers, reaped when the source closed */
+	out.cpu += ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	return out;
 }
 
@@ -137,6 +157,7 @@ static struct measure measure_child(const char *path, enum mode m, const char *c
 	close(fds[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
+	out.load = load_avg();
 	return out;
 }
 
@@ -154,14 +175,14 @@ static void rm_cache(const char *dir)
 		g_dir_close(d);
 }
 
-static void bench_trace(const char *path, const char *label, const char *cache_dir)
+static void bench_trace(const char *path, const char *label, const char *cache_dir, int repeat)
 {
 	struct measure best[M__COUNT];
 
 	rm_cache(cache_dir);
 	for (int m = 0; m < M__COUNT; m++) {
 		best[m] = (struct measure){ 0 };
-		for (int rep = 0; rep < REPEAT; rep++) {
+		for (int rep = 0; rep < repeat; rep++) {
 			if (m == M_CACHE_WRITE)
 				rm_cache(cache_dir);
 			struct measure x = measure_child(path, (enum mode)m, cache_dir);
@@ -178,10 +199,11 @@ static void bench_trace(const char *path, const char *label, const char *cache_d
 		const struct measure *x = &best[m];
 
 		printf("%-28s %-9s %10" G_GUINT64_FORMAT " %-7s %8.3f s %12.0f /s  time x%5.2f "
-		       "baseline  peak RSS %7ld KiB  anon RSS %7ld KiB\n", label, mode_names[m],
-		       x->items, m == M_BASELINE ? "records" : "events", x->seconds,
+		       "baseline (speed-up %5.2f)  cpu %7.3f s  peak RSS %7ld KiB  anon RSS %7ld KiB  "
+		       "load %.2f\n", label, mode_names[m], x->items,
+		       m == M_BASELINE ? "records" : "events", x->seconds,
 		       (double)x->items / x->seconds, x->seconds / best[M_BASELINE].seconds,
-		       x->maxrss_kb, x->anon_kb);
+		       best[M_BASELINE].seconds / x->seconds, x->cpu, x->maxrss_kb, x->anon_kb, x->load);
 	}
 }
 
@@ -196,9 +218,54 @@ static gboolean make_synthetic(const char *out, unsigned int releases)
 			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
 }
 
+/* The issue's 64-CPU LMK trace (synthetic), of @procs killed processes (issue 11: 256). */
+static gboolean make_lmk64(const char *out, int procs)
+{
+	const char *gen = g_getenv("DS_DEFERSIM");	/* set by bench/meson.build */
+	g_autofree char *nprocs = g_strdup_printf("procs=%d", procs);
+	const char *argv[] = { gen ? gen : "defersim", "synth", "lmk", "-q", "-s", "cpus=64",
+			       "-s", nprocs, "-s", "footprint_mib=64-256", "-s",
+			       "window=2000000000", "-o", out, NULL };
+	int status;
+
+	return g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
+}
+
+static void bench_lmk64(const char *tmp, const char *cache_dir, int procs, int repeat)
+{
+	g_autofree char *p = g_build_filename(tmp, "lmk64.dat", NULL);
+	g_autofree char *label = g_strdup_printf("synthetic lmk 64 CPUs %d procs", procs);
+
+	if (procs <= 0)
+		return;
+	if (!make_lmk64(p, procs)) {
+		printf("%-28s cannot generate (needs defersim and trace-cmd)\n", label);
+		return;
+	}
+	bench_trace(p, label, cache_dir, repeat);
+	unlink(p);
+}
+
 int main(int argc, char **argv)
 {
 	g_autoptr(GError) err = NULL;
+	int procs = 256, repeat = REPEAT;
+	GOptionEntry entries[] = {
+		{ "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "Runs of each measurement, the best "
+		  "kept (default 3)", "N" },
+		{ "lmk64-procs", 0, 0, G_OPTION_ARG_INT, &procs, "Processes of the generated 64-CPU "
+		  "LMK trace (default 256: 31.9 M records, 902 MB; 0: none)", "N" },
+		{ NULL }
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("[TRACE.dat...]");
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "bench_ingest: %s\n", err->message);
+		return 2;
+	}
+	repeat = MAX(repeat, 1);
 	g_autofree char *tmp = g_dir_make_tmp("ds-bench-ingest-XXXXXX", &err);
 	g_autofree char *cache_dir = tmp ? g_build_filename(tmp, "cache", NULL) : NULL;
 
@@ -207,11 +274,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	g_mkdir_with_parents(cache_dir, 0755);
-	printf("bench_ingest: best of %d; time ratio = seconds / baseline seconds "
-	       "(baseline: tracecmd_iterate_events counting records)\n", REPEAT);
+	printf("bench_ingest: best of %d; time ratio = seconds / baseline seconds, speed-up = its "
+	       "inverse (baseline: tracecmd_iterate_events counting records); %u cores\n", repeat,
+	       g_get_num_processors());
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
-			bench_trace(argv[i], argv[i], cache_dir);
+			bench_trace(argv[i], argv[i], cache_dir, repeat);
 	} else {
 		const char *root = g_getenv("DS_SOURCE_ROOT");
 		g_autofree char *tdir = g_build_filename(root ? root : ".", "traces", NULL);
@@ -223,7 +291,7 @@ int main(int argc, char **argv)
 				continue;
 			g_autofree char *p = g_build_filename(tdir, name, NULL);
 
-			bench_trace(p, name, cache_dir);
+			bench_trace(p, name, cache_dir, repeat);
 		}
 		if (d)
 			g_dir_close(d);
@@ -235,9 +303,10 @@ int main(int argc, char **argv)
 				printf("%-28s cannot generate (needs tests/replay/mkfixture and trace-cmd)\n", label);
 				continue;
 			}
-			bench_trace(p, label, cache_dir);
+			bench_trace(p, label, cache_dir, repeat);
 			unlink(p);
 		}
+		bench_lmk64(tmp, cache_dir, procs, repeat);
 	}
 	rm_cache(cache_dir);
 	rmdir(cache_dir);

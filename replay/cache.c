@@ -152,8 +152,8 @@ struct ds_cache_writer {
 	size_t nbuf;
 };
 
-struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256,
-					    const char *key, const char *map_digest, GError **error)
+struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *key,
+					    const char *map_digest, GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
 	struct ds_cache_writer *w;
@@ -180,7 +180,6 @@ struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256
 	memcpy(w->hdr.magic, CACHE_MAGIC, sizeof(CACHE_MAGIC));
 	w->hdr.version = DS_CACHE_VERSION;
 	w->hdr.bom = CACHE_BOM;
-	memcpy(w->hdr.sha256, sha256, 64);
 	memcpy(w->hdr.map, map_digest, sizeof(w->hdr.map));
 	memcpy(w->hdr.key, key, sizeof(w->hdr.key));
 	w->ck = g_checksum_new(G_CHECKSUM_MD5);
@@ -229,6 +228,12 @@ gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace
 	g_variant_store(v, data);
 	if (!flush_batch(w, error))
 		goto fail;
+	/* known at the end of the read: the trace is hashed beside its decode */
+	if (strlen(info->sha256) != 64) {
+		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: no sha256 of the trace", w->tmp);
+		goto fail;
+	}
+	memcpy(w->hdr.sha256, info->sha256, 64);
 	w->hdr.info_len = len;
 	g_checksum_update(w->ck, data, (gssize)len);
 	g_checksum_update(w->ck, (const guchar *)&w->hdr, sizeof(w->hdr));

@@ -621,13 +621,19 @@ static gboolean check_chunks(struct cursor *c, struct ds_datfile *df, GError **e
 	return TRUE;
 }
 
+/*
+ * Compressed data is walked now: its chunk sizes must be checked before libtracecmd reads
+ * them.  Plain pages are only counted (libtracecmd trusts nothing in them that the header
+ * walk did not check), so that walk can wait: ds_datfile_walk_pages().
+ */
 static gboolean data_ok(struct cursor *c, struct ds_datfile *df, GError **error)
 {
 	if (!check_cpu_extents(c, df, error) || !page_size_ok(c, df, error))
 		return FALSE;
 	if (df->compression && strcmp(df->compression, "none"))
 		return check_chunks(c, df, error);
-	return check_pages(c, df, error);
+	df->pages_pending = TRUE;
+	return TRUE;
 }
 
 static gboolean read_all(struct cursor *c, struct ds_datfile *df, GError **error)
@@ -674,28 +680,66 @@ static gboolean read_all(struct cursor *c, struct ds_datfile *df, GError **error
 	return read_v7(c, df, opts, error) && data_ok(c, df, error);
 }
 
+static int open_file(const char *path, uint64_t *size, GError **error)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
+			    g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	*size = (uint64_t)st.st_size;
+	return fd;
+}
+
+gboolean ds_datfile_walk_pages(const char *path, struct ds_datfile *df, GError **error)
+{
+	struct cursor c = { .path = path, .big_endian = df->big_endian };
+	gboolean ok;
+
+	if (!df->pages_pending)
+		return TRUE;
+	c.fd = open_file(path, &c.size, error);
+	if (c.fd < 0)
+		return FALSE;
+	if (c.size != df->file_size) {
+		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: changed size while being read "
+			    "(%" G_GUINT64_FORMAT " bytes, then %" G_GUINT64_FORMAT ")", path,
+			    df->file_size, c.size);
+		close(c.fd);
+		return FALSE;
+	}
+	ok = check_pages(&c, df, error);
+	close(c.fd);
+	df->pages_pending = !ok;
+	return ok;
+}
+
 gboolean ds_datfile_read(const char *path, struct ds_datfile *df, GError **error)
 {
+	return ds_datfile_read_headers(path, df, error) && ds_datfile_walk_pages(path, df, error);
+}
+
+gboolean ds_datfile_read_headers(const char *path, struct ds_datfile *df, GError **error)
+{
 	struct cursor c = { .path = path };
-	struct stat st;
 	gboolean ok;
 
 	memset(df, 0, sizeof(*df));
 	df->cpus = g_array_new(FALSE, TRUE, sizeof(struct ds_datfile_cpu));
-	c.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (c.fd < 0 || fstat(c.fd, &st) < 0) {
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
-			    g_strerror(errno));
-		if (c.fd >= 0)
-			close(c.fd);
+	c.fd = open_file(path, &c.size, error);
+	if (c.fd < 0)
 		return FALSE;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: not a regular file", path);
-		close(c.fd);
-		return FALSE;
-	}
-	c.size = df->file_size = (uint64_t)st.st_size;
+	df->file_size = c.size;
 	ok = read_all(&c, df, error);
 	close(c.fd);
 	return ok;

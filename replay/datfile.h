@@ -38,6 +38,7 @@ struct ds_datfile {
 	gboolean latency;	/* a latency (text) trace: no binary per-CPU data */
 	uint64_t file_size;
 	GArray *cpus;
+	gboolean pages_pending;	/* plain pages not walked yet (ds_datfile_read_headers) */
 };
 
 /**
@@ -48,6 +49,19 @@ struct ds_datfile {
  * compressed chunk whose sizes cannot be).
  */
 gboolean ds_datfile_read(const char *path, struct ds_datfile *df, GError **error);
+
+/**
+ * ds_datfile_read_headers() - the same, except that the pages of an uncompressed trace
+ * are left for ds_datfile_walk_pages() (@df->pages_pending): nothing libtracecmd relies on
+ * is in them, so the walk can run beside the decode
+ */
+gboolean ds_datfile_read_headers(const char *path, struct ds_datfile *df, GError **error);
+
+/**
+ * ds_datfile_walk_pages() - walk the pages ds_datfile_read_headers() left: the records
+ * each CPU holds, its damaged pages.  Touches only @df->cpus[].check and @pages_pending.
+ */
+gboolean ds_datfile_walk_pages(const char *path, struct ds_datfile *df, GError **error);
 void ds_datfile_clear(struct ds_datfile *df);
 
 #endif

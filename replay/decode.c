@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * decode.c - the child process that reads a trace.dat with libtracecmd (decode.h).
+ * decode.c - a reader child: reads a group of a trace.dat's CPUs with libtracecmd (decode.h).
  *
  * Pipeline, pull-style, constant memory:
- *   ds_merge (per-CPU records, min-heap by time, backward timestamps clamped)
- *     -> lost-event markers (record->missed_events) become DS_EV_LOST
+ *   ds_merge (the group's per-CPU records, min-heap by (time, CPU), backward times clamped)
+ *     -> lost-event markers (record->missed_events) become DS_EV_LOST items
  *     -> ds_evmap (event id -> kind; numbers read from fields resolved once)
- *     -> records before the replay start are dropped (counted)
- *     -> ds_pairq (holds a release until its return gives it a duration)
- *     -> info counters, duration histogram -> batches written to the pipe.
+ *     -> batches of struct ds_decode_item written to the pipe.
+ * What needs every CPU (the replay start, pairing releases with returns, the info counters)
+ * is done by the parent (trace_source.c) on the merged stream.
  * struct decoder owns these plus the libtracecmd handle; it lives only in the child, which
  * ends with _exit() after its last message (no cleanup: the process is gone).
  */
@@ -22,7 +22,6 @@
 #include "decode.h"
 #include "evmap.h"
 #include "merge.h"
-#include "pairq.h"
 #include "trace_impl.h"
 
 #define PROGRESS_EVERY (1u << 21)	/* records between progress lines */
@@ -31,15 +30,15 @@ struct decoder {
 	const char *path;
 	gboolean progress;
 	int fd;
+	unsigned int reader;		/* index of this reader */
+	const guint8 *cpus;		/* the CPUs it reads, by id */
+	struct ds_decode_shared *sh;
 	struct tracecmd_input *handle;
 	struct ds_evmap map;
 	struct ds_merge merge;
-	struct ds_pairq q;
-	struct ds_durhist hist;
 	struct ds_trace_info info;
 	uint64_t records;
-	gboolean input_done;
-	struct ds_event batch[DS_DECODE_BATCH];
+	struct ds_decode_item batch[DS_DECODE_BATCH];
 	unsigned int nbatch;
 	uint64_t crash_after;	/* test seam: DS_TEST_DECODE_CRASH_AFTER, 0 = never */
 	uint64_t emitted;
@@ -71,7 +70,8 @@ static void send_msg(int fd, uint32_t type, const void *p, size_t n)
 static void flush(struct decoder *d)
 {
 	if (d->nbatch)
-		send_msg(d->fd, DS_DECODE_EVENTS, d->batch, d->nbatch * sizeof(struct ds_event));
+		send_msg(d->fd, DS_DECODE_EVENTS, d->batch,
+			 d->nbatch * sizeof(struct ds_decode_item));
 	d->nbatch = 0;
 }
 
@@ -84,33 +84,38 @@ static void send_info(struct decoder *d, uint32_t type)
 	send_msg(d->fd, type, g_variant_get_data(v), g_variant_get_size(v));
 }
 
-static G_NORETURN void fail(struct decoder *d, GError *error)
+/* @at: the record at fault (its place in the merged stream), NULL before the first. */
+static G_NORETURN void fail(struct decoder *d, GError *error, const struct ds_event *at)
 {
-	uint32_t code = error->domain == DS_ERROR ? (uint32_t)error->code : DS_ERROR_FORMAT;
+	struct ds_decode_error e = {
+		.code = error->domain == DS_ERROR ? (uint32_t)error->code : DS_ERROR_FORMAT,
+		.cpu = at ? at->cpu : 0,
+		.ts = at ? at->ts : 0,
+	};
 	size_t n = strlen(error->message);
-	struct ds_decode_hdr h = { .type = DS_DECODE_ERROR, .len = (uint32_t)(4 + n) };
+	struct ds_decode_hdr h = { .type = DS_DECODE_ERROR, .len = (uint32_t)(sizeof(e) + n) };
 
 	flush(d);
 	put(d->fd, &h, sizeof(h));
-	put(d->fd, &code, 4);
+	put(d->fd, &e, sizeof(e));
 	put(d->fd, error->message, n);
 	_exit(0);
 }
 
-static void emit(struct decoder *d, const struct ds_event *ev)
+static void emit(struct decoder *d, const struct ds_event *ev, int64_t dur)
 {
 	if (d->crash_after && ++d->emitted > d->crash_after) {
 		flush(d);
 		raise(SIGSEGV);
 	}
-	ds_trace_info_count(&d->info, ev);
-	if (ev->type == DS_EV_RELEASE && (ev->flags & DS_EVF_DURATION))
-		ds_durhist_add(&d->hist, ev->aux);
-	d->batch[d->nbatch++] = *ev;
+	d->batch[d->nbatch].ev = *ev;
+	d->batch[d->nbatch++].dur = dur;
 	if (d->nbatch == DS_DECODE_BATCH)
 		flush(d);
 }
 
+/* Counted here (every marker, before the replay start too); the parent keeps the item or
+ * not by its time. */
 static void count_lost(struct decoder *d, const struct tep_record *rec)
 {
 	unsigned int cpu = (unsigned int)rec->cpu;
@@ -124,62 +129,49 @@ static void count_lost(struct decoder *d, const struct tep_record *rec)
 	} else {
 		d->info.lost_unknown++;
 	}
-	if (rec->ts < d->info.start_ts)
-		return;
 	struct ds_event ev = {
 		.ts = rec->ts,
 		.value = rec->missed_events > 0 ? (uint64_t)rec->missed_events : 0,
 		.cpu = (uint16_t)cpu,
 		.type = DS_EV_LOST,
 	};
-	ds_pairq_push(&d->q, &ev, -1);
+	emit(d, &ev, -1);
 }
 
-/* Pull one record through map and pairing; FALSE on error. */
-static gboolean pull(struct decoder *d, GError **error)
+/* Pull one record through the map; FALSE at the end of the group's records. */
+static gboolean pull(struct decoder *d)
 {
 	struct tep_record *rec = ds_merge_next(&d->merge);
-	struct ds_event ev;
+	GError *error = NULL;
+	struct ds_event ev, at;
 	int64_t dur;
 	int r;
 
-	if (!rec) {
-		d->input_done = TRUE;
-		ds_pairq_finish(&d->q);
-		return TRUE;
-	}
+	if (!rec)
+		return FALSE;
 	if (d->progress && !(++d->records % PROGRESS_EVERY))
-		g_printerr("defersim: %s: %" G_GUINT64_FORMAT " records read\n", d->path, d->records);
+		g_printerr("defersim: %s: reader %u: %" G_GUINT64_FORMAT " records read\n", d->path,
+			   d->reader + 1, d->records);
 	if (rec->missed_events)
 		count_lost(d, rec);
-	r = ds_evmap_decode(&d->map, rec, &ev, &dur, error);
+	at = (struct ds_event){ .ts = rec->ts, .cpu = (uint16_t)rec->cpu };
+	r = ds_evmap_decode(&d->map, rec, &ev, &dur, &error);
 	tracecmd_free_record(rec);
-	if (r <= 0)
-		return r == 0;
-	if (ev.ts < d->info.start_ts) {
-		d->info.dropped_before_start++;
-		return TRUE;
-	}
-	ds_pairq_push(&d->q, &ev, dur);
+	if (r < 0)
+		fail(d, error, &at);
+	if (r > 0)
+		emit(d, &ev, dur);
 	return TRUE;
 }
 
-static void finish(struct decoder *d)
+static G_NORETURN void finish(struct decoder *d)
 {
 	d->info.reordered = d->merge.reordered;
-	d->info.unpaired_ends = d->q.unpaired_ends;
-	d->info.unreturned = d->q.unreturned;
-	d->info.durations = d->hist.count;
-	d->info.dur_p50_ns = ds_durhist_quantile(&d->hist, 0.50);
-	d->info.dur_p99_ns = ds_durhist_quantile(&d->hist, 0.99);
-	d->info.dur_max_ns = d->hist.max;
-	if (!d->info.last_ts)
-		d->info.last_ts = d->info.start_ts;
 	send_info(d, DS_DECODE_FINAL);
 	_exit(0);
 }
 
-/* Replay starts at the latest first timestamp over the CPUs that have records. */
+/* The group's first time stamps: the parent takes the latest over all CPUs as the start. */
 static void set_start(struct decoder *d)
 {
 	gboolean any = FALSE;
@@ -232,17 +224,16 @@ static void child_defaults(gboolean quiet_stderr)
 }
 
 static G_NORETURN void run(struct decoder *d, const char *sha256,
-			   const struct ds_trace_opts *opts, struct ds_decode_shared *sh)
+			   const struct ds_trace_opts *opts)
 {
 	GError *error = NULL;
-	struct ds_event ev;
 	int ncpus;
 
 	d->handle = tracecmd_open(d->path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!d->handle) {
 		g_set_error(&error, DS_ERROR, DS_ERROR_FORMAT, "%s: libtracecmd cannot read this "
 			    "trace.dat (corrupt or unsupported)", d->path);
-		fail(d, error);
+		fail(d, error, NULL);
 	}
 	ncpus = tep_get_cpus(tracecmd_get_tep(d->handle));
 	if (ncpus < 0 || ncpus > DS_TRACE_MAX_CPUS) {
@@ -250,29 +241,25 @@ static G_NORETURN void run(struct decoder *d, const char *sha256,
 		/* libtracecmd returns it as an int: 2^31 and above come out negative */
 		g_set_error(&error, DS_ERROR, DS_ERROR_FORMAT, "%s: corrupt trace.dat: %u CPUs "
 			    "(more than %d)", d->path, (unsigned int)ncpus, DS_TRACE_MAX_CPUS);
-		fail(d, error);
+		fail(d, error, NULL);
 	}
 	ds_trace_info_init(&d->info, d->path, ncpus > 0 ? (unsigned int)ncpus : 0);
 	g_strlcpy(d->info.sha256, sha256, sizeof(d->info.sha256));
 	if (!ds_evmap_init(&d->map, d->path, tracecmd_get_tep(d->handle), opts ? opts->map : NULL,
 			   opts ? opts->n_map : 0, d->info.maps, &error))
-		fail(d, error);
-	sh->ncpus = d->info.ncpus;
-	ds_merge_init(&d->merge, d->handle, d->info.ncpus, sh);
+		fail(d, error, NULL);
+	ds_merge_init(&d->merge, d->handle, d->info.ncpus, d->cpus, &d->sh->reader[d->reader],
+		      d->sh->records);
 	set_start(d);
 	send_info(d, DS_DECODE_OPEN);
-	for (;;) {
-		while (ds_pairq_pop(&d->q, &ev))
-			emit(d, &ev);
-		if (d->input_done)
-			finish(d);
-		if (!pull(d, &error))
-			fail(d, error);
-	}
+	while (pull(d))
+		;
+	finish(d);
 }
 
 pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trace_opts *opts,
-		      struct ds_decode_shared *sh, int *fd, GError **error)
+		      const guint8 *cpus, unsigned int reader, struct ds_decode_shared *sh,
+		      int *fd, GError **error)
 {
 	int p[2];
 	pid_t pid;
@@ -282,7 +269,9 @@ pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trac
 			    g_strerror(errno));
 		return -1;
 	}
-	sh->cpu = -1;
+	/* a larger pipe lets the reader run further ahead (fewer switches); best effort */
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	sh->reader[reader].cpu = -1;
 	pid = fork();
 	if (pid < 0) {
 		g_set_error(error, DS_ERROR, DS_ERROR_IO, "cannot read %s: fork: %s", path,
@@ -300,11 +289,13 @@ pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trac
 		d->path = path;
 		d->progress = opts && opts->progress;
 		d->fd = p[1];
-		d->crash_after = g_ascii_strtoull(g_getenv("DS_TEST_DECODE_CRASH_AFTER") ?: "0",
-						  NULL, 10);
-		ds_pairq_init(&d->q, DS_PAIR_HORIZON_NS);
-		ds_durhist_init(&d->hist);
-		run(d, sha256, opts, sh);
+		d->reader = reader;
+		d->cpus = cpus;
+		d->sh = sh;
+		if (reader == 0)
+			d->crash_after = g_ascii_strtoull(g_getenv("DS_TEST_DECODE_CRASH_AFTER") ?: "0",
+							  NULL, 10);
+		run(d, sha256, opts);
 	}
 	close(p[1]);
 	*fd = p[0];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * decode.h - the libtracecmd decode, run in a child process that streams events back
+ * decode.h - the libtracecmd decode, run in child processes that stream events back
  * (private to replay/).
  *
  * Why a child: libtracecmd 1.3 crashes on some corrupt input (a bad page decompressed from a
@@ -9,17 +9,28 @@
  * the crash ends the stream, names the CPU being read, and leaves the events already
  * delivered; the parent (trace_source.c) reports it as damage.
  *
- * The child writes messages to a pipe: struct ds_decode_hdr then @len bytes.
- *   DS_DECODE_OPEN    the trace info at the start (a GVariant "v" holding the info variant)
- *   DS_DECODE_EVENTS  up to DS_DECODE_BATCH struct ds_event
- *   DS_DECODE_FINAL   the trace info at the end (counters, maps, durations), then it exits
- *   DS_DECODE_ERROR   u32 enum ds_error_code, then the message (not NUL-terminated)
- * Test seam: with DS_TEST_DECODE_CRASH_AFTER=N in the environment the child kills itself with
- * SIGSEGV after sending N events, so that tests can check the parent's handling of a crash
- * in the middle of a stream (libtracecmd's own crashes on real input happen while it opens
- * the file or are not reproducible on a small fixture).
- * struct ds_decode_shared: a MAP_SHARED page the child updates as it reads, which survives
- * its crash: the CPU and record offset being read, and the records each CPU delivered.
+ * Why several: each CPU's records are independent until they are merged by time, so the
+ * CPUs are split into groups, one reader child per group (readers.c), all decoding at once
+ * on as many cores.  A reader merges its own CPUs by (time stamp, CPU) and maps each record
+ * to an event; the parent merges the readers' streams by the same key, which gives the very
+ * order one reader of every CPU would, then pairs releases with their returns (pairq.h).
+ *
+ * A reader writes messages to its pipe: struct ds_decode_hdr then @len bytes.
+ *   DS_DECODE_OPEN    the trace info at the start (a GVariant "v" holding the info variant),
+ *                     its first-time fields over the reader's CPUs only
+ *   DS_DECODE_EVENTS  up to DS_DECODE_BATCH struct ds_decode_item, in (ts, cpu) order
+ *   DS_DECODE_FINAL   the info at the end: the maps' counts, lost events and clamped time
+ *                     stamps of its CPUs; then it exits
+ *   DS_DECODE_ERROR   struct ds_decode_error, then the message (not NUL-terminated)
+ * Test seams: with DS_TEST_DECODE_CRASH_AFTER=N in the environment the first reader kills
+ * itself with SIGSEGV after sending N items, so that tests can check the parent's handling of
+ * a crash in the middle of a stream (libtracecmd's own crashes on real input happen while it
+ * opens the file or are not reproducible on a small fixture); DS_TEST_DECODE_READERS=N sets
+ * the number of readers (default: one per core, at most one per CPU with data and one per
+ * 64 MiB of ring-buffer data: readers.c), so that tests can check the stream does not
+ * depend on it.
+ * struct ds_decode_shared: MAP_SHARED memory the readers update as they read, which survives
+ * their crash: per reader the CPU and record offset being read, per CPU the records read.
  */
 #ifndef DS_DECODE_H
 #define DS_DECODE_H
@@ -42,13 +53,35 @@ struct ds_decode_hdr {
 	uint32_t len;
 };
 
-#define DS_DECODE_BATCH 2048			/* events per message */
+/*
+ * One decoded record: its event (ev.ts, ev.cpu: the merge key; a lost-events marker is a
+ * DS_EV_LOST event, which no record maps to) and the duration the record itself carries
+ * (function graph), -1 if none.
+ */
+struct ds_decode_item {
+	struct ds_event ev;
+	int64_t dur;
+};
+
+/* An error at the record (@ts, @cpu) of the merged stream; both 0 before the first record. */
+struct ds_decode_error {
+	uint32_t code;		/* enum ds_error_code */
+	uint32_t cpu;
+	uint64_t ts;
+};
+
+#define DS_DECODE_BATCH 2048			/* items per message */
 #define DS_DECODE_MAX_MSG (64u << 20)		/* longest message the parent accepts */
+#define DS_DECODE_MAX_READERS 16
+
+struct ds_decode_reading {
+	int32_t cpu;			/* being read, -1 before the first read */
+	uint32_t pad;
+	uint64_t offset;		/* of the last record read on @cpu */
+};
 
 struct ds_decode_shared {
-	int32_t cpu;			/* being read, -1 before the first read */
-	uint32_t ncpus;
-	uint64_t offset;		/* of the last record read on @cpu */
+	struct ds_decode_reading reader[DS_DECODE_MAX_READERS];
 	uint64_t records[];		/* per CPU id, DS_TRACE_MAX_CPUS entries */
 };
 
@@ -57,14 +90,16 @@ struct ds_decode_shared {
 	(sizeof(struct ds_decode_shared) + DS_TRACE_MAX_CPUS * sizeof(uint64_t))
 
 /**
- * ds_decode_spawn() - start the child decoding @path
- * @sha256: the file's hash, carried in the info the child reports
+ * ds_decode_spawn() - start reader @reader decoding the CPUs of @path that @cpus selects
+ * @sha256: the file's hash, carried in the info the reader reports
+ * @cpus: DS_TRACE_MAX_CPUS flags by CPU id (copied into the child by fork)
  * @sh: DS_DECODE_SHARED_SIZE bytes of MAP_SHARED memory, zeroed
  * @fd: set to the read end of the pipe
  *
  * Return: the child's pid, or -1 with @error set (fork or pipe failed).
  */
 pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trace_opts *opts,
-		      struct ds_decode_shared *sh, int *fd, GError **error);
+		      const guint8 *cpus, unsigned int reader, struct ds_decode_shared *sh,
+		      int *fd, GError **error);
 
 #endif

@@ -72,6 +72,25 @@ void ds_trace_info_count(struct ds_trace_info *info, const struct ds_event *ev)
 	info->releases_per_backend[ds_ev_is_zswap(ev) ? 1 : 0]++;
 }
 
+void ds_trace_info_add_maps(struct ds_trace_info *info, const struct ds_trace_info *from)
+{
+	for (guint i = 0; i < info->maps->len && from->maps && i < from->maps->len; i++) {
+		struct ds_event_map_info *mi = g_ptr_array_index(info->maps, i);
+		const struct ds_event_map_info *f = g_ptr_array_index(from->maps, i);
+
+		mi->count += f->count;
+		if (mi->symbol || !f->symbol)
+			continue;
+		/* resolved on a record of @from's CPUs: what it sits on, hence what it is */
+		mi->symbol = g_strdup(f->symbol);
+		mi->type = f->type;
+		mi->flags = f->flags;
+		mi->how = f->how;
+		g_free(mi->field);
+		mi->field = g_strdup(f->field);
+	}
+}
+
 static const char *how_of(const char *how)
 {
 	static const char *const hows[] = { "name", "probe-ip", "probe-func", "map", "ignored" };

@@ -8,11 +8,9 @@
 #include "decode.h"
 #include "merge.h"
 
-static gboolean before(const struct ds_merge *m, unsigned int a, unsigned int b)
+static gboolean before(const struct ds_merge_key *a, const struct ds_merge_key *b)
 {
-	uint64_t ta = m->cpus[a].rec->ts, tb = m->cpus[b].rec->ts;
-
-	return ta < tb || (ta == tb && a < b);
+	return a->ts < b->ts || (a->ts == b->ts && a->cpu < b->cpu);
 }
 
 static void sift_down(struct ds_merge *m, unsigned int i)
@@ -20,13 +18,13 @@ static void sift_down(struct ds_merge *m, unsigned int i)
 	for (;;) {
 		unsigned int l = 2 * i + 1, r = l + 1, min = i;
 
-		if (l < m->nheap && before(m, m->heap[l], m->heap[min]))
+		if (l < m->nheap && before(&m->heap[l], &m->heap[min]))
 			min = l;
-		if (r < m->nheap && before(m, m->heap[r], m->heap[min]))
+		if (r < m->nheap && before(&m->heap[r], &m->heap[min]))
 			min = r;
 		if (min == i)
 			return;
-		unsigned int t = m->heap[i];
+		struct ds_merge_key t = m->heap[i];
 
 		m->heap[i] = m->heap[min];
 		m->heap[min] = t;
@@ -37,27 +35,30 @@ static void sift_down(struct ds_merge *m, unsigned int i)
 /* Record in shared memory what libtracecmd is about to read, and what it gave. */
 static void note_reading(struct ds_merge *m, unsigned int c)
 {
-	m->shared->cpu = (int32_t)c;
+	m->reading->cpu = (int32_t)c;
 }
 
 static void note_read(struct ds_merge *m, unsigned int c, const struct tep_record *r)
 {
-	m->shared->offset = r->offset;
-	m->shared->records[c]++;
+	m->reading->offset = r->offset;
+	m->records[c]++;
 }
 
 void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned int ncpus,
-		   struct ds_decode_shared *shared)
+		   const guint8 *cpus, struct ds_decode_reading *reading, uint64_t *records)
 {
 	memset(m, 0, sizeof(*m));
 	m->handle = handle;
 	m->ncpus = ncpus;
-	m->shared = shared;
+	m->reading = reading;
+	m->records = records;
 	m->cpus = g_new0(struct ds_merge_cpu, ncpus ? ncpus : 1);
-	m->heap = g_new0(unsigned int, ncpus ? ncpus : 1);
+	m->heap = g_new0(struct ds_merge_key, ncpus ? ncpus : 1);
 	for (unsigned int c = 0; c < ncpus; c++) {
 		struct tep_record *r;
 
+		if (!cpus[c])
+			continue;
 		note_reading(m, c);
 		r = tracecmd_read_cpu_first(handle, (int)c);
 		if (!r)
@@ -65,7 +66,7 @@ void ds_merge_init(struct ds_merge *m, struct tracecmd_input *handle, unsigned i
 		note_read(m, c, r);
 		m->cpus[c].rec = r;
 		m->cpus[c].first_ts = m->cpus[c].last_ts = r->ts;
-		m->heap[m->nheap++] = c;
+		m->heap[m->nheap++] = (struct ds_merge_key){ .ts = r->ts, .cpu = c };
 	}
 	for (unsigned int i = m->nheap / 2; i-- > 0;)
 		sift_down(m, i);
@@ -75,7 +76,7 @@ struct tep_record *ds_merge_next(struct ds_merge *m)
 {
 	if (!m->nheap)
 		return NULL;
-	unsigned int c = m->heap[0];
+	unsigned int c = m->heap[0].cpu;
 	struct ds_merge_cpu *cs = &m->cpus[c];
 	struct tep_record *out = cs->rec;
 
@@ -88,6 +89,7 @@ struct tep_record *ds_merge_next(struct ds_merge *m)
 			cs->rec->ts = cs->last_ts;
 			m->reordered++;
 		}
+		m->heap[0].ts = cs->rec->ts;
 	} else {
 		m->heap[0] = m->heap[--m->nheap];
 	}

@@ -5,7 +5,8 @@
  *
  * The cache is found by the trace's quick key (stat and 128 KiB read), so that opening a
  * cached trace never reads the whole trace; the full sha256, which the reports print, is
- * hashed only when the trace itself is read (or with opts->verify, to check the cache).
+ * hashed only when the trace itself is read (beside its decode: trace_source.c), or with
+ * opts->verify, to check the cache.
  */
 #include <errno.h>
 #include <string.h>
@@ -78,14 +79,14 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 			g_clear_error(&cerr);
 		}
 	}
+	/* the hash is known (given, or just checked), or the reader computes it as it reads */
 	if (opts && opts->sha256)
 		g_strlcpy(sha, opts->sha256, sizeof(sha));
-	else if (!(cache && opts->verify) && !ds_file_sha256(path, sha, error))
-		return NULL;
-	src = ds_trace_source_open(path, sha, opts, error);
+	src = ds_trace_source_open(path, (opts && opts->sha256) || (cache && opts->verify) ?
+				   sha : NULL, opts, error);
 	if (!src || !cache)
 		return src;
-	struct ds_cache_writer *w = ds_cache_writer_new(cpath, sha, key, digest, &cerr);
+	struct ds_cache_writer *w = ds_cache_writer_new(cpath, key, digest, &cerr);
 
 	if (!w) {
 		g_printerr("defersim: warning: not caching %s: %s\n", path, cerr->message);

@@ -15,9 +15,15 @@ void ds_pairq_init(struct ds_pairq *q, uint64_t horizon_ns)
 	q->open = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
+/* @cap is a power of two: an index wraps with a mask, not a division (per event, 3 times) */
+static size_t wrap(const struct ds_pairq *q, size_t i)
+{
+	return i & (q->cap - 1);
+}
+
 static struct pq_slot *slot_of(struct ds_pairq *q, uint64_t seq)
 {
-	return &q->ring[(q->head + (size_t)(seq - q->head_seq)) % q->cap];
+	return &q->ring[wrap(q, q->head + (size_t)(seq - q->head_seq))];
 }
 
 static void grow(struct ds_pairq *q)
@@ -25,7 +31,7 @@ static void grow(struct ds_pairq *q)
 	struct pq_slot *ring = g_new0(struct pq_slot, q->cap * 2);
 
 	for (size_t i = 0; i < q->len; i++)
-		ring[i] = q->ring[(q->head + i) % q->cap];
+		ring[i] = q->ring[wrap(q, q->head + i)];
 	g_free(q->ring);
 	q->ring = ring;
 	q->head = 0;
@@ -62,7 +68,7 @@ static void append(struct ds_pairq *q, const struct ds_event *ev, gboolean open)
 {
 	if (q->len == q->cap)
 		grow(q);
-	struct pq_slot *s = &q->ring[(q->head + q->len) % q->cap];
+	struct pq_slot *s = &q->ring[wrap(q, q->head + q->len)];
 
 	s->ev = *ev;
 	s->open = open;
@@ -126,7 +132,7 @@ gboolean ds_pairq_pop(struct ds_pairq *q, struct ds_event *out)
 	if (!q->len || q->ring[q->head].open)
 		return FALSE;
 	*out = q->ring[q->head].ev;
-	q->head = (q->head + 1) % q->cap;
+	q->head = wrap(q, q->head + 1);
 	q->head_seq++;
 	q->len--;
 	return TRUE;
@@ -135,7 +141,7 @@ gboolean ds_pairq_pop(struct ds_pairq *q, struct ds_event *out)
 void ds_pairq_finish(struct ds_pairq *q)
 {
 	for (size_t i = 0; i < q->len; i++) {
-		struct pq_slot *s = &q->ring[(q->head + i) % q->cap];
+		struct pq_slot *s = &q->ring[wrap(q, q->head + i)];
 
 		if (s->open) {
 			s->open = FALSE;

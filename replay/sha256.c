@@ -2,6 +2,11 @@
 /*
  * sha256.c - the identity of a trace file: ds_file_sha256() (info, provenance, sweep keys),
  * and ds_file_quick_key() (the cache's key, cheap enough for every open).
+ *
+ * The whole-file hash uses nettle, not GChecksum: nettle's SHA-256 uses the CPU's SHA
+ * instructions where there are some (x86 SHA-NI, ARMv8 SHA2), 3.4x faster than GLib's here
+ * (0.64 s against 2.2 s of CPU for a 902 MB trace, bench/README.md), and a trace read
+ * without cache is hashed in full.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <nettle/sha2.h>
 
 #include "ds_source.h"
 
@@ -41,34 +47,30 @@ gboolean ds_file_sha256(const char *path, char out[65], GError **error)
 {
 	struct stat st;
 	int fd = open_regular(path, &st, error);
-	FILE *f;
 	g_autofree guchar *buf = NULL;
-	GChecksum *ck;
-	size_t n;
+	struct sha256_ctx ck;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	ssize_t n;
 
 	if (fd < 0)
 		return FALSE;
-	f = fdopen(fd, "rb");
-	if (!f) {
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: cannot open: %s", path,
-			    g_strerror(errno));
-		close(fd);
-		return FALSE;
-	}
 	buf = g_malloc(CHUNK);
-	ck = g_checksum_new(G_CHECKSUM_SHA256);
-	while ((n = fread(buf, 1, CHUNK, f)) > 0)
-		g_checksum_update(ck, buf, (gssize)n);
-	if (ferror(f)) {
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: read error: %s", path,
-			    g_strerror(errno));
-		g_checksum_free(ck);
-		fclose(f);
-		return FALSE;
+	sha256_init(&ck);
+	while ((n = read(fd, buf, CHUNK)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: read error: %s", path,
+				    g_strerror(errno));
+			close(fd);
+			return FALSE;
+		}
+		sha256_update(&ck, (size_t)n, buf);
 	}
-	fclose(f);
-	g_strlcpy(out, g_checksum_get_string(ck), 65);
-	g_checksum_free(ck);
+	close(fd);
+	sha256_digest(&ck, sizeof(digest), digest);
+	for (size_t i = 0; i < sizeof(digest); i++)
+		g_snprintf(out + 2 * i, 3, "%02x", digest[i]);
 	return TRUE;
 }
 

@@ -24,6 +24,9 @@ void ds_trace_info_init(struct ds_trace_info *info, const char *path, unsigned i
 void ds_trace_info_clear(struct ds_trace_info *info);
 /* count one delivered event */
 void ds_trace_info_count(struct ds_trace_info *info, const struct ds_event *ev);
+/* add the counts of @from's maps (the same events, in the same order: another reader of the
+ * same trace) to @info's, and what @from resolved that @info did not */
+void ds_trace_info_add_maps(struct ds_trace_info *info, const struct ds_trace_info *from);
 struct ds_event_map_info *ds_event_map_info_new(const char *system, const char *name);
 void ds_event_map_info_free(gpointer p);
 GVariant *ds_trace_info_to_variant(const struct ds_trace_info *info);
@@ -44,8 +47,9 @@ void ds_durhist_clear(struct ds_durhist *h);
 
 /* cache.c */
 struct ds_cache_writer;
-struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *sha256,
-					    const char *key, const char *map_digest, GError **error);
+/* the trace's sha256 is taken from the info given to ds_cache_writer_commit() */
+struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *key,
+					    const char *map_digest, GError **error);
 gboolean ds_cache_writer_add(struct ds_cache_writer *w, const struct ds_event *ev,
 			     GError **error);
 gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace_info *info,
@@ -69,7 +73,8 @@ gboolean ds_cache_peek(const char *path, struct ds_cache_entry *e);
 /* After @written was committed: keep its directory under ds_cache_max_size(). */
 void ds_cache_evict(const char *written);
 
-/* trace_source.c: the libtracecmd reader itself, no cache involved */
+/* trace_source.c: the libtracecmd reader itself, no cache involved; @sha256 NULL: hashed as
+ * the trace is read, in info->sha256 at the end of the stream (empty until then) */
 struct ds_source *ds_trace_source_open(const char *path, const char *sha256,
 				       const struct ds_trace_opts *opts, GError **error);
 /* Stream every delivered event into @w too; committed if the stream ends without error. */

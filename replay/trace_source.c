@@ -2,45 +2,51 @@
 /*
  * trace_source.c - a trace.dat read with libtracecmd as a stream of struct ds_event.
  *
- * The parent side of the decode (decode.h): the headers and every page are walked here first
- * (datfile.c, pagecheck.c: the records each CPU holds, damaged pages), then a child process
- * runs libtracecmd and streams batches of events through a pipe.  Here each event is counted
- * (info, duration histogram: they must survive the child's crash) and fed to the optional
- * cache writer.  At the end the child's final info replaces ours, and what each CPU delivered
- * is compared with what its pages hold: a difference, a damaged page or a crash of the child
- * is damage, an error (DS_ERROR_DAMAGED) unless the caller accepts it (then reported in
- * info->damage, and nothing is cached).  The first error is kept (@err) and returned again
- * by every later call.
+ * The parent side of the decode (decode.h): the headers are walked here first (datfile.c;
+ * and the pages of a compressed trace, whose chunk sizes libtracecmd trusts), then reader
+ * child processes run libtracecmd, each on a group of the CPUs, and stream batches of
+ * decoded records through pipes (readers.h merges them by time).  Beside them a thread of
+ * this process (@walker) hashes the file (when the caller did not give its sha256) and
+ * walks the pages of an uncompressed trace (pagecheck.c: the records each CPU holds,
+ * damaged pages); it is joined at the end, before anything reads what it found.
+ * Here, on the merged stream:
+ *     records before the replay start are dropped (counted)
+ *     -> ds_pairq (holds a release until its return gives it a duration)
+ *     -> each event counted (info, duration histogram) and fed to the optional cache writer.
+ * At the end the readers' final info (maps, lost events) is added to ours, and what each CPU
+ * delivered is compared with what its pages hold: a difference, a damaged page or a crash of
+ * a reader is damage, an error (DS_ERROR_DAMAGED) unless the caller accepts it (then
+ * reported in info->damage, and nothing is cached).  The first error is kept (@err) and
+ * returned again by every later call.
  */
 #include <errno.h>
 #include <string.h>
-#include <signal.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "datfile.h"
-#include "decode.h"
+#include "pairq.h"
+#include "readers.h"
 #include "source_impl.h"
 #include "trace_impl.h"
+
+#define NO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 struct trace_source {
 	struct ds_source base;
 	char *path;
 	char sha256[65];
+	gboolean hash_pending;		/* @sha256 is the walker's to compute */
+	GThread *walker;		/* hashes and walks pages while the readers decode */
+	GError *walk_err;
 	gboolean accept_damaged;	/* what the caller asked */
-	gboolean opened;		/* the child sent its first message */
+	gboolean opened;		/* every reader sent its first message */
 	struct ds_datfile df;
+	struct ds_readers rs;
+	struct ds_pairq q;
 	struct ds_durhist hist;
 	struct ds_trace_info info;
 	struct ds_cache_writer *cache;
-	pid_t pid;			/* the decoder, until reaped */
-	int fd;				/* its pipe, -1 when closed */
-	struct ds_decode_shared *sh;	/* MAP_SHARED, DS_DECODE_SHARED_SIZE bytes */
-	GByteArray *msg;		/* the last message's payload */
-	const struct ds_event *ev;	/* events of the current batch (inside @msg) */
-	size_t nev, iev;
+	gboolean input_done;		/* every reader finished, the pairq given up */
 	gboolean finished;
 	GError *err;
 };
@@ -59,97 +65,14 @@ static void deliver(struct trace_source *t, const struct ds_event *ev)
 	}
 }
 
-/* Exactly @n bytes; FALSE at the end of the pipe (the child ended or died). */
-static gboolean read_full(int fd, void *p, size_t n)
+/* What the file's walk knows, in the info the readers sent. */
+static void add_file_info(struct trace_source *t, struct ds_trace_info *info)
 {
-	while (n) {
-		ssize_t r = read(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return FALSE;
-		p = (char *)p + r;
-		n -= (size_t)r;
-	}
-	return TRUE;
-}
-
-/* The next message into t->msg; 0 when the pipe ended first, -1 if it is malformed. */
-static int read_msg(struct trace_source *t, uint32_t *type)
-{
-	struct ds_decode_hdr h;
-
-	if (!read_full(t->fd, &h, sizeof(h)))
-		return 0;
-	if (h.len > DS_DECODE_MAX_MSG || h.type < DS_DECODE_OPEN || h.type > DS_DECODE_ERROR ||
-	    (h.type == DS_DECODE_EVENTS &&
-	     (h.len % sizeof(struct ds_event) || h.len > DS_DECODE_BATCH * sizeof(struct ds_event))))
-		return -1;
-	g_byte_array_set_size(t->msg, h.len);
-	if (!read_full(t->fd, t->msg->data, h.len))
-		return 0;
-	*type = h.type;
-	return 1;
-}
-
-/* An info message (OPEN or FINAL) into @info, with what the file's walk knows. */
-static gboolean take_info(struct trace_source *t, struct ds_trace_info *info)
-{
-	g_autoptr(GBytes) b = g_bytes_new(t->msg->data, t->msg->len);
-	g_autoptr(GVariant) box = g_variant_ref_sink(
-		g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, b, FALSE));
-	g_autoptr(GVariant) v = g_variant_get_variant(box);
-
-	if (!ds_trace_info_from_variant(v, info))
-		return FALSE;
 	info->file_size = t->df.file_size;
 	info->file_version = t->df.version;
 	g_free(info->clock);
 	info->clock = g_strdup(t->df.clock ? t->df.clock : "unknown");
 	info->clock_synced = ds_clock_is_synced(t->df.clock, NULL);
-	return TRUE;
-}
-
-/* The child's error message, as a GError. */
-static GError *take_error(struct trace_source *t)
-{
-	uint32_t code = DS_ERROR_FORMAT;
-
-	if (t->msg->len >= 4)
-		memcpy(&code, t->msg->data, 4);
-	return g_error_new(DS_ERROR, (int)code, "%.*s", t->msg->len >= 4 ? (int)t->msg->len - 4 : 0,
-			   t->msg->len >= 4 ? (const char *)t->msg->data + 4 : "");
-}
-
-/* Wait for the child; its death by a signal (or a silent exit) described, else NULL. */
-static char *reap(struct trace_source *t, gboolean ended_cleanly)
-{
-	int status = 0;
-
-	if (t->fd >= 0)
-		close(t->fd);
-	t->fd = -1;
-	if (t->pid <= 0)
-		return NULL;
-	while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	t->pid = 0;
-	if (ended_cleanly && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return NULL;
-	GString *s = g_string_new(NULL);
-
-	if (WIFSIGNALED(status))
-		g_string_printf(s, "libtracecmd crashed (signal %d)", WTERMSIG(status));
-	else
-		g_string_printf(s, "the decoder ended without finishing (exit status %d)",
-				WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	if (t->sh->cpu < 0)
-		g_string_append(s, " while opening the file");
-	else
-		g_string_append_printf(s, " while reading CPU %d (its last record read at offset %"
-				       G_GUINT64_FORMAT ")", t->sh->cpu, t->sh->offset);
-	return g_string_free(s, FALSE);
 }
 
 /*
@@ -172,7 +95,7 @@ static struct ds_trace_damage *find_damage(struct trace_source *t, char *crash,
 
 		c->cpu = cd->cpu;
 		c->records_expected = cd->check.records;
-		c->records_read = cd->cpu < DS_TRACE_MAX_CPUS ? t->sh->records[cd->cpu] : 0;
+		c->records_read = cd->cpu < DS_TRACE_MAX_CPUS ? t->rs.sh->records[cd->cpu] : 0;
 		c->pages = cd->check.pages;
 		c->pages_damaged = cd->check.damaged_pages;
 		c->bytes_damaged = cd->check.damaged_bytes;
@@ -210,8 +133,50 @@ static gboolean no_releases(struct trace_source *t, GError **error)
 	return FALSE;
 }
 
-/* The parent's own counts stand in for the final info the child did not send. */
-static void finish_partial_info(struct trace_source *t)
+static gpointer walk_file(gpointer data)
+{
+	struct trace_source *t = data;
+
+	if (t->hash_pending && !ds_file_sha256(t->path, t->sha256, &t->walk_err))
+		return NULL;
+	ds_datfile_walk_pages(t->path, &t->df, &t->walk_err);
+	return NULL;
+}
+
+/*
+ * A small file is hashed and walked before the decode starts, as it always was: a thread
+ * would gain nothing there.  A large one (bench/README.md: 64 CPUs, 902 MB) beside it.
+ */
+#define WALK_BESIDE_MIN (64u << 20)
+
+static gboolean walk_now(struct trace_source *t, GError **error)
+{
+	walk_file(t);
+	if (t->walk_err) {
+		g_propagate_error(error, g_steal_pointer(&t->walk_err));
+		return FALSE;
+	}
+	t->hash_pending = FALSE;
+	return TRUE;
+}
+
+/* Wait for the walker; its error (the file unreadable) is the stream's. */
+static gboolean join_walker(struct trace_source *t, GError **error)
+{
+	if (t->walker)
+		g_thread_join(g_steal_pointer(&t->walker));
+	if (t->walk_err) {
+		g_propagate_error(error, g_steal_pointer(&t->walk_err));
+		return FALSE;
+	}
+	if (t->hash_pending && t->info.maps)
+		g_strlcpy(t->info.sha256, t->sha256, sizeof(t->info.sha256));
+	t->hash_pending = FALSE;
+	return TRUE;
+}
+
+/* Durations, and the end of a stream that had no event. */
+static void finish_counts(struct trace_source *t)
 {
 	t->info.durations = t->hist.count;
 	t->info.dur_p50_ns = ds_durhist_quantile(&t->hist, 0.50);
@@ -221,18 +186,46 @@ static void finish_partial_info(struct trace_source *t)
 		t->info.last_ts = t->info.start_ts;
 }
 
+/* Every reader finished: what they counted (lost events, clamped times, records per event
+ * and what each probe sits on), and the pairing's counts. */
+static void add_finals(struct trace_source *t)
+{
+	struct ds_trace_info *info = &t->info;
+
+	for (unsigned int k = 0; k < t->rs.n; k++) {
+		const struct ds_trace_info *f = &t->rs.r[k].final;
+
+		for (unsigned int c = 0; c < info->ncpus && c < f->ncpus; c++) {
+			info->lost_per_cpu[c] += f->lost_per_cpu[c];
+			info->lost_markers_per_cpu[c] += f->lost_markers_per_cpu[c];
+		}
+		info->lost_total += f->lost_total;
+		info->lost_unknown += f->lost_unknown;
+		info->reordered += f->reordered;
+		ds_trace_info_add_maps(info, f);
+	}
+	info->unpaired_ends = t->q.unpaired_ends;
+	info->unreturned = t->q.unreturned;
+}
+
 /*
- * The child is done: @final (its info), @child_err (its error) or neither (it died).  Decide
- * the stream's end: damage first (a damaged file's other errors are its consequences), then
- * the child's error, then "no releases".
+ * The readers are done: all finished (@final), one sent an error (@child_err) or died.
+ * Decide the stream's end: damage first (a damaged file's other errors are its
+ * consequences), then the reader's error, then "no releases".
  */
 static gboolean conclude(struct trace_source *t, gboolean final, GError *child_err,
 			 GError **error)
 {
-	char *crash = reap(t, final || child_err);
-	struct ds_trace_damage *d = find_damage(t, crash, final);
+	char *crash = ds_readers_reap(&t->rs);
+	struct ds_trace_damage *d;
 
 	t->finished = TRUE;
+	if (!join_walker(t, error)) {
+		g_free(crash);
+		g_clear_error(&child_err);
+		return FALSE;
+	}
+	d = find_damage(t, crash, final);
 	if (d && (!t->accept_damaged || !t->opened)) {
 		g_autofree char *what = ds_trace_damage_describe(d);
 
@@ -249,56 +242,52 @@ static gboolean conclude(struct trace_source *t, gboolean final, GError *child_e
 		return FALSE;
 	}
 	g_clear_error(&child_err);
-	if (!final)
-		finish_partial_info(t);
+	if (final)
+		add_finals(t);
+	finish_counts(t);
 	t->info.damage = d;
 	if (!t->info.events_per_type[DS_EV_RELEASE])
 		return no_releases(t, error);
 	return TRUE;
 }
 
-/* FINAL: the child's info is complete (lost events, maps, pairing); it replaces ours. */
-static gboolean take_final(struct trace_source *t, GError **error)
+/* One item of the merged stream into the pairing queue (or dropped before the start). */
+static void take_item(struct trace_source *t, const struct ds_decode_item *it)
 {
-	struct ds_trace_info fin = { 0 };
-
-	if (!take_info(t, &fin)) {
-		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: the decoder's final report is "
-			    "malformed", t->path);
-		return FALSE;
+	if (it->ev.type == DS_EV_LOST) {
+		/* counted by its reader whatever its time */
+		if (it->ev.ts >= t->info.start_ts)
+			ds_pairq_push(&t->q, &it->ev, -1);
+		return;
 	}
-	ds_trace_info_clear(&t->info);
-	t->info = fin;
-	return TRUE;
+	if (it->ev.ts < t->info.start_ts) {
+		t->info.dropped_before_start++;
+		return;
+	}
+	ds_pairq_push(&t->q, &it->ev, it->dur);
 }
 
-/* Read messages until a batch of events is there (1), the end (0) or an error (-1). */
-static int refill(struct trace_source *t, GError **error)
+/* Pull the merged stream until an event is ready (1), the end (0) or an error (-1). */
+static int advance(struct trace_source *t, GError **error)
 {
-	GError *child_err = NULL;
-	uint32_t type = 0;
-	int r = read_msg(t, &type);
+	const struct ds_decode_item *it;
+	int r;
 
-	if (r < 0) {
-		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: malformed message from the "
-			    "decoder process", t->path);
-		return -1;
-	}
-	if (r > 0 && type == DS_DECODE_EVENTS) {
-		t->ev = (const struct ds_event *)t->msg->data;
-		t->nev = t->msg->len / sizeof(struct ds_event);
-		t->iev = 0;
+	if (t->input_done)
+		return conclude(t, TRUE, NULL, error) ? 0 : -1;
+	r = ds_readers_next(&t->rs, &it, error);
+	if (r > 0) {
+		take_item(t, it);
 		return 1;
 	}
-	if (r > 0 && type == DS_DECODE_FINAL && !take_final(t, error))
-		return -1;
-	if (r > 0 && type == DS_DECODE_ERROR)
-		child_err = take_error(t);
-	if (r > 0 && type == DS_DECODE_OPEN) {
-		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: the decoder opened twice", t->path);
-		return -1;
+	if (r == 0) {
+		ds_pairq_finish(&t->q);
+		t->input_done = TRUE;
+		return 1;
 	}
-	return conclude(t, r > 0 && type == DS_DECODE_FINAL, child_err, error) ? 0 : -1;
+	if (r == -1)
+		return conclude(t, FALSE, ds_readers_take_error(&t->rs), error) ? 0 : -1;
+	return -1;
 }
 
 static int trace_next(struct ds_source *src, struct ds_event *ev, GError **error)
@@ -308,14 +297,13 @@ static int trace_next(struct ds_source *src, struct ds_event *ev, GError **error
 	int r;
 
 	while (!t->err) {
-		if (t->iev < t->nev) {
-			*ev = t->ev[t->iev++];
+		if (!t->finished && ds_pairq_pop(&t->q, ev)) {
 			deliver(t, ev);
 			return 1;
 		}
 		if (t->finished)
 			return 0;
-		r = refill(t, &t->err);
+		r = advance(t, &t->err);
 		if (r < 0)
 			break;
 		if (r == 0 && !t->info.damage && t->cache &&
@@ -336,13 +324,11 @@ static void trace_close(struct ds_source *src)
 	struct trace_source *t = (struct trace_source *)src;
 
 	ds_cache_writer_abort(t->cache);
-	if (t->pid > 0)
-		kill(t->pid, SIGKILL);	/* closed before the end: the rest is not wanted */
-	g_free(reap(t, TRUE));
-	if (t->sh)
-		munmap(t->sh, DS_DECODE_SHARED_SIZE);
-	if (t->msg)
-		g_byte_array_unref(t->msg);
+	ds_readers_clear(&t->rs);	/* closed before the end: the rest is not wanted */
+	if (t->walker)
+		g_thread_join(t->walker);
+	g_clear_error(&t->walk_err);
+	ds_pairq_clear(&t->q);
 	ds_durhist_clear(&t->hist);
 	ds_trace_info_clear(&t->info);
 	ds_datfile_clear(&t->df);
@@ -375,40 +361,31 @@ static gboolean check_clock(struct trace_source *t, gboolean force, GError **err
 	return FALSE;
 }
 
-/* Start the child and take its first message: the info at the start, or why it failed. */
+/* Start the readers and take their first messages: the info at the start, or why not. */
 static gboolean start_decoder(struct trace_source *t, const struct ds_trace_opts *opts,
 			      GError **error)
 {
-	uint32_t type = 0;
 	int r;
 
-	t->sh = mmap(NULL, DS_DECODE_SHARED_SIZE, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (t->sh == MAP_FAILED) {
-		t->sh = NULL;
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "cannot read %s: mmap: %s", t->path,
-			    g_strerror(errno));
+	/* the readers' info carries a well-formed hash; the real one replaces it at the end */
+	if (!ds_readers_start(&t->rs, t->path, t->hash_pending ? NO_HASH : t->sha256, opts,
+			      &t->df, error))
 		return FALSE;
-	}
-	t->pid = ds_decode_spawn(t->path, t->sha256, opts, t->sh, &t->fd, error);
-	if (t->pid < 0)
-		return FALSE;
-	r = read_msg(t, &type);
-	if (r > 0 && type == DS_DECODE_OPEN) {
+	/* after the forks: a child never holds a copy of a running thread's state */
+	if (t->hash_pending || t->df.pages_pending)
+		t->walker = g_thread_new("ds-walk", walk_file, t);
+	r = ds_readers_open(&t->rs, &t->info, error);
+	if (r > 0) {
 		t->opened = TRUE;
-		if (take_info(t, &t->info))
-			return TRUE;
-		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: the decoder's first report is "
-			    "malformed", t->path);
-		return FALSE;
+		add_file_info(t, &t->info);
+		if (t->hash_pending)
+			t->info.sha256[0] = '\0';	/* not known yet */
+		return TRUE;
 	}
-	if (r < 0 || (r > 0 && type != DS_DECODE_ERROR)) {
-		g_set_error(error, DS_ERROR, DS_ERROR_INTERNAL, "%s: malformed message from the "
-			    "decoder process", t->path);
+	if (r < 0)
 		return FALSE;
-	}
-	/* it failed or died before its first message: no info to return partial data with */
-	conclude(t, FALSE, r > 0 ? take_error(t) : NULL, error);
+	/* one failed or died before its first message: no info to return partial data with */
+	conclude(t, FALSE, ds_readers_take_error(&t->rs), error);
 	if (error && !*error)
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: libtracecmd cannot read this "
 			    "trace.dat", t->path);
@@ -422,12 +399,14 @@ struct ds_source *ds_trace_source_open(const char *path, const char *sha256,
 
 	t->base.ops = &trace_ops;
 	t->path = g_strdup(path);
-	g_strlcpy(t->sha256, sha256, sizeof(t->sha256));
-	t->fd = -1;
+	t->hash_pending = !sha256;
+	g_strlcpy(t->sha256, sha256 ? sha256 : NO_HASH, sizeof(t->sha256));
 	t->accept_damaged = opts && opts->accept_damaged;
-	t->msg = g_byte_array_new();
+	ds_pairq_init(&t->q, DS_PAIR_HORIZON_NS);
 	ds_durhist_init(&t->hist);
-	if (!ds_datfile_read(path, &t->df, error) || !check_clock(t, opts && opts->force_clock, error))
+	if (!ds_datfile_read_headers(path, &t->df, error) ||
+	    !check_clock(t, opts && opts->force_clock, error) ||
+	    (t->df.file_size < WALK_BESIDE_MIN && !walk_now(t, error)))
 		goto fail;
 	if (t->df.latency) {
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: a latency-tracer trace (text): it "
