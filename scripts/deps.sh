@@ -4,7 +4,7 @@
 # Needs root (or sudo) only when something is missing.
 set -eu
 DS_PKGS="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libjson-glib-dev \
-libtracecmd-dev libtraceevent-dev libtracefs-dev libzstd-dev zlib1g-dev trace-cmd gnuplot-nox python3 xz-utils \
+libtracecmd-dev libtraceevent-dev libtracefs-dev libzstd-dev zlib1g-dev nettle-dev trace-cmd gnuplot-nox python3 xz-utils \
 parallel clang libclang-rt-14-dev"
 missing=""
 for p in $DS_PKGS; do
