@@ -21,6 +21,7 @@
  *   for policies that need a size class per value (zsonly).
  * - struct ds_engine (engine.c): all of the above for one run, plus the source, the reading
  *   position (lookahead), the RNG, the ledger and the results being filled.
+ * - params.observer (observe.c, include/ds_observe.h): told what the run does, when asked.
  */
 #ifndef DS_ENGINE_H
 #define DS_ENGINE_H
