@@ -45,7 +45,7 @@ struct ds_timeline {
 	uint64_t end;		/* DS_OBS_END */
 	unsigned int ncpus;
 	GArray **lanes;		/* per CPU: uint64_t end per lane */
-	GHashTable *named;	/* (pid << 32 | tid) of tracks already named */
+	GHashTable *named;	/* tid * 4 + pid of the threads already named */
 	bool ctr_seen[DS_BE__COUNT];
 	bool ctr_primed;	/* the values at the window's start were written */
 	uint64_t ctr_free[DS_BE__COUNT];
@@ -64,30 +64,27 @@ static void put_us(FILE *f, const char *key, uint64_t ns)
 	fprintf(f, "\"%s\":%" PRIu64 ".%03u", key, ns / 1000, (unsigned int)(ns % 1000));
 }
 
+/* a metadata event: @what is process_name or thread_name (names are ours: no escaping) */
 static void put_meta(struct ds_timeline *tl, int pid, uint64_t tid, const char *what,
 		     const char *name)
 {
 	put_sep(tl);
-	if (!strcmp(what, "thread_sort_index"))
-		fprintf(tl->f, "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64 ",\"name\":\"%s\","
-			"\"args\":{\"sort_index\":%s}}", pid, tid, what, name);
-	else
-		fprintf(tl->f, "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64 ",\"name\":\"%s\","
-			"\"args\":{\"name\":\"%s\"}}", pid, tid, what, name);
+	fprintf(tl->f, "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64 ",\"name\":\"%s\","
+		"\"args\":{\"name\":\"%s\"}}", pid, tid, what, name);
 }
 
-/* The first event on a thread names it (and orders it) first. */
+/* The first event on a thread names it, and orders it by tid (CPU, then lane). */
 static void name_thread(struct ds_timeline *tl, int pid, uint64_t tid, const char *name)
 {
-	gpointer key = GSIZE_TO_POINTER(((gsize)pid << 32) | (gsize)tid);
-	char sort[32];
+	gpointer key = GSIZE_TO_POINTER((gsize)tid * 4 + (gsize)pid);	/* pid is 1..3 */
 
 	if (g_hash_table_contains(tl->named, key))
 		return;
 	g_hash_table_add(tl->named, key);
 	put_meta(tl, pid, tid, "thread_name", name);
-	g_snprintf(sort, sizeof(sort), "%" PRIu64, tid);
-	put_meta(tl, pid, tid, "thread_sort_index", sort);
+	put_sep(tl);
+	fprintf(tl->f, "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64 ",\"name\":"
+		"\"thread_sort_index\",\"args\":{\"sort_index\":%" PRIu64 "}}", pid, tid, tid);
 }
 
 /* Room for one more event under the cap?  The first one left out marks the cut. */
