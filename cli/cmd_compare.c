@@ -19,6 +19,7 @@
 #include "ds_sim.h"
 #include "ds_source.h"
 #include "run_common.h"
+#include "run_timeline.h"
 
 /* The shared run options (run_common.h, without --policy) and compare's own. */
 struct compare_opts {
@@ -27,6 +28,7 @@ struct compare_opts {
 	char *json;
 	char *csv;
 	gboolean quiet;
+	struct ds_cli_timeline timeline;
 };
 
 /*
@@ -76,6 +78,7 @@ static void compare_opts_free(struct compare_opts *o)
 	g_free(o->policies);
 	g_free(o->json);
 	g_free(o->csv);
+	ds_cli_timeline_clear(&o->timeline);
 }
 
 static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GError **error)
@@ -94,7 +97,10 @@ static gboolean parse_args(int *argc, char ***argv, struct compare_opts *o, GErr
 	ds_cli_exit_help(ctx, NULL, NULL);
 	ds_cli_run_add_options(ctx, &o->run, DS_CLI_NO_POLICY);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	ok = g_option_context_parse(ctx, argc, argv, error);
+	ds_cli_timeline_add_options(ctx, &o->timeline, "Write each policy's simulated run as a "
+				    "Chrome/Perfetto trace: FILE-POLICY.json (docs/timeline.md)");
+	ok = g_option_context_parse(ctx, argc, argv, error) &&
+	     ds_cli_timeline_check(&o->timeline, error);
 	g_option_context_free(ctx);
 	return ok;
 }
@@ -402,9 +408,29 @@ static gboolean write_csv(const char *path, const struct compare_run *runs, guin
 	return ok;
 }
 
+/* Every policy's timeline file opened before the first run: a bad path costs no run. */
+static gboolean timelines_open(const struct compare_opts *o, const char *trace,
+			       GPtrArray *policies, const struct ds_params *base,
+			       const struct ds_profile *prof, struct ds_timeline **tls,
+			       GError **error)
+{
+	for (guint i = 0; o->timeline.path && i < policies->len; i++) {
+		struct ds_params p = *base;
+		g_autofree char *path = NULL;
+
+		p.policy = g_ptr_array_index(policies, i);
+		path = ds_cli_timeline_path_for(o->timeline.path, p.policy);
+		tls[i] = ds_cli_timeline_open(&o->timeline, path, &p, prof->name, trace, error);
+		if (!tls[i])
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static int compare_main(struct compare_opts *o, const char *trace, GPtrArray *policies,
 			const struct ds_params *base)
 {
+	struct ds_timeline **tls = g_new0(struct ds_timeline *, policies->len);
 	struct compare_run *runs = g_new0(struct compare_run, policies->len);
 	struct compare_trace ct = { 0 };
 	struct ds_profile *prof = NULL;
@@ -415,14 +441,23 @@ static int compare_main(struct compare_opts *o, const char *trace, GPtrArray *po
 
 	prof = ds_cli_profile_load(o->run.profile, &error);
 	if (!prof || !ds_cli_run_trace_opts(&o->run, &error) ||
+	    !timelines_open(o, trace, policies, base, prof, tls, &error) ||
 	    !ds_cli_run_hash_trace(&o->run, trace, &error))
 		goto out;
 	for (; done < policies->len; done++) {
 		struct ds_params p = *base;
+		g_autofree char *tl_path = NULL;
 
 		p.policy = g_ptr_array_index(policies, done);
+		p.observer = tls[done] ? ds_timeline_observer(tls[done]) : NULL;
 		status = run_one(trace, &o->run.topts, prof, &p, o->json != NULL, &runs[done], &ct,
 				 &error);
+		if (status == DS_EXIT_OK && tls[done]) {
+			tl_path = ds_cli_timeline_path_for(o->timeline.path, p.policy);
+			if (!ds_cli_timeline_finish(g_steal_pointer(&tls[done]), "compare", tl_path,
+						    &p, &error))
+				status = DS_EXIT_FAIL;
+		}
 		if (status != DS_EXIT_OK && error)
 			g_prefix_error(&error, "policy %s: ", p.policy);
 		if (status != DS_EXIT_OK)
@@ -466,8 +501,11 @@ out:
 		fprintf(stderr, "defersim compare: %s\n", error->message);
 		g_error_free(error);
 	}
-	for (guint i = 0; i < policies->len; i++)
+	for (guint i = 0; i < policies->len; i++) {
 		compare_run_clear(&runs[i]);
+		ds_timeline_abort(tls[i]);
+	}
+	g_free(tls);
 	g_free(runs);
 	if (ct.info)
 		json_node_unref(ct.info);

@@ -15,6 +15,7 @@
 #include "ds_sim.h"
 #include "ds_source.h"
 #include "run_common.h"
+#include "run_timeline.h"
 
 /* The shared run options (run_common.h) and replay's own outputs. */
 struct replay_opts {
@@ -25,6 +26,7 @@ struct replay_opts {
 	char *timeseries_ns;
 	gboolean quiet;
 	gint max_tasks;
+	struct ds_cli_timeline timeline;
 };
 
 static const char replay_summary[] =
@@ -43,6 +45,7 @@ static void replay_opts_free(struct replay_opts *o)
 	g_free(o->csv);
 	g_free(o->timeseries);
 	g_free(o->timeseries_ns);
+	ds_cli_timeline_clear(&o->timeline);
 }
 
 static gboolean parse_args(int *argc, char ***argv, struct replay_opts *o, GError **error)
@@ -64,7 +67,10 @@ static gboolean parse_args(int *argc, char ***argv, struct replay_opts *o, GErro
 	ds_cli_exit_help(ctx, NULL, NULL);
 	ds_cli_run_add_options(ctx, &o->run, 0);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	ok = g_option_context_parse(ctx, argc, argv, error);
+	ds_cli_timeline_add_options(ctx, &o->timeline, "Write the simulated run as a "
+				    "Chrome/Perfetto trace (docs/timeline.md)");
+	ok = g_option_context_parse(ctx, argc, argv, error) &&
+	     ds_cli_timeline_check(&o->timeline, error);
 	g_option_context_free(ctx);
 	return ok;
 }
@@ -120,11 +126,17 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 	struct ds_source *src = NULL;
 	struct ds_results *r = NULL;
 	struct ds_task_spill *spill = NULL;
+	struct ds_timeline *tl = NULL;
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 
 	prof = ds_cli_profile_load(o->run.profile, &error);
 	if (!prof || !ds_cli_run_trace_opts(&o->run, &error))
+		goto out;
+	/* before the run: a path that cannot be written fails before any work */
+	tl = ds_cli_timeline_open(&o->timeline, o->timeline.path, params, prof->name, trace,
+				  &error);
+	if (o->timeline.path && !tl)
 		goto out;
 	src = ds_sim_open_trace(trace, &o->run.topts, params, &error);
 	if (!src)
@@ -152,7 +164,9 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 
 		ds_report_print(r, prof, ds_source_info(src), &ropts, stdout);
 	}
-	if (!write_outputs(o, r, spill, prof, ds_source_info(src), &error))
+	if (!write_outputs(o, r, spill, prof, ds_source_info(src), &error) ||
+	    !ds_cli_timeline_finish(g_steal_pointer(&tl), "replay", o->timeline.path, params,
+				    &error))
 		goto out;
 	status = DS_EXIT_OK;
 	/* --check is a test: a violated invariant fails the run, after the report showed it */
@@ -166,6 +180,7 @@ out:
 		fprintf(stderr, "defersim replay: %s\n", error->message);
 		g_error_free(error);
 	}
+	ds_timeline_abort(tl);
 	ds_results_free(r);
 	ds_task_spill_free(spill);
 	ds_source_close(src);

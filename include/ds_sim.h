@@ -18,6 +18,8 @@
 #include "ds_event.h"
 #include "ds_source.h"
 
+struct ds_sim_observer;	/* ds_observe.h */
+
 /* Backends: each has its own zsmalloc pool, per-CPU buffers, page pool and worker. */
 enum ds_backend {
 	DS_BE_ZRAM = 0,
@@ -314,6 +316,8 @@ enum ds_lock_mode { DS_LOCKS_AUTO = 0, DS_LOCKS_ON, DS_LOCKS_OFF };
  *	(0 = pool_pages / 2, at least 1 [S])
  * @zs_chain_size: [defersim] zsmalloc's maximum pages per zspage (CONFIG_ZSMALLOC_CHAIN_SIZE;
  *	4 before 6.3): decides which size classes are merged and so share a class lock
+ * @observer: told what the run does as it happens (include/ds_observe.h); NULL (the
+ *	default): nobody.  Not a user parameter; the results' copy holds NULL
  */
 struct ds_params {
 	const char *policy;
@@ -347,6 +351,7 @@ struct ds_params {
 	enum ds_v2_lock v2_drain_holds_lock;
 	unsigned int zsonly_pages_per_run;
 	unsigned int zs_chain_size;
+	const struct ds_sim_observer *observer;
 };
 
 /** ds_params_init() - fill @p with the spec's defaults (policy "v3", pool 64 pages) */

@@ -128,6 +128,8 @@ static void first_event(struct ds_engine *eng, uint64_t ts)
 	eng->now = ts;
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
 		eng->pools[be].obs_t = ts;
+	if (G_UNLIKELY(eng->obs))
+		ds_obs_start(eng, ts);
 }
 
 static void dispatch_read(struct ds_engine *eng, const struct ds_event *ev)
@@ -426,6 +428,8 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	if (eng->r->params.probe_gap_ns == DS_NS_AUTO)
 		eng->r->params.probe_gap_ns = 0;
 	eng->p = &eng->r->params;
+	eng->obs = params->observer;
+	eng->r->params.observer = NULL;	/* the results outlive it */
 	eng->probe_in = eng->p->probe_overhead_ns;
 	eng->r->probe_from_provenance = eng->p->probe_provenance;
 	eng->probe_gap = eng->p->probe_gap_ns;
@@ -573,6 +577,8 @@ static void engine_finish(struct ds_engine *eng)
 	ds_ledger_finish(eng);
 	if (r->params.check_invariants)
 		inv_check_times(r);
+	if (G_UNLIKELY(eng->obs))
+		ds_obs_end(eng);
 }
 
 /* Both modes: rows into results->tasks (@rows_out false), or out to @sink as they are final. */

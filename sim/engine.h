@@ -21,6 +21,7 @@
  *   for policies that need a size class per value (zsonly).
  * - struct ds_engine (engine.c): all of the above for one run, plus the source, the reading
  *   position (lookahead), the RNG, the ledger and the results being filled.
+ * - params.observer (observe.c, include/ds_observe.h): told what the run does, when asked.
  */
 #ifndef DS_ENGINE_H
 #define DS_ENGINE_H
@@ -29,6 +30,7 @@
 #include <stdint.h>
 #include <glib.h>
 
+#include "ds_observe.h"
 #include "ds_sim.h"
 #include "ds_source.h"
 #include "policy.h"
@@ -260,6 +262,33 @@ unsigned int ds_cpu_pick(const struct ds_engine *eng, int producer, int current,
 /* ds_cpu_switch() - recorded sched_switch on recorded CPU @rcpu to @next_pid */
 void ds_cpu_switch(struct ds_engine *eng, unsigned int rcpu, int32_t next_pid);
 
+/* --- observe.c: what the run does, told to params.observer (include/ds_observe.h) --- */
+
+/* what a release's hot path is, kept from its start to its end (with an observer only) */
+struct ds_obs_task {
+	uint64_t sync_ns;
+	uint32_t flags;
+	uint32_t be;
+};
+
+struct ds_release_out;
+struct ds_worker;
+
+/*
+ * Each is called as `if (G_UNLIKELY(eng->obs)) ds_obs_...()`: without an observer a run pays
+ * one NULL test per point and nothing else.
+ */
+void ds_obs_start(struct ds_engine *eng, uint64_t ts);
+void ds_obs_release_begin(struct ds_engine *eng, struct ds_task *t, struct ds_pool *pool,
+			  const struct ds_release_out *out);
+void ds_obs_release_end(struct ds_engine *eng, const struct ds_task *t);
+void ds_obs_swap(struct ds_pool *pool, unsigned int cpu, uint64_t now, bool ok);
+void ds_obs_wake(struct ds_worker *w, uint64_t now, uint64_t at);
+void ds_obs_page_end(struct ds_engine *eng, const struct ds_worker *w);
+void ds_obs_run_end(struct ds_engine *eng, const struct ds_worker *w);
+void ds_obs_pool(struct ds_pool *pool, uint64_t now, uint64_t free);
+void ds_obs_end(struct ds_engine *eng);
+
 /* --- task.c --- */
 
 enum ds_task_phase {
@@ -295,6 +324,7 @@ struct ds_task {
 	struct ds_evring zsf;	/* objsize.c: sizes found for its read releases (ts = release) */
 	bool zsf_await;		/* its latest read release still waits for its zs_free */
 	uint64_t await_ts;	/* recorded time of that release */
+	struct ds_obs_task obs;	/* observe.c: its current release, with an observer only */
 };
 
 /*
@@ -355,6 +385,7 @@ struct ds_worker {
 	uint64_t run_start;
 	double run_cpu0;	/* ent.cpu_ns when the run started */
 	unsigned int run_pages;
+	uint64_t obs_page_start;	/* observe.c: its page began (with an observer only) */
 };
 
 void ds_workers_init(struct ds_pool *pool, unsigned int n);
@@ -459,6 +490,7 @@ struct ds_engine {
 	GHashTable *rows;	/* rows mode: index -> struct ds_task_row * not final yet */
 	guint ntasks;		/* tasks so far: the next one's index */
 	uint64_t task_end_max;	/* latest simulated end of a task */
+	const struct ds_sim_observer *obs;	/* params.observer (observe.c), usually NULL */
 };
 
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)

@@ -121,9 +121,13 @@ static bool v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, u
 			pc->stranded_since = now;
 			pool->res->stranded_episodes++;
 		}
+		if (G_UNLIKELY(pool->eng->obs))
+			ds_obs_swap(pool, (unsigned int)(pc - v->cpu), now, false);
 		return false;
 	}
 	v3_swap_page(pool, v, pc);
+	if (G_UNLIKELY(pool->eng->obs))
+		ds_obs_swap(pool, (unsigned int)(pc - v->cpu), now, true);
 	ds_ent_locked(out->ent, pool->pool_lock, prof->swap_ns, 0);
 	if (queues) {
 		ds_ent_work(out->ent, prof->queue_work_ns, 0);

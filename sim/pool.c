@@ -66,6 +66,8 @@ void ds_pool_free_steps(struct ds_pool *pool, struct ds_ent *e, struct ds_lock *
 
 void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uint16_t cls, uint64_t cost)
 {
+	if (G_UNLIKELY(pool->eng->obs))
+		pool->obs_sync_ns = cost;	/* its release's hot path ends with it */
 	ds_pool_free_steps(pool, e, ds_pool_class_lock(pool, cls), cost, 0);
 }
 
@@ -300,6 +302,8 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 		res->peak_pending_bytes = pool->pending_values * pool->eng->prof->object_bytes;
 	}
 	pool_sample(pool, now, &st);
+	if (G_UNLIKELY(pool->eng->obs))
+		ds_obs_pool(pool, now, st.free);
 	if (pool->eng->p->check_invariants &&
 	    st.free + st.queued + st.draining + st.percpu != ds_pool_pages_total(pool))
 		pool->eng->r->inv.pages_violations++;

@@ -135,6 +135,7 @@ struct ds_pool_state {
  * @class_locks: one lock per class index that is a lock owner (NULL: not modelled)
  * @pool_lock: the deferred scheme's lock over pool and drain list (v3, zsonly), v2's array
  *	lock (v2)
+ * @obs_sync_ns: with an observer only: the cost of the latest synchronous free (observe.c)
  */
 struct ds_pool {
 	struct ds_engine *eng;
@@ -161,6 +162,7 @@ struct ds_pool {
 	struct ds_zs_classes classes;
 	struct ds_lock *class_locks;
 	struct ds_lock *pool_lock;
+	uint64_t obs_sync_ns;	/* observe.c: the latest sync free's cost (with an observer) */
 };
 
 /* Page storage: a page with room for CAP entries, count 0. */

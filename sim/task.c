@@ -434,6 +434,8 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		ds_worker_queue(pool, (int)rel.cpu, eng->now);
 	if (out.flush_at)
 		ds_pool_arm_flush(pool, rel.cpu, out.flush_at);
+	if (G_UNLIKELY(eng->obs))
+		ds_obs_release_begin(eng, t, pool, &out);
 	if (eng->pools_active)
 		ds_pool_observe(pool, eng->now);
 
@@ -544,6 +546,8 @@ void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t)
 			ds_ledger_free(eng, t->rel_id);
 			res->freed_ts = MAX(res->freed_ts, t->hot_end);
 		}
+		if (G_UNLIKELY(eng->obs))
+			ds_obs_release_end(eng, t);
 		if (!t->merged) {
 			task_gap(eng, t);
 			return;

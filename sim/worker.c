@@ -74,9 +74,13 @@ static uint64_t draw_wake(struct ds_engine *eng)
 
 static void worker_pend(struct ds_engine *eng, struct ds_worker *w, uint64_t now)
 {
+	uint64_t at = now + draw_wake(eng);
+
 	w->state = DS_WK_PENDING;
 	w->wake_gen++;
-	ds_evq_push(&eng->q, now + draw_wake(eng), DS_SEV_WAKE, w, w->wake_gen, 0);
+	ds_evq_push(&eng->q, at, DS_SEV_WAKE, w, w->wake_gen, 0);
+	if (G_UNLIKELY(eng->obs))
+		ds_obs_wake(w, now, at);
 }
 
 /* Returns false when every item is already pending (a no-op queue_work). */
@@ -121,6 +125,8 @@ static void worker_end_run(struct ds_engine *eng, struct ds_worker *w)
 	uint64_t wall = eng->now - w->run_start;
 	double cpu = w->ent.cpu_ns - w->run_cpu0;
 
+	if (G_UNLIKELY(eng->obs))
+		ds_obs_run_end(eng, w);
 	res->worker_busy_ns += wall;
 	res->worker_cpu_ns += (uint64_t)llround(cpu);
 	res->worker_longest_run_ns = MAX(res->worker_longest_run_ns, wall);
@@ -198,6 +204,8 @@ static void worker_next_batch(struct ds_engine *eng, struct ds_worker *w)
 		w->batch.cap = pool->cap;
 	}
 	w->run_pages++;
+	if (G_UNLIKELY(eng->obs))
+		w->obs_page_start = eng->now;
 	batch_program(pool, w);
 	ds_pool_observe(pool, eng->now);
 	cpu = ds_cpu_pick(eng, w->producer, w->last_cpu, &w->ent);
@@ -224,6 +232,8 @@ void ds_worker_prog_done(struct ds_engine *eng, struct ds_worker *w)
 	struct ds_pool *pool = w->pool;
 
 	w->last_cpu = w->ent.cpu;	/* the next page may go elsewhere (ds_cpu_pick()) */
+	if (G_UNLIKELY(eng->obs))
+		ds_obs_page_end(eng, w);
 	ds_pool_batch_freed(pool, &w->batch);
 	pool->ops->done(pool, &w->batch, eng->now);
 	ds_pool_observe(pool, eng->now);
