@@ -28,6 +28,7 @@ struct report_cli {
 	char *output;
 	char *timeseries;
 	char *templates;
+	char **where;
 	gint max_rows;
 	gint max_curves;
 	gboolean no_plots;
@@ -66,6 +67,7 @@ static void report_cli_free(struct report_cli *o)
 	g_free(o->output);
 	g_free(o->timeseries);
 	g_free(o->templates);
+	g_strfreev(o->where);
 }
 
 static gboolean parse_args(int *argc, char ***argv, struct report_cli *o, GError **error)
@@ -73,6 +75,7 @@ static gboolean parse_args(int *argc, char ***argv, struct report_cli *o, GError
 	GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "The HTML file to write (default: beside the input; '-' = stdout)", "FILE" },
 		{ "timeseries", 't', 0, G_OPTION_ARG_FILENAME, &o->timeseries, "Also draw this `defersim replay --timeseries` CSV over time", "CSV" },
+		{ "where", 'w', 0, G_OPTION_ARG_STRING_ARRAY, &o->where, "Draw the pictures from only the runs with this swept value or parameter (repeatable; the tables keep every run)", "NAME=VALUE" },
 		{ "no-plots", 0, 0, G_OPTION_ARG_NONE, &o->no_plots, "Tables only: do not run gnuplot", NULL },
 		{ "templates", 0, 0, G_OPTION_ARG_FILENAME, &o->templates, "Directory of the gnuplot templates (default: the installed plots/)", "DIR" },
 		{ "max-rows", 0, 0, G_OPTION_ARG_INT, &o->max_rows, "Most rows of the per-run results table (default 2000)", "N" },
@@ -212,6 +215,7 @@ static gboolean draw(const struct report_cli *o, struct ds_html_doc *d, GError *
 	}
 	jobs = ds_plot_plan(d->runs, &(struct ds_plot_opts) {
 		.outdir = tmp, .timeseries = o->timeseries, .max_curves = (guint)o->max_curves,
+		.where = o->where, .n_where = o->where ? g_strv_length(o->where) : 0,
 	}, plan_notes, error);
 	for (guint i = 0; jobs && i < jobs->len; i++)
 		draw_one(g_ptr_array_index(jobs, i), templates, tmp, d);

@@ -18,27 +18,53 @@
 /* Runs side by side in the every-metric table; more are left to the JSON. */
 #define MAX_METRIC_RUNS 8
 
-/* One column of the per-run results table; "BE" in @path is each backend that released. */
+static char *replace_be(const char *text, const char *be)
+{
+	g_auto(GStrv) parts = g_strsplit(text, "BE", -1);
+
+	return g_strjoinv(be, parts);
+}
+
+/*
+ * One column of the per-run results table; "BE" in @path is each backend that released.
+ * @count: where given, the figure applies only when this count is not 0 (a latency of
+ * nothing drained is "n/a", not 0 ns)
+ */
 struct metric_col {
 	const char *label;
 	const char *path;
 	enum dsh_fmt fmt;
+	const char *count;
 };
 
+#define DRAIN_COUNT "metrics.BE.drain_latency.count"
+
 static const struct metric_col metric_cols[] = {
-	{ "releases", "metrics.releases", DSH_PLAIN },
-	{ "fallbacks", "metrics.fallbacks", DSH_PLAIN },
-	{ "fallback rate", "metrics.fallback_rate", DSH_PERCENT },
-	{ "BE drain p50", "metrics.BE.drain_latency.p50_ns", DSH_NS },
-	{ "BE drain p99", "metrics.BE.drain_latency.p99_ns", DSH_NS },
-	{ "BE drain max", "metrics.BE.drain_latency.max_ns", DSH_NS },
-	{ "BE left for teardown", "metrics.BE.teardown_drained", DSH_PLAIN },
-	{ "BE peak pending", "metrics.BE.peak_pending_bytes", DSH_BYTES },
-	{ "BE pool free min", "metrics.BE.pool_free_min", DSH_PLAIN },
-	{ "hot path (policy)", "metrics.hot_ns", DSH_NS },
-	{ "hot path (sync)", "metrics.sync_ns", DSH_NS },
-	{ "hot path saved", "metrics.hot_path_saved", DSH_PERCENT },
+	{ "releases", "metrics.releases", DSH_PLAIN, NULL },
+	{ "fallbacks", "metrics.fallbacks", DSH_PLAIN, NULL },
+	{ "fallback rate", "metrics.fallback_rate", DSH_PERCENT, NULL },
+	{ "BE drain p50", "metrics.BE.drain_latency.p50_ns", DSH_NS, DRAIN_COUNT },
+	{ "BE drain p99", "metrics.BE.drain_latency.p99_ns", DSH_NS, DRAIN_COUNT },
+	{ "BE drain max", "metrics.BE.drain_latency.max_ns", DSH_NS, DRAIN_COUNT },
+	{ "BE left for teardown", "metrics.BE.teardown_drained", DSH_PLAIN, NULL },
+	{ "BE peak pending", "metrics.BE.peak_pending_bytes", DSH_BYTES, NULL },
+	{ "BE pool free min", "metrics.BE.pool_free_min", DSH_PLAIN, NULL },
+	{ "hot path (policy)", "metrics.hot_ns", DSH_NS, NULL },
+	{ "hot path (sync)", "metrics.sync_ns", DSH_NS, NULL },
+	{ "hot path saved", "metrics.hot_path_saved", DSH_PERCENT, NULL },
 };
+
+static gboolean counted_zero(JsonNode *run, const struct metric_col *c, const char *be)
+{
+	g_autofree char *path = NULL;
+	JsonNode *n;
+
+	if (!c->count)
+		return FALSE;
+	path = replace_be(c->count, be);
+	n = dsh_get(run, path);
+	return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_int(n) == 0;
+}
 
 static const char *const backends[] = { "zram", "zswap" };
 
@@ -62,14 +88,22 @@ static guint used_backends(const struct ds_html_doc *d, const char **out)
 	return n;
 }
 
-static char *replace_be(const char *text, const char *be)
+/* Whether swept value @name differs between the runs (a constant is in the parameters). */
+static gboolean varies(const struct ds_html_doc *d, const char *name)
 {
-	g_auto(GStrv) parts = g_strsplit(text, "BE", -1);
+	g_autofree char *path = g_strconcat("point.values.", name, NULL);
+	JsonNode *first = dsh_get(g_ptr_array_index(d->runs, 0), path);
 
-	return g_strjoinv(be, parts);
+	for (guint i = 1; i < d->runs->len; i++) {
+		JsonNode *v = dsh_get(g_ptr_array_index(d->runs, i), path);
+
+		if (!first != !v || (v && !json_node_equal(first, v)))
+			return TRUE;
+	}
+	return FALSE;
 }
 
-/* The swept names of a sweep (point.values of the first record), in order. */
+/* The varying swept names of a sweep (point.values of the first record), in order. */
 static GPtrArray *swept_names(const struct ds_html_doc *d)
 {
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -80,7 +114,8 @@ static GPtrArray *swept_names(const struct ds_html_doc *d)
 		return names;
 	members = json_object_get_members(json_node_get_object(v));
 	for (GList *l = members; l; l = l->next)
-		g_ptr_array_add(names, g_strdup(l->data));
+		if (d->runs->len == 1 || varies(d, l->data))
+			g_ptr_array_add(names, g_strdup(l->data));
 	g_list_free(members);
 	return names;
 }
@@ -116,7 +151,8 @@ static void results_row(GString *s, JsonNode *run, guint i, GPtrArray *swept, co
 	for (guint c = 0; c < G_N_ELEMENTS(metric_cols); c++) {
 		for (guint b = 0; b < (strstr(metric_cols[c].path, "BE") ? n_be : 1); b++) {
 			g_autofree char *path = replace_be(metric_cols[c].path, be[b]);
-			g_autofree char *v = dsh_value(dsh_get(run, path), metric_cols[c].fmt);
+			g_autofree char *v = counted_zero(run, &metric_cols[c], be[b]) ?
+				g_strdup("n/a") : dsh_value(dsh_get(run, path), metric_cols[c].fmt);
 
 			dsh_cell_num(s, v);
 		}

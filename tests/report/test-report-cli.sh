@@ -72,6 +72,7 @@ head -c 3000 run.json >bad/cut.json
 expect_fail 2 "bad/cut.json" "$DS" report bad/cut.json -o keep.html
 cmp -s keep.html run.html || fail "a failed report changed the previous page"
 expect_fail 2 "not a time series" "$DS" report run.json --timeseries run.json -o bad/out.html
+expect_fail 2 "no record matches" "$DS" report sw --where cpus=7 -o bad/out.html
 no_stray bad garbage.json other.json array.json cmp.json emptydir cut.json
 ok "bad input: exit 2 naming the input; no page, no temporary file; a previous page kept"
 
