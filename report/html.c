@@ -192,8 +192,8 @@ static gboolean is_run(JsonNode *n)
 gboolean ds_html_check_runs(GPtrArray *runs, const char *where, GError **error)
 {
 	if (!runs->len) {
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: no results in it (a sweep "
-			    "directory has results.jsonl or points/*.json)", where);
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: no results in it (no run; a "
+			    "sweep directory holds results.jsonl or points/KEY.json)", where);
 		return FALSE;
 	}
 	for (guint i = 0; i < runs->len; i++) {
@@ -252,7 +252,8 @@ gboolean ds_html_classify(JsonNode *root, const char *where, enum ds_html_kind *
 			return FALSE;
 		return ds_html_check_runs(runs, where, error);
 	}
-	if (holds_array(root, "evaluations")) {
+	if (holds_array(root, "evaluations") || !g_strcmp0(dsh_str(root, "tool.name"),
+							   "defersim size")) {
 		*kind = DS_HTML_SIZE;
 		add_if_run(root, "at_answer", runs);
 		add_if_run(root, "below_answer", runs);

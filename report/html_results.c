@@ -221,6 +221,15 @@ static enum dsh_fmt key_fmt(const char *key)
 	return DSH_PLAIN;
 }
 
+/* An array whose first element is an object (a table of rows). */
+static gboolean holds_objects(JsonNode *n)
+{
+	JsonArray *a = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+
+	return a && json_array_get_length(a) &&
+		JSON_NODE_HOLDS_OBJECT(json_array_get_element(a, 0));
+}
+
 static void array_table(GString *s, JsonNode *arr, const char *id, const char *caption)
 {
 	JsonArray *a = arr && JSON_NODE_HOLDS_ARRAY(arr) ? json_node_get_array(arr) : NULL;
@@ -265,36 +274,56 @@ static void scalar_rows(GString *s, JsonNode *obj, const char *prefix)
 	}
 }
 
+/* Members of a sizing that are not its answer's scalars: runs, arrays, what is shown elsewhere. */
+static const char *const size_skip[] = { "at_answer", "below_answer", "trace", "tool", NULL };
+
+/* A copy of the sizing without @size_skip, whose scalar leaves are the answer table. */
+static JsonNode *size_scalars(JsonNode *root)
+{
+	JsonObject *src = json_node_get_object(root), *dst = json_object_new();
+	GList *members = json_object_get_members(src);
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+
+	for (GList *l = members; l; l = l->next)
+		if (!g_strv_contains(size_skip, l->data))
+			json_object_set_member(dst, l->data,
+					       json_node_copy(json_object_get_member(src, l->data)));
+	g_list_free(members);
+	json_node_take_object(n, dst);
+	return n;
+}
+
+/*
+ * The answer and its question as key/value rows, then each array of objects (evaluations,
+ * and any other a later `size` writes) as its own table: what the sizing holds is shown
+ * without this file knowing every member.
+ */
 static void size_answer(GString *s, const struct ds_html_doc *d)
 {
 	static const char *const cols[] = { "key", "value", NULL };
-	static const char *const members[] = { "answer", "targets", "profile", "policy", "ncpus",
-					       "max_pages", "monotone" };
-	JsonNode *answer = dsh_get(d->root, "answer");
+	JsonNode *answer = dsh_get(d->root, "answer"), *scalars = size_scalars(d->root);
+	GList *members = json_object_get_members(json_node_get_object(d->root));
 
 	if (!answer || JSON_NODE_HOLDS_NULL(answer))
 		g_string_append(s, "<p class=\"alert\" id=\"no-answer\">No pool size up to max_pages "
 				"met the targets.</p>\n");
 	dsh_table_open(s, "answer", "The sizing's question and answer (defersim size): the "
 		       "smallest pool_pages whose simulated run met the targets", cols);
-	for (guint i = 0; i < G_N_ELEMENTS(members); i++) {
-		JsonNode *n = dsh_get(d->root, members[i]);
-		g_autofree char *prefix = g_strconcat(members[i], ".", NULL);
-
-		if (n && JSON_NODE_HOLDS_OBJECT(n)) {
-			scalar_rows(s, n, prefix);
-		} else if (n) {
-			g_autofree char *v = dsh_value(n, DSH_PLAIN);
-
-			dsh_row_open(s);
-			dsh_cell(s, members[i]);
-			dsh_cell_num(s, v);
-			dsh_row_close(s);
-		}
-	}
+	scalar_rows(s, scalars, "");
 	dsh_table_close(s);
-	array_table(s, dsh_get(d->root, "evaluations"), "evaluations", "Every pool size the "
-		    "search simulated (exponential search, then bisection), in the order tried");
+	json_node_unref(scalars);
+	for (GList *l = members; l; l = l->next) {
+		const char *name = l->data;
+		g_autofree char *id = g_strcmp0(name, "evaluations") ?
+			g_strdup_printf("size-%s", name) : g_strdup(name);
+		g_autofree char *cap = g_strdup_printf("%s: %s", name, !g_strcmp0(name,
+			"evaluations") ? "every pool size the search simulated (exponential search, "
+			"then bisection), in the order tried" : "as the sizing's JSON holds it");
+
+		if (holds_objects(dsh_get(d->root, name)))
+			array_table(s, dsh_get(d->root, name), id, cap);
+	}
+	g_list_free(members);
 }
 
 void dsh_results(GString *s, const struct ds_html_doc *d)
