@@ -195,22 +195,20 @@ static gboolean draw(const struct report_cli *o, struct ds_html_doc *d, GError *
 	g_autofree char *templates = o->templates ? g_strdup(o->templates) : ds_plot_templates_dir();
 	g_autofree char *tmp = NULL;
 	GPtrArray *jobs;
-	GPtrArray *plan_notes = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) plan_notes = g_ptr_array_new_with_free_func(g_free);
 	GError *e = NULL;
 
 	if (!templates) {
 		g_autofree char *where = ds_data_where("plots");
 
-		say(d, g_strdup_printf("no picture: gnuplot templates (cdf.gp) not "
-						 "found in %s (--templates DIR)", where));
-		g_ptr_array_free(plan_notes, TRUE);
+		say(d, g_strdup_printf("no picture: gnuplot templates (cdf.gp) not found in %s "
+				       "(--templates DIR)", where));
 		return TRUE;
 	}
 	tmp = g_dir_make_tmp("defersim-report-XXXXXX", &e);
 	if (!tmp) {
 		say(d, g_strdup_printf("no picture: %s", e->message));
 		g_error_free(e);
-		g_ptr_array_free(plan_notes, TRUE);
 		return TRUE;
 	}
 	jobs = ds_plot_plan(d->runs, &(struct ds_plot_opts) {
@@ -221,7 +219,6 @@ static gboolean draw(const struct report_cli *o, struct ds_html_doc *d, GError *
 		draw_one(g_ptr_array_index(jobs, i), templates, tmp, d);
 	for (guint i = 0; i < plan_notes->len; i++)
 		g_ptr_array_add(d->notes, g_strdup(plan_notes->pdata[i]));
-	g_ptr_array_free(plan_notes, TRUE);
 	remove_tree(tmp);
 	if (!jobs)
 		return FALSE;
