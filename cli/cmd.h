@@ -34,6 +34,7 @@ int ds_cmd_sweep(int argc, char **argv);
 int ds_cmd_merge(int argc, char **argv);
 int ds_cmd_size(int argc, char **argv);
 int ds_cmd_plot(int argc, char **argv);
+int ds_cmd_report(int argc, char **argv);
 int ds_cmd_validate(int argc, char **argv);
 int ds_cmd_cache(int argc, char **argv);
 

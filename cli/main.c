@@ -24,6 +24,7 @@ static const struct subcmd subcmds[] = {
 	{ "merge", ds_cmd_merge, "merge the results of several sweep directories" },
 	{ "size", ds_cmd_size, "smallest pool meeting a fallback-rate / drain-latency target" },
 	{ "plot", ds_cmd_plot, "draw sweep or replay results with gnuplot" },
+	{ "report", ds_cmd_report, "one self-contained HTML report of a run, comparison, sizing or sweep" },
 	{ "validate", ds_cmd_validate, "the model beside published figures (validation suites)" },
 	{ "cache", ds_cmd_cache, "list, prune or clear the binary event cache of traces" },
 };

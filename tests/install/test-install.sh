@@ -165,7 +165,9 @@ complete_words defersim "" >"$tmp/got" || fail "completion registered with compl
 while read -r c; do
 	grep -qx -- "$c" "$tmp/got" || fail "completion offers sub-command $c"
 done <"$tmp/cmds"
-[ "$(complete_words defersim rep)" = replay ] || fail "defersim rep<TAB> -> replay"
+[ "$(complete_words defersim repl)" = replay ] || fail "defersim repl<TAB> -> replay"
+[ "$(complete_words defersim rep | sort | tr '\n' ' ')" = "replay report " ] ||
+	fail "defersim rep<TAB> -> replay, report"
 while read -r c; do
 	complete_words defersim "$c" -- >"$tmp/got"
 	for o in $(options "$c" | grep -- '^--'); do
