@@ -23,20 +23,27 @@ struct plot_cli {
 	char **where;
 	char *timeseries;
 	char *templates;
+	char *target_fallback;
+	char *target_p99;
 	gint max_curves;
 	gboolean quiet;
 };
 
 static const char plot_summary[] =
 	"Draws, as far as the inputs allow:\n"
-	"  cdf.*               drain-latency CDF, one curve per run (e.g. per policy)\n"
-	"  fallback_vs_pool.*  fallback rate vs pool_pages, one line per other swept value\n"
-	"  p99_vs_pool.*       p99 drain latency vs pool_pages, likewise\n"
+	"  cdf.*               wait from push to free, CDF in ms, one curve per run: every\n"
+	"                      deferred value, teardown included (solid), and the drain\n"
+	"                      latency, values drained before teardown only (dashed)\n"
+	"  fallback_vs_pool.*  fallback rate vs pool_pages, log y (a rate of 0 is drawn at\n"
+	"                      the axis's \"0\" floor), one line per other swept value; the\n"
+	"                      --target-fallback line\n"
+	"  p99_vs_pool.*       p99 drain latency vs pool_pages, likewise; the --target-p99 line\n"
 	"  hotpath.*           exit hot-path time per task, sync vs the policy (one run)\n"
-	"  timeseries_BE.*     free pool pages, queued pages, values pending over time\n"
-	"                      (--timeseries CSV of `defersim replay --timeseries`)\n"
-	"The data files (*.dat) are written beside the images; plots/README.md says how to\n"
-	"re-run a template by hand.";
+	"  timeseries_BE.*     free pool pages, queued pages, values pending over time, a mark\n"
+	"                      per sample with new fallbacks (--timeseries CSV of\n"
+	"                      `defersim replay --timeseries`)\n"
+	"The data files (*.dat) and the gnuplot scripts (*.gp: the values each picture was\n"
+	"drawn with; `gnuplot NAME.gp` redraws it) are written beside the images.";
 
 static void plot_cli_free(struct plot_cli *o)
 {
@@ -45,6 +52,8 @@ static void plot_cli_free(struct plot_cli *o)
 	g_strfreev(o->where);
 	g_free(o->timeseries);
 	g_free(o->templates);
+	g_free(o->target_fallback);
+	g_free(o->target_p99);
 }
 
 static gboolean parse_args(int *argc, char ***argv, struct plot_cli *o, GError **error)
@@ -56,6 +65,8 @@ static gboolean parse_args(int *argc, char ***argv, struct plot_cli *o, GError *
 		{ "timeseries", 't', 0, G_OPTION_ARG_FILENAME, &o->timeseries, "Time-series CSV of `defersim replay --timeseries`", "CSV" },
 		{ "templates", 0, 0, G_OPTION_ARG_FILENAME, &o->templates, "Directory of the gnuplot templates (default: plots/)", "DIR" },
 		{ "max-curves", 0, 0, G_OPTION_ARG_INT, &o->max_curves, "Most curves in one picture (default 12)", "N" },
+		{ "target-fallback", 0, 0, G_OPTION_ARG_STRING, &o->target_fallback, "Draw this fallback-rate target (0.1%, 0.001) on fallback_vs_pool", "RATE" },
+		{ "target-p99", 0, 0, G_OPTION_ARG_STRING, &o->target_p99, "Draw this p99 drain-latency target (5ms) on p99_vs_pool", "DURATION" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only errors", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
@@ -96,6 +107,29 @@ static gboolean check_formats(char **formats, GError **error)
 	return TRUE;
 }
 
+/* --target-fallback and --target-p99 as `defersim size` reads them */
+static gboolean parse_targets(const struct plot_cli *o, struct ds_plot_opts *po,
+			      GError **error)
+{
+	po->target_fallback = -1;
+	if (o->target_fallback &&
+	    !ds_parse_fraction(o->target_fallback, &po->target_fallback, error)) {
+		g_prefix_error(error, "--target-fallback ");
+		return FALSE;
+	}
+	po->target_fallback_text = o->target_fallback;
+	if (o->target_p99 && !ds_parse_duration(o->target_p99, &po->target_p99_ns, error)) {
+		g_prefix_error(error, "--target-p99 ");
+		return FALSE;
+	}
+	if (o->target_p99 && !po->target_p99_ns) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--target-p99 %s: expected a "
+			    "duration > 0", o->target_p99);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean load_all(int argc, char **argv, GPtrArray *records, GError **error)
 {
 	for (int i = 1; i < argc; i++)
@@ -111,17 +145,20 @@ static int render_all(const struct plot_cli *o, GPtrArray *jobs, char **formats,
 
 	for (guint j = 0; j < jobs->len; j++) {
 		for (guint f = 0; formats[f]; f++) {
-			g_autofree char *out = NULL;
+			g_autofree char *out = NULL, *warn = NULL;
 			GError *e = NULL;
 
 			if (!ds_plot_render(g_ptr_array_index(jobs, j), templates, o->outdir,
-					    formats[f], &out, &e)) {
+					    formats[f], &out, &warn, &e)) {
 				g_printerr("defersim plot: %s\n", e->message);
 				g_error_free(e);
 				status = DS_EXIT_FAIL;
-			} else if (!o->quiet) {
-				printf("%s\n", out);
+				continue;
 			}
+			if (warn)
+				g_printerr("defersim plot: gnuplot warned drawing %s: %s\n", out, warn);
+			if (!o->quiet)
+				printf("%s\n", out);
 		}
 	}
 	return status;
@@ -130,6 +167,7 @@ static int render_all(const struct plot_cli *o, GPtrArray *jobs, char **formats,
 int ds_cmd_plot(int argc, char **argv)
 {
 	struct plot_cli o = { 0 };
+	struct ds_plot_opts po = { 0 };
 	g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
 	g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *jobs = NULL;
@@ -155,13 +193,14 @@ int ds_cmd_plot(int argc, char **argv)
 			    "%s; give --templates DIR", where);
 		goto out;
 	}
-	if (!load_all(argc, argv, records, &error))
+	if (!parse_targets(&o, &po, &error) || !load_all(argc, argv, records, &error))
 		goto out;
-	jobs = ds_plot_plan(records, &(struct ds_plot_opts) {
-		.outdir = o.outdir, .where = o.where,
-		.n_where = o.where ? g_strv_length(o.where) : 0,
-		.timeseries = o.timeseries, .max_curves = (guint)o.max_curves,
-	}, notes, &error);
+	po.outdir = o.outdir;
+	po.where = o.where;
+	po.n_where = o.where ? g_strv_length(o.where) : 0;
+	po.timeseries = o.timeseries;
+	po.max_curves = (guint)o.max_curves;
+	jobs = ds_plot_plan(records, &po, notes, &error);
 	if (!jobs)
 		goto out;
 	for (guint i = 0; i < notes->len && !o.quiet; i++)

@@ -11,6 +11,7 @@
 #ifndef DS_PLOT_H
 #define DS_PLOT_H
 
+#include <stdint.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -21,6 +22,9 @@
  * @n_where: number of filters
  * @timeseries: `defersim replay --timeseries` CSV to draw over time, or NULL
  * @max_curves: most curves in one picture (more: the picture is skipped with a note)
+ * @target_fallback: fallback-rate target (a fraction) drawn on fallback_vs_pool, < 0: none
+ * @target_fallback_text: as the user wrote it ("0.1%"), for the legend
+ * @target_p99_ns: p99 drain-latency target drawn on p99_vs_pool, 0: none
  */
 struct ds_plot_opts {
 	const char *outdir;
@@ -28,6 +32,9 @@ struct ds_plot_opts {
 	guint n_where;
 	const char *timeseries;
 	guint max_curves;
+	double target_fallback;
+	const char *target_fallback_text;
+	uint64_t target_p99_ns;
 };
 
 /**
@@ -61,13 +68,17 @@ GPtrArray *ds_plot_plan(GPtrArray *records, const struct ds_plot_opts *opts, GPt
 char *ds_plot_templates_dir(void);
 
 /**
- * ds_plot_render() - run gnuplot on one job, writing OUTDIR/NAME.FORMAT atomically
+ * ds_plot_render() - run gnuplot on one job, writing OUTDIR/NAME.FORMAT atomically, drawn by
+ * OUTDIR/NAME.gp (the job's variables, then the template loaded: redraw it by hand with
+ * `gnuplot NAME.gp`)
  * @format: "png" (pngcairo, else png) or "svg"
  * @out: out, optional: the image written
+ * @warnings: out, optional: what gnuplot printed on stderr though it succeeded, or unset
  * Return: FALSE with @error holding gnuplot's own message when it fails or writes nothing.
  */
 gboolean ds_plot_render(const struct ds_plot_job *job, const char *templates,
-			const char *outdir, const char *format, char **out, GError **error);
+			const char *outdir, const char *format, char **out, char **warnings,
+			GError **error);
 
 /** ds_plot_quote() - @s as a single-quoted gnuplot string ('' for a quote) */
 char *ds_plot_quote(const char *s);

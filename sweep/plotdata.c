@@ -293,7 +293,8 @@ static struct ds_plot_job *job_new(const struct plot_ctx *c, const char *name,
 				   const char *template, const char *data)
 {
 	struct ds_plot_job *j = g_new0(struct ds_plot_job, 1);
-	g_autofree char *qd = ds_plot_quote(data);
+	g_autofree char *abs = g_canonicalize_filename(data, NULL);	/* NAME.gp runs anywhere */
+	g_autofree char *qd = ds_plot_quote(abs);
 	g_autofree char *qt = ds_plot_quote(c->title);
 
 	j->name = g_strdup(name);
@@ -309,6 +310,20 @@ static void job_var(struct ds_plot_job *j, const char *name, const char *text)
 	g_autofree char *q = ds_plot_quote(text);
 
 	g_ptr_array_add(j->vars, g_strdup_printf("%s=%s", name, q));
+}
+
+/* A number as gnuplot reads it back exactly (a float, so 1/2 is not integer division). */
+static void job_num(struct ds_plot_job *j, const char *name, double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	g_ascii_formatd(buf, sizeof(buf), "%.10e", v);
+	g_ptr_array_add(j->vars, g_strdup_printf("%s=%s", name, buf));
+}
+
+static void job_int(struct ds_plot_job *j, const char *name, gint64 v)
+{
+	g_ptr_array_add(j->vars, g_strdup_printf("%s=%" G_GINT64_FORMAT, name, v));
 }
 
 static gboolean write_data(const struct plot_ctx *c, const char *file, GString *s,
@@ -340,68 +355,130 @@ static void note(GPtrArray *notes, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* --- drain-latency CDF ------------------------------------------------------------------ */
+/* --- wait-from-push-to-free CDF ------------------------------------------------------- */
 
-static guint cdf_curve(GString *s, const struct plot_ctx *c, JsonNode *rec, const char *be,
-		       gboolean both)
+/*
+ * Per curve (a run and backend) two distributions of metrics.BE: free_latency (every deferred
+ * value's wait, those freed at teardown included: what memory actually waited) drawn solid,
+ * and drain_latency (values the worker drained before teardown: the design without the end
+ * of the trace) drawn dashed in the same colour.  The data file holds the solid blocks
+ * first (headers: the labels), then the dashed ones (headers commented out); @dmap says
+ * which solid curve each dashed one belongs to.  Latencies in ms; @xmin is the smallest
+ * positive one (the x axis is logarithmic), @xmax the largest.
+ */
+struct cdf_plan {
+	GString *solid;
+	GString *dashed;
+	GString *dmap;
+	guint n;
+	guint m;
+	double xmin;
+	double xmax;
+};
+
+static JsonArray *percentiles(JsonNode *rec, const char *be, const char *hist)
 {
-	g_autofree char *hpath = g_strdup_printf("metrics.%s.drain_latency.percentiles_ns", be);
-	JsonNode *pct = ds_record_get(rec, hpath);
-	g_autofree char *label = NULL;
-	JsonArray *a;
+	g_autofree char *path = g_strdup_printf("metrics.%s.%s.percentiles_ns", be, hist);
+	JsonNode *pct = ds_record_get(rec, path);
 
-	if (!pct || !JSON_NODE_HOLDS_ARRAY(pct))
-		return 0;
-	a = json_node_get_array(pct);
-	if (json_array_get_length(a) != 101)
-		return 0;	/* nothing deferred: no distribution */
+	if (!pct || !JSON_NODE_HOLDS_ARRAY(pct) ||
+	    json_array_get_length(json_node_get_array(pct)) != 101)
+		return NULL;	/* nothing deferred (or drained): no distribution */
+	return json_node_get_array(pct);
+}
+
+static void cdf_rows(GString *s, JsonArray *a, struct cdf_plan *p)
+{
+	for (guint q = 0; q <= 100; q++) {
+		double ms = (double)json_array_get_int_element(a, q) / 1e6;
+
+		g_string_append_printf(s, "%.6f %.2f\n", ms, q / 100.0);
+		if (ms > 0)
+			p->xmin = MIN(p->xmin, ms);
+		p->xmax = MAX(p->xmax, ms);
+	}
+}
+
+static void cdf_curve(const struct plot_ctx *c, JsonNode *rec, const char *be, gboolean both,
+		      struct cdf_plan *p)
+{
+	JsonArray *all = percentiles(rec, be, "free_latency");
+	JsonArray *drain = percentiles(rec, be, "drain_latency");
+	g_autofree char *label = NULL;
+
+	if (!all && !drain)
+		return;
 	label = label_of(c, rec, NULL);
-	if (both) {
-		char *l = g_strdup_printf("%s (%s)", label, be);
+	if (both || !all) {
+		char *l = g_strdup_printf("%s%s%s%s%s", label, both ? " (" : "", both ? be : "",
+					  both ? ")" : "", all ? "" : " (drain latency only)");
 
 		g_free(label);
 		label = l;
 	}
-	block_header(s, label, "fraction");
-	for (guint q = 0; q <= 100; q++)
-		g_string_append_printf(s, "%.4f %.2f\n",
-				       (double)json_array_get_int_element(a, q) / 1e3, q / 100.0);
-	return 1;
+	block_header(p->solid, label, "fraction");
+	cdf_rows(p->solid, all ? all : drain, p);
+	if (all && drain) {
+		if (p->dashed->len)
+			g_string_append(p->dashed, "\n\n");
+		g_string_append_printf(p->dashed, "# drain latency of curve %u\n", p->n);
+		cdf_rows(p->dashed, drain, p);
+		g_string_append_printf(p->dmap, "%s%u", p->m ? " " : "", p->n);
+		p->m++;
+	}
+	p->n++;
+}
+
+static struct ds_plot_job *cdf_job(const struct plot_ctx *c, struct cdf_plan *p,
+				   GError **error)
+{
+	g_autofree char *path = NULL;
+	struct ds_plot_job *j;
+
+	if (p->dashed->len) {
+		g_string_append(p->solid, "\n\n");
+		g_string_append_len(p->solid, p->dashed->str, (gssize)p->dashed->len);
+	}
+	if (!write_data(c, "cdf.dat", p->solid, &path, error))
+		return NULL;
+	j = job_new(c, "cdf", "cdf.gp", path);
+	job_int(j, "ncurves", p->n);
+	job_int(j, "ndrain", p->m);
+	job_var(j, "dmap", p->dmap->str);
+	job_num(j, "xmin", isfinite(p->xmin) ? p->xmin : 1e-3);
+	job_num(j, "xmax", p->xmax > p->xmin ? p->xmax : (isfinite(p->xmin) ? p->xmin : 1e-3) * 10);
+	return j;
 }
 
 static struct ds_plot_job *plan_cdf(const struct plot_ctx *c, GPtrArray *notes, GError **error)
 {
-	g_autoptr(GString) s = g_string_new(NULL);
-	g_autofree char *path = NULL;
-	struct ds_plot_job *j;
+	struct cdf_plan p = { g_string_new(NULL), g_string_new(NULL), g_string_new(NULL), 0, 0,
+			      INFINITY, 0 };
+	struct ds_plot_job *j = NULL;
 	gboolean both = FALSE;
-	guint n = 0;
-	char num[32];
 
 	for (guint i = 0; i < c->records->len; i++)
 		both |= rec_num(g_ptr_array_index(c->records, i),
+				"metrics.zswap.free_latency.count") > 0 ||
+			rec_num(g_ptr_array_index(c->records, i),
 				"metrics.zswap.drain_latency.count") > 0;
 	for (guint i = 0; i < c->records->len; i++) {
 		JsonNode *rec = g_ptr_array_index(c->records, i);
 
-		n += cdf_curve(s, c, rec, "zram", both);
+		cdf_curve(c, rec, "zram", both, &p);
 		if (both)
-			n += cdf_curve(s, c, rec, "zswap", both);
+			cdf_curve(c, rec, "zswap", both, &p);
 	}
-	if (!n) {
-		note(notes, "cdf: no run deferred any value (policy sync only?): no drain latency");
-		return NULL;
-	}
-	if (n > c->opts->max_curves) {
+	if (!p.n)
+		note(notes, "cdf: no run deferred any value (policy sync only?): no wait to draw");
+	else if (p.n > c->opts->max_curves)
 		note(notes, "cdf: %u curves (more than %u): narrow the records with --where, e.g. "
-		     "--where pool_pages=64", n, c->opts->max_curves);
-		return NULL;
-	}
-	if (!write_data(c, "cdf.dat", s, &path, error))
-		return NULL;
-	j = job_new(c, "cdf", "cdf.gp", path);
-	g_snprintf(num, sizeof(num), "ncurves=%u", n);
-	g_ptr_array_add(j->vars, g_strdup(num));
+		     "--where pool_pages=64", p.n, c->opts->max_curves);
+	else
+		j = cdf_job(c, &p, error);
+	g_string_free(p.solid, TRUE);
+	g_string_free(p.dashed, TRUE);
+	g_string_free(p.dmap, TRUE);
 	return j;
 }
 
@@ -423,12 +500,18 @@ static gint by_pages(gconstpointer a, gconstpointer b)
  * How a metric-vs-pool picture is drawn: @p99 (else the fallback rate); @logx when the pool
  * sizes span a factor of 16 or more (then pool_pages = 0 cannot be shown: @zero_left_out);
  * @unit_ns: ns per unit of the p99 axis (us, or ms for latencies of 10 ms and more).
+ * Filled in by pool_series(): @xmin, @xmax, the pool sizes drawn (the x axis ends with the
+ * data); @minpos, the smallest value above 0 (where the log y axis of the fallback rate
+ * starts; a rate of 0 is drawn a decade below, at a tic labelled 0).
  */
 struct vs_pool {
 	gboolean p99;
 	gboolean logx;
 	gboolean zero_left_out;
 	double unit_ns;
+	double xmin;
+	double xmax;
+	double minpos;
 };
 
 static gboolean deferring(JsonNode *rec)
@@ -463,7 +546,7 @@ static void vs_pool_axes(const struct plot_ctx *c, struct vs_pool *v)
 
 /* Series: one per combination of the varying dimensions other than pool_pages; runs of
  * policy sync are left out (no pool, no fallbacks). */
-static guint pool_series(const struct plot_ctx *c, const struct vs_pool *v, GString *s)
+static guint pool_series(const struct plot_ctx *c, struct vs_pool *v, GString *s)
 {
 	gboolean p99 = v->p99;
 	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
@@ -506,10 +589,46 @@ static guint pool_series(const struct plot_ctx *c, const struct vs_pool *v, GStr
 			struct pool_row *r = &g_array_index(a, struct pool_row, i);
 
 			g_string_append_printf(s, "%.0f %.6g\n", r->pages, r->value);
+			v->xmin = MIN(v->xmin, r->pages);
+			v->xmax = MAX(v->xmax, r->pages);
+			if (r->value > 0)
+				v->minpos = MIN(v->minpos, r->value);
 		}
 		n++;
 	}
 	return n;
+}
+
+/*
+ * The target line (--target-fallback, --target-p99: the user's, as `defersim size` takes
+ * them) and, for the fallback rate, the log y axis: its "0" floor a decade below the
+ * decade of the smallest positive rate or target (0.01% when there is neither).
+ */
+static void vs_pool_target(const struct plot_ctx *c, const struct vs_pool *v,
+			   struct ds_plot_job *j)
+{
+	const struct ds_plot_opts *o = c->opts;
+	double target = -1, decade;
+	g_autofree char *tnote = NULL;
+
+	if (v->p99 && o->target_p99_ns) {
+		target = (double)o->target_p99_ns / v->unit_ns;
+		tnote = g_strdup_printf("target p99 <= %g %s (--target-p99)", target,
+					v->unit_ns == 1e6 ? "ms" : "us");
+	} else if (!v->p99 && o->target_fallback >= 0) {
+		target = o->target_fallback * 100.0;
+		tnote = g_strdup_printf("target fallback rate <= %s (--target-fallback)",
+					o->target_fallback_text ? o->target_fallback_text : "?");
+	}
+	job_num(j, "target", target);
+	job_var(j, "tnote", tnote ? tnote : "");
+	job_int(j, "logy", !v->p99);
+	if (v->p99)
+		return;
+	decade = MIN(v->minpos, target > 0 ? target : INFINITY);
+	decade = isfinite(decade) ? pow(10, floor(log10(decade))) : 0.01;
+	job_num(j, "ydecade", decade);
+	job_num(j, "yfloor", decade / 10);
 }
 
 static struct ds_plot_job *plan_vs_pool(const struct plot_ctx *c, gboolean p99,
@@ -520,7 +639,7 @@ static struct ds_plot_job *plan_vs_pool(const struct plot_ctx *c, gboolean p99,
 	g_autofree char *file = g_strconcat(name, ".dat", NULL);
 	g_autofree char *path = NULL;
 	struct ds_plot_job *j;
-	struct vs_pool v = { .p99 = p99 };
+	struct vs_pool v = { .p99 = p99, .xmin = INFINITY, .xmax = -INFINITY, .minpos = INFINITY };
 	gboolean varies = FALSE;
 	guint n;
 
@@ -552,6 +671,9 @@ static struct ds_plot_job *plan_vs_pool(const struct plot_ctx *c, gboolean p99,
 	job_var(j, "ylab", !p99 ? "fallback rate (% of releases)" :
 		v.unit_ns == 1e6 ? "p99 drain latency (ms)" : "p99 drain latency (us)");
 	job_var(j, "what", p99 ? "p99 drain latency" : "Fallback rate");
+	job_num(j, "xmin", v.xmin);
+	job_num(j, "xmax", v.xmax);
+	vs_pool_target(c, &v, j);
 	return j;
 }
 
@@ -659,9 +781,91 @@ static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *not
 
 #define TS_HEADER DS_TIMESERIES_HEADER
 
-/* Per backend: its rows as a data file; @active: backends that ever had something pending. */
-static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
-			 GHashTable *active, GError **error)
+/*
+ * One backend's time series: @rows (block 0 of its data file: t_s pool_free queued_pages
+ * pending_values fallbacks) and @marks (block 1: the samples whose cumulative fallback count
+ * rose, with the rise: the fallbacks happened after the sample before it and at the latest at
+ * this one); the ranges the picture needs (@t0..@t1, the largest page count and pending
+ * count); @active: something was ever pending or queued (else the backend is not drawn).
+ */
+struct ts_be {
+	char *name;
+	GString *rows;
+	GString *marks;
+	guint nrows;
+	guint nmarks;
+	guint64 fallbacks;
+	double t0;
+	double t1;
+	guint64 pages_max;
+	guint64 pending_max;
+	gboolean active;
+};
+
+static void ts_be_free(gpointer p)
+{
+	struct ts_be *b = p;
+
+	g_free(b->name);
+	g_string_free(b->rows, TRUE);
+	g_string_free(b->marks, TRUE);
+	g_free(b);
+}
+
+static struct ts_be *ts_be_get(GPtrArray *bes, const char *name)
+{
+	struct ts_be *b;
+
+	for (guint i = 0; i < bes->len; i++) {
+		b = g_ptr_array_index(bes, i);
+		if (!strcmp(b->name, name))
+			return b;
+	}
+	b = g_new0(struct ts_be, 1);
+	b->name = g_strdup(name);
+	b->rows = g_string_new("# t_s pool_free queued_pages pending_values fallbacks\n");
+	b->marks = g_string_new("# t_s new_fallbacks fallbacks (samples where the count rose)\n");
+	g_ptr_array_add(bes, b);
+	return b;
+}
+
+static gboolean ts_num(const char *text, guint64 *v)
+{
+	return g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, v, NULL);
+}
+
+/* One CSV row (fields as DS_TIMESERIES_HEADER) into its backend's data. */
+static gboolean ts_row(GPtrArray *bes, char **f, const char *path, guint line, GError **error)
+{
+	guint64 free_pages, queued, pending, fallbacks;
+	struct ts_be *b;
+	double t;
+	char *end = NULL;
+
+	t = g_ascii_strtod(f[1], &end);
+	if (end == f[1] || *end || !isfinite(t) || !ts_num(f[3], &free_pages) ||
+	    !ts_num(f[4], &queued) || !ts_num(f[5], &pending) || !ts_num(f[6], &fallbacks)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s:%u: expected numbers in "
+			    "t_rel_s and the counts", path, line);
+		return FALSE;
+	}
+	b = ts_be_get(bes, f[2]);
+	b->t0 = b->nrows ? MIN(b->t0, t) : t;
+	b->t1 = b->nrows++ ? MAX(b->t1, t) : t;
+	g_string_append_printf(b->rows, "%s %s %s %s %s\n", f[1], f[3], f[4], f[5], f[6]);
+	if (fallbacks > b->fallbacks) {
+		g_string_append_printf(b->marks, "%s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+				       f[1], fallbacks - b->fallbacks, fallbacks);
+		b->nmarks++;
+	}
+	b->fallbacks = MAX(b->fallbacks, fallbacks);
+	b->pages_max = MAX(b->pages_max, MAX(free_pages, queued));
+	b->pending_max = MAX(b->pending_max, pending);
+	b->active |= pending || queued;
+	return TRUE;
+}
+
+static gboolean ts_split(const char *path, GPtrArray *bes, GError **error)
 {
 	g_auto(GStrv) lines = ds_sweep_read_lines(path, error);
 
@@ -675,7 +879,6 @@ static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
 	}
 	for (guint i = 1; lines[i]; i++) {
 		g_auto(GStrv) f = NULL;
-		GString *s;
 
 		if (!*g_strstrip(lines[i]))
 			continue;
@@ -685,57 +888,70 @@ static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
 				    path, i + 1);
 			return FALSE;
 		}
-		s = g_hash_table_lookup(by_be, f[2]);
-		if (!s) {
-			s = g_string_new(NULL);
-			g_hash_table_insert(by_be, g_strdup(f[2]), s);
-			g_ptr_array_add(order, g_strdup(f[2]));
-			g_string_append(s, "# t_s pool_free queued_pages pending_values fallbacks\n");
-		}
-		g_string_append_printf(s, "%s %s %s %s %s\n", f[1], f[3], f[4], f[5], f[6]);
-		if (strcmp(f[5], "0") || strcmp(f[4], "0"))
-			g_hash_table_add(active, g_strdup(f[2]));
+		if (!ts_row(bes, f, path, i + 1, error))
+			return FALSE;
 	}
 	return TRUE;
 }
 
-static void string_free(gpointer s)
+/* The pool size of the run drawn, when the records are that one run: a line on the picture */
+static gint64 ts_pool_pages(const struct plot_ctx *c)
 {
-	g_string_free(s, TRUE);
+	double pages = c->records->len == 1 ?
+		rec_num(g_ptr_array_index(c->records, 0), "params.pool_pages") : NAN;
+
+	return isfinite(pages) ? (gint64)pages : -1;
+}
+
+static struct ds_plot_job *ts_job(const struct plot_ctx *c, struct ts_be *b, GError **error)
+{
+	g_autofree char *name = g_strconcat("timeseries_", b->name, NULL);
+	g_autofree char *file = g_strconcat(name, ".dat", NULL);
+	g_autofree char *path = NULL;
+	gint64 pool = ts_pool_pages(c);
+	struct ds_plot_job *j;
+
+	if (b->nmarks) {
+		g_string_append(b->rows, "\n\n");
+		g_string_append_len(b->rows, b->marks->str, (gssize)b->marks->len);
+	}
+	if (!write_data(c, file, b->rows, &path, error))
+		return NULL;
+	j = job_new(c, name, "timeseries.gp", path);
+	job_var(j, "backend", b->name);
+	job_num(j, "xmin", b->t0);
+	job_num(j, "xmax", b->t1 > b->t0 ? b->t1 : b->t0 + 1e-3);
+	job_int(j, "ymax", (gint64)MAX(b->pages_max, (guint64)MAX(pool, 0)));
+	job_int(j, "y2max", (gint64)b->pending_max);
+	job_int(j, "nmarks", b->nmarks);
+	job_int(j, "nfallbacks", (gint64)b->fallbacks);
+	job_int(j, "pool", pool);
+	return j;
 }
 
 static gboolean plan_timeseries(const struct plot_ctx *c, GPtrArray *jobs, GPtrArray *notes,
 				GError **error)
 {
-	GHashTable *by_be = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-						  string_free);
-	g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GHashTable) active = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	gboolean ok = ts_split(c->opts->timeseries, by_be, order, active, error);
+	g_autoptr(GPtrArray) bes = g_ptr_array_new_with_free_func(ts_be_free);
 	guint drawn = 0;
 
-	for (guint i = 0; ok && i < order->len; i++) {
-		const char *be = g_ptr_array_index(order, i);
-		g_autofree char *name = g_strconcat("timeseries_", be, NULL);
-		g_autofree char *file = g_strconcat(name, ".dat", NULL);
-		g_autofree char *path = NULL;
+	if (!ts_split(c->opts->timeseries, bes, error))
+		return FALSE;
+	for (guint i = 0; i < bes->len; i++) {
+		struct ts_be *b = g_ptr_array_index(bes, i);
 		struct ds_plot_job *j;
 
-		if (!g_hash_table_contains(active, be))
+		if (!b->active)
 			continue;	/* a backend the trace never used */
-		drawn++;
-
-		ok = write_data(c, file, g_hash_table_lookup(by_be, be), &path, error);
-		if (!ok)
-			break;
-		j = job_new(c, name, "timeseries.gp", path);
-		job_var(j, "backend", be);
+		j = ts_job(c, b, error);
+		if (!j)
+			return FALSE;
 		g_ptr_array_add(jobs, j);
+		drawn++;
 	}
-	if (ok && !drawn)
+	if (!drawn)
 		note(notes, "timeseries: %s has no sample with anything pending", c->opts->timeseries);
-	g_hash_table_destroy(by_be);
-	return ok;
+	return TRUE;
 }
 
 GPtrArray *ds_plot_plan(GPtrArray *records, const struct ds_plot_opts *opts, GPtrArray *notes,
