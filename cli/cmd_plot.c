@@ -25,6 +25,10 @@ struct plot_cli {
 	char *templates;
 	char *target_fallback;
 	char *target_p99;
+	char *targets_from;
+	char *target_text;	/* the rate as a %, when it comes from --targets-from */
+	char *target_source;
+	char *answer_note;
 	gint max_curves;
 	gboolean quiet;
 };
@@ -54,6 +58,10 @@ static void plot_cli_free(struct plot_cli *o)
 	g_free(o->templates);
 	g_free(o->target_fallback);
 	g_free(o->target_p99);
+	g_free(o->targets_from);
+	g_free(o->target_text);
+	g_free(o->target_source);
+	g_free(o->answer_note);
 }
 
 static gboolean parse_args(int *argc, char ***argv, struct plot_cli *o, GError **error)
@@ -67,6 +75,7 @@ static gboolean parse_args(int *argc, char ***argv, struct plot_cli *o, GError *
 		{ "max-curves", 0, 0, G_OPTION_ARG_INT, &o->max_curves, "Most curves in one picture (default 12)", "N" },
 		{ "target-fallback", 0, 0, G_OPTION_ARG_STRING, &o->target_fallback, "Draw this fallback-rate target (0.1%, 0.001) on fallback_vs_pool", "RATE" },
 		{ "target-p99", 0, 0, G_OPTION_ARG_STRING, &o->target_p99, "Draw this p99 drain-latency target (5ms) on p99_vs_pool", "DURATION" },
+		{ "targets-from", 0, 0, G_OPTION_ARG_FILENAME, &o->targets_from, "Draw the targets and the answer of `defersim size --json` (instead of --target-*)", "SIZE.json" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only errors", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
@@ -107,11 +116,88 @@ static gboolean check_formats(char **formats, GError **error)
 	return TRUE;
 }
 
-/* --target-fallback and --target-p99 as `defersim size` reads them */
-static gboolean parse_targets(const struct plot_cli *o, struct ds_plot_opts *po,
-			      GError **error)
+/* "v3, 2 CPUs, profile rpi4b": what a size answer is for */
+static char *size_what(JsonNode *root)
+{
+	JsonNode *policy = ds_record_get(root, "policy");
+	JsonNode *cpus = ds_record_get(root, "ncpus");
+	JsonNode *prof = ds_record_get(root, "profile");
+
+	return g_strdup_printf("%s, %" G_GINT64_FORMAT " CPUs, profile %s",
+			       policy && JSON_NODE_HOLDS_VALUE(policy) ?
+			       json_node_get_string(policy) : "?",
+			       cpus && JSON_NODE_HOLDS_VALUE(cpus) ? json_node_get_int(cpus) : 0,
+			       prof && JSON_NODE_HOLDS_VALUE(prof) ? json_node_get_string(prof) : "?");
+}
+
+/*
+ * The targets a `defersim size --json` answer was sought with: targets.fallback_rate (a
+ * fraction) and targets.p99_ns (null: none); and the answer, answer.pool_pages (null when
+ * no size met them).  The file is read as plot reads runs (arrays of
+ * task rows cut), so a large one costs no more.
+ */
+static gboolean targets_from_size(struct plot_cli *o, struct ds_plot_opts *po,
+				  GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree char *text = NULL, *base = NULL;
+	JsonNode *root, *tool, *rate, *p99, *answer;
+	gsize len = 0;
+
+	text = ds_json_read_pruned(o->targets_from, &len, error);
+	if (!text || !json_parser_load_from_data(parser, text, (gssize)len, error)) {
+		g_prefix_error(error, "--targets-from %s: ", o->targets_from);
+		return FALSE;
+	}
+	root = json_parser_get_root(parser);
+	tool = ds_record_get(root, "tool.name");
+	rate = ds_record_get(root, "targets.fallback_rate");
+	p99 = ds_record_get(root, "targets.p99_ns");
+	if (!tool || !JSON_NODE_HOLDS_VALUE(tool) ||
+	    g_strcmp0(json_node_get_string(tool), "defersim size") || !rate ||
+	    !JSON_NODE_HOLDS_VALUE(rate) || !p99) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "--targets-from %s: not the JSON of "
+			    "`defersim size --json` (no tool.name \"defersim size\" and targets)",
+			    o->targets_from);
+		return FALSE;
+	}
+	po->target_fallback = json_node_get_double(rate);
+	po->target_p99_ns = JSON_NODE_HOLDS_VALUE(p99) ? (uint64_t)MAX(json_node_get_int(p99), 0) : 0;
+	if (!(po->target_fallback >= 0 && po->target_fallback <= 1)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "--targets-from %s: targets."
+			    "fallback_rate %g is not a fraction in [0, 1]", o->targets_from,
+			    po->target_fallback);
+		return FALSE;
+	}
+	answer = ds_record_get(root, "answer.pool_pages");
+	base = g_path_get_basename(o->targets_from);
+	if (answer && JSON_NODE_HOLDS_VALUE(answer)) {
+		g_autofree char *what = size_what(root);
+
+		po->answer_pages = json_node_get_int(answer);
+		o->answer_note = g_strdup_printf("%s's answer (%s): pool_pages = %" G_GINT64_FORMAT,
+						 base, what, po->answer_pages);
+		po->answer_note = o->answer_note;
+	}
+	o->target_text = g_strdup_printf("%g%%", po->target_fallback * 100);
+	o->target_source = g_strdup_printf("targets of %s", base);
+	po->target_fallback_text = o->target_text;
+	po->target_source = o->target_source;
+	return TRUE;
+}
+
+/* --target-fallback and --target-p99 as `defersim size` reads them, or --targets-from */
+static gboolean parse_targets(struct plot_cli *o, struct ds_plot_opts *po, GError **error)
 {
 	po->target_fallback = -1;
+	po->answer_pages = -1;
+	if (o->targets_from && (o->target_fallback || o->target_p99)) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--targets-from and --target-fallback "
+			    "or --target-p99: give the targets one way");
+		return FALSE;
+	}
+	if (o->targets_from)
+		return targets_from_size(o, po, error);
 	if (o->target_fallback &&
 	    !ds_parse_fraction(o->target_fallback, &po->target_fallback, error)) {
 		g_prefix_error(error, "--target-fallback ");

@@ -25,6 +25,10 @@
  * @target_fallback: fallback-rate target (a fraction) drawn on fallback_vs_pool, < 0: none
  * @target_fallback_text: as the user wrote it ("0.1%"), for the legend
  * @target_p99_ns: p99 drain-latency target drawn on p99_vs_pool, 0: none
+ * @target_source: where the targets come from, for the legends ("--target-fallback",
+ *	"targets of size.json"); NULL: the options' names
+ * @answer_pages: the answer of that size.json (a vertical line on both pictures), < 0: none
+ * @answer_note: its legend (what was sized: CPUs, profile, policy)
  */
 struct ds_plot_opts {
 	const char *outdir;
@@ -35,6 +39,9 @@ struct ds_plot_opts {
 	double target_fallback;
 	const char *target_fallback_text;
 	uint64_t target_p99_ns;
+	const char *target_source;
+	gint64 answer_pages;
+	const char *answer_note;
 };
 
 /**

@@ -4,7 +4,8 @@
 # what, xmin, xmax (the pool sizes drawn: the x axis ends with the data), target (a line at
 # this y; <= 0: none) and tnote (its legend: the value and where it comes from), logy (1:
 # log y axis; a value of 0 is drawn at yfloor, a tic labelled "0" a decade below ydecade,
-# where the axis's own tics start), out, fmt.
+# where the axis's own tics start), answer (pool_pages `defersim size` answered: a vertical
+# line; < 0: none) and anote (its legend), out, fmt.
 # Data: per line a header "LABEL" metric, then rows: pool_pages value.
 if (!exists("fmt")) fmt = 'png'
 if (!exists("logx")) logx = 0
@@ -13,6 +14,8 @@ if (!exists("what")) what = ylab
 if (!exists("xnote")) xnote = ''
 if (!exists("target")) target = -1
 if (!exists("tnote")) tnote = ''
+if (!exists("answer")) answer = -1
+if (!exists("anote") || strlen(anote) == 0) anote = sprintf('size answer: pool_pages = %d', answer)
 
 if (fmt eq 'svg') {
 	set terminal svg size 1100,600 dynamic noenhanced font 'sans,12'
@@ -56,7 +59,12 @@ if (logy) {
 	zero(v) = 1/0
 }
 tline(x) = target > 0 ? target : 1/0
+shown = answer >= xmin && answer <= xmax && (answer > 0 || !logx)
+if (shown) {
+	set arrow from first answer, graph 0 to first answer, graph 1 nohead dashtype 4 linewidth 2 linecolor 'dark-green'
+}
 plot for [i=0:ncurves-1] data index i using 1:(y($2)) with linespoints linewidth 2 pointtype 7 linecolor i+1 title columnheader(1), \
      for [i=0:ncurves-1] data index i using 1:(zero($2)) with points pointtype 6 pointsize 2.2 linewidth 2 linecolor i+1 notitle, \
      (logy ? 1/0 : 1/0) with points pointtype 6 pointsize 2 linecolor 'black' title (logy ? 'open circle: 0 (none), drawn at the "0" tic' : ''), \
-     tline(x) with lines dashtype 2 linewidth 2 linecolor 'red' title (target > 0 ? tnote : '')
+     tline(x) with lines dashtype 2 linewidth 2 linecolor 'red' title (target > 0 ? tnote : ''), \
+     1/0 with lines dashtype 4 linewidth 2 linecolor 'dark-green' title (shown ? anote : '')

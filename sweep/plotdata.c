@@ -600,8 +600,8 @@ static guint pool_series(const struct plot_ctx *c, struct vs_pool *v, GString *s
 }
 
 /*
- * The target line (--target-fallback, --target-p99: the user's, as `defersim size` takes
- * them) and, for the fallback rate, the log y axis: its "0" floor a decade below the
+ * The target line (--target-fallback, --target-p99 or --targets-from SIZE.json: the
+ * user's, as `defersim size` takes them) and, for the fallback rate, the log y axis: its "0" floor a decade below the
  * decade of the smallest positive rate or target (0.01% when there is neither).
  */
 static void vs_pool_target(const struct plot_ctx *c, const struct vs_pool *v,
@@ -613,15 +613,19 @@ static void vs_pool_target(const struct plot_ctx *c, const struct vs_pool *v,
 
 	if (v->p99 && o->target_p99_ns) {
 		target = (double)o->target_p99_ns / v->unit_ns;
-		tnote = g_strdup_printf("target p99 <= %g %s (--target-p99)", target,
-					v->unit_ns == 1e6 ? "ms" : "us");
+		tnote = g_strdup_printf("target p99 <= %g %s (%s)", target,
+					v->unit_ns == 1e6 ? "ms" : "us",
+					o->target_source ? o->target_source : "--target-p99");
 	} else if (!v->p99 && o->target_fallback >= 0) {
 		target = o->target_fallback * 100.0;
-		tnote = g_strdup_printf("target fallback rate <= %s (--target-fallback)",
-					o->target_fallback_text ? o->target_fallback_text : "?");
+		tnote = g_strdup_printf("target fallback rate <= %s (%s)",
+					o->target_fallback_text ? o->target_fallback_text : "?",
+					o->target_source ? o->target_source : "--target-fallback");
 	}
 	job_num(j, "target", target);
 	job_var(j, "tnote", tnote ? tnote : "");
+	job_int(j, "answer", o->answer_pages);
+	job_var(j, "anote", o->answer_note ? o->answer_note : "");
 	job_int(j, "logy", !v->p99);
 	if (v->p99)
 		return;

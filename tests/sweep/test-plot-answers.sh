@@ -5,7 +5,8 @@
 #  - fallback marks on the pool timeline at the times of a hand-worked SYNTHETIC run;
 #  - the wait CDF includes values freed at teardown, in ms;
 #  - fallback rate vs pool_pages on a log y axis, zero rates at a "0" floor below the
-#    smallest rate, the --target-fallback / --target-p99 lines at the values given;
+#    smallest rate, the --target-fallback / --target-p99 lines at the values given, or the
+#    targets and answer of a `defersim size --json` file;
 #  - every picture's x range is its data's range;
 #  - free pool pages never exceed pool_pages in the time series of a bundled trace, at every
 #    pool size tried (teardown once counted the CPUs' own buffer pages as free pool pages);
@@ -99,6 +100,23 @@ near "$($chk var $gp target)" $want || fail "p99 target $($chk var $gp target) $
 $chk xrange $gp pics/p99_vs_pool.dat || fail "p99_vs_pool x range"
 $chk xrange pics/cdf.gp pics/cdf.dat pos || fail "cdf x range"
 ok "fallback rate on log y with its 0 floor and the 0.1% target; p99 target 200 ms; x ranges"
+
+# the targets and the answer of `defersim size --json`, for the same trace and CPUs
+"$DS" size "$trace" --cpus 2 --target-fallback 0.5% --target-p99 300ms --json size.json -q
+answer=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["answer"]["pool_pages"])' size.json)
+"$DS" plot sw -o fromsize --targets-from size.json -q 2>fromsize.err
+[ -s fromsize.err ] && fail "plot --targets-from said: $(cat fromsize.err)"
+gp=fromsize/fallback_vs_pool.gp
+near "$($chk var $gp target)" 0.5 || fail "target from size.json: $($chk var $gp target)"
+$chk var $gp tnote | grep -qF "(targets of size.json)" || fail "target's origin: $($chk var $gp tnote)"
+[ "$($chk var $gp answer)" = "$answer" ] || fail "answer $($chk var $gp answer), size said $answer"
+$chk var $gp anote | grep -qF "2 CPUs" || fail "answer legend: $($chk var $gp anote)"
+unit=$($chk var fromsize/p99_vs_pool.gp ylab | sed -n 's/.*(\(ms\|us\)).*/\1/p')
+case $unit in ms) want=300 ;; *) want=300000 ;; esac
+near "$($chk var fromsize/p99_vs_pool.gp target)" $want || fail "p99 target from size.json"
+expect_fail 2 "not the JSON of \`defersim size --json\`" "$DS" plot sw -o bad --targets-from sw/results.jsonl
+expect_fail 2 "give the targets one way" "$DS" plot sw -o bad --targets-from size.json --target-p99 1ms
+ok "--targets-from size.json: its targets (0.5%, 300 ms) and its answer ($answer pages) drawn"
 
 # --- free pool pages never exceed the pool -----------------------------------------------
 for args in "--pool-pages 0" "--pool-pages 1" "--pool-pages 2" "--pool-pages 4" \
