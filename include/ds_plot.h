@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ds_plot.h - pictures of results (sweep/plotdata.c, sweep/gnuplot.c): data files for the
- * gnuplot templates in plots/, and running gnuplot on them.
+ * ds_plot.h - pictures of results (sweep/plotdata.c, sweep/plot_*.c, sweep/gnuplot.c): data
+ * files for the gnuplot templates in plots/, and running gnuplot on them.
  *
  * Records (ds_records_load()) -> ds_plot_plan() writes one data file per picture into the
  * output directory and returns the pictures it can draw (struct ds_plot_job: template + its
- * -e variables) -> ds_plot_render() runs gnuplot for each job and format.  Data files stay
- * next to the images, so a user can re-run a template by hand with other settings.
+ * -e variables) -> ds_plot_render() runs gnuplot for each job and format.  Data files and
+ * each picture's script (NAME.gp) stay next to the images, so a user can redraw it by hand.
  */
 #ifndef DS_PLOT_H
 #define DS_PLOT_H

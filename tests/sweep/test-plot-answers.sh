@@ -102,7 +102,7 @@ $chk xrange pics/cdf.gp pics/cdf.dat pos || fail "cdf x range"
 ok "fallback rate on log y with its 0 floor and the 0.1% target; p99 target 200 ms; x ranges"
 
 # the targets and the answer of `defersim size --json`, for the same trace and CPUs
-"$DS" size "$trace" --cpus 2 --target-fallback 0.5% --target-p99 300ms --json size.json -q
+"$DS" size "$trace" --cpus 2 --target-fallback 0.5% --target-p99 300ms --json size.json -q >/dev/null
 answer=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["answer"]["pool_pages"])' size.json)
 "$DS" plot sw -o fromsize --targets-from size.json -q 2>fromsize.err
 [ -s fromsize.err ] && fail "plot --targets-from said: $(cat fromsize.err)"
