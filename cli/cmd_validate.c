@@ -220,7 +220,7 @@ static gboolean plot(const struct ds_validate_suite *s, const char *dir, GError 
 	job.vars = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(job.vars, g_strconcat("data=", qdat, NULL));
 	g_ptr_array_add(job.vars, g_strconcat("title=", qtitle, NULL));
-	ok = ds_plot_render(&job, tdir, dir, "png", &png, error);
+	ok = ds_plot_render(&job, tdir, dir, "png", &png, NULL, error);
 	g_ptr_array_free(job.vars, TRUE);
 	if (ok)
 		printf("\npicture: %s (data %s)\n", png, dat);

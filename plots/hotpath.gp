@@ -3,12 +3,12 @@
 # Data: header "pid sync_ms policy_ms", then one row per task (largest sync time first).
 if (!exists("fmt")) fmt = 'png'
 if (fmt eq 'svg') {
-	set terminal svg size 960,600 dynamic noenhanced font 'sans,12'
+	set terminal svg size 1100,600 dynamic noenhanced font 'sans,12'
 } else {
 	if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-		set terminal pngcairo size 960,600 noenhanced font 'sans,10'
+		set terminal pngcairo size 1100,600 noenhanced font 'sans,10'
 	} else {
-		set terminal png size 960,600 noenhanced
+		set terminal png size 1100,600 noenhanced
 	}
 }
 set output out
@@ -24,5 +24,5 @@ set style fill solid 0.8 border -1
 set boxwidth 0.9
 set xtics rotate by -45
 set grid ytics
-set key top right box
+set key outside right top box
 plot data using 2:xtic(1) title 'sync (mainline)', '' using 3 title policy

@@ -6,7 +6,9 @@
  * owns one, whether it is stranded full and since when, its last push for the idle flush);
  * @free, the count of pages in the pool (a free page has no storage until a CPU takes it);
  * @drain, the GQueue of full pages; @draining, pages the workers hold.  Counters @percpu and
- * @nonempty keep state() O(1), since it runs at every state change.
+ * @nonempty keep state() O(1), since it runs at every state change.  @returned: of @free, the
+ * CPUs' own buffer pages given back at teardown (without percpu_pages_from_pool they were never
+ * pool pages; counting them apart keeps the pool's free pages at most pool_pages).
  *
  * Hot path (zs_free_deferred) as the spec's pseudo-code, with its inferred choices as
  * parameters: push_semantics (eager: swap when the push fills the buffer; lazy: when a push
@@ -33,6 +35,7 @@ struct v3 {
 	GPtrArray *draining;
 	uint64_t percpu;
 	uint64_t nonempty;
+	uint64_t returned;
 };
 
 static void *v3_create(struct ds_pool *pool)
@@ -223,6 +226,9 @@ static void v3_done(struct ds_pool *pool, struct ds_batch *b, uint64_t now)
 
 	(void)now;
 	g_ptr_array_remove_fast(v->draining, b->page);
+	/* a CPU's buffer drained at teardown: the CPU gets no page back for it */
+	if (b->page->teardown && !pool->eng->p->percpu_pages_from_pool)
+		v->returned++;
 	ds_pool_page_put(pool, b->page);
 	v->free++;
 }
@@ -272,6 +278,7 @@ static bool v3_teardown(struct ds_pool *pool, uint64_t now)
 			if (pc->page)
 				ds_pool_page_put(pool, pc->page);
 			v->free++;
+			v->returned += !pool->eng->p->percpu_pages_from_pool;
 		}
 		pc->page = NULL;
 		pc->has_page = false;
@@ -289,6 +296,7 @@ static void v3_state(const struct ds_pool *pool, struct ds_pool_state *st)
 	st->draining = v->draining->len;
 	st->percpu = v->percpu;
 	st->percpu_nonempty = v->nonempty;
+	st->returned = v->returned;
 }
 
 static struct ds_page *v3_page_at(const struct ds_pool *pool, size_t i)

@@ -271,7 +271,7 @@ static void pool_sample(struct ds_pool *pool, uint64_t now, const struct ds_pool
 	memset(&s, 0, sizeof(s));	/* padding too: results are compared byte for byte */
 	s.ts = now;
 	s.backend = pool->be;
-	s.pool_free = (uint32_t)MIN(st->free, G_MAXUINT32);
+	s.pool_free = (uint32_t)MIN(st->free - st->returned, G_MAXUINT32);
 	s.queued_pages = (uint32_t)MIN(st->queued, G_MAXUINT32);
 	s.pending_values = pool->pending_values;
 	s.fallbacks = pool->res->fallbacks;
@@ -283,7 +283,7 @@ static void pool_sample(struct ds_pool *pool, uint64_t now, const struct ds_pool
 void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 {
 	struct ds_backend_result *res = pool->res;
-	struct ds_pool_state st;
+	struct ds_pool_state st = { 0 };
 	uint64_t held;
 
 	pool->ops->state(pool, &st);

@@ -104,6 +104,8 @@ struct ds_batch {
  * @draining: pages a worker is draining
  * @percpu: pages owned by CPUs as their buffer
  * @percpu_nonempty: of them, those holding values
+ * @returned: of @free, the CPUs' own buffer pages handed back at teardown (not pool pages:
+ *	the time series' pool_free leaves them out, so it never exceeds pool_pages)
  */
 struct ds_pool_state {
 	uint64_t free;
@@ -111,6 +113,7 @@ struct ds_pool_state {
 	uint64_t draining;
 	uint64_t percpu;
 	uint64_t percpu_nonempty;
+	uint64_t returned;
 };
 
 /**

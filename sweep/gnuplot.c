@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * gnuplot.c - running gnuplot on a plots/ template: `gnuplot -e "VARS" TEMPLATE`.
+ * gnuplot.c - running gnuplot on a plots/ template through a script written beside the image:
+ * OUTDIR/NAME.gp holds the job's variables (data file, title, axis ranges, target ...) and
+ * loads the template, so what was drawn can be read and redrawn by hand (`gnuplot NAME.gp`);
+ * the picture is `gnuplot -e "out=TMP; fmt=FORMAT" NAME.gp`.
  *
  * The template draws into a temporary file named by the `out` variable; the image is renamed
  * into place only when gnuplot succeeded and wrote something, so a half-drawn picture never
@@ -15,6 +18,7 @@
 
 #include "ds_datadir.h"
 #include "ds_plot.h"
+#include "ds_report.h"
 #include "ds_source.h"
 
 char *ds_plot_templates_dir(void)
@@ -28,16 +32,28 @@ char *ds_plot_templates_dir(void)
 	return dir;
 }
 
-static char *join_vars(const struct ds_plot_job *job, const char *out_tmp, const char *format)
+/* OUTDIR/NAME.gp: the job's variables, defaults for out and fmt, and the template loaded. */
+static gboolean write_script(const struct ds_plot_job *job, const char *template,
+			     const char *script, GError **error)
 {
+	g_autofree char *abs = g_canonicalize_filename(template, NULL);
+	g_autofree char *qt = ds_plot_quote(abs);
+	g_autofree char *qname = ds_plot_quote(job->name);
 	GString *s = g_string_new(NULL);
-	g_autofree char *qo = ds_plot_quote(out_tmp);
-	g_autofree char *qf = ds_plot_quote(format);
+	gboolean ok;
 
+	g_string_append_printf(s, "# %s.gp - written by defersim: the values %s was drawn with.\n"
+			       "# Redraw: gnuplot %s.gp (%s.png), or gnuplot -e \"out='x.svg'; "
+			       "fmt='svg'\" %s.gp\n", job->name, job->name, job->name, job->name,
+			       job->name);
 	for (guint i = 0; i < job->vars->len; i++)
-		g_string_append_printf(s, "%s; ", (char *)g_ptr_array_index(job->vars, i));
-	g_string_append_printf(s, "out=%s; fmt=%s", qo, qf);
-	return g_string_free(s, FALSE);
+		g_string_append_printf(s, "%s\n", (char *)g_ptr_array_index(job->vars, i));
+	g_string_append_printf(s, "if (!exists(\"fmt\")) fmt = 'png'\n"
+			       "if (!exists(\"out\")) out = %s . '.' . fmt\n"
+			       "load %s\n", qname, qt);
+	ok = ds_write_atomic(script, s->str, s->len, error);
+	g_string_free(s, TRUE);
+	return ok;
 }
 
 /*
@@ -59,14 +75,19 @@ static gboolean image_whole(const char *path, const char *format)
 }
 
 gboolean ds_plot_render(const struct ds_plot_job *job, const char *templates,
-			const char *outdir, const char *format, char **out, GError **error)
+			const char *outdir, const char *format, char **out, char **warnings,
+			GError **error)
 {
 	g_autofree char *template = g_build_filename(templates, job->template, NULL);
 	g_autofree char *file = g_strdup_printf("%s.%s", job->name, format);
+	g_autofree char *sname = g_strdup_printf("%s.gp", job->name);
+	g_autofree char *script = g_build_filename(outdir, sname, NULL);
 	g_autofree char *final = g_build_filename(outdir, file, NULL);
 	g_autofree char *tmp = g_strdup_printf("%s.tmp.%d", final, (int)getpid());
-	g_autofree char *vars = NULL, *err_text = NULL;
-	const char *argv[] = { "gnuplot", "-e", NULL, template, NULL };
+	g_autofree char *qo = ds_plot_quote(tmp), *qf = ds_plot_quote(format);
+	g_autofree char *vars = g_strdup_printf("out=%s; fmt=%s", qo, qf);
+	g_autofree char *err_text = NULL;
+	const char *argv[] = { "gnuplot", "-e", vars, script, NULL };
 	GStatBuf st;
 	gint status = 0;
 
@@ -75,8 +96,8 @@ gboolean ds_plot_render(const struct ds_plot_job *job, const char *templates,
 			    format);
 		return FALSE;
 	}
-	vars = join_vars(job, tmp, format);
-	argv[2] = vars;
+	if (!write_script(job, template, script, error))
+		return FALSE;
 	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH |
 			  G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err_text, &status,
 			  error)) {
@@ -103,5 +124,8 @@ gboolean ds_plot_render(const struct ds_plot_job *job, const char *templates,
 	}
 	if (out)
 		*out = g_steal_pointer(&final);
+	/* gnuplot's warnings (an empty data block, a range it had to extend) go to the user */
+	if (warnings && err_text && *g_strstrip(err_text))
+		*warnings = g_steal_pointer(&err_text);
 	return TRUE;
 }

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * plotdata.c - records -> the data files of the plots/ templates, and the jobs drawing them.
- *
- * struct plot_ctx is what every picture needs: the records left after --where filters, their
- * "dimensions" (the swept keys of sweep records, else every parameter plus profile and trace)
- * and the ones that vary (curve labels are made of those), and a title naming the traces and
- * profiles.  Data files are whitespace-separated columns, one gnuplot data block per curve
+ * plotdata.c - records -> the data files of the plots/ templates, and the jobs drawing them:
+ * what the pictures share (struct plot_ctx, sweep/plotctx.h: the records filtered, their
+ * dimensions, labels, titles, jobs), and ds_plot_plan() running each picture's plan
+ * (plot_cdf.c, plot_pool.c, plot_hotpath.c, plot_timeseries.c).  Data files are whitespace-separated columns, one gnuplot data block per curve
  * (two blank lines apart) whose first line is a header holding the curve's label, so the
  * templates can say `plot for [i=0:ncurves-1] data index i ... title columnheader(1)`.
  */
@@ -17,16 +15,8 @@
 #include "ds_plot.h"
 #include "ds_report.h"
 #include "ds_sweep.h"
+#include "plotctx.h"
 
-#define HOTPATH_MAX_TASKS 30
-
-struct plot_ctx {
-	GPtrArray *records;	/* JsonNode *, borrowed */
-	GPtrArray *dims;	/* char * record paths */
-	GPtrArray *varying;	/* char *, subset of dims */
-	char *title;
-	const struct ds_plot_opts *opts;
-};
 
 void ds_plot_job_free(struct ds_plot_job *job)
 {
@@ -68,26 +58,12 @@ static char *scalar_text(JsonNode *n)
 	return g_strdup(json_node_get_string(n));
 }
 
-static char *rec_text(JsonNode *rec, const char *path)
+char *plot_rec_text(JsonNode *rec, const char *path)
 {
 	return scalar_text(ds_record_get(rec, path));
 }
 
-static double rec_num(JsonNode *rec, const char *path);
-
-/* The larger p99 drain latency of the backends that deferred values (a backend without any
- * has null there: docs/json.md), NAN when neither did. */
-static double p99_of(JsonNode *rec)
-{
-	double a = rec_num(rec, "metrics.zram.drain_latency.p99_ns");
-	double b = rec_num(rec, "metrics.zswap.drain_latency.p99_ns");
-
-	if (isnan(a))
-		return b;
-	return isnan(b) ? a : MAX(a, b);
-}
-
-static double rec_num(JsonNode *rec, const char *path)
+double plot_rec_num(JsonNode *rec, const char *path)
 {
 	JsonNode *n = ds_record_get(rec, path);
 	g_autofree char *text = NULL;
@@ -109,7 +85,7 @@ static char *filter_value(JsonNode *rec, const char *name)
 	static const char *const prefixes[] = { "point.values.", "params.", "" };
 
 	if (strchr(name, '.') && !g_str_has_prefix(name, "scale."))
-		return rec_text(rec, name);
+		return plot_rec_text(rec, name);
 	for (size_t i = 0; i < G_N_ELEMENTS(prefixes); i++) {
 		g_autofree char *path = g_strconcat(prefixes[i], name, NULL);
 		JsonNode *n = NULL;
@@ -191,7 +167,7 @@ static char *dim_value(JsonNode *rec, const char *dim)
 {
 	if (g_str_has_prefix(dim, "point.values."))
 		return filter_value(rec, dim + strlen("point.values."));
-	return rec_text(rec, dim);
+	return plot_rec_text(rec, dim);
 }
 
 static void find_dims(struct plot_ctx *c)
@@ -227,7 +203,7 @@ static void find_dims(struct plot_ctx *c)
 	}
 }
 
-static const char *dim_name(const char *dim)
+const char *plot_dim_name(const char *dim)
 {
 	if (g_str_has_prefix(dim, "point.values."))
 		return dim + strlen("point.values.");
@@ -241,7 +217,7 @@ static const char *dim_name(const char *dim)
 }
 
 /* "policy=v3, cpus=4": the varying dimensions except @skip; the policy when none varies. */
-static char *label_of(const struct plot_ctx *c, JsonNode *rec, const char *skip)
+char *plot_label_of(const struct plot_ctx *c, JsonNode *rec, const char *skip)
 {
 	GString *s = g_string_new(NULL);
 
@@ -250,15 +226,15 @@ static char *label_of(const struct plot_ctx *c, JsonNode *rec, const char *skip)
 		g_autofree char *v = dim_value(rec, dim);
 		g_autofree char *base = NULL;
 
-		if (skip && !strcmp(dim_name(dim), skip))
+		if (skip && !strcmp(plot_dim_name(dim), skip))
 			continue;
-		if (!strcmp(dim_name(dim), "trace") && v)
+		if (!strcmp(plot_dim_name(dim), "trace") && v)
 			base = g_path_get_basename(v);
-		g_string_append_printf(s, "%s%s=%s", s->len ? ", " : "", dim_name(dim),
+		g_string_append_printf(s, "%s%s=%s", s->len ? ", " : "", plot_dim_name(dim),
 				       base ? base : v ? v : "?");
 	}
 	if (!s->len) {
-		g_autofree char *policy = rec_text(rec, "policy");
+		g_autofree char *policy = plot_rec_text(rec, "policy");
 
 		g_string_append(s, policy ? policy : "run");
 	}
@@ -270,7 +246,7 @@ static char *join_distinct(GPtrArray *records, const char *path, gboolean basena
 	g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);
 
 	for (guint i = 0; i < records->len; i++) {
-		g_autofree char *v = rec_text(g_ptr_array_index(records, i), path);
+		g_autofree char *v = plot_rec_text(g_ptr_array_index(records, i), path);
 		g_autofree char *b = v && basename ? g_path_get_basename(v) : NULL;
 
 		if (v)
@@ -283,11 +259,11 @@ static char *join_distinct(GPtrArray *records, const char *path, gboolean basena
 }
 
 /* "v3, pool_pages=4, 4 CPUs": what one run was */
-static char *run_text(JsonNode *rec)
+char *plot_run_text(JsonNode *rec)
 {
-	g_autofree char *policy = rec_text(rec, "policy");
-	g_autofree char *pool = rec_text(rec, "params.pool_pages");
-	g_autofree char *cpus = rec_text(rec, "metrics.ncpus");
+	g_autofree char *policy = plot_rec_text(rec, "policy");
+	g_autofree char *pool = plot_rec_text(rec, "params.pool_pages");
+	g_autofree char *cpus = plot_rec_text(rec, "metrics.ncpus");
 
 	return g_strdup_printf("%s, pool_pages=%s, %s CPUs", policy ? policy : "?",
 			       pool ? pool : "?", cpus ? cpus : "?");
@@ -297,17 +273,18 @@ static char *make_title(GPtrArray *records)
 {
 	g_autofree char *traces = join_distinct(records, "trace.path", TRUE);
 	g_autofree char *profiles = join_distinct(records, "profile.name", FALSE);
-	g_autofree char *run = records->len == 1 ? run_text(records->pdata[0]) : NULL;
+	g_autofree char *run = records->len == 1 ? plot_run_text(records->pdata[0]) : NULL;
 
 	return g_strdup_printf("trace %s, profile %s%s%s", traces, profiles, run ? ": " : "",
 			       run ? run : "");
 }
 
-static struct ds_plot_job *job_new(const struct plot_ctx *c, const char *name,
+struct ds_plot_job *plot_job_new(const struct plot_ctx *c, const char *name,
 				   const char *template, const char *data)
 {
 	struct ds_plot_job *j = g_new0(struct ds_plot_job, 1);
-	g_autofree char *qd = ds_plot_quote(data);
+	g_autofree char *abs = g_canonicalize_filename(data, NULL);	/* NAME.gp runs anywhere */
+	g_autofree char *qd = ds_plot_quote(abs);
 	g_autofree char *qt = ds_plot_quote(c->title);
 
 	j->name = g_strdup(name);
@@ -318,21 +295,35 @@ static struct ds_plot_job *job_new(const struct plot_ctx *c, const char *name,
 	return j;
 }
 
-static void job_var(struct ds_plot_job *j, const char *name, const char *text)
+void plot_job_var(struct ds_plot_job *j, const char *name, const char *text)
 {
 	g_autofree char *q = ds_plot_quote(text);
 
 	g_ptr_array_add(j->vars, g_strdup_printf("%s=%s", name, q));
 }
 
-static gboolean write_data(const struct plot_ctx *c, const char *file, GString *s,
+/* A number as gnuplot reads it back exactly (a float, so 1/2 is not integer division). */
+void plot_job_num(struct ds_plot_job *j, const char *name, double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	g_ascii_formatd(buf, sizeof(buf), "%.10e", v);
+	g_ptr_array_add(j->vars, g_strdup_printf("%s=%s", name, buf));
+}
+
+void plot_job_int(struct ds_plot_job *j, const char *name, gint64 v)
+{
+	g_ptr_array_add(j->vars, g_strdup_printf("%s=%" G_GINT64_FORMAT, name, v));
+}
+
+gboolean plot_write_data(const struct plot_ctx *c, const char *file, GString *s,
 			   char **path, GError **error)
 {
 	*path = g_build_filename(c->opts->outdir, file, NULL);
 	return ds_write_atomic(*path, s->str, s->len, error);
 }
 
-static void block_header(GString *s, const char *label, const char *rest)
+void plot_block_header(GString *s, const char *label, const char *rest)
 {
 	g_autofree char *q = g_strdup(label);
 
@@ -342,9 +333,7 @@ static void block_header(GString *s, const char *label, const char *rest)
 	g_string_append_printf(s, "\"%s\" %s\n", q, rest);
 }
 
-static void note(GPtrArray *notes, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static void note(GPtrArray *notes, const char *fmt, ...)
+void plot_note(GPtrArray *notes, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -352,410 +341,6 @@ static void note(GPtrArray *notes, const char *fmt, ...)
 	if (notes)
 		g_ptr_array_add(notes, g_strdup_vprintf(fmt, ap));
 	va_end(ap);
-}
-
-/* --- drain-latency CDF ------------------------------------------------------------------ */
-
-static guint cdf_curve(GString *s, const struct plot_ctx *c, JsonNode *rec, const char *be,
-		       gboolean both)
-{
-	g_autofree char *hpath = g_strdup_printf("metrics.%s.drain_latency.percentiles_ns", be);
-	JsonNode *pct = ds_record_get(rec, hpath);
-	g_autofree char *label = NULL;
-	JsonArray *a;
-
-	if (!pct || !JSON_NODE_HOLDS_ARRAY(pct))
-		return 0;
-	a = json_node_get_array(pct);
-	if (json_array_get_length(a) != 101)
-		return 0;	/* nothing deferred: no distribution */
-	label = label_of(c, rec, NULL);
-	if (both) {
-		char *l = g_strdup_printf("%s (%s)", label, be);
-
-		g_free(label);
-		label = l;
-	}
-	block_header(s, label, "fraction");
-	for (guint q = 0; q <= 100; q++)
-		g_string_append_printf(s, "%.4f %.2f\n",
-				       (double)json_array_get_int_element(a, q) / 1e3, q / 100.0);
-	return 1;
-}
-
-static struct ds_plot_job *plan_cdf(const struct plot_ctx *c, GPtrArray *notes, GError **error)
-{
-	g_autoptr(GString) s = g_string_new(NULL);
-	g_autofree char *path = NULL;
-	struct ds_plot_job *j;
-	gboolean both = FALSE;
-	guint n = 0;
-	char num[32];
-
-	for (guint i = 0; i < c->records->len; i++)
-		both |= rec_num(g_ptr_array_index(c->records, i),
-				"metrics.zswap.drain_latency.count") > 0;
-	for (guint i = 0; i < c->records->len; i++) {
-		JsonNode *rec = g_ptr_array_index(c->records, i);
-
-		n += cdf_curve(s, c, rec, "zram", both);
-		if (both)
-			n += cdf_curve(s, c, rec, "zswap", both);
-	}
-	if (!n) {
-		note(notes, "cdf: no run deferred any value (policy sync only?): no drain latency");
-		return NULL;
-	}
-	if (n > c->opts->max_curves) {
-		note(notes, "cdf: %u curves (more than %u): narrow the records with --where, e.g. "
-		     "--where pool_pages=64", n, c->opts->max_curves);
-		return NULL;
-	}
-	if (!write_data(c, "cdf.dat", s, &path, error))
-		return NULL;
-	j = job_new(c, "cdf", "cdf.gp", path);
-	g_snprintf(num, sizeof(num), "ncurves=%u", n);
-	g_ptr_array_add(j->vars, g_strdup(num));
-	return j;
-}
-
-/* --- fallback rate and p99 vs pool_pages -------------------------------------------------- */
-
-struct pool_row {
-	double pages;
-	double value;
-};
-
-static gint by_pages(gconstpointer a, gconstpointer b)
-{
-	const struct pool_row *x = a, *y = b;
-
-	return x->pages < y->pages ? -1 : x->pages > y->pages;
-}
-
-/*
- * How a metric-vs-pool picture is drawn: @p99 (else the fallback rate); @logx when the pool
- * sizes span a factor of 16 or more (then pool_pages = 0 cannot be shown: @zero_left_out);
- * @unit_ns: ns per unit of the p99 axis (us, or ms for latencies of 10 ms and more).
- */
-struct vs_pool {
-	gboolean p99;
-	gboolean logx;
-	gboolean zero_left_out;
-	double unit_ns;
-};
-
-static gboolean deferring(JsonNode *rec)
-{
-	g_autofree char *policy = rec_text(rec, "policy");
-
-	return g_strcmp0(policy, "sync") != 0;
-}
-
-static void vs_pool_axes(const struct plot_ctx *c, struct vs_pool *v)
-{
-	double min_pos = INFINITY, max = 0, p99_max = 0;
-	gboolean zero = FALSE;
-
-	for (guint i = 0; i < c->records->len; i++) {
-		JsonNode *rec = g_ptr_array_index(c->records, i);
-		double pages = rec_num(rec, "params.pool_pages");
-
-		if (!deferring(rec))
-			continue;
-		zero |= pages <= 0;
-		if (pages > 0)
-			min_pos = MIN(min_pos, pages);
-		max = MAX(max, pages);
-		if (isfinite(p99_of(rec)))
-			p99_max = MAX(p99_max, p99_of(rec));
-	}
-	v->logx = isfinite(min_pos) && max / min_pos >= 16;
-	v->zero_left_out = v->logx && zero;
-	v->unit_ns = p99_max >= 1e7 ? 1e6 : 1e3;
-}
-
-/* Series: one per combination of the varying dimensions other than pool_pages; runs of
- * policy sync are left out (no pool, no fallbacks). */
-static guint pool_series(const struct plot_ctx *c, const struct vs_pool *v, GString *s)
-{
-	gboolean p99 = v->p99;
-	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
-	guint n = 0;
-
-	for (guint i = 0; i < c->records->len; i++) {
-		JsonNode *rec = g_ptr_array_index(c->records, i);
-		g_autofree char *label = label_of(c, rec, "pool_pages");
-		double deferred = rec_num(rec, "metrics.zram.drain_latency.count") +
-				  rec_num(rec, "metrics.zswap.drain_latency.count");
-		struct pool_row r = { rec_num(rec, "params.pool_pages"), NAN };
-		guint k;
-
-		if (!deferring(rec))
-			continue;	/* no pool: pool_pages means nothing to it */
-		if (p99 && !(deferred > 0))
-			continue;	/* nothing deferred: no latency to draw */
-		if (v->logx && r.pages <= 0)
-			continue;	/* no 0 on a log axis */
-		r.value = p99 ? p99_of(rec) / v->unit_ns :
-			rec_num(rec, "metrics.fallback_rate") * 100.0;
-		for (k = 0; k < labels->len; k++)
-			if (!strcmp(g_ptr_array_index(labels, k), label))
-				break;
-		if (k == labels->len) {
-			g_ptr_array_add(labels, g_steal_pointer(&label));
-			g_ptr_array_add(rows, g_array_new(FALSE, FALSE, sizeof(struct pool_row)));
-		}
-		g_array_append_val((GArray *)g_ptr_array_index(rows, k), r);
-	}
-	for (guint k = 0; k < labels->len; k++) {
-		GArray *a = g_ptr_array_index(rows, k);
-
-		g_array_sort(a, by_pages);
-		block_header(s, g_ptr_array_index(labels, k), !p99 ? "fallback_pct" :
-			     v->unit_ns == 1e6 ? "p99_ms" : "p99_us");
-		for (guint i = 0; i < a->len; i++) {
-			struct pool_row *r = &g_array_index(a, struct pool_row, i);
-
-			g_string_append_printf(s, "%.0f %.6g\n", r->pages, r->value);
-		}
-		n++;
-	}
-	return n;
-}
-
-static struct ds_plot_job *plan_vs_pool(const struct plot_ctx *c, gboolean p99,
-					GPtrArray *notes, GError **error)
-{
-	const char *name = p99 ? "p99_vs_pool" : "fallback_vs_pool";
-	g_autoptr(GString) s = g_string_new(NULL);
-	g_autofree char *file = g_strconcat(name, ".dat", NULL);
-	g_autofree char *path = NULL;
-	struct ds_plot_job *j;
-	struct vs_pool v = { .p99 = p99 };
-	gboolean varies = FALSE;
-	guint n;
-
-	for (guint d = 0; d < c->varying->len; d++)
-		varies |= !strcmp(dim_name(g_ptr_array_index(c->varying, d)), "pool_pages");
-	if (!varies) {
-		note(notes, "%s: pool_pages does not vary among the records", name);
-		return NULL;
-	}
-	vs_pool_axes(c, &v);
-	n = pool_series(c, &v, s);
-	if (!n) {
-		note(notes, "%s: no run of a deferring policy%s", name,
-		     p99 ? " deferred any value" : "");
-		return NULL;
-	}
-	if (n > c->opts->max_curves) {
-		note(notes, "%s: %u lines (more than %u): narrow the records with --where", name,
-		     n, c->opts->max_curves);
-		return NULL;
-	}
-	if (!write_data(c, file, s, &path, error))
-		return NULL;
-	j = job_new(c, name, "vs_pool.gp", path);
-	g_ptr_array_add(j->vars, g_strdup_printf("ncurves=%u", n));
-	g_ptr_array_add(j->vars, g_strdup_printf("logx=%d", v.logx));
-	job_var(j, "xnote", v.zero_left_out ? "log scale; pool_pages = 0 not shown" :
-		v.logx ? "log scale" : "");
-	job_var(j, "ylab", !p99 ? "fallback rate (% of releases)" :
-		v.unit_ns == 1e6 ? "p99 drain latency (ms)" : "p99 drain latency (us)");
-	job_var(j, "what", p99 ? "p99 drain latency" : "Fallback rate");
-	return j;
-}
-
-/* --- hot-path time per task ------------------------------------------------------------- */
-
-static gint by_sync_desc(gconstpointer a, gconstpointer b)
-{
-	JsonObject *x = json_node_get_object(*(JsonNode *const *)a);
-	JsonObject *y = json_node_get_object(*(JsonNode *const *)b);
-	gint64 sx = json_object_get_int_member(x, "sync_ns");
-	gint64 sy = json_object_get_int_member(y, "sync_ns");
-
-	return sx > sy ? -1 : sx < sy;
-}
-
-/*
- * The rows to rank by sync time: the run's summary of its largest ones (schema 2, always
- * there) or, in a file of schema 1, every row.  NULL when there are none.
- */
-static JsonNode *task_rows(JsonNode *rec)
-{
-	JsonNode *a = ds_record_get(rec, "metrics.tasks_summary.by_sync");
-
-	if (!a || !JSON_NODE_HOLDS_ARRAY(a))
-		a = ds_record_get(rec, "metrics.tasks");
-	return a && JSON_NODE_HOLDS_ARRAY(a) ? a : NULL;
-}
-
-/* The number of tasks of a run (the summary's count, or the rows of a schema 1 file). */
-static guint64 task_count(JsonNode *rec)
-{
-	JsonNode *n = ds_record_get(rec, "metrics.tasks_summary.count");
-	JsonNode *a;
-
-	if (n && JSON_NODE_HOLDS_VALUE(n))
-		return (guint64)json_node_get_int(n);
-	a = ds_record_get(rec, "metrics.tasks");
-	return a && JSON_NODE_HOLDS_ARRAY(a) ? json_array_get_length(json_node_get_array(a)) : 0;
-}
-
-/* The deferring run with the largest pool (the first such): the design at its best. */
-static JsonNode *hotpath_record(const struct plot_ctx *c)
-{
-	JsonNode *best = NULL;
-
-	for (guint i = 0; i < c->records->len; i++) {
-		JsonNode *rec = g_ptr_array_index(c->records, i);
-		g_autofree char *policy = rec_text(rec, "policy");
-		JsonNode *tasks = task_rows(rec);
-
-		if (!g_strcmp0(policy, "sync") || !tasks ||
-		    !json_array_get_length(json_node_get_array(tasks)))
-			continue;
-		if (!best || rec_num(rec, "params.pool_pages") > rec_num(best, "params.pool_pages"))
-			best = rec;
-	}
-	return best;
-}
-
-static struct ds_plot_job *plan_hotpath(const struct plot_ctx *c, GPtrArray *notes,
-					GError **error)
-{
-	JsonNode *rec = hotpath_record(c);
-	g_autoptr(GString) s = g_string_new("# pid sync_ms policy_ms\n");
-	g_autoptr(GPtrArray) tasks = g_ptr_array_new();
-	g_autofree char *path = NULL, *run = NULL, *label = NULL, *which = NULL;
-	struct ds_plot_job *j;
-	JsonArray *a;
-
-	if (!rec) {
-		note(notes, "hotpath: no run of a deferring policy with tasks");
-		return NULL;
-	}
-	a = json_node_get_array(task_rows(rec));
-	for (guint i = 0; i < json_array_get_length(a); i++)
-		g_ptr_array_add(tasks, json_array_get_element(a, i));
-	g_ptr_array_sort(tasks, by_sync_desc);
-	for (guint i = 0; i < tasks->len && i < HOTPATH_MAX_TASKS; i++) {
-		JsonObject *t = json_node_get_object(g_ptr_array_index(tasks, i));
-
-		g_string_append_printf(s, "%" G_GINT64_FORMAT " %.6f %.6f\n",
-				       json_object_get_int_member(t, "pid"),
-				       (double)json_object_get_int_member(t, "sync_ns") / 1e6,
-				       (double)json_object_get_int_member(t, "hot_ns") / 1e6);
-	}
-	if (!write_data(c, "hotpath.dat", s, &path, error))
-		return NULL;
-	/* one run: the title says which already; among several, say which one is drawn */
-	run = c->records->len > 1 ? run_text(rec) : rec_text(rec, "policy");
-	label = label_of(c, rec, NULL);
-	which = g_strdup_printf("%s%s%s%s", run ? run : "?", c->records->len > 1 ? " (" : "",
-				c->records->len > 1 ? label : "", c->records->len > 1 ? ")" : "");
-	j = job_new(c, "hotpath", "hotpath.gp", path);
-	job_var(j, "policy", which);
-	if (task_count(rec) > HOTPATH_MAX_TASKS)
-		note(notes, "hotpath: the %d tasks of largest sync time of %" G_GUINT64_FORMAT,
-		     HOTPATH_MAX_TASKS, task_count(rec));
-	if (c->records->len > 1)
-		note(notes, "hotpath: drawn for one run, the deferring one with the largest pool: %s "
-		     "(choose another with --where)", which);
-	return j;
-}
-
-/* --- pool and pending values over time -------------------------------------------------- */
-
-#define TS_HEADER DS_TIMESERIES_HEADER
-
-/* Per backend: its rows as a data file; @active: backends that ever had something pending.
- * A file of before the schema_version column (DS_TIMESERIES_HEADER_V0) is read too. */
-static gboolean ts_split(const char *path, GHashTable *by_be, GPtrArray *order,
-			 GHashTable *active, GError **error)
-{
-	g_auto(GStrv) lines = ds_sweep_read_lines(path, error);
-	guint o;	/* the first column after schema_version */
-
-	if (!lines)
-		return FALSE;
-	if (lines[0] && !strcmp(g_strstrip(lines[0]), DS_TIMESERIES_HEADER_V0)) {
-		o = 0;
-	} else if (lines[0] && !strcmp(lines[0], TS_HEADER)) {
-		o = 1;
-	} else {
-		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT,
-			    "%s: not a time series of `defersim replay --timeseries` (header "
-			    "should be %s)", path, TS_HEADER);
-		return FALSE;
-	}
-	for (guint i = 1; lines[i]; i++) {
-		g_auto(GStrv) f = NULL;
-		GString *s;
-
-		if (!*g_strstrip(lines[i]))
-			continue;
-		f = g_strsplit(lines[i], ",", -1);
-		if (g_strv_length(f) != 7 + o) {
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s:%u: expected %u fields",
-				    path, i + 1, 7 + o);
-			return FALSE;
-		}
-		s = g_hash_table_lookup(by_be, f[o + 2]);
-		if (!s) {
-			s = g_string_new(NULL);
-			g_hash_table_insert(by_be, g_strdup(f[o + 2]), s);
-			g_ptr_array_add(order, g_strdup(f[o + 2]));
-			g_string_append(s, "# t_s pool_free queued_pages pending_values fallbacks\n");
-		}
-		g_string_append_printf(s, "%s %s %s %s %s\n", f[o + 1], f[o + 3], f[o + 4],
-				       f[o + 5], f[o + 6]);
-		if (strcmp(f[o + 5], "0") || strcmp(f[o + 4], "0"))
-			g_hash_table_add(active, g_strdup(f[o + 2]));
-	}
-	return TRUE;
-}
-
-static void string_free(gpointer s)
-{
-	g_string_free(s, TRUE);
-}
-
-static gboolean plan_timeseries(const struct plot_ctx *c, GPtrArray *jobs, GPtrArray *notes,
-				GError **error)
-{
-	GHashTable *by_be = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-						  string_free);
-	g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GHashTable) active = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	gboolean ok = ts_split(c->opts->timeseries, by_be, order, active, error);
-	guint drawn = 0;
-
-	for (guint i = 0; ok && i < order->len; i++) {
-		const char *be = g_ptr_array_index(order, i);
-		g_autofree char *name = g_strconcat("timeseries_", be, NULL);
-		g_autofree char *file = g_strconcat(name, ".dat", NULL);
-		g_autofree char *path = NULL;
-		struct ds_plot_job *j;
-
-		if (!g_hash_table_contains(active, be))
-			continue;	/* a backend the trace never used */
-		drawn++;
-
-		ok = write_data(c, file, g_hash_table_lookup(by_be, be), &path, error);
-		if (!ok)
-			break;
-		j = job_new(c, name, "timeseries.gp", path);
-		job_var(j, "backend", be);
-		g_ptr_array_add(jobs, j);
-	}
-	if (ok && !drawn)
-		note(notes, "timeseries: %s has no sample with anything pending", c->opts->timeseries);
-	g_hash_table_destroy(by_be);
-	return ok;
 }
 
 GPtrArray *ds_plot_plan(GPtrArray *records, const struct ds_plot_opts *opts, GPtrArray *notes,
@@ -776,11 +361,11 @@ GPtrArray *ds_plot_plan(GPtrArray *records, const struct ds_plot_opts *opts, GPt
 	find_dims(&c);
 	c.title = c.records->len ? make_title(c.records) :
 		g_path_get_basename(opts->timeseries ? opts->timeseries : "?");
-	if (opts->timeseries && !plan_timeseries(&c, jobs, notes, error))
+	if (opts->timeseries && !plot_plan_timeseries(&c, jobs, notes, error))
 		goto fail;
 	if (c.records->len) {
 		struct ds_plot_job *(*plans[])(const struct plot_ctx *, GPtrArray *, GError **) = {
-			plan_cdf, plan_hotpath,
+			plot_plan_cdf, plot_plan_hotpath,
 		};
 
 		for (size_t p = 0; p < G_N_ELEMENTS(plans); p++) {
@@ -796,7 +381,7 @@ GPtrArray *ds_plot_plan(GPtrArray *records, const struct ds_plot_opts *opts, GPt
 		for (int p99 = 0; p99 < 2; p99++) {
 			GError *e = NULL;
 
-			if ((j = plan_vs_pool(&c, p99, notes, &e)))
+			if ((j = plot_plan_vs_pool(&c, p99, notes, &e)))
 				g_ptr_array_add(jobs, j);
 			else if (e) {
 				g_propagate_error(error, e);
@@ -818,3 +403,4 @@ out:
 	g_free(c.title);
 	return jobs;
 }
+

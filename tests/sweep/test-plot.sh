@@ -3,7 +3,8 @@
 # test-plot.sh DEFERSIM - `defersim plot` renders every template from a small result set (a
 # sweep, and one replay with its time series): each image exists, is a valid PNG or SVG
 # (header bytes), is not tiny, and carries its title and axis labels; the data behind the
-# fallback picture is the sweep's own numbers.
+# fallback picture is the sweep's own numbers; gnuplot warns of nothing.  What the pictures
+# say (log axes, targets, fallback marks, ranges) is test-plot-answers.sh's.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 cd "$tmp"
@@ -40,7 +41,8 @@ done
 grep -qF "pool_pages (pre-allocated pool pages per pool)" pics/fallback_vs_pool.svg ||
 	fail "fallback_vs_pool: x axis label"
 grep -qF "fallback rate (% of releases)" pics/fallback_vs_pool.svg || fail "y axis label"
-grep -qF "drain latency (us" pics/cdf.svg || fail "cdf: x axis label"
+grep -qF "wait from push to free (ms" pics/cdf.svg || fail "cdf: x axis label"
+grep -q "gnuplot warned" notes.txt && fail "gnuplot warned: $(cat notes.txt)"
 grep -qF "cpus=2" pics/fallback_vs_pool.svg || fail "fallback_vs_pool: legend per CPU count"
 grep -qF "builtin-default" pics/cdf.svg || fail "cdf: profile name in the title"
 # pool sizes 4..64 span a factor 16: a log2 axis, without pool_pages = 0
@@ -60,16 +62,20 @@ ok "one run: timeseries, cdf and hotpath as PNG and SVG"
 
 "$DS" plot sw -o narrow --where policy=v3 --where cpus=2 -q
 is_png narrow/cdf.png
-# v3 on 2 CPUs: pool_pages 4, 16, 64 (with 0 pages no page is ever queued: the worker never
-# runs, the buffers are only drained at teardown, which drain latency leaves out)
-[ "$(grep -c '^"' narrow/cdf.dat)" -eq 3 ] || fail "--where: expected 3 CDF curves"
-grep -q '^"pool_pages=0"' narrow/cdf.dat && fail "--where: a curve for pool_pages=0"
-ok "--where narrows the records (3 CDF curves for v3 on 2 CPUs)"
+# v3 on 2 CPUs: pool_pages 0, 4, 16, 64 (with 0 pages no page is ever queued: the worker
+# never runs, the buffers are only drained at teardown; the CDF of every value's wait has
+# them, the drain latency (dashed) has not: 3 dashed curves)
+[ "$(grep -c '^"' narrow/cdf.dat)" -eq 4 ] || fail "--where: expected 4 CDF curves"
+grep -q '^"pool_pages=0"' narrow/cdf.dat || fail "--where: no curve for pool_pages=0"
+grep -qx "ndrain=3" narrow/cdf.gp || fail "--where: expected 3 drain-latency curves"
+ok "--where narrows the records (4 CDF curves for v3 on 2 CPUs, 3 with a drain latency)"
 
 expect_fail 2 "--format gif" "$DS" plot sw -o bad --format gif
 expect_fail 2 "-o DIR is required" "$DS" plot sw
 expect_fail 2 "no record matches" "$DS" plot sw -o bad --where policy=v9
 expect_fail 2 "not a time series" "$DS" plot run.json --timeseries run.json -o bad
+expect_fail 2 "--target-fallback" "$DS" plot sw -o bad --target-fallback 5x
+expect_fail 2 "--target-p99" "$DS" plot sw -o bad --target-p99 0
 ok "bad plot options are refused"
 
 # gnuplot exits 0 when it cannot write the whole image (a full disk): a stand-in gnuplot that
