@@ -164,18 +164,21 @@ static void say(struct ds_html_doc *d, char *text)
 static void draw_one(const struct ds_plot_job *job, const char *templates, const char *tmp,
 		     struct ds_html_doc *d)
 {
-	g_autofree char *out = NULL, *text = NULL, *prefix = NULL;
+	g_autofree char *out = NULL, *text = NULL, *prefix = NULL, *warnings = NULL;
 	GError *e = NULL;
 	struct ds_html_figure *f;
 	gsize len = 0;
 	char *svg;
 
-	if (!ds_plot_render(job, templates, tmp, "svg", &out, &e) ||
+	if (!ds_plot_render(job, templates, tmp, "svg", &out, &warnings, &e) ||
 	    !g_file_get_contents(out, &text, &len, &e)) {
 		say(d, g_strdup_printf("picture %s not drawn: %s", job->name, e->message));
 		g_error_free(e);
 		return;
 	}
+	if (warnings && *warnings)
+		say(d, g_strdup_printf("picture %s: gnuplot warned: %s", job->name,
+				       g_strstrip(warnings)));
 	prefix = g_strdup_printf("f%u-", d->figures->len + 1);
 	svg = ds_html_svg_inline(text, len, prefix, &e);
 	if (!svg) {
@@ -214,6 +217,7 @@ static gboolean draw(const struct report_cli *o, struct ds_html_doc *d, GError *
 	jobs = ds_plot_plan(d->runs, &(struct ds_plot_opts) {
 		.outdir = tmp, .timeseries = o->timeseries, .max_curves = (guint)o->max_curves,
 		.where = o->where, .n_where = o->where ? g_strv_length(o->where) : 0,
+		.target_fallback = -1, .answer_pages = -1,	/* no target lines: none given */
 	}, plan_notes, error);
 	for (guint i = 0; jobs && i < jobs->len; i++)
 		draw_one(g_ptr_array_index(jobs, i), templates, tmp, d);
