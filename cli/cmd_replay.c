@@ -122,7 +122,7 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 
-	prof = ds_cli_profile_load(o->run.profile, &error);
+	prof = ds_cli_profile_load(o->run.profile, o->run.set, &error);
 	if (!prof || !ds_cli_run_trace_opts(&o->run, &error))
 		goto out;
 	src = ds_sim_open_trace(trace, &o->run.topts, params, &error);
