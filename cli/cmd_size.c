@@ -353,7 +353,16 @@ static int report(struct size_cmd *cmd)
 		g_error_free(error);
 		return DS_EXIT_FAIL;
 	}
-	return a.all_met ? DS_EXIT_OK : DS_EXIT_UNMET;
+	if (!a.all_met) {
+		g_autofree char *label = size_case_label(a.sets);
+
+		g_printerr("defersim size: the targets are not met under %s on %s: %s\n", label,
+			   a.sets->trace->path, ds_size_search_unmet_by_pool(a.sets->search) ?
+			   "no pool size meets them (the report says what would)" :
+			   "even --max-pages does not meet them");
+		return DS_EXIT_UNMET;
+	}
+	return DS_EXIT_OK;
 }
 
 static gboolean setup(struct size_cmd *cmd, struct size_opts *o, int *argc, char ***argv,
