@@ -439,7 +439,7 @@ static int compare_main(struct compare_opts *o, const char *trace, GPtrArray *po
 	guint done = 0;
 	bool violated = false;
 
-	prof = ds_cli_profile_load(o->run.profile, &error);
+	prof = ds_cli_profile_load(o->run.profile, o->run.set, &error);
 	if (!prof || !ds_cli_run_trace_opts(&o->run, &error) ||
 	    !timelines_open(o, trace, policies, base, prof, tls, &error) ||
 	    !ds_cli_run_hash_trace(&o->run, trace, &error))

@@ -130,7 +130,7 @@ static int run(struct replay_opts *o, const char *trace, struct ds_params *param
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 
-	prof = ds_cli_profile_load(o->run.profile, &error);
+	prof = ds_cli_profile_load(o->run.profile, o->run.set, &error);
 	if (!prof || !ds_cli_run_trace_opts(&o->run, &error))
 		goto out;
 	/* before the run: a path that cannot be written fails before any work */

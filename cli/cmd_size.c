@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd_size.c - `defersim size TRACE --target-fallback 0.1% [--target-p99 5ms] ...`: the
- * smallest pool (pages and bytes) meeting the targets for a trace, profile and CPU count.
+ * cmd_size.c - `defersim size TRACE... --target-fallback 0.1% [--target-p99 5ms] ...`: the
+ * smallest pool (pages and bytes) meeting the targets, with the range the profile's guesses
+ * leave around it, and a recommended size with its margin.
  *
- * The search (sweep/size.c) says which pool size to try; this file runs the simulator for
- * it and feeds the result back.  struct size_run keeps what the report needs: the inputs,
- * the search, and the JSON of every run made (pool_pages -> JsonNode), so the answer and the
- * size below it can be shown in full.
+ * A search (sweep/size.c) finds the smallest pool for one trace under one profile.  This
+ * command runs, per trace, the search under the profile as given, then under each guessed
+ * cost the policy reads (ds_profile_origin() == DS_ORIGIN_GUESSED) at x0.5 and at x2, one at a
+ * time, then under the worst combination (each of those costs at whichever factor needed more
+ * pages): three stages, each a batch of independent searches run on -j threads (size_run.c).
+ * The answer is the largest need over the traces; the recommendation is the largest over the
+ * whole range.  Exit status: 0 every search met the targets, 3 one did not, 2 bad input.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
-#include "ds_report.h"
-#include "ds_sweep.h"
 #include "run_common.h"
+#include "size.h"
 
 #define DEFAULT_MAX_PAGES 65536
+#define DS_EXIT_UNMET 3
 
 /* The shared run options (run_common.h, without --pool-pages) and the targets. */
 struct size_opts {
@@ -24,22 +28,19 @@ struct size_opts {
 	char *target_fallback;
 	char *target_p99;
 	gint64 max_pages;
+	gint jobs;
+	gboolean no_range;
 	char *json;
 	gboolean quiet;
 };
 
-struct size_run {
+/* Everything one invocation holds. */
+struct size_cmd {
 	const struct size_opts *o;
-	const char *trace;
-	const struct ds_trace_opts *topts;
 	struct ds_profile *prof;
 	struct ds_params params;
 	struct ds_size_targets targets;
-	struct ds_size_search *search;
-	GHashTable *runs;		/* gint64 pool_pages -> JsonNode * */
-	JsonNode *trace_json;		/* "trace" member of a run */
-	unsigned int ncpus;
-	unsigned int pools;		/* backends with releases */
+	GPtrArray *traces;		/* struct size_trace * */
 	FILE *out;			/* the human report: stdout, stderr when JSON goes there */
 };
 
@@ -48,7 +49,31 @@ static const char size_summary[] =
 	"fallback rate (and, with --target-p99, at most that p99 drain latency): tries 0, then\n"
 	"1, 2, 4, ... up to --max-pages until a size meets the targets, then bisects.  Bisection\n"
 	"assumes fallbacks never increase with the pool; the sizes visited are checked and any\n"
-	"exception is reported.  Rates: 0.1% or 0.001; durations: 5ms, 200us, 1s.";
+	"exception is reported.  Rates: 0.1% or 0.001; durations: 5ms, 200us, 1s.\n"
+	"\n"
+	"The search is repeated with each guessed cost of the profile that the policy reads\n"
+	"(tag [G] in the profile file) at x0.5 and at x2, one at a time, then with all of them\n"
+	"at whichever factor needed more pages (the worst combination): the range of answers,\n"
+	"and the recommended size is its top.  With several traces the need is the largest,\n"
+	"and the trace that sets it is named.  If the pool never runs out at a size that still\n"
+	"fails, no pool size can help: size stops and says which parameter would.";
+
+/* What status 3 means for size (cli/exit_status.c states the others) */
+static const char size_target_text[] =
+	"target not met: no pool size up to --max-pages meets the targets, under the\n"
+	"     profile as given or under one of the range's scaled costs (0 then means met\n"
+	"     under every cost of the range)";
+
+/* Costs each pooled policy reads (sim/policy_*.c, task.c, worker.c, pool.c, ent.c); per-backend
+ * keys end in _BE_ns and count only for a backend with releases. */
+static const char *const v3_costs[] = {
+	"push_ns", "swap_ns", "queue_work_ns", "lock_ns", "wake_latency_ns", "drain_page_ns",
+	"drain_entry_BE_ns", "sync_free_BE_ns", "zs_class_hold_ns", "lock_handover_ns", NULL
+};
+static const char *const zsonly_costs[] = {
+	"push_ns", "swap_ns", "queue_work_ns", "lock_ns", "wake_latency_ns", "drain_page_ns",
+	"zs_free_ns", "sync_free_BE_ns", "zs_class_hold_ns", "lock_handover_ns", NULL
+};
 
 static void size_opts_free(struct size_opts *o)
 {
@@ -64,16 +89,18 @@ static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError 
 		{ "target-fallback", 'f', 0, G_OPTION_ARG_STRING, &o->target_fallback, "Largest acceptable fallback rate (required)", "RATE" },
 		{ "target-p99", 0, 0, G_OPTION_ARG_STRING, &o->target_p99, "Largest acceptable p99 drain latency", "DURATION" },
 		{ "max-pages", 0, 0, G_OPTION_ARG_INT64, &o->max_pages, "Largest pool to try (default 65536)", "N" },
-		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the answer and every size tried as JSON ('-' = stdout)", "FILE" },
-		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only the answer, not each size tried", NULL },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs, "Searches run at once (default: the CPUs)", "N" },
+		{ "no-range", 0, 0, G_OPTION_ARG_NONE, &o->no_range, "Only the answer under the profile as given (no x0.5/x2 of guessed costs)", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the answer, the range, the recommendation and every size tried as JSON ('-' = stdout)", "FILE" },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only the answer: no sizes tried, no progress", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
-	GOptionContext *ctx = g_option_context_new("TRACE.dat - smallest pool meeting a fallback target");
+	GOptionContext *ctx = g_option_context_new("TRACE.dat... - smallest pool meeting a fallback target");
 	gboolean ok;
 
 	o->max_pages = DEFAULT_MAX_PAGES;
 	g_option_context_set_summary(ctx, size_summary);
-	ds_cli_exit_help(ctx, NULL, "target not met: no pool size up to --max-pages meets the targets");
+	ds_cli_exit_help(ctx, NULL, size_target_text);
 	ds_cli_run_add_options(ctx, &o->run, DS_CLI_NO_POOL);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	ok = g_option_context_parse(ctx, argc, argv, error);
@@ -101,6 +128,11 @@ static gboolean build_targets(const struct size_opts *o, struct ds_size_targets 
 	if (o->max_pages < 0) {
 		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--max-pages %" G_GINT64_FORMAT
 			    ": expected a number of pages >= 0", o->max_pages);
+		return FALSE;
+	}
+	if (o->jobs < 0) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "--jobs %d: expected a number >= 1",
+			    o->jobs);
 		return FALSE;
 	}
 	return TRUE;
@@ -132,261 +164,250 @@ static gboolean build_params(const struct size_opts *o, struct ds_params *p, GEr
 	return TRUE;
 }
 
-/* --- evaluating one size ------------------------------------------------------------------ */
+/* --- the traces and their searches --------------------------------------------------------- */
 
-static void print_eval(const struct size_run *run, const struct ds_size_eval *ev)
+static void size_trace_free(struct size_trace *t)
 {
-	char why[128], p99[32];
-
-	ds_size_meets(&run->targets, ev, why);
-	fprintf(run->out, "  pool_pages=%-6" G_GINT64_FORMAT " fallback rate %.4f%% (%" G_GUINT64_FORMAT
-	       " of %" G_GUINT64_FORMAT "), p99 drain latency %s: %s\n", ev->pool_pages,
-	       ev->fallback_rate * 100, ev->fallbacks, ev->releases,
-	       ev->deferred ? ds_fmt_ns(p99, (double)ev->p99_ns) : "- (nothing deferred)", why);
+	size_case_free(t->base);
+	size_case_free(t->worst);
+	if (t->costs)
+		g_ptr_array_free(t->costs, TRUE);
+	g_free(t);
 }
 
-static void note_run(struct size_run *run, const struct ds_results *r, JsonNode *json)
+/* Each trace hashed once (a search opens it many times); its cache written before threads
+ * read it, so libtracecmd never runs concurrently (ds_sweep_warm_cache()). */
+static gboolean open_traces(struct size_cmd *cmd, char **paths, int n, GError **error)
 {
-	JsonNode *trace = ds_record_get(json, "trace");
+	gboolean parallel = cmd->o->jobs != 1;
 
-	run->ncpus = r->ncpus;
-	run->pools = 0;
-	for (int b = 0; b < DS_BE__COUNT; b++)
-		run->pools += r->be[b].releases > 0;
-	if (!run->trace_json && trace)
-		run->trace_json = json_node_copy(trace);
-}
+	for (int i = 0; i < n; i++) {
+		struct size_trace *t = g_new0(struct size_trace, 1);
 
-static gboolean evaluate(struct size_run *run, int64_t pages, GError **error)
-{
-	struct ds_results *r = NULL;
-	JsonNode *json = NULL;
-	struct ds_size_eval ev = { 0 };
-
-	run->params.pool_pages = pages;
-	if (!ds_sweep_run_one(run->trace, run->topts, run->prof, &run->params, &r, &json, error))
-		return FALSE;
-	ds_size_eval_from_results(r, &ev);
-	ds_size_search_feed(run->search, &ev);
-	note_run(run, r, json);
-	g_hash_table_insert(run->runs, g_memdup2(&pages, sizeof(pages)), json);
-	ds_results_free(r);
-	if (!run->o->quiet) {
-		print_eval(run, ds_size_search_lookup(run->search, pages));
-		fflush(run->out);
+		g_ptr_array_add(cmd->traces, t);
+		t->path = paths[i];
+		t->topts = cmd->o->run.topts;
+		t->costs = g_ptr_array_new_with_free_func((GDestroyNotify)size_case_free);
+		if (!ds_trace_sha256(t->path, &t->topts, t->sha256, error))
+			return FALSE;
+		t->topts.sha256 = t->sha256;
+		if (parallel && t->topts.use_cache && !ds_sweep_warm_cache(t->path, &t->topts, error))
+			return FALSE;
+		t->topts.progress = FALSE;	/* several threads: the progress lines say enough */
 	}
 	return TRUE;
 }
 
-/* --- the answer ---------------------------------------------------------------------------- */
-
-static unsigned int page_size(const struct size_run *run)
+static guint jobs_of(const struct size_cmd *cmd)
 {
-	return run->params.page_size ? run->params.page_size : run->prof->page_size;
+	if (!cmd->o->run.topts.use_cache)
+		return 1;	/* --no-cache: every run reads the trace.dat (libtracecmd): one at a time */
+	return cmd->o->jobs > 0 ? (guint)cmd->o->jobs : g_get_num_processors();
 }
 
-static void print_violations(const struct size_run *run)
+static gboolean run_stage(struct size_cmd *cmd, GPtrArray *cases)
 {
-	g_autoptr(GArray) v = ds_size_search_violations(run->search);
+	gboolean ok = size_cases_run(cases, jobs_of(cmd), cmd->o->quiet);
 
-	for (guint i = 0; i + 1 < v->len; i += 2) {
-		const struct ds_size_eval *a = &g_array_index(v, struct ds_size_eval, i);
-		const struct ds_size_eval *b = &g_array_index(v, struct ds_size_eval, i + 1);
+	for (guint i = 0; !ok && i < cases->len; i++) {
+		const struct size_case *c = g_ptr_array_index(cases, i);
 
-		g_printerr("defersim size: warning: not monotone: pool_pages=%" G_GINT64_FORMAT
-			   " gave %" G_GUINT64_FORMAT " fallbacks%s, the larger pool_pages=%"
-			   G_GINT64_FORMAT " gave %" G_GUINT64_FORMAT "%s; the bisection's answer "
-			   "may not be the smallest size that works\n", a->pool_pages, a->fallbacks,
-			   a->meets ? " (meets)" : "", b->pool_pages, b->fallbacks,
-			   b->meets ? " (meets)" : " (fails)");
+		if (c->error) {
+			g_autofree char *label = size_case_label(c);
+
+			g_printerr("defersim size: %s (%s): %s\n", c->trace->path, label,
+				   c->error->message);
+		}
 	}
-}
-
-static void print_answer(const struct size_run *run, int64_t answer)
-{
-	const struct ds_size_eval *at = ds_size_search_lookup(run->search, answer);
-	const struct ds_size_eval *below = ds_size_search_lookup(run->search, answer - 1);
-	unsigned int ps = page_size(run);
-	gboolean percpu_extra = !run->params.percpu_pages_from_pool;
-	char b1[32], b2[32], why[128];
-
-	fprintf(run->out, "\nSmallest pool for %s (profile %s, policy %s, %u CPUs):\n", run->trace,
-	       run->prof->name, run->params.policy, run->ncpus);
-	fprintf(run->out, "  pool_pages = %" G_GINT64_FORMAT " = %s per pool (page size %u B)\n", answer,
-	       ds_fmt_bytes(b1, (double)answer * ps), ps);
-	if (percpu_extra)
-		fprintf(run->out, "  plus %u per-CPU buffer pages per pool: %s in all for %u pool%s\n",
-		       run->ncpus, ds_fmt_bytes(b2, (double)(answer + run->ncpus) * ps *
-						MAX(run->pools, 1)), MAX(run->pools, 1),
-		       run->pools > 1 ? "s" : "");
-	fprintf(run->out, "  at %" G_GINT64_FORMAT " pages:\n  ", answer);
-	print_eval(run, at);
-	if (below) {
-		ds_size_meets(&run->targets, below, why);
-		fprintf(run->out, "  one page less fails (%s):\n  ", why);
-		print_eval(run, below);
-	} else {
-		fprintf(run->out, "  (0 pages already meets the targets: no smaller size exists)\n");
-	}
-}
-
-static JsonNode *evals_json(const struct size_run *run)
-{
-	g_autoptr(GArray) v = ds_size_search_visited(run->search);
-	JsonArray *a = json_array_new();
-	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
-
-	for (guint i = 0; i < v->len; i++) {
-		const struct ds_size_eval *e = &g_array_index(v, struct ds_size_eval, i);
-		JsonObject *o = json_object_new();
-
-		json_object_set_int_member(o, "pool_pages", e->pool_pages);
-		json_object_set_int_member(o, "releases", (gint64)e->releases);
-		json_object_set_int_member(o, "fallbacks", (gint64)e->fallbacks);
-		json_object_set_double_member(o, "fallback_rate", e->fallback_rate);
-		json_object_set_int_member(o, "deferred", (gint64)e->deferred);
-		if (e->deferred)	/* null: nothing deferred, no latency (docs/json.md) */
-			json_object_set_int_member(o, "p99_ns", (gint64)e->p99_ns);
-		else
-			json_object_set_null_member(o, "p99_ns");
-		json_object_set_boolean_member(o, "meets", e->meets);
-		json_array_add_object_element(a, o);
-	}
-	json_node_take_array(n, a);
-	return n;
-}
-
-static JsonNode *run_json(const struct size_run *run, int64_t pages)
-{
-	JsonNode *n = pages >= 0 ? g_hash_table_lookup(run->runs, &pages) : NULL;
-
-	return n ? json_node_copy(n) : json_node_new(JSON_NODE_NULL);
-}
-
-static gboolean write_json(const struct size_run *run, int64_t answer, GError **error)
-{
-	g_autoptr(GArray) viol = ds_size_search_violations(run->search);
-	JsonObject *o = json_object_new(), *tool = json_object_new(), *t = json_object_new();
-	JsonNode *root = json_node_new(JSON_NODE_OBJECT);
-	unsigned int ps = page_size(run);
-	gboolean ok;
-
-	json_object_set_string_member(tool, "name", "defersim size");
-	json_object_set_string_member(tool, "version", DS_VERSION);
-	json_object_set_int_member(tool, "schema_version", DS_JSON_SCHEMA_VERSION);
-	json_object_set_object_member(o, "tool", tool);
-	json_object_set_member(o, "trace", run->trace_json ? json_node_copy(run->trace_json) :
-			       json_node_new(JSON_NODE_NULL));
-	json_object_set_string_member(o, "profile", run->prof->name);
-	json_object_set_string_member(o, "policy", run->params.policy);
-	json_object_set_int_member(o, "ncpus", run->ncpus);
-	json_object_set_double_member(t, "fallback_rate", run->targets.fallback_rate);
-	if (run->targets.has_p99)
-		json_object_set_int_member(t, "p99_ns", (gint64)run->targets.p99_ns);
-	else
-		json_object_set_null_member(t, "p99_ns");
-	json_object_set_object_member(o, "targets", t);
-	json_object_set_int_member(o, "max_pages", run->o->max_pages);
-	if (answer >= 0) {
-		JsonObject *a = json_object_new();
-
-		json_object_set_int_member(a, "pool_pages", answer);
-		json_object_set_int_member(a, "page_size", ps);
-		json_object_set_int_member(a, "pool_bytes", answer * ps);
-		json_object_set_int_member(a, "pools", MAX(run->pools, 1));
-		json_object_set_int_member(a, "percpu_pages_per_pool",
-					   run->params.percpu_pages_from_pool ? 0 : run->ncpus);
-		json_object_set_object_member(o, "answer", a);
-	} else {
-		json_object_set_null_member(o, "answer");
-	}
-	json_object_set_boolean_member(o, "monotone", viol->len == 0);
-	json_object_set_member(o, "evaluations", evals_json(run));
-	json_object_set_member(o, "at_answer", run_json(run, answer));
-	json_object_set_member(o, "below_answer", run_json(run, answer > 0 ? answer - 1 : -1));
-	json_node_take_object(root, o);
-	ok = ds_json_write(root, run->o->json, error);
-	json_node_unref(root);
 	return ok;
+}
+
+/* The cost keys of the policy, per-backend ones for the backends this trace released into. */
+static GPtrArray *used_costs(const struct size_case *base)
+{
+	const char *const *list = !strcmp(base->params.policy, "zsonly") ? zsonly_costs : v3_costs;
+	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+
+	for (size_t i = 0; list[i]; i++) {
+		const char *be = strstr(list[i], "_BE_");
+
+		if (!strcmp(list[i], "zs_class_hold_ns") && base->lock_contention != DS_LOCKS_ON)
+			continue;	/* class locks off: the hold time is never charged */
+		if (!be) {
+			g_ptr_array_add(keys, g_strdup(list[i]));
+			continue;
+		}
+		for (unsigned int b = 0; b < DS_BE__COUNT; b++)
+			if (base->be_releases[b])
+				g_ptr_array_add(keys, g_strdup_printf("%.*s_%s_ns", (int)(be - list[i]),
+							      list[i], ds_backend_name(b)));
+	}
+	return keys;
+}
+
+static struct size_case *scaled_case(struct size_cmd *cmd, struct size_trace *t,
+				     const char *key, double factor)
+{
+	struct size_case *c = size_case_new(t, cmd->prof, &cmd->params, &cmd->targets,
+					    cmd->o->max_pages);
+
+	c->key = g_strdup(key);
+	c->factor = factor;
+	/* cannot fail: a cost key of the profile, a factor <= 2 of a loaded (bounded) value,
+	 * unless that value is above 10^12 / 2 ns: then the x2 search is the profile's own */
+	ds_profile_scale_cost(c->prof, key, factor);
+	return c;
+}
+
+/* Stage 2: every guessed, non-zero cost the policy reads, at x0.5 and x2, for each trace. */
+static void plan_costs(struct size_cmd *cmd, GPtrArray *stage)
+{
+	for (guint i = 0; i < cmd->traces->len; i++) {
+		struct size_trace *t = g_ptr_array_index(cmd->traces, i);
+		g_autoptr(GPtrArray) used = used_costs(t->base);
+
+		for (guint k = 0; k < used->len; k++) {
+			const char *key = g_ptr_array_index(used, k);
+
+			if (ds_profile_origin(cmd->prof, key) != DS_ORIGIN_GUESSED ||
+			    !*ds_profile_cost(cmd->prof, key))
+				continue;
+			g_ptr_array_add(t->costs, scaled_case(cmd, t, key, SIZE_LOW));
+			g_ptr_array_add(stage, g_ptr_array_index(t->costs, t->costs->len - 1));
+			g_ptr_array_add(t->costs, scaled_case(cmd, t, key, SIZE_HIGH));
+			g_ptr_array_add(stage, g_ptr_array_index(t->costs, t->costs->len - 1));
+		}
+	}
+}
+
+/* Stage 3: each cost at the factor that needed more pages (when neither moved the answer, x1;
+ * when both moved it equally, x2). */
+static void plan_worst(struct size_cmd *cmd, GPtrArray *stage)
+{
+	for (guint i = 0; i < cmd->traces->len; i++) {
+		struct size_trace *t = g_ptr_array_index(cmd->traces, i);
+		int64_t base = size_case_need(t->base);
+
+		if (!t->costs->len)
+			continue;
+		t->worst = size_case_new(t, cmd->prof, &cmd->params, &cmd->targets,
+					 cmd->o->max_pages);
+		t->worst->worst = TRUE;
+		for (guint k = 0; k + 1 < t->costs->len; k += 2) {
+			const struct size_case *lo = g_ptr_array_index(t->costs, k);
+			const struct size_case *hi = g_ptr_array_index(t->costs, k + 1);
+			int64_t nl = size_case_need(lo), nh = size_case_need(hi);
+
+			if (nl == nh && nl == base)
+				continue;
+			ds_profile_scale_cost(t->worst->prof, lo->key, nl > nh ? lo->factor : hi->factor);
+		}
+		g_ptr_array_add(stage, t->worst);
+	}
+}
+
+static gboolean run_all(struct size_cmd *cmd)
+{
+	g_autoptr(GPtrArray) base = g_ptr_array_new();
+	g_autoptr(GPtrArray) costs = g_ptr_array_new();
+	g_autoptr(GPtrArray) worst = g_ptr_array_new();
+
+	for (guint i = 0; i < cmd->traces->len; i++) {
+		struct size_trace *t = g_ptr_array_index(cmd->traces, i);
+
+		t->base = size_case_new(t, cmd->prof, &cmd->params, &cmd->targets, cmd->o->max_pages);
+		t->base->keep_runs = TRUE;
+		g_ptr_array_add(base, t->base);
+	}
+	if (!run_stage(cmd, base))
+		return FALSE;
+	if (cmd->o->no_range)
+		return TRUE;
+	plan_costs(cmd, costs);
+	if (costs->len && !run_stage(cmd, costs))
+		return FALSE;
+	plan_worst(cmd, worst);
+	return !worst->len || run_stage(cmd, worst);
 }
 
 /* --- main ---------------------------------------------------------------------------------- */
 
-static int search(struct size_run *run)
+static int report(struct size_cmd *cmd)
 {
+	struct size_answer a;
 	GError *error = NULL;
-	int64_t pages, answer;
-	int status;
 	char p99[32];
 
-	if (!run->o->quiet) {
-		fprintf(run->out, "Sizing the pool: fallback rate <= %.4g%%", run->targets.fallback_rate * 100);
-		if (run->targets.has_p99)
-			fprintf(run->out, ", p99 drain latency <= %s", ds_fmt_ns(p99, (double)run->targets.p99_ns));
-		fprintf(run->out, " (pool_pages 0..%" G_GINT64_FORMAT ")\n", run->o->max_pages);
-	}
-	while (ds_size_search_next(run->search, &pages))
-		if (!evaluate(run, pages, &error))
-			goto fail;
-	answer = ds_size_search_answer(run->search);
-	print_violations(run);
-	if (run->o->json && !write_json(run, answer, &error))
-		goto fail;
-	if (answer < 0) {
-		const struct ds_size_eval *top = ds_size_search_lookup(run->search, run->o->max_pages);
-		char why[128];
-
-		ds_size_meets(&run->targets, top, why);
-		g_printerr("defersim size: even --max-pages %" G_GINT64_FORMAT " does not meet the "
-			   "targets (%s)\n", run->o->max_pages, why);
+	size_answer_of(cmd->traces, !cmd->o->no_range, &a);
+	fprintf(cmd->out, "Sizing the pool: fallback rate <= %.4g%%",
+		cmd->targets.fallback_rate * 100);
+	if (cmd->targets.has_p99)
+		fprintf(cmd->out, ", p99 drain latency <= %s",
+			ds_fmt_ns(p99, (double)cmd->targets.p99_ns));
+	fprintf(cmd->out, " (pool_pages 0..%" G_GINT64_FORMAT ")\n", cmd->o->max_pages);
+	size_print_report(cmd->out, cmd->traces, &a, &cmd->targets, cmd->o->max_pages,
+			  cmd->o->quiet);
+	fflush(cmd->out);
+	if (cmd->o->json && !size_write_json(cmd->o->json, cmd->traces, &a, &cmd->targets,
+					     cmd->o->max_pages, &error)) {
+		g_printerr("defersim size: %s\n", error->message);
+		g_error_free(error);
 		return DS_EXIT_FAIL;
 	}
-	print_answer(run, answer);
+	if (!a.all_met) {
+		g_autofree char *label = size_case_label(a.sets);
+
+		g_printerr("defersim size: the targets are not met under %s on %s: %s\n", label,
+			   a.sets->trace->path, ds_size_search_unmet_by_pool(a.sets->search) ?
+			   "no pool size meets them (the report says what would)" :
+			   "even --max-pages does not meet them");
+		return DS_EXIT_UNMET;
+	}
 	return DS_EXIT_OK;
-fail:
-	g_printerr("defersim size: %s\n", error->message);
-	status = ds_cli_exit_for_run_error(error);
-	g_error_free(error);
-	return status;
+}
+
+static gboolean setup(struct size_cmd *cmd, struct size_opts *o, int *argc, char ***argv,
+		      GError **error)
+{
+	if (!parse_args(argc, argv, o, error) || !build_targets(o, &cmd->targets, error) ||
+	    !build_params(o, &cmd->params, error))
+		return FALSE;
+	if (*argc < 2) {
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "no trace given");
+		return FALSE;
+	}
+	cmd->prof = ds_cli_profile_load(o->run.profile, o->run.set, error);
+	if (!cmd->prof || !ds_cli_run_trace_opts(&o->run, error))
+		return FALSE;
+	cmd->out = o->json && !strcmp(o->json, "-") ? stderr : stdout;
+	return open_traces(cmd, *argv + 1, *argc - 1, error);
 }
 
 int ds_cmd_size(int argc, char **argv)
 {
 	struct size_opts o = { 0 };
-	struct size_run run = { .o = &o };
+	struct size_cmd cmd = { .o = &o };
 	GError *error = NULL;
 	int status = DS_EXIT_USAGE;
 
-	if (!parse_args(&argc, &argv, &o, &error) || !build_targets(&o, &run.targets, &error) ||
-	    !build_params(&o, &run.params, &error))
-		goto out;
-	if (argc != 2) {
-		g_set_error(&error, DS_ERROR, DS_ERROR_PARAM, "%s", argc < 2 ? "no trace given" :
-			    "more than one trace given");
-		goto out;
-	}
-	run.prof = ds_cli_profile_load(o.run.profile, &error);
-	if (!run.prof || !ds_cli_run_trace_opts(&o.run, &error) ||
-	    !ds_cli_run_hash_trace(&o.run, argv[1], &error))
-		goto out;
-	run.trace = argv[1];
-	run.out = o.json && !strcmp(o.json, "-") ? stderr : stdout;
-	run.topts = &o.run.topts;
-	run.search = ds_size_search_new(&run.targets, o.max_pages);
-	run.runs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-					 (GDestroyNotify)json_node_unref);
-	status = search(&run);
-out:
-	if (error) {
+	cmd.traces = g_ptr_array_new_with_free_func((GDestroyNotify)size_trace_free);
+	if (!setup(&cmd, &o, &argc, &argv, &error)) {
 		g_printerr("defersim size: %s\n", error->message);
 		g_error_free(error);
+	} else if (!run_all(&cmd)) {
+		status = DS_EXIT_FAIL;
+		for (guint i = 0; i < cmd.traces->len; i++) {
+			struct size_trace *t = g_ptr_array_index(cmd.traces, i);
+
+			if (t->base && t->base->error &&
+			    ds_cli_exit_for_run_error(t->base->error) == DS_EXIT_USAGE)
+				status = DS_EXIT_USAGE;
+		}
+	} else {
+		status = report(&cmd);
 	}
-	if (run.runs)
-		g_hash_table_destroy(run.runs);
-	if (run.trace_json)
-		json_node_unref(run.trace_json);
-	ds_size_search_free(run.search);
-	ds_profile_free(run.prof);
+	g_ptr_array_free(cmd.traces, TRUE);
+	ds_profile_free(cmd.prof);
 	size_opts_free(&o);
 	return status;
 }

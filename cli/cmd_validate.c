@@ -241,7 +241,8 @@ static int run(struct validate_opts *o, const char *path)
 	if (!prof)
 		goto out;
 	ds_params_init(&p);
-	if (!ds_params_set(&p, "policy", s.policy, &error) || !ds_cli_apply_sets(&p, o->set, &error))
+	if (!ds_params_set(&p, "policy", s.policy, &error) || !ds_cli_apply_sets(&p, o->set, &error) ||
+	    !ds_cli_apply_scales(prof, o->set, &error))
 		goto out;
 	rc = DS_EXIT_FAIL;
 	if (o->fit) {
@@ -290,7 +291,7 @@ int ds_cmd_validate(int argc, char **argv)
 	struct validate_opts o = { 0 };
 	GOptionEntry entries[] = {
 		{ "profile", 'H', 0, G_OPTION_ARG_STRING, &o.profile, "Profile instead of the suite's", "FILE|NAME" },
-		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.set, "Set a run parameter (repeatable)", "NAME=VALUE" },
+		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.set, "Set a run parameter, or scale.COST=F to multiply a profile cost (repeatable)", "NAME=VALUE" },
 		{ "fit-handover", 0, 0, G_OPTION_ARG_NONE, &o.fit, "Fit lock_handover_ns to the row marked fit=lock_handover_ns, print it and use it", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o.json, "Write the table as JSON to FILE (- = stdout)", "FILE" },
 		{ "plot", 'o', 0, G_OPTION_ARG_FILENAME, &o.plot, "Draw model vs measured (run-to-run spread as error bars) into DIR/validate.png (gnuplot)", "DIR" },

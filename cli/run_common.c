@@ -19,7 +19,7 @@ void ds_cli_run_add_options(GOptionContext *ctx, struct ds_cli_run_opts *o, unsi
 		{ "profile", 'H', 0, G_OPTION_ARG_STRING, &o->profile, "Hardware profile: .ini file or name in profiles/ (default builtin-default)", "FILE|NAME" },
 		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Random seed (default 1)", "N" },
 		{ "cost-source", 0, 0, G_OPTION_ARG_STRING, &o->cost_source, "Sync cost of a release: trace (recorded durations), profile, or auto (default: the profile when one is given)", "trace|profile|auto" },
-		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->set, "Set any parameter (repeatable; the report lists them all)", "NAME=VALUE" },
+		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->set, "Set any parameter, or scale.COST=F to multiply a profile cost (repeatable; the report lists them all)", "NAME=VALUE" },
 		{ "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &o->map, "Map a trace event explicitly (repeatable; see traces/FORMAT.md)", "SYSTEM/EVENT=KIND[:FIELD]" },
 		{ "check", 0, 0, G_OPTION_ARG_NONE, &o->check, "Check the spec's invariants (conservation, pages) during every run", NULL },
 		{ "force-clock", 0, 0, G_OPTION_ARG_NONE, &o->force_clock, "Accept a trace clock not synchronised across CPUs", NULL },
@@ -93,6 +93,8 @@ gboolean ds_cli_apply_sets(struct ds_params *p, char **set, GError **error)
 			return FALSE;
 		}
 		name = g_strndup(*s, (gsize)(eq - *s));
+		if (g_str_has_prefix(name, "scale."))
+			continue;	/* a profile cost: ds_cli_apply_scales() */
 		if (!ds_params_set(p, name, eq + 1, error))
 			return FALSE;
 	}
@@ -137,9 +139,30 @@ void ds_cli_run_warn(const char *cmd, const struct ds_results *r,
 		g_printerr("defersim %s: warning: %s\n", cmd, (char *)g_ptr_array_index(w, i));
 }
 
-struct ds_profile *ds_cli_profile_load(const char *name, GError **error)
+gboolean ds_cli_apply_scales(struct ds_profile *prof, char **set, GError **error)
 {
-	return name ? ds_profile_load(name, error) : ds_profile_new_default();
+	for (char **s = set; s && *s; s++) {
+		const char *eq = strchr(*s, '=');
+		g_autofree char *name = NULL;
+
+		if (!eq || !g_str_has_prefix(*s, "scale."))
+			continue;	/* parameters: ds_cli_apply_sets() */
+		name = g_strndup(*s + strlen("scale."), (gsize)(eq - *s) - strlen("scale."));
+		if (!ds_scale_set(prof, name, eq + 1, error)) {
+			g_prefix_error(error, "--set: ");
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+struct ds_profile *ds_cli_profile_load(const char *name, char **set, GError **error)
+{
+	struct ds_profile *prof = name ? ds_profile_load(name, error) : ds_profile_new_default();
+
+	if (prof && !ds_cli_apply_scales(prof, set, error))
+		g_clear_pointer(&prof, ds_profile_free);
+	return prof;
 }
 
 int ds_cli_exit_for_run_error(const GError *error)

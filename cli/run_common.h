@@ -80,7 +80,7 @@ gboolean ds_cli_run_params(const struct ds_cli_run_opts *o, const struct ds_cli_
 
 /**
  * ds_cli_apply_sets() - every NAME=VALUE of @set (--set options) in order, then
- * ds_params_validate()
+ * ds_params_validate(); scale.COST=F entries are left to ds_cli_apply_scales()
  */
 gboolean ds_cli_apply_sets(struct ds_params *p, char **set, GError **error);
 
@@ -111,9 +111,15 @@ void ds_cli_run_warn(const char *cmd, const struct ds_results *r,
 		     const struct ds_trace_info *info);
 
 /**
- * ds_cli_profile_load() - the profile named by --profile (file or name in profiles/), the
- * built-in one when @name is NULL
+ * ds_cli_apply_scales() - every scale.COST=F of @set (--set options) applied to @prof's costs
+ * (ds_scale_set(); ds_cli_apply_sets() leaves them to this)
  */
-struct ds_profile *ds_cli_profile_load(const char *name, GError **error);
+gboolean ds_cli_apply_scales(struct ds_profile *prof, char **set, GError **error);
+
+/**
+ * ds_cli_profile_load() - the profile named by --profile (file or name in profiles/), the
+ * built-in one when @name is NULL, with the --set scale.COST=F of @set applied
+ */
+struct ds_profile *ds_cli_profile_load(const char *name, char **set, GError **error);
 
 #endif

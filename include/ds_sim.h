@@ -241,6 +241,22 @@ bool ds_profile_scale_cost(struct ds_profile *p, const char *key, double factor)
 /** ds_profile_scale_of() - the factor @key was scaled by (1.0 when it was not, or unknown) */
 double ds_profile_scale_of(const struct ds_profile *p, const char *key);
 
+/**
+ * ds_scale_names() - the cost names a factor may multiply (sim/scale.c): [costs] keys
+ * without "_ns"; "sync_free" and "drain_entry" stand for both backends' keys.  NULL-terminated.
+ */
+const char *const *ds_scale_names(void);
+
+/**
+ * ds_scale_cost() - multiply the cost(s) @name (one of ds_scale_names()) by @factor, as
+ * `scale.NAME = F` in a sweep file or `--set scale.NAME=F` ask; an unknown name is an error
+ * listing the known ones
+ */
+gboolean ds_scale_cost(struct ds_profile *p, const char *name, double factor, GError **error);
+
+/** ds_scale_set() - ds_scale_cost() with the factor as text ("2", "0.5") */
+gboolean ds_scale_set(struct ds_profile *p, const char *name, const char *value, GError **error);
+
 /*
  * Run parameters
  */

@@ -104,16 +104,7 @@ void ds_sweep_choice(const struct ds_sweep *sw, guint64 index, guint *choice);
  * Profile scaling
  */
 
-/** ds_sweep_scale_names() - NULL-terminated list of the cost names scale.NAME accepts */
-const char *const *ds_sweep_scale_names(void);
-
-/**
- * ds_sweep_scale_cost() - multiply one profile cost (rounded to the nearest ns)
- * @cost: a name of ds_sweep_scale_names(); "sync_free" and "drain_entry" scale both backends
- * Return: FALSE with @error for an unknown name or a negative/non-finite factor.
- */
-gboolean ds_sweep_scale_cost(struct ds_profile *p, const char *cost, double factor,
-			     GError **error);
+/* The cost names and the scaling itself: ds_scale_names(), ds_scale_cost() (ds_sim.h). */
 
 /** ds_sweep_profile_dup() - a deep copy of a profile */
 struct ds_profile *ds_sweep_profile_dup(const struct ds_profile *p);
@@ -434,6 +425,8 @@ struct ds_size_targets {
  * @releases: releases replayed
  * @fallbacks: of them, fallbacks
  * @fallback_rate: fallbacks / releases
+ * @swap_failures: swaps that found the pool empty (with @fallbacks 0 and this 0 the pool never
+ *	ran out: a larger one replays the same)
  * @deferred: values freed by the worker whose drain latency counts (teardown excluded)
  * @p99_ns: p99 drain latency over both backends (0 when nothing was deferred)
  * @meets: whether the targets are met (set by ds_size_search_feed())
@@ -443,6 +436,7 @@ struct ds_size_eval {
 	uint64_t releases;
 	uint64_t fallbacks;
 	double fallback_rate;
+	uint64_t swap_failures;
 	uint64_t deferred;
 	uint64_t p99_ns;
 	gboolean meets;
@@ -459,7 +453,8 @@ struct ds_size_search;
 
 /**
  * ds_size_search_new() - the search for the smallest pool_pages meeting @t in [0, max_pages]:
- * 0, then 1, 2, 4, ... (and @max_pages) until a size meets the targets, then bisection
+ * 0, then 1, 2, 4, ... (and @max_pages) until a size meets the targets, then bisection; a
+ * failing size whose pool never ran out sends the search straight to @max_pages
  * between the largest failing and the smallest meeting size seen.  The caller runs the
  * simulator: ds_size_search_next() says which size to evaluate, ds_size_search_feed() takes
  * the result (pull style: the search never calls the simulator).
@@ -478,6 +473,16 @@ void ds_size_search_feed(struct ds_size_search *s, const struct ds_size_eval *ev
  * max_pages does not (valid once ds_size_search_next() returned FALSE)
  */
 int64_t ds_size_search_answer(const struct ds_size_search *s);
+
+/** ds_size_eval_saturated() - the pool never ran out at this size (no fallback, no failed swap) */
+gboolean ds_size_eval_saturated(const struct ds_size_eval *ev);
+
+/**
+ * ds_size_search_unmet_by_pool() - the search ended without an answer and max_pages itself
+ * failed with a pool that never ran out: no pool size meets the targets (the search jumps to
+ * max_pages as soon as a failing size is saturated, so it stops early in that case)
+ */
+gboolean ds_size_search_unmet_by_pool(const struct ds_size_search *s);
 
 /** ds_size_search_lookup() - the evaluation at @pages, NULL if that size was not visited */
 const struct ds_size_eval *ds_size_search_lookup(const struct ds_size_search *s, int64_t pages);

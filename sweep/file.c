@@ -134,7 +134,7 @@ static gboolean check_value(const struct ds_sweep_axis *a, const char *value, GE
 			return FALSE;
 		}
 		prof = ds_profile_new_default();
-		ok = ds_sweep_scale_cost(prof, a->key + strlen("scale."), f, error);
+		ok = ds_scale_cost(prof, a->key + strlen("scale."), f, error);
 		ds_profile_free(prof);
 		return ok;
 	case DS_AXIS_TRACE:

@@ -187,7 +187,7 @@ static gboolean point_settings(struct ds_sweep_point *pt, const struct ds_sweep 
 		const struct ds_sweep_axis *a = g_ptr_array_index(sw->axes, i);
 
 		if (a->kind == DS_AXIS_SCALE &&
-		    !ds_sweep_scale_cost(pt->profile, a->key + strlen("scale."),
+		    !ds_scale_cost(pt->profile, a->key + strlen("scale."),
 					 g_ascii_strtod(pt->values[i], NULL), error))
 			return FALSE;
 	}

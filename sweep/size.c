@@ -11,6 +11,11 @@
  * targets is monotone in the pool size, which the spec expects of fallbacks but does not
  * promise (and p99 drain latency may even grow with the pool), so the visited points are
  * checked afterwards and violations reported.
+ *
+ * A failing size whose pool never ran out (no fallback, no swap that found it empty) is
+ * "saturated": more pages could only sit unused.  The search then tries max_pages at once
+ * (@probed); if that fails too the target cannot be met by the pool at all
+ * (ds_size_search_unmet_by_pool()) and the search stops instead of doubling its way there.
  */
 #include <string.h>
 
@@ -24,6 +29,7 @@ struct ds_size_search {
 	int64_t lo;
 	int64_t hi;
 	int64_t pending;	/* handed out by next(), not fed yet; -1: none */
+	gboolean lo_saturated;	/* the failing size @lo never ran out of pages */
 	gboolean done;
 };
 
@@ -35,12 +41,14 @@ void ds_size_eval_from_results(const struct ds_results *r, struct ds_size_eval *
 	ev->pool_pages = r->params.pool_pages;
 	ev->releases = r->releases;
 	ev->fallbacks = 0;
+	ev->swap_failures = 0;
 	ev->deferred = 0;
 	/* One distribution over both backends: the target is about any value's wait. */
 	for (int b = 0; b < DS_BE__COUNT; b++) {
 		const struct ds_hist *h = &r->be[b].drain_latency;
 
 		ev->fallbacks += r->be[b].fallbacks;
+		ev->swap_failures += r->be[b].swap_failures;
 		ev->deferred += h->count;
 		if (!h->count)
 			continue;
@@ -107,6 +115,8 @@ static int64_t next_size(const struct ds_size_search *s)
 			return -1;	/* even the limit fails */
 		if (s->lo < 0)
 			return 0;
+		if (s->lo_saturated)
+			return s->max_pages;	/* more pages cannot help below it: check the top */
 		return s->lo == 0 ? 1 : MIN(s->lo * 2, s->max_pages);
 	}
 	if (s->hi - s->lo <= 1)
@@ -136,9 +146,23 @@ void ds_size_search_feed(struct ds_size_search *s, const struct ds_size_eval *ev
 	g_array_append_val(s->visited, e);
 	if (e.meets)
 		s->hi = s->hi < 0 ? e.pool_pages : MIN(s->hi, e.pool_pages);
-	else
-		s->lo = MAX(s->lo, e.pool_pages);
+	else if (e.pool_pages > s->lo) {
+		s->lo = e.pool_pages;
+		s->lo_saturated = ds_size_eval_saturated(&e);
+	}
 	s->pending = -1;
+}
+
+gboolean ds_size_eval_saturated(const struct ds_size_eval *ev)
+{
+	return !ev->fallbacks && !ev->swap_failures;
+}
+
+gboolean ds_size_search_unmet_by_pool(const struct ds_size_search *s)
+{
+	const struct ds_size_eval *top = ds_size_search_lookup(s, s->max_pages);
+
+	return s->done && s->hi < 0 && top && !top->meets && ds_size_eval_saturated(top);
 }
 
 int64_t ds_size_search_answer(const struct ds_size_search *s)

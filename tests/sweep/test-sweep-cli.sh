@@ -29,7 +29,7 @@ expect_fail 2 "'150%'" "$DS" size "$trace" --target-fallback 150%
 expect_fail 2 "no pool to size" "$DS" size "$trace" --target-fallback 1% --policy sync
 expect_fail 2 "pool_pages does not apply" "$DS" size "$trace" --target-fallback 1% --policy v2
 expect_fail 2 "pool_pages" "$DS" size "$trace" --target-fallback 1% --set pool_pages=4
-expect_fail 1 "even --max-pages 0 does not meet" "$DS" size "$trace" --target-fallback 0 --max-pages 0 -q
+expect_fail 3 "even --max-pages does not meet" "$DS" size "$trace" --target-fallback 0 --max-pages 0 -q --no-range
 expect_fail 2 "/no/such/dir" "$DS" merge /no/such/dir
 ok "bad sweep files, options and targets are refused with the file, group and key named"
 
@@ -168,7 +168,7 @@ expect_fail 2 "point $key" "$DS" merge hostA conflict -o merged3
 ok "merge refuses two different results for one key"
 
 # --- size: the answer checked by replay and by a linear sweep ----------------------------------
-"$DS" size "$trace" --cpus 2 --target-fallback 1% --json size.json >size.out
+"$DS" size "$trace" --cpus 2 --target-fallback 1% --no-range --json size.json >size.out
 a=$($check answer size.json)
 echo "# size: $a pages"
 grep -qF "pool_pages = $a " size.out || fail "size output: $(cat size.out)"

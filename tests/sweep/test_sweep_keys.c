@@ -95,7 +95,7 @@ static void test_sensitive_params(void)
 /* Each scalable cost, doubled, changes the key; a factor of 1 does not. */
 static void test_sensitive_costs(void)
 {
-	const char *const *names = ds_sweep_scale_names();
+	const char *const *names = ds_scale_names();
 	struct ds_profile *prof = ds_profile_new_default();
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	struct ds_params p;
@@ -107,10 +107,10 @@ static void test_sensitive_costs(void)
 	for (guint i = 0; names[i]; i++) {
 		struct ds_profile *s = ds_sweep_profile_dup(prof);
 
-		g_assert_true(ds_sweep_scale_cost(s, names[i], 1.0, NULL));
+		g_assert_true(ds_scale_cost(s, names[i], 1.0, NULL));
 		key_of(SHA_A, SHA_A, s, &p, "1.0", k);
 		g_assert_cmpstr(k, ==, base);
-		g_assert_true(ds_sweep_scale_cost(s, names[i], 2.0, NULL));
+		g_assert_true(ds_scale_cost(s, names[i], 2.0, NULL));
 		key_of(SHA_A, SHA_A, s, &p, "1.0", k);
 		/* "sync_free" = both backends: differs from "sync_free_zram" alone, etc. */
 		if (!g_hash_table_add(seen, g_strdup(k)))
@@ -126,27 +126,27 @@ static void test_scale_fields(void)
 	struct ds_profile *s = ds_sweep_profile_dup(p);
 	GError *error = NULL;
 
-	g_assert_true(ds_sweep_scale_cost(s, "drain_entry", 3, NULL));
+	g_assert_true(ds_scale_cost(s, "drain_entry", 3, NULL));
 	g_assert_cmpuint(s->drain_entry_ns[DS_BE_ZRAM], ==, 3 * p->drain_entry_ns[DS_BE_ZRAM]);
 	g_assert_cmpuint(s->drain_entry_ns[DS_BE_ZSWAP], ==, 3 * p->drain_entry_ns[DS_BE_ZSWAP]);
-	g_assert_true(ds_sweep_scale_cost(s, "sync_free_zswap", 2, NULL));
+	g_assert_true(ds_scale_cost(s, "sync_free_zswap", 2, NULL));
 	g_assert_cmpuint(s->sync_free_ns[DS_BE_ZSWAP], ==, 2 * p->sync_free_ns[DS_BE_ZSWAP]);
 	g_assert_cmpuint(s->sync_free_ns[DS_BE_ZRAM], ==, p->sync_free_ns[DS_BE_ZRAM]);
-	g_assert_true(ds_sweep_scale_cost(s, "wake_latency", 0, NULL));
+	g_assert_true(ds_scale_cost(s, "wake_latency", 0, NULL));
 	g_assert_cmpuint(s->wake_latency_ns, ==, 0);
 	/* rounding to the nearest ns: push 5 ns * 0.5 = 2.5 -> 3 (half away from zero) */
 	s->push_ns = 5;
-	g_assert_true(ds_sweep_scale_cost(s, "push", 0.5, NULL));
+	g_assert_true(ds_scale_cost(s, "push", 0.5, NULL));
 	g_assert_cmpuint(s->push_ns, ==, 3);
 	/* untouched costs stay */
 	g_assert_cmpuint(s->swap_ns, ==, p->swap_ns);
 	g_assert_cmpuint(s->zs_free_ns, ==, p->zs_free_ns);
 	g_assert_cmpstr(s->name, ==, p->name);
-	g_assert_false(ds_sweep_scale_cost(s, "nope", 2, &error));
+	g_assert_false(ds_scale_cost(s, "nope", 2, &error));
 	g_assert_error(error, DS_ERROR, DS_ERROR_PARAM);
 	g_assert_nonnull(strstr(error->message, "scale.nope"));
 	g_clear_error(&error);
-	g_assert_false(ds_sweep_scale_cost(s, "push", -1, &error));
+	g_assert_false(ds_scale_cost(s, "push", -1, &error));
 	g_clear_error(&error);
 	ds_profile_free(s);
 	ds_profile_free(p);

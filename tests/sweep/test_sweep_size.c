@@ -2,8 +2,10 @@
 /*
  * test_sweep_size.c - `defersim size`'s pieces: targets as text, the search on hand-made
  * fallback curves (answers and visited sizes worked out in the comments), the report of
- * non-monotone curves, and the search against a linear scan of every pool size with the
- * simulator on generated streams.
+ * non-monotone curves, the early stop when the pool never runs out, a synthetic stream whose
+ * need is known by construction (and moves as hand-computed when its wake-up is scaled x0.5
+ * and x2), and the search against a linear scan of every pool size with the simulator on
+ * generated streams.
  */
 #include <math.h>
 #include <string.h>
@@ -158,6 +160,56 @@ static void test_search_nonmonotone(void)
 	ds_size_search_free(s);
 }
 
+/* p99 curve of a pool that never runs out from 1 page on: 0 fails with fallbacks, 1 fails on
+ * p99 alone with no fallback and no failed swap (saturated), so the search tries max_pages
+ * next and stops there: 3 runs, not the 18 of doubling up to 65536. */
+static struct ds_size_search *run_p99(int64_t max_pages, uint64_t p99_at_max, GArray *order)
+{
+	struct ds_size_targets t = { .fallback_rate = 0, .p99_ns = 1000, .has_p99 = TRUE };
+	struct ds_size_search *s = ds_size_search_new(&t, max_pages);
+	int64_t pages;
+
+	while (ds_size_search_next(s, &pages)) {
+		struct ds_size_eval ev = { .pool_pages = pages, .releases = 1000, .deferred = 10 };
+
+		ev.fallbacks = pages ? 0 : 1000;
+		ev.swap_failures = pages ? 0 : 1;
+		ev.fallback_rate = pages ? 0.0 : 1.0;
+		ev.p99_ns = pages == max_pages ? p99_at_max : 5000;
+		g_array_append_val(order, pages);
+		ds_size_search_feed(s, &ev);
+		g_assert_cmpuint(order->len, <, 100);
+	}
+	return s;
+}
+
+static void test_search_saturated(void)
+{
+	g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	struct ds_size_search *s = run_p99(65536, 5000, order);
+
+	assert_order(order, (const int64_t[]){ 0, 1, 65536 }, 3);
+	g_assert_cmpint(ds_size_search_answer(s), ==, -1);
+	g_assert_true(ds_size_search_unmet_by_pool(s));
+	g_assert_true(ds_size_eval_saturated(ds_size_search_lookup(s, 1)));
+	ds_size_search_free(s);
+	/* the shortcut only skips sizes: when max_pages meets after all (a policy whose pool
+	 * size changes something else), bisection of (1, 64) finds the smallest meeting size,
+	 * here 64 itself since only 64 meets: 32, 48, 56, 60, 62, 63 fail */
+	g_array_set_size(order, 0);
+	s = run_p99(64, 500, order);
+	assert_order(order, (const int64_t[]){ 0, 1, 64, 32, 48, 56, 60, 62, 63 }, 9);
+	g_assert_cmpint(ds_size_search_answer(s), ==, 64);
+	g_assert_false(ds_size_search_unmet_by_pool(s));
+	ds_size_search_free(s);
+	/* a failing limit whose pool ran out is "raise --max-pages", not "no pool can help" */
+	g_array_set_size(order, 0);
+	s = run_search(linear_curve, 0.05, 90, order);
+	g_assert_cmpint(ds_size_search_answer(s), ==, -1);
+	g_assert_false(ds_size_search_unmet_by_pool(s));
+	ds_size_search_free(s);
+}
+
 /* --- against the simulator ---------------------------------------------------------------- */
 
 static struct ds_size_eval sim_eval(const GArray *evs, const struct ds_profile *prof,
@@ -236,6 +288,78 @@ static void scan_case(const struct scan_case *c)
 	g_array_free(evs, TRUE);
 }
 
+/*
+ * A stream whose pool need is known by construction (synthetic, hand-computed): task 100 on
+ * recorded CPU 0 releases @groups groups of 4 zram values (page_size 16: CAP 4, so each group
+ * fills the buffer and swaps once), the groups 100 us apart, then one more value; recorded
+ * CPU 1 stays idle for the worker.  The first swap queues the worker, which runs one fixed
+ * wake-up W later and returns every page on the list at once (a few hundred ns of drain); the
+ * swaps before that each take a pool page.  In simulated time the groups are ~99 us apart
+ * (each release's think is its gap minus the 300 ns recorded sync cost, and the v3 push
+ * costs 10 ns), so the need is the number of swaps in [s, s + W]: ceil(W / 99 us), with W
+ * chosen far from a multiple.  With pool = need - 1 the last swap of a window fails and the
+ * next release finds its buffer full: a fallback.
+ */
+static GArray *groups_stream(unsigned int groups)
+{
+	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	uint64_t ts = 10000;
+	struct ds_event ev;
+
+	for (unsigned int g = 0; g < groups; g++)
+		for (unsigned int i = 0; i < 4; i++) {
+			ev = simtest_release(10000 + g * 100000ull + 400 * i, 100, 0, g * 4 + i);
+			g_array_append_val(evs, ev);
+		}
+	ts = 10000 + groups * 100000ull;
+	ev = simtest_release(ts, 100, 0, groups * 4);
+	g_array_append_val(evs, ev);
+	ev = simtest_exit(ts + 400, 100, 0);
+	g_array_append_val(evs, ev);
+	return evs;
+}
+
+static int64_t sim_answer(const GArray *evs, const struct ds_profile *prof)
+{
+	struct ds_size_targets t = { .fallback_rate = 0 };
+	struct ds_size_search *s = ds_size_search_new(&t, 1024);
+	int64_t pages, answer;
+
+	while (ds_size_search_next(s, &pages)) {
+		struct ds_size_eval ev = sim_eval(evs, prof, pages, 2);
+
+		ds_size_search_feed(s, &ev);
+	}
+	answer = ds_size_search_answer(s);
+	if (answer > 0)	/* exactly there: one page less falls back */
+		g_assert_cmpuint(ds_size_search_lookup(s, answer - 1)->fallbacks, >, 0);
+	ds_size_search_free(s);
+	return answer;
+}
+
+static void test_known_need(void)
+{
+	GArray *evs = groups_stream(12);
+	struct ds_profile *prof = simtest_profile();
+
+	/* W = 10 ms: no page comes back during the 1.2 ms stream: all 12 swaps need a page */
+	prof->wake_latency_ns = 10000000;
+	g_assert_cmpint(sim_answer(evs, prof), ==, 12);
+	/* W = 230 us: 2.3 group gaps -> 3 pages; x0.5 (115 us) -> 2; x2 (460 us) -> 5 */
+	prof->wake_latency_ns = 230000;
+	g_assert_cmpint(sim_answer(evs, prof), ==, 3);
+	for (int k = 0; k < 2; k++) {
+		struct ds_profile *scaled = ds_sweep_profile_dup(prof);
+
+		g_assert_true(ds_scale_cost(scaled, "wake_latency", k ? 2.0 : 0.5, NULL));
+		g_assert_cmpfloat(ds_profile_scale_of(scaled, "wake_latency_ns"), ==, k ? 2.0 : 0.5);
+		g_assert_cmpint(sim_answer(evs, scaled), ==, k ? 5 : 2);
+		ds_profile_free(scaled);
+	}
+	ds_profile_free(prof);
+	g_array_free(evs, TRUE);
+}
+
 static void test_against_scan(void)
 {
 	static const struct scan_case cases[] = {
@@ -258,6 +382,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/size/search/linear-curve", test_search_linear);
 	g_test_add_func("/size/search/limits", test_search_limits);
 	g_test_add_func("/size/search/non-monotone", test_search_nonmonotone);
+	g_test_add_func("/size/search/saturated-stops-early", test_search_saturated);
+	g_test_add_func("/size/search/known-need-and-scaled-wake", test_known_need);
 	g_test_add_func("/size/search/against-linear-scan", test_against_scan);
 	return g_test_run();
 }
