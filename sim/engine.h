@@ -63,8 +63,11 @@ void ds_evq_init(struct ds_evq *q);
 void ds_evq_clear(struct ds_evq *q);
 void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint32_t gen,
 		 uint32_t arg);
-/* ds_evq_peek() - the earliest event, NULL when empty */
-const struct ds_sev *ds_evq_peek(const struct ds_evq *q);
+/* ds_evq_peek() - the earliest event, NULL when empty (inline: once per loop turn) */
+static inline const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
+{
+	return q->len ? &q->heap[0] : NULL;
+}
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out);
 
 /* --- evring.c --- */
@@ -76,11 +79,31 @@ struct ds_evring {
 	size_t len;
 };
 
-void ds_evring_push(struct ds_evring *r, const struct ds_event *ev);
-/* ds_evring_peek() - the oldest event, NULL when empty */
-const struct ds_event *ds_evring_peek(const struct ds_evring *r);
-void ds_evring_pop(struct ds_evring *r, struct ds_event *out);
+/* ds_evring_grow() - double the capacity (the slow path of ds_evring_push()) */
+void ds_evring_grow(struct ds_evring *r);
 void ds_evring_clear(struct ds_evring *r);
+
+/* push, peek and pop are inline: every event read goes through one or two of them */
+static inline void ds_evring_push(struct ds_evring *r, const struct ds_event *ev)
+{
+	if (r->len == r->cap)
+		ds_evring_grow(r);
+	r->buf[(r->head + r->len) & (r->cap - 1)] = *ev;
+	r->len++;
+}
+
+/* ds_evring_peek() - the oldest event, NULL when empty */
+static inline const struct ds_event *ds_evring_peek(const struct ds_evring *r)
+{
+	return r->len ? &r->buf[r->head] : NULL;
+}
+
+static inline void ds_evring_pop(struct ds_evring *r, struct ds_event *out)
+{
+	*out = r->buf[r->head];
+	r->head = (r->head + 1) & (r->cap - 1);
+	r->len--;
+}
 
 /* --- job.c --- */
 
@@ -422,6 +445,8 @@ struct ds_results *ds_results_new(const struct ds_params *p, const struct ds_pro
 
 /* --- engine.c --- */
 
+#define DS_RECENT 64	/* recorded CPUs told apart by the last-task cache (modulo) */
+
 struct ds_engine {
 	const struct ds_params *p;
 	const struct ds_profile *prof;
@@ -434,7 +459,10 @@ struct ds_engine {
 	struct ds_evq q;
 	struct ds_evring ext;	/* recorded-time events: switches, slot writes */
 	GHashTable *open_tasks;	/* pid -> struct ds_task * (exit not read yet) */
+	struct ds_task *recent[DS_RECENT];	/* per recorded CPU: open task of its last
+						 * release (task.c) */
 	GSequence *waiting;	/* WAITING tasks, by delta */
+	const struct ds_task *wait_first;	/* its head (NULL: empty), task.c keeps it */
 	GHashTable *live;	/* set of tasks not finished yet (freed on error) */
 	struct ds_source *src;
 	bool eof;
