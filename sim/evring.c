@@ -12,9 +12,14 @@ void ds_evring_grow(struct ds_evring *r)
 {
 	size_t cap = r->cap ? r->cap * 2 : 4;
 	struct ds_event *buf = g_new(struct ds_event, cap);
+	size_t first = MIN(r->len, r->cap - r->head);	/* from head to the end of the buffer */
 
-	for (size_t i = 0; i < r->len; i++)
-		buf[i] = r->buf[(r->head + i) & (r->cap - 1)];
+	/* two block copies, not one masked copy per event: the ring of a task lagging its
+	 * recorded times holds all that was read ahead for it (memory follows drift) */
+	if (r->len) {
+		memcpy(buf, r->buf + r->head, first * sizeof(*buf));
+		memcpy(buf + first, r->buf, (r->len - first) * sizeof(*buf));
+	}
 	g_free(r->buf);
 	r->buf = buf;
 	r->cap = cap;
