@@ -202,7 +202,30 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner);
 void ds_ent_clear(struct ds_ent *e);
 /* ds_ent_prog_reset() - empty the program, to build the next one */
 void ds_ent_prog_reset(struct ds_ent *e);
-void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag);
+/* ds_ent_add_step() - append a step, growing the program (ds_ent_work()'s slow path) */
+void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
+		     uint32_t tag);
+
+/* ds_ent_work() - append WORK @ns (tag 0: none); inline: two or more per release */
+static inline void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
+{
+	struct ds_step *last;
+
+	/* consecutive untagged work is one step (fewer steps to walk, same times) */
+	if (e->nsteps && !tag) {
+		last = &e->prog[e->nsteps - 1];
+		if (last->op == DS_OP_WORK && !last->tag) {
+			last->ns += ns;
+			return;
+		}
+	}
+	if (e->nsteps == e->cap) {
+		ds_ent_add_step(e, DS_OP_WORK, NULL, ns, tag);
+		return;
+	}
+	e->prog[e->nsteps++] = (struct ds_step){ .lock = NULL, .ns = ns, .op = DS_OP_WORK,
+						 .tag = tag };
+}
 /* ds_ent_locked() - ACQ @lock, WORK @ns (tagged), REL @lock; without a lock just the work */
 void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag);
 void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock);
