@@ -87,9 +87,12 @@ static const char *stream_name(const struct ds_engine *eng)
  */
 static gboolean check_order(struct ds_engine *eng, const struct ds_event *ev, GError **error)
 {
-	double scaled = (double)ev->ts * MAX(eng->think_scale, 1.0);
+	/* with think_scale <= 1 the scaled time is within range whenever the time is: no
+	 * multiplication per event then */
+	bool scaled_out = eng->think_scale > 1.0 &&
+		(double)ev->ts * eng->think_scale > (double)DS_EV_TS_MAX;
 
-	if (ev->ts > DS_EV_TS_MAX || scaled > (double)DS_EV_TS_MAX) {
+	if (ev->ts > DS_EV_TS_MAX || scaled_out) {
 		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
 			    "%s: event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d): timestamp %"
 			    G_GUINT64_FORMAT " ns%s is out of range (at most 2^62 ns, 146 years)",
