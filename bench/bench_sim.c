@@ -12,15 +12,20 @@
  *
  * 1. Throughput: the stream (2M releases by default) is put in memory once; the baseline
  *    pulls every event from an array source and does nothing with it; then ds_sim_run()
- *    (policy v3, then sync) consumes an identical array source.  Events/s of each and the
- *    ratio to the baseline measured in the same run are printed.
+ *    (each policy: sync, v2, v3, zsonly) consumes an identical array source.  Events/s and
+ *    releases/s of each and the ratio to the baseline measured in the same run are printed.
  * 2. Real traces: each .dat file in traces/ of the source tree (or the files given) is read once
- *    through its binary cache into memory, then baseline and v3 as above (best of 5).
- * 3. Memory: two child processes replay the stream straight from a generator source (never
+ *    through its binary cache into memory, then baseline and each policy as above (best of 5).
+ * 3. lmk64: issue 11's SYNTHETIC 64-CPU trace (`defersim synth lmk -s cpus=64 -s procs=256
+ *    -s footprint_mib=64-256 -s window=2000000000`: 31.9 M events, 10.6 M releases),
+ *    generated into memory by ds_synth_open() (never a file), then as above; --lmk64-procs
+ *    makes it smaller for a quick run.
+ * 4. Memory: two child processes replay the stream straight from a generator source (never
  *    in memory) at 1x and 10x length, without check_invariants; their peak RSS is printed.
  *    Streaming means the 10x figure stays close to the 1x one.
  *
- * Usage: bench_sim [RELEASES [TRACE.dat...]]   (default 2000000, the .dat files in traces/)
+ * Usage: bench_sim [--only PARTS] [--policies LIST] [--lmk64-procs N] [RELEASES [TRACE.dat...]]
+ * (default 2000000 releases, the .dat files in traces/; --help lists the options).
  * The generator source implements the source vtable (replay/source_impl.h) directly.
  */
 #include <stdio.h>
@@ -31,6 +36,7 @@
 
 #include "ds_sim.h"
 #include "ds_source.h"
+#include "ds_synth.h"
 #include "source_impl.h"
 
 #define PER_TASK 125000
@@ -206,24 +212,36 @@ static double time_sim(const GArray *evs, const char *policy, unsigned int ncpus
 	return best;
 }
 
-static void report_throughput(const GArray *evs, unsigned int ncpus, int reps)
+/* Releases in @evs: the issue's unit (an engine's work follows them, not the other events). */
+static uint64_t count_releases(const GArray *evs)
 {
-	const char *const policies[] = { "v3", "sync" };
+	const struct ds_event *ev = (const struct ds_event *)(void *)evs->data;
+	uint64_t n = 0;
+
+	for (guint i = 0; i < evs->len; i++)
+		n += ev[i].type == DS_EV_RELEASE;
+	return n;
+}
+
+static void report_throughput(const GArray *evs, unsigned int ncpus, int reps,
+			      char **policies)
+{
 	double base = time_baseline(evs, reps);
+	uint64_t rel = count_releases(evs);
 
 	printf("  baseline (pull every event, no work): %.4f s, %.1f M events/s\n", base,
 	       evs->len / base / 1e6);
-	for (size_t i = 0; i < G_N_ELEMENTS(policies); i++) {
+	for (size_t i = 0; policies[i]; i++) {
 		uint64_t fb = 0;
 		double sim = time_sim(evs, policies[i], ncpus, reps, &fb);
 
-		printf("  sim %-4s: %.4f s, %.2f M events/s = %.1fx the baseline's time "
-		       "(fallbacks %" G_GUINT64_FORMAT ")\n", policies[i], sim,
-		       evs->len / sim / 1e6, sim / base, fb);
+		printf("  sim %-6s: %.4f s, %.2f M events/s, %.2f M releases/s = %.1fx the "
+		       "baseline's time (fallbacks %" G_GUINT64_FORMAT ")\n", policies[i], sim,
+		       evs->len / sim / 1e6, rel / sim / 1e6, sim / base, fb);
 	}
 }
 
-static void bench_synthetic(uint64_t releases)
+static void bench_synthetic(uint64_t releases, int reps, char **policies)
 {
 	struct ds_source *gen = gen_new(releases, 1);
 	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
@@ -234,11 +252,51 @@ static void bench_synthetic(uint64_t releases)
 	ds_source_close(gen);
 	printf("synthetic stream: %u events (%" G_GUINT64_FORMAT " releases), in memory, "
 	       "%d CPUs\n", evs->len, releases, NCPUS);
-	report_throughput(evs, NCPUS, 1);
+	report_throughput(evs, NCPUS, reps, policies);
 	g_array_free(evs, TRUE);
 }
 
-static void bench_trace(const char *path)
+/*
+ * The issue's 64-CPU trace: `defersim synth lmk -s cpus=64 -s procs=256 -s
+ * footprint_mib=64-256 -s window=2000000000` (SYNTHETIC: 31.9 M events, 10.6 M releases),
+ * generated straight into memory (ds_synth_open(): the same events as its .dsev or
+ * trace.dat, no file).  @procs scales it for a quick run: the kill window scales with it,
+ * so the density of releases (what the engine's queues hold at once) stays the issue's.
+ */
+static void bench_lmk64(unsigned int procs, int reps, char **policies)
+{
+	g_autofree char *nprocs = g_strdup_printf("%u", procs);
+	g_autofree char *window = g_strdup_printf("%" G_GUINT64_FORMAT,
+						  (uint64_t)2000000000 * procs / 256);
+	struct ds_synth_params sp;
+	GError *error = NULL;
+	struct ds_source *src;
+	GArray *evs;
+	struct ds_event ev;
+	double t0 = now_s();
+
+	if (!ds_synth_params_init(&sp, "lmk", &error) ||
+	    !ds_synth_params_set(&sp, "cpus", "64", &error) ||
+	    !ds_synth_params_set(&sp, "procs", nprocs, &error) ||
+	    !ds_synth_params_set(&sp, "footprint_mib", "64-256", &error) ||
+	    !ds_synth_params_set(&sp, "window", window, &error) ||
+	    !(src = ds_synth_open(&sp, &error))) {
+		fprintf(stderr, "bench_sim: lmk64: %s\n", error->message);
+		exit(1);
+	}
+	evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	while (ds_source_next(src, &ev, NULL) > 0)
+		g_array_append_val(evs, ev);
+	ds_source_close(src);
+	printf("lmk64 (SYNTHETIC: defersim synth lmk -s cpus=64 -s procs=%u -s "
+	       "footprint_mib=64-256 -s window=%s): %u events, %" G_GUINT64_FORMAT " releases, "
+	       "64 CPUs, generated into memory in %.1f s (best of %d)\n", procs, window,
+	       evs->len, count_releases(evs), now_s() - t0, reps);
+	report_throughput(evs, 64, reps, policies);
+	g_array_free(evs, TRUE);
+}
+
+static void bench_trace(const char *path, int reps, char **policies)
 {
 	struct ds_trace_opts opts = { .use_cache = TRUE };
 	GError *error = NULL;
@@ -262,9 +320,9 @@ static void bench_trace(const char *path)
 		printf("trace %s: skipped (%s)\n", path, error->message);
 		g_error_free(error);
 	} else {
-		printf("trace %s: %u events, %u CPUs, in memory (best of 5)\n", path, evs->len,
-		       ncpus);
-		report_throughput(evs, ncpus, 5);
+		printf("trace %s: %u events, %u CPUs, in memory (best of %d)\n", path, evs->len,
+		       ncpus, reps);
+		report_throughput(evs, ncpus, reps, policies);
 	}
 	g_array_free(evs, TRUE);
 }
@@ -274,7 +332,7 @@ static gint path_cmp(gconstpointer a, gconstpointer b)
 	return g_strcmp0(*(char *const *)a, *(char *const *)b);
 }
 
-static void bench_traces(int argc, char **argv)
+static void bench_traces(int argc, char **argv, int reps, char **policies)
 {
 	g_autofree char *dir = g_build_filename(DS_SOURCE_ROOT, "traces", NULL);
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
@@ -291,7 +349,7 @@ static void bench_traces(int argc, char **argv)
 	}
 	g_ptr_array_sort(files, path_cmp);
 	for (guint i = 0; i < files->len; i++)
-		bench_trace(g_ptr_array_index(files, i));
+		bench_trace(g_ptr_array_index(files, i), reps, policies);
 	g_ptr_array_free(files, TRUE);
 }
 
@@ -320,18 +378,79 @@ static long child_rss(uint64_t releases, double *secs)
 	return ru.ru_maxrss;
 }
 
+/* What to run: everything by default (meson test --benchmark sim). */
+struct bench_opts {
+	char *policies;
+	char *only;
+	int reps;
+	int big_reps;
+	int lmk64_procs;
+};
+
+static gboolean want(const struct bench_opts *o, const char *part)
+{
+	g_auto(GStrv) parts = o->only ? g_strsplit(o->only, ",", -1) : NULL;
+
+	return !parts || g_strv_contains((const char *const *)parts, part);
+}
+
+static void parse_opts(int *argc, char ***argv, struct bench_opts *o)
+{
+	const GOptionEntry entries[] = {
+		{ "policies", 'p', 0, G_OPTION_ARG_STRING, &o->policies,
+		  "Policies to time, comma-separated (default sync,v2,v3,zsonly)", "LIST" },
+		{ "only", 0, 0, G_OPTION_ARG_STRING, &o->only,
+		  "Parts to run, comma-separated: synthetic, traces, lmk64, memory (default all)",
+		  "LIST" },
+		{ "reps", 'r', 0, G_OPTION_ARG_INT, &o->reps,
+		  "Best of N runs for the bundled traces (default 5)", "N" },
+		{ "big-reps", 0, 0, G_OPTION_ARG_INT, &o->big_reps,
+		  "Best of N runs for the synthetic and lmk64 streams (default 1)", "N" },
+		{ "lmk64-procs", 0, 0, G_OPTION_ARG_INT, &o->lmk64_procs,
+		  "Processes of the 64-CPU LMK stream (default 256: the issue's 10.6 M releases; "
+		  "fewer for a quick run)", "N" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("[RELEASES [TRACE.dat...]]");
+	GError *error = NULL;
+
+	g_option_context_set_summary(ctx, "Simulation speed (events/s, releases/s) against "
+				     "pulling the same in-memory events, and peak RSS at 1x/10x "
+				     "length (bench/README.md).");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, argc, argv, &error)) {
+		fprintf(stderr, "bench_sim: %s\n", error->message);
+		exit(2);
+	}
+	if (o->reps < 1 || o->big_reps < 1 || o->lmk64_procs < 1) {
+		fprintf(stderr, "bench_sim: --reps, --big-reps and --lmk64-procs must be >= 1\n");
+		exit(2);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	uint64_t releases = argc > 1 ? g_ascii_strtoull(argv[1], NULL, 10) : 2000000;
+	struct bench_opts o = { .reps = 5, .big_reps = 1, .lmk64_procs = 256 };
+	g_auto(GStrv) policies = NULL;
+	uint64_t releases;
 	double s1, s10;
 	long rss1, rss10;
 
+	parse_opts(&argc, &argv, &o);
+	releases = argc > 1 ? g_ascii_strtoull(argv[1], NULL, 10) : 2000000;
 	if (!releases) {
-		fprintf(stderr, "usage: bench_sim [RELEASES]\n");
+		fprintf(stderr, "usage: bench_sim [OPTION...] [RELEASES [TRACE.dat...]]\n");
 		return 2;
 	}
-	bench_synthetic(releases);
-	bench_traces(argc, argv);
+	policies = g_strsplit(o.policies ? o.policies : "sync,v2,v3,zsonly", ",", -1);
+	if (want(&o, "synthetic"))
+		bench_synthetic(releases, o.big_reps, policies);
+	if (want(&o, "traces"))
+		bench_traces(argc, argv, o.reps, policies);
+	if (want(&o, "lmk64"))
+		bench_lmk64((unsigned int)o.lmk64_procs, o.big_reps, policies);
+	if (!want(&o, "memory"))
+		return 0;
 	rss1 = child_rss(releases, &s1);
 	rss10 = child_rss(releases * 10, &s10);
 	printf("memory (v3, streamed from a generator, no ledger): peak RSS %.1f MiB for 1x "

@@ -14,7 +14,7 @@
  *   key_T + think_scale * r (task.c).
  *
  * So memory follows how far tasks drift from their recorded times, not trace length.
- * eng->waiting (a GSequence sorted by delta) gives the minimum in O(1).
+ * eng->waiting (a GSequence sorted by delta) gives the minimum, kept in eng->wait_first.
  * After the stream ends and every task is done, each pool is torn down (its buffers drained)
  * and the loop runs once more to drain them.
  */
@@ -58,18 +58,14 @@ static gboolean next_due(const struct ds_engine *eng, const struct ds_sev *sev, 
 static bool must_read(const struct ds_engine *eng, uint64_t t)
 {
 	double bound = (double)eng->t_read;
-	GSequenceIter *it;
+	const struct ds_task *w = eng->wait_first;
 
 	if (eng->eof)
 		return false;
 	if (!eng->any_read)
 		return true;
-	it = g_sequence_get_begin_iter(eng->waiting);
-	if (!g_sequence_iter_is_end(it)) {
-		const struct ds_task *w = g_sequence_get(it);
-
+	if (w)
 		bound = MIN(bound, (double)w->delta + eng->think_scale * (double)eng->t_read);
-	}
 	/* a mapped time is rounded to the nearest ns (task.c): one ns of slack */
 	return (double)t + 1.0 >= bound;
 }
@@ -91,9 +87,12 @@ static const char *stream_name(const struct ds_engine *eng)
  */
 static gboolean check_order(struct ds_engine *eng, const struct ds_event *ev, GError **error)
 {
-	double scaled = (double)ev->ts * MAX(eng->think_scale, 1.0);
+	/* with think_scale <= 1 the scaled time is within range whenever the time is: no
+	 * multiplication per event then */
+	bool scaled_out = eng->think_scale > 1.0 &&
+		(double)ev->ts * eng->think_scale > (double)DS_EV_TS_MAX;
 
-	if (ev->ts > DS_EV_TS_MAX || scaled > (double)DS_EV_TS_MAX) {
+	if (ev->ts > DS_EV_TS_MAX || scaled_out) {
 		g_set_error(error, DS_ERROR, DS_ERROR_ORDER,
 			    "%s: event %" G_GUINT64_FORMAT " (%s, cpu %u, pid %d): timestamp %"
 			    G_GUINT64_FORMAT " ns%s is out of range (at most 2^62 ns, 146 years)",

@@ -65,8 +65,11 @@ void ds_evq_init(struct ds_evq *q);
 void ds_evq_clear(struct ds_evq *q);
 void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint32_t gen,
 		 uint32_t arg);
-/* ds_evq_peek() - the earliest event, NULL when empty */
-const struct ds_sev *ds_evq_peek(const struct ds_evq *q);
+/* ds_evq_peek() - the earliest event, NULL when empty (inline: once per loop turn) */
+static inline const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
+{
+	return q->len ? &q->heap[0] : NULL;
+}
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out);
 
 /* --- evring.c --- */
@@ -78,11 +81,31 @@ struct ds_evring {
 	size_t len;
 };
 
-void ds_evring_push(struct ds_evring *r, const struct ds_event *ev);
-/* ds_evring_peek() - the oldest event, NULL when empty */
-const struct ds_event *ds_evring_peek(const struct ds_evring *r);
-void ds_evring_pop(struct ds_evring *r, struct ds_event *out);
+/* ds_evring_grow() - double the capacity (the slow path of ds_evring_push()) */
+void ds_evring_grow(struct ds_evring *r);
 void ds_evring_clear(struct ds_evring *r);
+
+/* push, peek and pop are inline: every event read goes through one or two of them */
+static inline void ds_evring_push(struct ds_evring *r, const struct ds_event *ev)
+{
+	if (r->len == r->cap)
+		ds_evring_grow(r);
+	r->buf[(r->head + r->len) & (r->cap - 1)] = *ev;
+	r->len++;
+}
+
+/* ds_evring_peek() - the oldest event, NULL when empty */
+static inline const struct ds_event *ds_evring_peek(const struct ds_evring *r)
+{
+	return r->len ? &r->buf[r->head] : NULL;
+}
+
+static inline void ds_evring_pop(struct ds_evring *r, struct ds_event *out)
+{
+	*out = r->buf[r->head];
+	r->head = (r->head + 1) & (r->cap - 1);
+	r->len--;
+}
 
 /* --- job.c --- */
 
@@ -181,7 +204,30 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner);
 void ds_ent_clear(struct ds_ent *e);
 /* ds_ent_prog_reset() - empty the program, to build the next one */
 void ds_ent_prog_reset(struct ds_ent *e);
-void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag);
+/* ds_ent_add_step() - append a step, growing the program (ds_ent_work()'s slow path) */
+void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
+		     uint32_t tag);
+
+/* ds_ent_work() - append WORK @ns (tag 0: none); inline: two or more per release */
+static inline void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
+{
+	struct ds_step *last;
+
+	/* consecutive untagged work is one step (fewer steps to walk, same times) */
+	if (e->nsteps && !tag) {
+		last = &e->prog[e->nsteps - 1];
+		if (last->op == DS_OP_WORK && !last->tag) {
+			last->ns += ns;
+			return;
+		}
+	}
+	if (e->nsteps == e->cap) {
+		ds_ent_add_step(e, DS_OP_WORK, NULL, ns, tag);
+		return;
+	}
+	e->prog[e->nsteps++] = (struct ds_step){ .lock = NULL, .ns = ns, .op = DS_OP_WORK,
+						 .tag = tag };
+}
 /* ds_ent_locked() - ACQ @lock, WORK @ns (tagged), REL @lock; without a lock just the work */
 void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag);
 void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock);
@@ -453,6 +499,8 @@ struct ds_results *ds_results_new(const struct ds_params *p, const struct ds_pro
 
 /* --- engine.c --- */
 
+#define DS_RECENT 64	/* recorded CPUs told apart by the last-task cache (modulo) */
+
 struct ds_engine {
 	const struct ds_params *p;
 	const struct ds_profile *prof;
@@ -465,7 +513,10 @@ struct ds_engine {
 	struct ds_evq q;
 	struct ds_evring ext;	/* recorded-time events: switches, slot writes */
 	GHashTable *open_tasks;	/* pid -> struct ds_task * (exit not read yet) */
+	struct ds_task *recent[DS_RECENT];	/* per recorded CPU: open task of its last
+						 * release (task.c) */
 	GSequence *waiting;	/* WAITING tasks, by delta */
+	const struct ds_task *wait_first;	/* its head (NULL: empty), task.c keeps it */
 	GHashTable *live;	/* set of tasks not finished yet (freed on error) */
 	struct ds_source *src;
 	bool eof;

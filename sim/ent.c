@@ -50,7 +50,7 @@ void ds_ent_prog_reset(struct ds_ent *e)
 	e->extra = 0;
 }
 
-static void add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
+void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
 		     uint32_t tag)
 {
 	if (e->nsteps == e->cap) {
@@ -60,29 +60,14 @@ static void add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64
 	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = ns, .op = op, .tag = tag };
 }
 
-void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
-{
-	struct ds_step *last;
-
-	/* consecutive untagged work is one step (fewer steps to walk, same times) */
-	if (e->nsteps && !tag) {
-		last = &e->prog[e->nsteps - 1];
-		if (last->op == DS_OP_WORK && !last->tag) {
-			last->ns += ns;
-			return;
-		}
-	}
-	add_step(e, DS_OP_WORK, NULL, ns, tag);
-}
-
 void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock)
 {
-	add_step(e, DS_OP_ACQ, lock, 0, 0);
+	ds_ent_add_step(e, DS_OP_ACQ, lock, 0, 0);
 }
 
 void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock)
 {
-	add_step(e, DS_OP_REL, lock, 0, 0);
+	ds_ent_add_step(e, DS_OP_REL, lock, 0, 0);
 }
 
 void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag)

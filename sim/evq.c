@@ -51,11 +51,6 @@ void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint
 	h[i] = ev;
 }
 
-const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
-{
-	return q->len ? &q->heap[0] : NULL;
-}
-
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out)
 {
 	struct ds_sev *h = q->heap;

@@ -40,8 +40,11 @@ struct ds_task_result *ds_task_result_of(struct ds_engine *eng, guint index)
 	return &row->res;
 }
 
-static struct ds_task_result *task_res(struct ds_engine *eng, const struct ds_task *t)
+/* inline, without a call in the usual mode: several times per release */
+static inline struct ds_task_result *task_res(struct ds_engine *eng, const struct ds_task *t)
 {
+	if (!eng->rows_out)
+		return &g_array_index(eng->r->tasks, struct ds_task_result, t->index);
 	return ds_task_result_of(eng, t->index);
 }
 
@@ -150,6 +153,42 @@ static gint wait_cmp(gconstpointer a, gconstpointer b, gpointer data)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* eng->wait_first: the head of eng->waiting, kept at every change (engine.c reads it at every
+ * turn of its loop: a pointer instead of a walk down the GSequence). */
+static void waiting_changed(struct ds_engine *eng)
+{
+	GSequenceIter *it = g_sequence_get_begin_iter(eng->waiting);
+
+	eng->wait_first = g_sequence_iter_is_end(it) ? NULL : g_sequence_get(it);
+}
+
+/*
+ * eng->recent: per recorded CPU (modulo DS_RECENT), the open task that released there last.
+ * A release's pid is looked up there before open_tasks (a CPU's releases mostly come from
+ * one task at a time).  Every entry is an open task (in open_tasks): one leaving it is
+ * dropped from here first, so a hit is exactly what open_tasks would have answered.
+ */
+static struct ds_task *open_task_of(struct ds_engine *eng, const struct ds_event *ev)
+{
+	struct ds_task **slot = &eng->recent[ev->cpu % DS_RECENT];
+	struct ds_task *t = *slot;
+
+	if (t && t->pid == ev->pid)
+		return t;
+	t = g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(ev->pid));
+	if (t)
+		*slot = t;
+	return t;
+}
+
+static void open_task_remove(struct ds_engine *eng, struct ds_task *t)
+{
+	for (unsigned int i = 0; i < DS_RECENT; i++)
+		if (eng->recent[i] == t)
+			eng->recent[i] = NULL;
+	g_hash_table_remove(eng->open_tasks, GINT_TO_POINTER(t->pid));
+}
+
 static void task_finish(struct ds_engine *eng, struct ds_task *t, uint64_t sim_end,
 			uint64_t rec_end, bool exited)
 {
@@ -170,9 +209,10 @@ static void task_finish(struct ds_engine *eng, struct ds_task *t, uint64_t sim_e
 	if (t->wait_iter) {
 		g_sequence_remove(t->wait_iter);
 		t->wait_iter = NULL;
+		waiting_changed(eng);
 	}
 	if (!t->closed && g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(t->pid)) == t)
-		g_hash_table_remove(eng->open_tasks, GINT_TO_POINTER(t->pid));
+		open_task_remove(eng, t);
 	t->sleep_gen++;
 	t->dead = true;
 	g_hash_table_remove(eng->live, t);
@@ -195,6 +235,7 @@ static void task_wake(struct ds_engine *eng, struct ds_task *t)
 
 	g_sequence_remove(t->wait_iter);
 	t->wait_iter = NULL;
+	waiting_changed(eng);
 	t->phase = DS_TP_ASLEEP;
 	task_sleep_until(eng, t, wait_map(eng, t, next->ts));
 }
@@ -234,7 +275,7 @@ static void task_push(struct ds_engine *eng, struct ds_task *t, const struct ds_
 
 void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev)
 {
-	struct ds_task *t = g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(ev->pid));
+	struct ds_task *t = open_task_of(eng, ev);
 
 	if (t) {
 		ds_objsize_release_read(eng, t, ev);
@@ -253,7 +294,7 @@ void ds_task_read_exit(struct ds_engine *eng, const struct ds_event *ev)
 
 	if (!t)
 		return;		/* never released: nothing to do */
-	g_hash_table_remove(eng->open_tasks, GINT_TO_POINTER(ev->pid));
+	open_task_remove(eng, t);
 	t->closed = true;	/* a later release by this pid is a new task */
 	task_push(eng, t, ev);
 }
@@ -512,6 +553,7 @@ static void task_gap(struct ds_engine *eng, struct ds_task *t)
 		ds_cpu_leave(eng, &t->ent);
 		t->delta = (int64_t)eng->now - llround(eng->think_scale * (double)t->rec_pos);
 		t->wait_iter = g_sequence_insert_sorted(eng->waiting, t, wait_cmp, NULL);
+		waiting_changed(eng);
 		return;
 	}
 	g = gap_measure(eng, t, next);
