@@ -24,5 +24,6 @@ int ds_cmd_size(int argc, char **argv);
 int ds_cmd_plot(int argc, char **argv);
 int ds_cmd_validate(int argc, char **argv);
 int ds_cmd_cache(int argc, char **argv);
+int ds_cmd_profiles(int argc, char **argv);
 
 #endif

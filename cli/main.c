@@ -25,6 +25,7 @@ static const struct subcmd subcmds[] = {
 	{ "size", ds_cmd_size, "smallest pool meeting a fallback-rate / drain-latency target" },
 	{ "plot", ds_cmd_plot, "draw sweep or replay results with gnuplot" },
 	{ "validate", ds_cmd_validate, "the model beside published figures (validation suites)" },
+	{ "profiles", ds_cmd_profiles, "list the hardware profiles and how many values are guessed" },
 	{ "cache", ds_cmd_cache, "list, prune or clear the binary event cache of traces" },
 };
 
