@@ -36,6 +36,9 @@ static const enum ds_origin tagged[] = {
 	DS_ORIGIN_FITTED, DS_ORIGIN_SCALED, DS_ORIGIN_GUESSED, DS_ORIGIN_UNSTATED,
 };
 
+/* their column heads: the tags of profiles/README.md */
+static const char *const tag_label[] = { "[S]", "[M]", "[D]", "[C]", "[F]", "[A]", "[G]", "none" };
+
 struct count_ctx {
 	const struct ds_profile *p;
 	unsigned int n[DS_ORIGIN__COUNT];
@@ -186,7 +189,7 @@ static int list_all(const struct profiles_opts *o)
 		       o->dirs ? " and --dir" : "");
 		printf("%-14s %4s %5s  %-8s", "name", "cpus", "page", "time");
 		for (size_t i = 0; i < G_N_ELEMENTS(tagged); i++)
-			printf(" %5.5s", ds_origin_name(tagged[i]));
+			printf(" %5s", tag_label[i]);
 		printf("  description\n");
 	}
 	for (guint i = 0; i < paths->len; i++) {
