@@ -417,7 +417,8 @@ static const char *name_of(JsonNode *n)
 
 /*
  * An array of objects that each have a "name" (provenance.costs) is a table keyed by name:
- * its columns are PREFIX.NAME.MEMBER; other arrays (per-task rows, percentiles) are skipped.
+ * its columns are PREFIX.NAME.MEMBER (but its free-text "note"); other arrays (per-task rows,
+ * percentiles) are skipped.
  */
 static void flatten_named(JsonArray *a, const char *prefix, GPtrArray *keys, GPtrArray *values)
 {
@@ -436,7 +437,8 @@ static void flatten_named(JsonArray *a, const char *prefix, GPtrArray *keys, GPt
 		for (GList *l = members; l; l = l->next) {
 			g_autofree char *kk = NULL;
 
-			if (!strcmp(l->data, "name"))
+			/* free text stays in JSON: CSV columns hold values */
+			if (!strcmp(l->data, "name") || !strcmp(l->data, "note"))
 				continue;
 			kk = g_strconcat(k, ".", l->data, NULL);
 			flatten(json_object_get_member(o, l->data), kk, keys, values);

@@ -49,7 +49,7 @@ void ds_report_add_provenance(JsonBuilder *b, const struct ds_provenance *pv)
 
 	json_builder_set_member_name(b, "sensitivity");
 	json_builder_begin_object(b);
-	ds_json_add_str(b, "basis", "elasticity d ln(headline) / d ln(cost), from the run's "
+	ds_json_add_str(b, "basis", "elasticity d ln(headline) / d ln(cost) from the run's "
 			"counters (docs/provenance.md)");
 	json_builder_set_member_name(b, "costs");
 	json_builder_begin_array(b);
@@ -88,7 +88,7 @@ void ds_report_print_reliance(const struct ds_provenance *pv, const char *indent
 		fprintf(out, "%s", i ? ", " : "guesses: ");
 		print_weak(&pv->cost[pv->top[i]], out);
 	}
-	fprintf(out, " (scale.COST to try others; provenance below)\n");
+	fprintf(out, " (try others with scale.COST)\n");
 	if (pv->trace_time == DS_TIME_EMULATED)
 		fprintf(out, "%sEMULATED TIME: the trace was recorded under software emulation "
 			"(%s): its durations and gaps are not hardware's\n", indent,
