@@ -14,7 +14,8 @@
  *
  * Drain latency (the mean, push to freed): a value's wait is its buffer's fill time (the
  * trace's release rate: no cost), then its page's wait for the worker (the wake-up latency
- * when the worker was idle, the pages queued ahead of it), then its place in its own page's
+ * that starts every worker run, which delays each page the run drains; the pages queued
+ * ahead of it), then its place in its own page's
  * drain (half a page on average).  The simulated page wait (sim/analytic.c, Little's law on
  * the pool) less the wake-ups gives the queueing part; the drain parts are split among
  * lock_ns, drain_page_ns and the per-value cost by their part of a page's work.
@@ -135,7 +136,9 @@ static void drain_parts(struct ds_provenance *pv, const struct ds_results *r,
 	per_value = ft * mean_sync + (1 - ft) * (double)prof->drain_entry_ns[be];
 	if (zs && prof->sync_free_ns[be])
 		per_value *= MIN(1.0, (double)prof->zs_free_ns / (double)prof->sync_free_ns[be]);
-	wake = wake_mean(prof) * MIN(1.0, (double)b->worker_runs / (double)b->swaps);
+	/* every worker run starts with a wake-up, and a run drains until the list is empty: a
+	 * later wake-up delays every page of the run, those queued during it too */
+	wake = wake_mean(prof);
 	d = x.valid ? x.drain_ns : (double)b->worker_busy_ns / (double)b->swaps;
 	wait = x.valid ? x.sim_wait_ns : wake;
 	queue = MAX(0.0, wait - wake) + d / 2;
