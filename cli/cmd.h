@@ -37,5 +37,6 @@ int ds_cmd_plot(int argc, char **argv);
 int ds_cmd_report(int argc, char **argv);
 int ds_cmd_validate(int argc, char **argv);
 int ds_cmd_cache(int argc, char **argv);
+int ds_cmd_profiles(int argc, char **argv);
 
 #endif

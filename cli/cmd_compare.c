@@ -197,6 +197,7 @@ static void compare_run_clear(struct compare_run *run)
 struct compare_trace {
 	JsonNode *info;
 	char *header;
+	char *path;
 };
 
 static void trace_capture(struct compare_trace *ct, const struct ds_trace_info *info)
@@ -204,6 +205,7 @@ static void trace_capture(struct compare_trace *ct, const struct ds_trace_info *
 	char span[32];
 
 	ct->info = ds_trace_info_to_json(info);
+	ct->path = g_strdup(info->path);
 	ct->header = g_strdup_printf("trace   %s\n        sha256 %s, clock %s, %u recorded CPUs, "
 				     "%s replayed, %" G_GUINT64_FORMAT " lost events\n",
 				     info->path, info->sha256, info->clock ? info->clock : "unknown",
@@ -249,6 +251,27 @@ static void print_param(const char *name, const char *value, bool inferred, void
 		fprintf(data, "  %-24s %s%s\n", name, value, inferred ? "   [inferred]" : "");
 }
 
+/* Per deferring policy, the guesses its numbers rest on most (docs/provenance.md). */
+static void print_reliance(const struct compare_run *runs, guint n,
+			   const struct ds_profile *prof, const struct compare_trace *ct, FILE *out)
+{
+	struct ds_provenance *pv = g_new(struct ds_provenance, 1);
+	bool warned = false;
+
+	fprintf(out, "\n");
+	for (guint i = 0; i < n; i++) {
+		g_autofree char *indent = g_strdup_printf("%s: ", runs[i].r->policy);
+
+		ds_provenance_compute(runs[i].r, prof, ct->path, pv);
+		if (warned)
+			pv->trace_time = pv->profile_time = DS_TIME_UNKNOWN;	/* said once */
+		warned |= pv->trace_time == DS_TIME_EMULATED || pv->profile_time ==
+			DS_TIME_EMULATED;
+		ds_report_print_reliance(pv, indent, out);
+	}
+	g_free(pv);
+}
+
 static void print_table(const struct compare_run *runs, guint n, const struct ds_profile *prof,
 			const struct compare_trace *ct, FILE *out)
 {
@@ -258,9 +281,7 @@ static void print_table(const struct compare_run *runs, guint n, const struct ds
 		" releases\n%s\n", DS_VERSION, prof->name, prof->path ? " (" : "",
 		prof->path ? prof->path : "", prof->path ? ")" : "", runs[0].r->ncpus,
 		runs[0].r->releases, ct->header);
-	fprintf(out, "parameters of every run (spec's inferred choices marked)\n");
-	ds_params_foreach(&runs[0].r->params, print_param, out);
-	fprintf(out, "\n%-8s %19s %10s %10s %10s %9s %11s %11s %11s %11s\n", "policy", "fallbacks",
+	fprintf(out, "%-8s %19s %10s %10s %10s %9s %11s %11s %11s %11s\n", "policy", "fallbacks",
 		"drain p50", "p99", "max", "teardown", "hot total", "worst task", "pending", "worker");
 	for (guint i = 0; i < n; i++) {
 		const struct compare_row *w = &runs[i].row;
@@ -295,6 +316,9 @@ static void print_table(const struct compare_run *runs, guint n, const struct ds
 		if (w->inv_checked)
 			fprintf(out, "%s: invariants %s\n", w->policy, w->inv_ok ? "hold" : "VIOLATED");
 	}
+	print_reliance(runs, n, prof, ct, out);
+	fprintf(out, "\nparameters of every run (spec's inferred choices marked)\n");
+	ds_params_foreach(&runs[0].r->params, print_param, out);
 }
 
 static void add_latency(JsonBuilder *b, const char *k, const struct ds_hist *h, double q)
@@ -510,6 +534,7 @@ out:
 	if (ct.info)
 		json_node_unref(ct.info);
 	g_free(ct.header);
+	g_free(ct.path);
 	ds_profile_free(prof);
 	return status;
 }

@@ -26,6 +26,7 @@ static const struct subcmd subcmds[] = {
 	{ "plot", ds_cmd_plot, "draw sweep or replay results with gnuplot" },
 	{ "report", ds_cmd_report, "one self-contained HTML report of a run, comparison, sizing or sweep" },
 	{ "validate", ds_cmd_validate, "the model beside published figures (validation suites)" },
+	{ "profiles", ds_cmd_profiles, "list the hardware profiles and how many values are guessed" },
 	{ "cache", ds_cmd_cache, "list, prune or clear the binary event cache of traces" },
 };
 

@@ -13,6 +13,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "ds_prov.h"
 #include "ds_sim.h"
 #include "ds_source.h"
 
@@ -55,9 +56,25 @@ GPtrArray *ds_report_warnings(const struct ds_results *r, const struct ds_trace_
 /*
  * DS_JSON_SCHEMA_VERSION - tool.schema_version of a run's JSON (docs/json.md).  2: per-task
  * rows (metrics.tasks) only where asked for, metrics.tasks_summary always.  3: null where a
- * metric does not apply (an empty distribution, a share of nothing, sync's pool), "warnings".
+ * metric does not apply (an empty distribution, a share of nothing, sync's pool), "warnings",
+ * "provenance" (every cost's origin) and "sensitivity" (docs/provenance.md).
  */
 #define DS_JSON_SCHEMA_VERSION 3
+
+/**
+ * ds_report_add_provenance() - the members "provenance" and "sensitivity" of a run's JSON
+ * object (report/provenance.c, docs/provenance.md)
+ */
+void ds_report_add_provenance(JsonBuilder *b, const struct ds_provenance *pv);
+
+/**
+ * ds_report_print_reliance() - the text line naming the guessed costs a run's answer rests on
+ * most, and the emulated-time warning when the trace or profile is emulated time
+ */
+void ds_report_print_reliance(const struct ds_provenance *pv, const char *indent, FILE *out);
+
+/** ds_report_print_provenance() - the text table of every cost's value, origin and share */
+void ds_report_print_provenance(const struct ds_provenance *pv, FILE *out);
 
 /*
  * struct ds_outfile - an output file written as a stream, atomically: a temporary file
@@ -112,7 +129,8 @@ gboolean ds_json_write(JsonNode *node, const char *path, GError **error);
 
 /**
  * ds_json_flatten() - the scalar leaves of a JSON object as ordered (key, text) pairs, keys
- * joined with '.'; arrays are skipped (per-task rows are not one CSV row)
+ * joined with '.'; an array of objects that each have a "name" member is keyed by it
+ * (provenance.costs.push_ns.origin), other arrays are skipped (per-task rows are not one CSV row)
  * @keys: out: GPtrArray of char *
  * @values: out: GPtrArray of char *
  */

@@ -110,6 +110,15 @@ const char *ds_origin_meaning(enum ds_origin o);
  */
 bool ds_origin_from_comment(const char *comment, enum ds_origin *origin);
 
+/**
+ * enum ds_time_base - the time a duration was measured in (docs/provenance.md)
+ * @DS_TIME_UNKNOWN: nothing says
+ * @DS_TIME_REAL: hardware time (bare metal, or a guest under KVM)
+ * @DS_TIME_EMULATED: a guest under software emulation (QEMU TCG): several times slower than
+ *	hardware, with emulator stalls
+ */
+enum ds_time_base { DS_TIME_UNKNOWN = 0, DS_TIME_REAL, DS_TIME_EMULATED };
+
 /* Capacity of struct ds_profile's origin array: at least the profile format's key count. */
 #define DS_PROFILE_KEYS_MAX 40
 
@@ -118,6 +127,8 @@ bool ds_origin_from_comment(const char *comment, enum ds_origin *origin);
  * @name: profile name (printed in every report)
  * @path: file it was loaded from, NULL for built-in
  * @description: free text
+ * @time_base: the time its measured or calibrated costs are in ([profile] time_base = real |
+ *	emulated; unknown when absent): calibrated from emulated traces, they are emulated
  * @cpus: CPU count of that machine (0: use the trace's)
  * @page_size: bytes per page (4096)
  * @push_ns: hot path: store one value in this CPU's buffer
@@ -149,6 +160,7 @@ struct ds_profile {
 	char *name;
 	char *path;
 	char *description;
+	enum ds_time_base time_base;
 	unsigned int cpus;
 	unsigned int page_size;
 	uint64_t push_ns;
@@ -311,6 +323,10 @@ enum ds_lock_mode { DS_LOCKS_AUTO = 0, DS_LOCKS_ON, DS_LOCKS_OFF };
  *	subtracted from it before it is used; DS_NS_AUTO (default) = what the capture's
  *	provenance file states (ds_sim_open_trace()), else 0
  * @probe_provenance: the probe costs were read from the provenance (not a user parameter)
+ * @trace_time: the trace's time base as its capture's provenance states it (TRACE.md beside
+ *	TRACE.dat, "- accelerator: tcg" or "- time_base: real"; ds_sim_open_trace()); not a user
+ *	parameter
+ * @trace_time_line: the provenance line that said so (empty: nothing said)
  * @probe_gap_ns: the probes' own cost in the gap after each release (the part of a hit
  *	outside the measured interval, probes on the path between releases), subtracted from
  *	that gap (not below 0); DS_NS_AUTO as above
@@ -357,6 +373,8 @@ struct ds_params {
 	uint64_t probe_overhead_ns;
 	uint64_t probe_gap_ns;
 	bool probe_provenance;
+	enum ds_time_base trace_time;
+	char trace_time_line[96];
 	enum ds_lock_mode lock_contention;
 	bool check_invariants;
 	uint64_t timeseries_ns;
@@ -757,6 +775,14 @@ struct ds_results *ds_sim_run_rows(const struct ds_params *params, const struct 
  */
 struct ds_source *ds_sim_open_trace(const char *trace, const struct ds_trace_opts *topts,
 				    struct ds_params *p, GError **error);
+
+/**
+ * ds_trace_time_base() - the time base of @trace as its capture's provenance (TRACE.md beside
+ * TRACE.dat) states it: "- time_base: real|emulated", else "- accelerator: tcg" (emulated) or
+ * another accelerator (real); DS_TIME_UNKNOWN without either
+ * @line: out (may be NULL): the line that said so, empty when none did
+ */
+enum ds_time_base ds_trace_time_base(const char *trace, char *line, size_t size);
 
 /**
  * ds_task_exit_to_freed() - how long after the task's simulated end its last value was

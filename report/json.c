@@ -3,7 +3,7 @@
  * json.c - one run as one JSON object (json-glib), and its flat form for CSV.
  *
  * Layout (docs/json.md): { tool, policy, trace, profile, params, inferred_params, metrics{...,
- * zram{}, zswap{}, tasks_summary{}}, analytic, invariants }.  Both backends are always present
+ * zram{}, zswap{}, tasks_summary{}}, analytic, invariants, provenance, sensitivity }.  Both backends are always present
  * so that the CSV columns of different runs line up (a sweep concatenates rows).  The tree is
  * bounded: the per-task rows (metrics.tasks) are not in it but streamed into the file by
  * ds_json_write_rows() (taskrows.c).
@@ -393,6 +393,17 @@ static void add_warnings(JsonBuilder *b, const struct ds_results *r,
 	json_builder_end_array(b);
 }
 
+/* Every cost's origin and the run's sensitivity to it (report/provenance.c). */
+static void add_provenance(JsonBuilder *b, const struct ds_results *r,
+			   const struct ds_profile *p, const struct ds_trace_info *info)
+{
+	struct ds_provenance *pv = g_new(struct ds_provenance, 1);
+
+	ds_provenance_compute(r, p, info ? info->path : NULL, pv);
+	ds_report_add_provenance(b, pv);
+	g_free(pv);
+}
+
 JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile *prof,
 			    const struct ds_trace_info *info)
 {
@@ -414,6 +425,7 @@ JsonNode *ds_report_to_json(const struct ds_results *r, const struct ds_profile 
 	add_analytic(b, r, prof);
 	add_invariants(b, &r->inv);
 	add_warnings(b, r, info);
+	add_provenance(b, r, prof, info);
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	g_object_unref(b);
@@ -440,6 +452,50 @@ gboolean ds_json_write(JsonNode *node, const char *path, GError **error)
 	return ok;
 }
 
+static void flatten(JsonNode *node, const char *prefix, GPtrArray *keys, GPtrArray *values);
+
+/* The object's string member "name", NULL when it has none. */
+static const char *name_of(JsonNode *n)
+{
+	JsonNode *m = JSON_NODE_HOLDS_OBJECT(n) ?
+		json_object_get_member(json_node_get_object(n), "name") : NULL;
+
+	return m && JSON_NODE_HOLDS_VALUE(m) && json_node_get_value_type(m) == G_TYPE_STRING ?
+		json_node_get_string(m) : NULL;
+}
+
+/*
+ * An array of objects that each have a "name" (provenance.costs) is a table keyed by name:
+ * its columns are PREFIX.NAME.MEMBER (but its free-text "note"); other arrays (per-task rows,
+ * percentiles) are skipped.
+ */
+static void flatten_named(JsonArray *a, const char *prefix, GPtrArray *keys, GPtrArray *values)
+{
+	guint n = json_array_get_length(a);
+
+	for (guint i = 0; i < n; i++)
+		if (!name_of(json_array_get_element(a, i)))
+			return;
+	for (guint i = 0; i < n; i++) {
+		JsonNode *e = json_array_get_element(a, i);
+		JsonObject *o = json_node_get_object(e);
+		GList *members = json_object_get_members(o);
+		g_autofree char *k = g_strconcat(prefix ? prefix : "", prefix ? "." : "",
+						 name_of(e), NULL);
+
+		for (GList *l = members; l; l = l->next) {
+			g_autofree char *kk = NULL;
+
+			/* free text stays in JSON: CSV columns hold values */
+			if (!strcmp(l->data, "name") || !strcmp(l->data, "note"))
+				continue;
+			kk = g_strconcat(k, ".", l->data, NULL);
+			flatten(json_object_get_member(o, l->data), kk, keys, values);
+		}
+		g_list_free(members);
+	}
+}
+
 static void flatten(JsonNode *node, const char *prefix, GPtrArray *keys, GPtrArray *values)
 {
 	if (JSON_NODE_HOLDS_OBJECT(node)) {
@@ -455,8 +511,10 @@ static void flatten(JsonNode *node, const char *prefix, GPtrArray *keys, GPtrArr
 		g_list_free(members);
 		return;
 	}
-	if (JSON_NODE_HOLDS_ARRAY(node))
+	if (JSON_NODE_HOLDS_ARRAY(node)) {
+		flatten_named(json_node_get_array(node), prefix, keys, values);
 		return;
+	}
 	g_ptr_array_add(keys, g_strdup(prefix ? prefix : ""));
 	if (JSON_NODE_HOLDS_NULL(node)) {
 		g_ptr_array_add(values, g_strdup(""));

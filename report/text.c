@@ -2,10 +2,12 @@
 /*
  * text.c - the human report of one run.
  *
- * Order follows the question users came with: what was replayed and under which assumptions
- * (trace, profile, every parameter with the spec's inferred ones marked), then per backend the
- * answers (fallbacks, drain latency, pool occupancy, memory pending), then what the exiting
- * tasks gained or lost on their hot path.
+ * The answer first: what was replayed, then a summary (fallback rate, drain p99, memory
+ * pending, hot-path saving) with the guessed costs it rests on most and a warning when the
+ * trace is emulated time; then per backend the details (fallbacks, drain latency, pool
+ * occupancy, memory pending), the analytic cross-check, the machine model, what the exiting
+ * tasks gained or lost on their hot path; last every cost's origin and every parameter (the
+ * spec's inferred ones marked), which a reader checks after the answer, not before.
  */
 #include <math.h>
 #include <string.h>
@@ -52,6 +54,43 @@ static void print_header(const struct ds_results *r, const struct ds_profile *pr
 			"missing\n", r->lost_markers, r->lost_events);
 	fprintf(out, "sim     %u virtual CPUs, %" G_GUINT64_FORMAT " releases, %" G_GUINT64_FORMAT
 		" events read\n\n", r->ncpus, r->releases, r->events_in);
+}
+
+/* The drain latency p99 of the backend that drained the most values; FALSE when none did. */
+static gboolean headline_p99(const struct ds_results *r, uint64_t *p99)
+{
+	int be = r->be[DS_BE_ZSWAP].drain_latency.count > r->be[DS_BE_ZRAM].drain_latency.count ?
+		DS_BE_ZSWAP : DS_BE_ZRAM;
+
+	if (!r->be[be].drain_latency.count)
+		return FALSE;
+	*p99 = ds_hist_quantile(&r->be[be].drain_latency, 0.99);
+	return TRUE;
+}
+
+/* The answer, in five lines, before any detail. */
+static void print_summary(const struct ds_results *r, const struct ds_provenance *pv, FILE *out)
+{
+	uint64_t fb = r->be[0].fallbacks + r->be[1].fallbacks, p99;
+	uint64_t pend = r->be[0].peak_pending_bytes + r->be[1].peak_pending_bytes;
+	char a[32], b[32];
+
+	fprintf(out, "summary\n  fallbacks             %.3f%% of releases (%" G_GUINT64_FORMAT " of %"
+		G_GUINT64_FORMAT ")\n", pct(fb, r->releases), fb, r->releases);
+	if (headline_p99(r, &p99))
+		fprintf(out, "  drain latency p99     %s (push to freed, values freed at teardown "
+			"left out)\n", ds_fmt_ns(a, (double)p99));
+	else
+		fprintf(out, "  drain latency p99     n/a (nothing deferred was drained before "
+			"teardown)\n");
+	fprintf(out, "  memory pending        peak %s of freed objects waiting\n",
+		ds_fmt_bytes(a, (double)pend));
+	fprintf(out, "  hot path              %.1f%% %s (%s under %s vs %s under sync)\n",
+		r->sync_ns ? fabs(100.0 - pct(r->hot_ns, r->sync_ns)) : 0.0,
+		r->hot_ns <= r->sync_ns ? "saved" : "more", ds_fmt_ns(a, (double)r->hot_ns),
+		r->policy, ds_fmt_ns(b, (double)r->sync_ns));
+	ds_report_print_reliance(pv, "  ", out);
+	fprintf(out, "\n");
 }
 
 static void print_param(const char *name, const char *value, bool inferred, void *data)
@@ -168,7 +207,8 @@ static void print_analytic(const struct ds_results *r, const struct ds_profile *
 	fprintf(out, "  page holding          drain D %s + wake-up W %s = S %s; offered a = %.3f "
 		"Erlang on c = %u pages\n", ds_fmt_ns(a, x.drain_ns), ds_fmt_ns(b, x.wake_ns),
 		ds_fmt_ns(c, x.hold_ns), x.offered, x.servers);
-	fprintf(out, "  blocked swaps         simulated %.4f%%\n", 100.0 * x.sim_block);
+	fprintf(out, "  swap attempts finding no free page  simulated %.4f%% (not fallbacks: a "
+		"stranded buffer's retries count too)\n", 100.0 * x.sim_block);
 	fprintf(out, "    Erlang-B B(c, a)    %.4f%%  %s\n", 100.0 * x.erlang_b, x.erlang_verdict);
 	fprintf(out, "    M/D/1/K (1 drainer) %.4f%%  %s\n", 100.0 * x.md1k_block, x.md1k_verdict);
 	fprintf(out, "  page wait before drain simulated %s (held %s in all)\n",
@@ -287,10 +327,11 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 {
 	unsigned int max = opts ? opts->max_tasks : 20;
 
+	struct ds_provenance *pv = g_new(struct ds_provenance, 1);
+
+	ds_provenance_compute(r, prof, info ? info->path : NULL, pv);
 	print_header(r, prof, info, out);
-	fprintf(out, "parameters (spec's inferred choices marked; change with --set NAME=VALUE)\n");
-	ds_params_foreach(&r->params, print_param, out);
-	fprintf(out, "\n");
+	print_summary(r, pv, out);
 	for (int be = 0; be < DS_BE__COUNT; be++)
 		if (r->be[be].releases)
 			print_backend(r, prof, be, out);
@@ -306,4 +347,9 @@ void ds_report_print(const struct ds_results *r, const struct ds_profile *prof,
 			r->inv.cpu_violations, r->inv.time_violations,
 			ds_invariants_hold(&r->inv) ? "hold" : "VIOLATED");
 	print_tasks(r, max, out);
+	fprintf(out, "\n");
+	ds_report_print_provenance(pv, out);
+	fprintf(out, "parameters (spec's inferred choices marked; change with --set NAME=VALUE)\n");
+	ds_params_foreach(&r->params, print_param, out);
+	g_free(pv);
 }

@@ -415,6 +415,31 @@ static void calibrate_wake(struct pw *w, const struct ds_calib *c)
 	set_measured(w, "costs", "wake_sigma", sig, " [C] see wake_latency_ns");
 }
 
+/*
+ * The time the calibrated costs are in: emulated when any trace's provenance says it was
+ * recorded under emulation, real when every one says real; else the key is left out (unknown).
+ */
+static void calibrate_time_base(struct pw *w, const struct ds_calib *c)
+{
+	unsigned int emulated = 0, real = 0;
+
+	for (guint i = 0; i < c->sources->len; i++) {
+		const struct ds_calib_source *src = g_ptr_array_index(c->sources, i);
+		enum ds_time_base t = src->path ? ds_trace_time_base(src->path, NULL, 0) :
+			DS_TIME_UNKNOWN;
+
+		emulated += t == DS_TIME_EMULATED;
+		real += t == DS_TIME_REAL;
+	}
+	if (emulated)
+		set_measured(w, "profile", "time_base", "emulated", " [C] the traces' provenance: "
+			     "recorded under software emulation (QEMU TCG), so every [C] cost is "
+			     "emulated time");
+	else if (real && real == c->sources->len)
+		set_measured(w, "profile", "time_base", "real", " [C] the traces' provenance: "
+			     "recorded on hardware (or under KVM)");
+}
+
 static void calibrate_profile_group(struct pw *w, const struct ds_calib *c, const char *name,
 				    const char *base_name)
 {
@@ -425,6 +450,7 @@ static void calibrate_profile_group(struct pw *w, const struct ds_calib *c, cons
 
 	set_measured(w, "profile", "name", name, " [C] the calibrated profile");
 	set_measured(w, "profile", "description", desc, NULL);
+	calibrate_time_base(w, c);
 	if (c->max_cpus) {
 		g_autofree char *v = g_strdup_printf("%u", c->max_cpus);
 

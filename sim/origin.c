@@ -63,8 +63,9 @@ bool ds_origin_from_comment(const char *comment, enum ds_origin *origin)
 	for (const char *s = comment; s && (s = strchr(s, '[')); s++) {
 		enum ds_origin o;
 
-		/* "[X]" with X one known tag letter; "[profile]" and the like are not tags */
-		if (!s[1] || s[2] != ']')
+		/* "[X]", "[X, upper bound]" or "[X x base]" with X one known tag letter;
+		 * "[profile]", "[base x86-desktop]" and the like are not tags */
+		if (!s[1] || (s[2] != ']' && s[2] != ' ' && s[2] != ','))
 			continue;
 		o = origin_of_tag(s[1]);
 		if (o == DS_ORIGIN_UNSTATED)

@@ -17,7 +17,9 @@
 #include "ds_datadir.h"
 #include "ds_sim.h"
 
-enum key_kind { KK_STRING, KK_UINT, KK_NS, KK_DIST, KK_DOUBLE, KK_SIZE_DIST, KK_HISTOGRAM };
+enum key_kind {
+	KK_STRING, KK_UINT, KK_NS, KK_DIST, KK_DOUBLE, KK_SIZE_DIST, KK_HISTOGRAM, KK_TIME_BASE
+};
 
 struct key_desc {
 	const char *group;
@@ -32,6 +34,7 @@ struct key_desc {
 static const struct key_desc key_table[] = {
 	K("profile", "name", KK_STRING, true, name),
 	K("profile", "description", KK_STRING, false, description),
+	K("profile", "time_base", KK_TIME_BASE, false, time_base),
 	K("profile", "cpus", KK_UINT, false, cpus),
 	K("profile", "page_size", KK_UINT, false, page_size),
 	K("profile", "object_bytes", KK_NS, false, object_bytes),
@@ -63,6 +66,8 @@ G_STATIC_ASSERT(G_N_ELEMENTS(key_table) <= DS_PROFILE_KEYS_MAX);
 
 static const char *const dist_names[] = { "fixed", "exp", "lognormal" };
 static const char *const size_dist_names[] = { "fixed", "lognormal", "histogram" };
+/* enum ds_time_base; "unknown" is what an absent key means (never written back) */
+static const char *const time_base_names[] = { "", "real", "emulated" };
 
 /* The built-in profile's origins: x86-desktop.ini's tags (tests/sim/test_params.c compares). */
 static const struct {
@@ -208,6 +213,14 @@ static gboolean parse_key(const struct key_desc *d, GKeyFile *kf, const char *pa
 			       "expected fixed, lognormal or histogram", text);
 	case KK_HISTOGRAM:
 		return parse_histogram(text, field, path, error);
+	case KK_TIME_BASE:
+		for (size_t i = 1; i < G_N_ELEMENTS(time_base_names); i++) {
+			if (!strcmp(text, time_base_names[i])) {
+				*(enum ds_time_base *)field = (enum ds_time_base)i;
+				return TRUE;
+			}
+		}
+		return bad_key(error, path, d->group, d->key, "expected real or emulated", text);
 	case KK_DOUBLE:
 		x = g_ascii_strtod(text, &end);
 		if (!*text || !end || *end || !(x >= 0.0 && x < 100.0))
@@ -474,6 +487,8 @@ static char *format_key(const struct key_desc *d, const struct ds_profile *p,
 		return g_strdup(size_dist_names[*(const enum ds_size_kind *)field]);
 	case KK_HISTOGRAM:
 		return format_histogram(field);
+	case KK_TIME_BASE:
+		return g_strdup(time_base_names[*(const enum ds_time_base *)field]);
 	case KK_DOUBLE:
 		*kind = DS_PV_DOUBLE;
 		return g_strdup(g_ascii_dtostr(buf, sizeof(buf), *(const double *)field));
