@@ -399,7 +399,7 @@ static gboolean warm_caches(struct sweep_state *st, GError **error)
 	for (guint i = 0; i < st->todo->len; i++) {
 		const struct ds_sweep_point *pt = g_ptr_array_index(st->todo, i);
 
-		/* a .dsev is read without libtracecmd and has no cache: nothing to warm */
+		/* a .dsev has no cache to warm (ds_sweep_warm_cache() says so quietly) */
 		if (!g_hash_table_add(seen, pt->trace) || ds_synth_file_is(pt->trace))
 			continue;
 		if (!st->o->quiet)

@@ -204,7 +204,8 @@ JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
 
 /**
  * ds_sweep_warm_cache() - read a trace once so that its binary cache exists before points
- * open it from several threads (libtracecmd is then never used concurrently)
+ * open it from several threads (libtracecmd is then never used concurrently); a synthetic
+ * .dsev needs none (TRUE at once)
  * Return: FALSE with @error when the trace cannot be read or the cache was not written.
  */
 gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topts,

@@ -12,6 +12,7 @@
 
 #include "ds_report.h"
 #include "ds_sweep.h"
+#include "ds_synth.h"
 
 gboolean ds_sweep_run_one(const char *trace, const struct ds_trace_opts *topts,
 			  const struct ds_profile *prof, const struct ds_params *params,
@@ -113,11 +114,15 @@ JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
 gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topts,
 			     GError **error)
 {
-	struct ds_source *src = ds_source_open_trace(trace, topts, error);
+	struct ds_source *src;
 	const struct ds_trace_info *info;
 	g_autofree char *cpath = NULL;
 	int rc;
 
+	/* a .dsev is read without libtracecmd and has no cache: nothing to warm */
+	if (ds_synth_file_is(trace))
+		return TRUE;
+	src = ds_source_open_trace(trace, topts, error);
 	if (!src)
 		return FALSE;
 	rc = ds_source_drain(src, error) < 0 ? -1 : 0;
