@@ -303,7 +303,7 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 	}
 	pool_sample(pool, now, &st);
 	if (G_UNLIKELY(pool->eng->obs))
-		ds_obs_pool(pool, now, st.free);
+		ds_obs_pool(pool, now, st.free - st.returned);
 	if (pool->eng->p->check_invariants &&
 	    st.free + st.queued + st.draining + st.percpu != ds_pool_pages_total(pool))
 		pool->eng->r->inv.pages_violations++;
