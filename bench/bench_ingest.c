@@ -256,7 +256,7 @@ int main(int argc, char **argv)
 		  "kept (default 3)", "N" },
 		{ "lmk64-procs", 0, 0, G_OPTION_ARG_INT, &procs, "Processes of the generated 64-CPU "
 		  "LMK trace (default 256: 31.9 M records, 902 MB; 0: none)", "N" },
-		{ NULL }
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[TRACE.dat...]");
 
