@@ -72,7 +72,7 @@ void ds_obs_swap(struct ds_pool *pool, unsigned int cpu, uint64_t now, bool ok)
 	};
 
 	pool->ops->state(pool, &st);
-	rec.count = st.free - st.returned;	/* the pool's pages, as the time series counts */
+	rec.count = ds_pool_state_pool_free(&st);
 	emit(pool->eng, &rec);
 }
 

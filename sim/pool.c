@@ -271,7 +271,7 @@ static void pool_sample(struct ds_pool *pool, uint64_t now, const struct ds_pool
 	memset(&s, 0, sizeof(s));	/* padding too: results are compared byte for byte */
 	s.ts = now;
 	s.backend = pool->be;
-	s.pool_free = (uint32_t)MIN(st->free - st->returned, G_MAXUINT32);
+	s.pool_free = (uint32_t)MIN(ds_pool_state_pool_free(st), G_MAXUINT32);
 	s.queued_pages = (uint32_t)MIN(st->queued, G_MAXUINT32);
 	s.pending_values = pool->pending_values;
 	s.fallbacks = pool->res->fallbacks;
@@ -303,7 +303,7 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 	}
 	pool_sample(pool, now, &st);
 	if (G_UNLIKELY(pool->eng->obs))
-		ds_obs_pool(pool, now, st.free - st.returned);
+		ds_obs_pool(pool, now, ds_pool_state_pool_free(&st));
 	if (pool->eng->p->check_invariants &&
 	    st.free + st.queued + st.draining + st.percpu != ds_pool_pages_total(pool))
 		pool->eng->r->inv.pages_violations++;

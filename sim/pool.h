@@ -116,6 +116,15 @@ struct ds_pool_state {
 	uint64_t returned;
 };
 
+/*
+ * ds_pool_state_pool_free() - the pool's own free pages: @free without the CPUs' buffer pages
+ * handed back at teardown (the one definition the time series and the timeline both report)
+ */
+static inline uint64_t ds_pool_state_pool_free(const struct ds_pool_state *st)
+{
+	return st->free - st->returned;
+}
+
 /**
  * struct ds_pool - one backend's pool
  * @eng: the run it belongs to (params, profile, ledger, clock)
