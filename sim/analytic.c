@@ -51,18 +51,22 @@ static void arrival(struct ds_arrivals *a, uint64_t now)
 	}
 	for (unsigned int k = 0; k < DS_ARRIVAL_SCALES; k++) {
 		uint64_t w = (now - a->first_ts) >> (DS_ARRIVAL_SCALE0 + k);
+		double c;
 
-		if (w != a->scale[k].window) {
-			double c = (double)a->scale[k].count;
-
-			/* close the window being counted and the empty ones after it */
-			a->scale[k].closed += w - a->scale[k].window;
-			a->scale[k].sum += c;
-			a->scale[k].sumsq += c * c;
-			a->scale[k].window = w;
-			a->scale[k].count = 0;
+		if (w == a->scale[k].window) {
+			/* window k goes on, and so do the wider ones (each is window k shifted
+			 * right): only the counts move (once per swap attempt: hot) */
+			for (; k < DS_ARRIVAL_SCALES; k++)
+				a->scale[k].count++;
+			break;
 		}
-		a->scale[k].count++;
+		/* close the window being counted and the empty ones after it */
+		c = (double)a->scale[k].count;
+		a->scale[k].closed += w - a->scale[k].window;
+		a->scale[k].sum += c;
+		a->scale[k].sumsq += c * c;
+		a->scale[k].window = w;
+		a->scale[k].count = 1;
 	}
 	a->n++;
 	a->last_ts = now;

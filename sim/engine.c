@@ -84,11 +84,26 @@ static const char *stream_name(const struct ds_engine *eng)
  * time r to delta + think_scale * r through a signed 64-bit integer), are held to
  * DS_EV_TS_MAX; with every cost at most 10^12 ns and every parameter's ns at most 10^15,
  * sim time then stays far below 2^63 (and run_loop() stops a run that still gets there).
+ *
+ * event_ok() is the test, inline (every event read goes through it); check_order() says
+ * which bound an event broke, out of line: the error messages' code stays off the hot path.
  */
-static gboolean check_order(struct ds_engine *eng, const struct ds_event *ev, GError **error)
+static inline bool event_ok(const struct ds_engine *eng, const struct ds_event *ev)
 {
 	/* with think_scale <= 1 the scaled time is within range whenever the time is: no
 	 * multiplication per event then */
+	if (ev->ts > DS_EV_TS_MAX || ev->ts < eng->t_read)	/* t_read is 0 before any */
+		return false;
+	if (G_UNLIKELY(eng->think_scale > 1.0) &&
+	    (double)ev->ts * eng->think_scale > (double)DS_EV_TS_MAX)
+		return false;
+	return !((ev->flags & DS_EVF_DURATION) && ev->type == DS_EV_RELEASE &&
+		 ev->aux > DS_EV_DURATION_MAX);
+}
+
+static G_GNUC_NO_INLINE gboolean check_order(struct ds_engine *eng, const struct ds_event *ev,
+					     GError **error)
+{
 	bool scaled_out = eng->think_scale > 1.0 &&
 		(double)ev->ts * eng->think_scale > (double)DS_EV_TS_MAX;
 
@@ -179,7 +194,7 @@ int ds_engine_read_one(struct ds_engine *eng, GError **error)
 		ds_tasks_eof(eng);
 		return 0;
 	}
-	if (!check_order(eng, &ev, error))
+	if (G_UNLIKELY(!event_ok(eng, &ev)) && !check_order(eng, &ev, error))
 		return -1;
 	if (!eng->any_read)
 		first_event(eng, ev.ts);
@@ -263,6 +278,25 @@ static gboolean handle_sev(struct ds_engine *eng, const struct ds_sev *ev, GErro
 	}
 }
 
+/*
+ * Read until the item due at @t (@have: there is one) may be processed.  Equivalent to one
+ * read per turn of run_loop(), without the turns: as long as reading schedules nothing (the
+ * event queue's sequence and the recorded-time queue unchanged) the earliest item is still
+ * the one at @t, so only must_read() need be asked again.
+ */
+static gboolean read_while(struct ds_engine *eng, gboolean have, uint64_t t, GError **error)
+{
+	uint64_t seq = eng->q.seq;
+	size_t ext = eng->ext.len;
+
+	do {
+		if (ds_engine_read_one(eng, error) < 0)
+			return FALSE;
+	} while (!eng->eof && !eng->read_error && eng->q.seq == seq && eng->ext.len == ext &&
+		 (!have || must_read(eng, t)));
+	return TRUE;
+}
+
 static gboolean run_loop(struct ds_engine *eng, GError **error)
 {
 	for (;;) {
@@ -286,7 +320,7 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 		}
 		have = next_due(eng, top, &t, &is_ext);
 		if (!eng->eof && (!have || must_read(eng, t))) {
-			if (ds_engine_read_one(eng, error) < 0)
+			if (!read_while(eng, have, t, error))
 				return FALSE;
 			continue;
 		}
@@ -312,9 +346,10 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 			handle_ext(eng);
 			continue;
 		}
-		ds_evq_pop(&eng->q, &ev);
+		ds_evq_take(&eng->q, &ev);
 		task = sev_task(&ev);
 		ok = handle_sev(eng, &ev, error);
+		ds_evq_settle(&eng->q);
 		if (task)
 			ds_task_unref(task);
 		if (!ok)

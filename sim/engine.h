@@ -59,18 +59,25 @@ struct ds_evq {
 	size_t len;
 	size_t cap;
 	uint64_t seq;
+	bool hole;		/* heap[0] was taken (ds_evq_take()): vacant, counted in @len */
 };
 
 void ds_evq_init(struct ds_evq *q);
 void ds_evq_clear(struct ds_evq *q);
 void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint32_t gen,
 		 uint32_t arg);
-/* ds_evq_peek() - the earliest event, NULL when empty (inline: once per loop turn) */
+/* ds_evq_peek() - the earliest event, NULL when empty (inline: once per loop turn; never
+ * between ds_evq_take() and ds_evq_settle()) */
 static inline const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
 {
 	return q->len ? &q->heap[0] : NULL;
 }
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out);
+/* ds_evq_take() - copy the earliest event out, leaving its slot vacant for the next push
+ * (the queue must not be empty, nor peeked at, until ds_evq_settle()) */
+void ds_evq_take(struct ds_evq *q, struct ds_sev *out);
+/* ds_evq_settle() - after a take: fill the vacant slot if no push did */
+void ds_evq_settle(struct ds_evq *q);
 
 /* --- evring.c --- */
 

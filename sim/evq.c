@@ -4,6 +4,13 @@
  * array (every engine event goes through it: no GArray call per push or pop), ordered by
  * (time, seq).  GLib has no priority queue (GSequence would do, at a tree node allocation
  * per event); the heap stays as small as the number of live tasks and work items.
+ *
+ * The loop takes the earliest event out with ds_evq_take(), which leaves its slot at the root
+ * vacant (@hole) while the event is handled: handling one usually schedules one (a task's
+ * next step), which then goes straight into the root and sifts down once, instead of a pop
+ * sifting down and a push sifting up.  ds_evq_settle() fills a hole left unused.  The order
+ * events come out in is the same either way: (time, seq) is unique, so any valid heap gives
+ * the same sequence.
  */
 #include "engine.h"
 
@@ -27,6 +34,26 @@ void ds_evq_clear(struct ds_evq *q)
 	q->len = q->cap = 0;
 }
 
+/* Put @ev in the root slot (vacant) of a heap of @n and sift it down. */
+static void sift_down(struct ds_sev *h, size_t n, struct ds_sev ev)
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && sev_before(&h[c + 1], &h[c]))
+			c++;
+		if (!sev_before(&h[c], &ev))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = ev;
+}
+
 void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint32_t gen,
 		 uint32_t arg)
 {
@@ -35,6 +62,11 @@ void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint
 	struct ds_sev *h;
 	size_t i;
 
+	if (q->hole) {
+		q->hole = false;
+		sift_down(q->heap, q->len, ev);
+		return;
+	}
 	if (q->len == q->cap) {
 		q->cap *= 2;
 		q->heap = g_renew(struct ds_sev, q->heap, q->cap);
@@ -51,26 +83,27 @@ void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint
 	h[i] = ev;
 }
 
+void ds_evq_take(struct ds_evq *q, struct ds_sev *out)
+{
+	*out = q->heap[0];
+	q->hole = true;
+}
+
+void ds_evq_settle(struct ds_evq *q)
+{
+	size_t n;
+
+	if (!q->hole)
+		return;
+	q->hole = false;
+	n = --q->len;
+	if (n)
+		sift_down(q->heap, n, q->heap[n]);
+}
+
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out)
 {
-	struct ds_sev *h = q->heap;
-	size_t n = --q->len, i = 0;
-	struct ds_sev last = h[n];
-
-	*out = h[0];
-	if (!n)
-		return;
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= n)
-			break;
-		if (c + 1 < n && sev_before(&h[c + 1], &h[c]))
-			c++;
-		if (!sev_before(&h[c], &last))
-			break;
-		h[i] = h[c];
-		i = c;
-	}
-	h[i] = last;
+	ds_evq_settle(q);
+	ds_evq_take(q, out);
+	ds_evq_settle(q);
 }
