@@ -454,8 +454,9 @@ uint64_t ds_hist_quantile(const struct ds_hist *h, double q);
  * @seen: the counter value last observed (ds_arrivals_observe())
  * @gap_sum, @gap_sumsq: sum and sum of squares of the inter-arrival gaps (ns)
  * @scale: per window width 2^(DS_ARRIVAL_SCALE0 + k) ns, windows aligned on @first_ts: the
- *	window being counted (@window, @count) and, over the windows already closed (empty ones
- *	included), their number, the sum and the sum of squares of their counts
+ *	window being counted (@window; @start: @n when it began, its count is @n - @start: an
+ *	arrival then moves nothing in the windows that go on) and, over the windows already
+ *	closed (empty ones included), their number, the sum and the sum of squares of their counts
  */
 struct ds_arrivals {
 	uint64_t n;
@@ -466,7 +467,7 @@ struct ds_arrivals {
 	double gap_sumsq;
 	struct {
 		uint64_t window;
-		uint64_t count;
+		uint64_t start;
 		uint64_t closed;
 		double sum;
 		double sumsq;

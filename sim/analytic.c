@@ -53,20 +53,17 @@ static void arrival(struct ds_arrivals *a, uint64_t now)
 		uint64_t w = (now - a->first_ts) >> (DS_ARRIVAL_SCALE0 + k);
 		double c;
 
-		if (w == a->scale[k].window) {
-			/* window k goes on, and so do the wider ones (each is window k shifted
-			 * right): only the counts move (once per swap attempt: hot) */
-			for (; k < DS_ARRIVAL_SCALES; k++)
-				a->scale[k].count++;
+		/* window k goes on, and so do the wider ones (each is window k shifted right):
+		 * their counts (n - start) move with n (once per swap attempt: hot) */
+		if (w == a->scale[k].window)
 			break;
-		}
 		/* close the window being counted and the empty ones after it */
-		c = (double)a->scale[k].count;
+		c = (double)(a->n - a->scale[k].start);
 		a->scale[k].closed += w - a->scale[k].window;
 		a->scale[k].sum += c;
 		a->scale[k].sumsq += c * c;
 		a->scale[k].window = w;
-		a->scale[k].count = 1;
+		a->scale[k].start = a->n;
 	}
 	a->n++;
 	a->last_ts = now;

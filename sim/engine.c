@@ -55,19 +55,40 @@ static gboolean next_due(const struct ds_engine *eng, const struct ds_sev *sev, 
 	return TRUE;
 }
 
-static bool must_read(const struct ds_engine *eng, uint64_t t)
+/* below this every time, shift and sum of two of them is held exactly by a double */
+#define EXACT_LIM ((int64_t)1 << 52)
+
+/* must_read() in doubles: think_scale other than 1, or times beyond 2^52 ns */
+static G_GNUC_NO_INLINE bool must_read_fp(const struct ds_engine *eng, uint64_t t)
 {
 	double bound = (double)eng->t_read;
 	const struct ds_task *w = eng->wait_first;
+
+	if (w)
+		bound = MIN(bound, (double)w->delta + eng->think_scale * (double)eng->t_read);
+	/* a mapped time is rounded to the nearest ns (task.c): one ns of slack */
+	return (double)t + 1.0 >= bound;
+}
+
+static inline bool must_read(const struct ds_engine *eng, uint64_t t)
+{
+	const struct ds_task *w = eng->wait_first;
+	int64_t bound;
 
 	if (eng->eof)
 		return false;
 	if (!eng->any_read)
 		return true;
+	/* the usual case in integers (asked once or twice per event read): with think_scale 1
+	 * and every term below 2^52, must_read_fp()'s arithmetic is exact: the same answer
+	 * without the conversions */
+	if (!eng->think_one || (t | eng->t_read) >= (uint64_t)EXACT_LIM ||
+	    (w && (w->delta <= -EXACT_LIM || w->delta >= EXACT_LIM)))
+		return must_read_fp(eng, t);
+	bound = (int64_t)eng->t_read;
 	if (w)
-		bound = MIN(bound, (double)w->delta + eng->think_scale * (double)eng->t_read);
-	/* a mapped time is rounded to the nearest ns (task.c): one ns of slack */
-	return (double)t + 1.0 >= bound;
+		bound = MIN(bound, w->delta + (int64_t)eng->t_read);
+	return (int64_t)t + 1 >= bound;
 }
 
 /* What the run reads, for errors about its content: the trace's path when the source has one
@@ -470,6 +491,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	eng->class_locks = eng->p->lock_contention == DS_LOCKS_ON;
 	if (!resolve_think_scale(eng, src, error))
 		return FALSE;
+	eng->think_one = eng->think_scale == 1.0;
 	resolve_builtin_sync(eng);
 	seed[0] = (guint32)params->seed;
 	seed[1] = (guint32)(params->seed >> 32);

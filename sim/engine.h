@@ -549,6 +549,7 @@ struct ds_engine {
 	guint ntasks;		/* tasks so far: the next one's index */
 	uint64_t task_end_max;	/* latest simulated end of a task */
 	const struct ds_sim_observer *obs;	/* params.observer (observe.c), usually NULL */
+	bool think_one;		/* think_scale is 1 (engine.c: the lookahead in integers) */
 };
 
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)

@@ -164,15 +164,23 @@ void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 	struct ds_backend_result *res = pool->res;
 	struct ds_page *page = b->page;
 
+	struct ds_engine *eng = pool->eng;
+	/* rows mode and the ledger are tested once per page, not per value */
+	GArray *rows = eng->rows_out ? NULL : eng->r->tasks;
+
 	for (unsigned int i = 0; i < page->count; i++) {
 		struct ds_entry *e = &page->e[i];
 		uint64_t freed = b->freed_at[i], lat = freed - e->pushed;
-		struct ds_task_result *tr = ds_task_result_of(pool->eng, e->task);
+		struct ds_task_result *tr = rows ?
+			&g_array_index(rows, struct ds_task_result, e->task) :
+			ds_task_result_of(eng, e->task);
 
 		index_forget(pool, e);
-		ds_ledger_free(pool->eng, e->id);
+		if (eng->ledger)
+			ds_ledger_free(eng, e->id);
 		tr->freed_ts = MAX(tr->freed_ts, freed);
-		ds_task_row_unhold(pool->eng, e->task);
+		if (!rows)
+			ds_task_row_unhold(eng, e->task);
 		if (e->flags & DS_ENTRY_STALE) {
 			res->stale_drains++;
 			continue;

@@ -164,7 +164,10 @@ static void batch_program(struct ds_pool *pool, struct ds_worker *w)
 			ds_ent_work(e, en->cost, i + 1);
 			continue;
 		}
-		ds_pool_free_steps(pool, e, cl, en->cost, i + 1);
+		if (!cl)	/* what ds_pool_free_steps() does without a lock, inline */
+			ds_ent_work(e, en->cost, i + 1);
+		else
+			ds_pool_free_steps(pool, e, cl, en->cost, i + 1);
 	}
 	if (open)
 		ds_ent_rel(e, open);
