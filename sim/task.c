@@ -278,7 +278,8 @@ void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev)
 	struct ds_task *t = open_task_of(eng, ev);
 
 	if (t) {
-		ds_objsize_release_read(eng, t, ev);
+		if (eng->objsize.active)	/* (tested here: once per release) */
+			ds_objsize_release_read(eng, t, ev);
 		task_push(eng, t, ev);
 		return;
 	}
@@ -451,7 +452,7 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		.rec_ts = ev->ts,
 		.pid = ev->pid,
 		.task = t->index,
-		.obj_size = ds_objsize_take(eng, t, ev),
+		.obj_size = eng->objsize.active ? ds_objsize_take(eng, t, ev) : 0,
 	};
 	struct ds_release_out out = { .ent = &t->ent };
 
@@ -596,14 +597,14 @@ void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t)
 		}
 	}
 	/* on-CPU think time ended */
-	if (!ds_objsize_wait(eng, t, &eng->read_error))
+	if (eng->objsize.active && !ds_objsize_wait(eng, t, &eng->read_error))
 		return;
 	task_item(eng, t);
 }
 
 gboolean ds_task_wakeup(struct ds_engine *eng, struct ds_task *t, GError **error)
 {
-	if (!ds_objsize_wait(eng, t, &eng->read_error))
+	if (eng->objsize.active && !ds_objsize_wait(eng, t, &eng->read_error))
 		return FALSE;
 	if (t->phase == DS_TP_FIRST)
 		t->phase = DS_TP_ASLEEP;
