@@ -3,6 +3,7 @@
  * readers.c - start the reader children of a trace.dat, merge their streams (readers.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,25 +249,36 @@ static int refill(struct ds_readers *rs, struct ds_reader *r, GError **error)
 	return 0;
 }
 
-/* @a's next item (or error) comes before @b's: by time stamp, then CPU. */
-static gboolean before(const struct ds_reader *a, const struct ds_reader *b)
+/* The key of @r's next item (or error): time stamp, then CPU. */
+static void key_of(const struct ds_reader *r, uint64_t *ts, unsigned int *cpu)
 {
-	uint64_t ta = a->state == DS_READER_ERROR ? a->at.ts : a->it[a->i].ev.ts;
-	uint64_t tb = b->state == DS_READER_ERROR ? b->at.ts : b->it[b->i].ev.ts;
-	unsigned int ca = a->state == DS_READER_ERROR ? a->at.cpu : a->it[a->i].ev.cpu;
-	unsigned int cb = b->state == DS_READER_ERROR ? b->at.cpu : b->it[b->i].ev.cpu;
+	*ts = r->state == DS_READER_ERROR ? r->at.ts : r->it[r->i].ev.ts;
+	*cpu = r->state == DS_READER_ERROR ? r->at.cpu : r->it[r->i].ev.cpu;
+}
 
+static gboolean key_before(uint64_t ta, unsigned int ca, uint64_t tb, unsigned int cb)
+{
 	return ta < tb || (ta == tb && ca < cb);
 }
 
 int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
 		    GError **error)
 {
-	struct ds_reader *best = NULL;
+	struct ds_reader *best = NULL, *r = rs->run;
+	uint64_t best_ts = 0, next_ts = UINT64_MAX;
+	unsigned int best_cpu = 0, next_cpu = UINT_MAX;
 
+	if (r && r->i < r->n && key_before(r->it[r->i].ev.ts, r->it[r->i].ev.cpu, rs->run_ts,
+					   rs->run_cpu)) {
+		*item = &r->it[r->i++];
+		return 1;
+	}
+	rs->run = NULL;
 	for (unsigned int k = 0; k < rs->n; k++) {
-		struct ds_reader *r = &rs->r[k];
+		uint64_t ts;
+		unsigned int cpu;
 
+		r = &rs->r[k];
 		while (r->state == DS_READER_STREAM && r->i == r->n)
 			if (refill(rs, r, error) < 0)
 				return -2;
@@ -275,8 +287,21 @@ int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
 			rs->stopped = k;
 			return -1;
 		}
-		if (r->state != DS_READER_FINAL && (!best || before(r, best)))
+		if (r->state == DS_READER_FINAL)
+			continue;
+		key_of(r, &ts, &cpu);
+		if (!best || key_before(ts, cpu, best_ts, best_cpu)) {
+			if (best) {
+				next_ts = best_ts;
+				next_cpu = best_cpu;
+			}
 			best = r;
+			best_ts = ts;
+			best_cpu = cpu;
+		} else if (key_before(ts, cpu, next_ts, next_cpu)) {
+			next_ts = ts;
+			next_cpu = cpu;
+		}
 	}
 	if (!best)
 		return 0;
@@ -284,6 +309,9 @@ int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
 		rs->stopped = (unsigned int)(best - rs->r);
 		return -1;
 	}
+	rs->run = best;
+	rs->run_ts = next_ts;
+	rs->run_cpu = next_cpu;
 	*item = &best->it[best->i++];
 	return 1;
 }

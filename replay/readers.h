@@ -10,8 +10,11 @@
  * falls in that order, so that the stream stops exactly where a single reader's would.
  *
  * struct ds_readers: per reader its pid, pipe, the current message (a batch of items and the
- * index of the next one) and how it ended; the MAP_SHARED page they all write (@sh); @cpus,
- * @n masks of DS_TRACE_MAX_CPUS flags (which CPUs each reads).
+ * index of the next one) and how it ended; the MAP_SHARED memory they all write (@sh); @cpus,
+ * @n masks of DS_TRACE_MAX_CPUS flags (which CPUs each reads).  @run: the reader whose items
+ * are handed out without comparing them with every other reader's, while they come before
+ * @run_ts/@run_cpu, the key of the next item (or error) of all the others: nothing changes
+ * the others' next items until the run ends.
  */
 #ifndef DS_READERS_H
 #define DS_READERS_H
@@ -45,6 +48,9 @@ struct ds_readers {
 	guint8 *cpus;
 	struct ds_decode_shared *sh;
 	unsigned int stopped;		/* the reader that stopped the stream */
+	struct ds_reader *run;
+	uint64_t run_ts;
+	unsigned int run_cpu;
 };
 
 /**
