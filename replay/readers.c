@@ -3,7 +3,6 @@
  * readers.c - start the reader children of a trace.dat, merge their streams (readers.h).
  */
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +104,7 @@ gboolean ds_readers_start(struct ds_readers *rs, const char *path, const char *s
 	}
 	rs->n = readers_wanted(df);
 	rs->cpus = g_malloc0((size_t)rs->n * DS_TRACE_MAX_CPUS);
+	rs->out = g_new(const struct ds_decode_item *, (size_t)rs->n * DS_DECODE_BATCH);
 	split_cpus(rs, df);
 	for (unsigned int k = 0; k < rs->n; k++) {
 		struct ds_reader *r = &rs->r[k];
@@ -249,36 +249,36 @@ static int refill(struct ds_readers *rs, struct ds_reader *r, GError **error)
 	return 0;
 }
 
-/* The key of @r's next item (or error): time stamp, then CPU. */
-static void key_of(const struct ds_reader *r, uint64_t *ts, unsigned int *cpu)
-{
-	*ts = r->state == DS_READER_ERROR ? r->at.ts : r->it[r->i].ev.ts;
-	*cpu = r->state == DS_READER_ERROR ? r->at.cpu : r->it[r->i].ev.cpu;
-}
-
 static gboolean key_before(uint64_t ta, unsigned int ca, uint64_t tb, unsigned int cb)
 {
 	return ta < tb || (ta == tb && ca < cb);
 }
 
-int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
-		    GError **error)
+/* @a's next item comes before @b's (a tie, which readers of distinct CPUs cannot give:
+ * the first reader's). */
+static inline gboolean item_before(const struct ds_reader *a, const struct ds_reader *b)
 {
-	struct ds_reader *best = NULL, *r = rs->run;
-	uint64_t best_ts = 0, next_ts = UINT64_MAX;
-	unsigned int best_cpu = 0, next_cpu = UINT_MAX;
+	const struct ds_event *x = &a->it[a->i].ev, *y = &b->it[b->i].ev;
 
-	if (r && r->i < r->n && key_before(r->it[r->i].ev.ts, r->it[r->i].ev.cpu, rs->run_ts,
-					   rs->run_cpu)) {
-		*item = &r->it[r->i++];
-		return 1;
-	}
-	rs->run = NULL;
+	return key_before(x->ts, x->cpu, y->ts, y->cpu) || (x->ts == y->ts && x->cpu == y->cpu &&
+							       a < b);
+}
+
+/*
+ * Merge the readers' current batches into rs->out, in the order one item at a time by
+ * (time, CPU, reader) would give, until a batch ends or a reader's error comes first.
+ * Return: 1 when items were merged, 0 when all finished, -1 when a reader stopped the
+ * stream, -2 on a malformed message.
+ */
+static int merge_batches(struct ds_readers *rs, GError **error)
+{
+	struct ds_reader *act[DS_DECODE_MAX_READERS], *err = NULL;
+	unsigned int nact = 0;
+
+	rs->nout = rs->pos = 0;
 	for (unsigned int k = 0; k < rs->n; k++) {
-		uint64_t ts;
-		unsigned int cpu;
+		struct ds_reader *r = &rs->r[k];
 
-		r = &rs->r[k];
 		while (r->state == DS_READER_STREAM && r->i == r->n)
 			if (refill(rs, r, error) < 0)
 				return -2;
@@ -287,32 +287,45 @@ int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
 			rs->stopped = k;
 			return -1;
 		}
-		if (r->state == DS_READER_FINAL)
-			continue;
-		key_of(r, &ts, &cpu);
-		if (!best || key_before(ts, cpu, best_ts, best_cpu)) {
-			if (best) {
-				next_ts = best_ts;
-				next_cpu = best_cpu;
-			}
-			best = r;
-			best_ts = ts;
-			best_cpu = cpu;
-		} else if (key_before(ts, cpu, next_ts, next_cpu)) {
-			next_ts = ts;
-			next_cpu = cpu;
-		}
+		if (r->state == DS_READER_STREAM)
+			act[nact++] = r;
+		else if (r->state == DS_READER_ERROR &&
+			 (!err || key_before(r->at.ts, r->at.cpu, err->at.ts, err->at.cpu)))
+			err = r;
 	}
-	if (!best)
-		return 0;
-	if (best->state == DS_READER_ERROR) {
-		rs->stopped = (unsigned int)(best - rs->r);
-		return -1;
+	for (;;) {
+		struct ds_reader *best = nact ? act[0] : NULL;
+
+		for (unsigned int j = 1; j < nact; j++)
+			if (item_before(act[j], best))
+				best = act[j];
+		if (err && (!best || key_before(err->at.ts, err->at.cpu, best->it[best->i].ev.ts,
+						best->it[best->i].ev.cpu) ||
+			    (err->at.ts == best->it[best->i].ev.ts &&
+			     err->at.cpu == best->it[best->i].ev.cpu && err < best)))
+			break;
+		if (!best)
+			return 0;
+		rs->out[rs->nout++] = &best->it[best->i++];
+		if (best->i == best->n)
+			return 1;
 	}
-	rs->run = best;
-	rs->run_ts = next_ts;
-	rs->run_cpu = next_cpu;
-	*item = &best->it[best->i++];
+	if (rs->nout)
+		return 1;
+	rs->stopped = (unsigned int)(err - rs->r);
+	return -1;
+}
+
+int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
+		    GError **error)
+{
+	if (rs->pos == rs->nout) {
+		int r = merge_batches(rs, error);
+
+		if (r <= 0)
+			return r;
+	}
+	*item = rs->out[rs->pos++];
 	return 1;
 }
 
@@ -382,5 +395,6 @@ void ds_readers_clear(struct ds_readers *rs)
 	if (rs->sh)
 		munmap(rs->sh, DS_DECODE_SHARED_SIZE);
 	g_free(rs->cpus);
+	g_free(rs->out);
 	memset(rs, 0, sizeof(*rs));
 }

@@ -11,10 +11,11 @@
  *
  * struct ds_readers: per reader its pid, pipe, the current message (a batch of items and the
  * index of the next one) and how it ended; the MAP_SHARED memory they all write (@sh); @cpus,
- * @n masks of DS_TRACE_MAX_CPUS flags (which CPUs each reads).  @run: the reader whose items
- * are handed out without comparing them with every other reader's, while they come before
- * @run_ts/@run_cpu, the key of the next item (or error) of all the others: nothing changes
- * the others' next items until the run ends.
+ * @n masks of DS_TRACE_MAX_CPUS flags (which CPUs each reads).  @out: the merged order of
+ * the readers' current batches, @nout items of which @pos were handed out: merged in one
+ * tight loop up to where one batch ends (its reader's next message is needed to go on) or a
+ * reader's error comes first; the items stay in their readers' buffers, which are refilled
+ * only once @out is used up.
  */
 #ifndef DS_READERS_H
 #define DS_READERS_H
@@ -48,9 +49,8 @@ struct ds_readers {
 	guint8 *cpus;
 	struct ds_decode_shared *sh;
 	unsigned int stopped;		/* the reader that stopped the stream */
-	struct ds_reader *run;
-	uint64_t run_ts;
-	unsigned int run_cpu;
+	const struct ds_decode_item **out;	/* DS_DECODE_MAX_READERS * DS_DECODE_BATCH */
+	size_t nout, pos;
 };
 
 /**
