@@ -96,7 +96,8 @@ static struct pq_slot *slot_of(struct ds_pairq *q, uint64_t seq)
 	return &q->ring[wrap(q, q->head + (size_t)(seq - q->head_seq))];
 }
 
-static void grow(struct ds_pairq *q)
+/* rare (the ring doubles up to the longest wait): kept out of append() */
+static G_GNUC_NO_INLINE void grow(struct ds_pairq *q)
 {
 	struct pq_slot *ring = g_new0(struct pq_slot, q->cap * 2);
 
@@ -134,7 +135,7 @@ static void expire(struct ds_pairq *q, uint64_t now)
 	}
 }
 
-static void append(struct ds_pairq *q, const struct ds_event *ev, gboolean open)
+static inline void append(struct ds_pairq *q, const struct ds_event *ev, gboolean open)
 {
 	if (q->len == q->cap)
 		grow(q);
@@ -194,17 +195,6 @@ void ds_pairq_push(struct ds_pairq *q, const struct ds_event *in, int64_t dur)
 		break;
 	}
 	append(q, &ev, FALSE);
-}
-
-gboolean ds_pairq_pop(struct ds_pairq *q, struct ds_event *out)
-{
-	if (!q->len || q->ring[q->head].open)
-		return FALSE;
-	*out = q->ring[q->head].ev;
-	q->head = wrap(q, q->head + 1);
-	q->head_seq++;
-	q->len--;
-	return TRUE;
 }
 
 void ds_pairq_finish(struct ds_pairq *q)
