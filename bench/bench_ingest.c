@@ -8,8 +8,10 @@
  *   reader    ds_source_open_trace() without cache, pulling every event
  *   cache-w   the same with the cache on and empty: reads the trace and writes the cache
  *   cache     ds_source_open_trace() again: served from the cache
- * and prints records/s or events/s, the time ratio to the baseline, the CPU time (user +
- * system, the reader children's included: what it costs the machine), peak RSS (getrusage;
+ * (--modes picks some) and prints records/s or events/s, the time ratio to the baseline, the
+ * CPU time (user + system, the reader children's included: what it costs the machine; split
+ * into the main thread, the process's other threads and the children: on 2 cores the read
+ * cannot take less than max(main, total / 2)), peak RSS (getrusage;
  * it includes the file pages libtracecmd mmaps) and the anonymous RSS at the end of the
  * stream (the heap: what would grow if anything were kept per event).
  * Traces: the arguments; with none, every traces/NAME.dat, two synthetic traces made by
