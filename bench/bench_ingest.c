@@ -8,8 +8,10 @@
  *   reader    ds_source_open_trace() without cache, pulling every event
  *   cache-w   the same with the cache on and empty: reads the trace and writes the cache
  *   cache     ds_source_open_trace() again: served from the cache
- * and prints records/s or events/s, the time ratio to the baseline, the CPU time (user +
- * system, the reader children's included: what it costs the machine), peak RSS (getrusage;
+ * (--modes picks some) and prints records/s or events/s, the time ratio to the baseline, the
+ * CPU time (user + system, the reader children's included: what it costs the machine; split
+ * into the main thread, the process's other threads and the children: on 2 cores the read
+ * cannot take less than max(main, total / 2)), peak RSS (getrusage;
  * it includes the file pages libtracecmd mmaps) and the anonymous RSS at the end of the
  * stream (the heap: what would grow if anything were kept per event).
  * Traces: the arguments; with none, every traces/NAME.dat, two synthetic traces made by
@@ -46,7 +48,16 @@ struct measure {
 	long anon_kb;		/* anonymous RSS at the end of the stream, before closing */
 	double load;		/* 1-minute load average when it ended */
 	double cpu;		/* user + system seconds, its reader children's included */
+	double cpu_main;	/* of the thread that pulls the events (the merge, pairing) */
+	double cpu_threads;	/* of the process's other threads (the hash and page walk) */
+	double cpu_children;	/* of the reader children */
 };
+
+static double ru_seconds(const struct rusage *ru)
+{
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) +
+	       (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
+}
 
 static double load_avg(void)
 {
@@ -126,13 +137,14 @@ static struct measure measure_here(const char *path, enum mode m, const char *ca
 
 	out.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
 	out.ok = r == 0;
-	getrusage(RUSAGE_SELF, &ru);
+	getrusage(RUSAGE_THREAD, &ru);
+	out.cpu_main = ru_seconds(&ru);
+	getrusage(RUSAGE_SELF, &ru);	/* joined threads included */
 	out.maxrss_kb = ru.ru_maxrss;
-	out.cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-		  (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	out.cpu_threads = ru_seconds(&ru) - out.cpu_main;
 	getrusage(RUSAGE_CHILDREN, &ru);	/* the readers, reaped when the source closed */
-	out.cpu += ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-		   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	out.cpu_children = ru_seconds(&ru);
+	out.cpu = out.cpu_main + out.cpu_threads + out.cpu_children;
 	return out;
 }
 
@@ -175,14 +187,25 @@ static void rm_cache(const char *dir)
 		g_dir_close(d);
 }
 
-static void bench_trace(const char *path, const char *label, const char *cache_dir, int repeat)
+/* Which modes run (--modes): a flag per mode. */
+struct run_opts {
+	int repeat;
+	gboolean on[M__COUNT];
+};
+
+static void bench_trace(const char *path, const char *label, const char *cache_dir,
+			const struct run_opts *ro)
 {
 	struct measure best[M__COUNT];
+	int repeat = ro->repeat;
 
 	rm_cache(cache_dir);
 	for (int m = 0; m < M__COUNT; m++) {
 		best[m] = (struct measure){ 0 };
-		for (int rep = 0; rep < repeat; rep++) {
+		/* the cache mode reads what cache-w wrote: that runs (once) if it is not listed */
+		if (!ro->on[m] && !(m == M_CACHE_WRITE && ro->on[M_CACHE]))
+			continue;
+		for (int rep = 0; rep < (ro->on[m] ? repeat : 1); rep++) {
 			if (m == M_CACHE_WRITE)
 				rm_cache(cache_dir);
 			struct measure x = measure_child(path, (enum mode)m, cache_dir);
@@ -198,12 +221,15 @@ static void bench_trace(const char *path, const char *label, const char *cache_d
 	for (int m = 0; m < M__COUNT; m++) {
 		const struct measure *x = &best[m];
 
+		if (!ro->on[m])
+			continue;
 		printf("%-28s %-9s %10" G_GUINT64_FORMAT " %-7s %8.3f s %12.0f /s  time x%5.2f "
-		       "baseline (speed-up %5.2f)  cpu %7.3f s  peak RSS %7ld KiB  anon RSS %7ld KiB  "
-		       "load %.2f\n", label, mode_names[m], x->items,
-		       m == M_BASELINE ? "records" : "events", x->seconds,
+		       "baseline (speed-up %5.2f)  cpu %7.3f s (main %.3f, threads %.3f, readers %.3f)  "
+		       "peak RSS %7ld KiB  anon RSS %7ld KiB  load %.2f\n", label, mode_names[m],
+		       x->items, m == M_BASELINE ? "records" : "events", x->seconds,
 		       (double)x->items / x->seconds, x->seconds / best[M_BASELINE].seconds,
-		       best[M_BASELINE].seconds / x->seconds, x->cpu, x->maxrss_kb, x->anon_kb, x->load);
+		       best[M_BASELINE].seconds / x->seconds, x->cpu, x->cpu_main, x->cpu_threads,
+		       x->cpu_children, x->maxrss_kb, x->anon_kb, x->load);
 	}
 }
 
@@ -232,7 +258,8 @@ static gboolean make_lmk64(const char *out, int procs)
 			    &status, NULL) && g_spawn_check_wait_status(status, NULL);
 }
 
-static void bench_lmk64(const char *tmp, const char *cache_dir, int procs, int repeat)
+static void bench_lmk64(const char *tmp, const char *cache_dir, int procs,
+			const struct run_opts *ro)
 {
 	g_autofree char *p = g_build_filename(tmp, "lmk64.dat", NULL);
 	g_autofree char *label = g_strdup_printf("synthetic lmk 64 CPUs %d procs", procs);
@@ -243,15 +270,38 @@ static void bench_lmk64(const char *tmp, const char *cache_dir, int procs, int r
 		printf("%-28s cannot generate (needs defersim and trace-cmd)\n", label);
 		return;
 	}
-	bench_trace(p, label, cache_dir, repeat);
+	bench_trace(p, label, cache_dir, ro);
 	unlink(p);
+}
+
+static gboolean parse_modes(const char *list, struct run_opts *ro, GError **error)
+{
+	g_auto(GStrv) names = g_strsplit(list ? list : "baseline,reader,cache-w,cache", ",", -1);
+
+	for (char **n = names; *n; n++) {
+		int m = 0;
+
+		while (m < M__COUNT && strcmp(*n, mode_names[m]))
+			m++;
+		if (m == M__COUNT) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--modes: no mode "
+				    "\"%s\" (baseline, reader, cache-w, cache)", *n);
+			return FALSE;
+		}
+		ro->on[m] = TRUE;
+	}
+	return TRUE;
 }
 
 int main(int argc, char **argv)
 {
 	g_autoptr(GError) err = NULL;
 	int procs = 256, repeat = REPEAT;
+	g_autofree char *modes = NULL;
+	struct run_opts ro = { 0 };
 	GOptionEntry entries[] = {
+		{ "modes", 0, 0, G_OPTION_ARG_STRING, &modes, "Modes to run, comma-separated (default "
+		  "baseline,reader,cache-w,cache; a ratio needs the baseline)", "LIST" },
 		{ "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "Runs of each measurement, the best "
 		  "kept (default 3)", "N" },
 		{ "lmk64-procs", 0, 0, G_OPTION_ARG_INT, &procs, "Processes of the generated 64-CPU "
@@ -261,11 +311,12 @@ int main(int argc, char **argv)
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[TRACE.dat...]");
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+	if (!g_option_context_parse(ctx, &argc, &argv, &err) || !parse_modes(modes, &ro, &err)) {
 		fprintf(stderr, "bench_ingest: %s\n", err->message);
 		return 2;
 	}
 	repeat = MAX(repeat, 1);
+	ro.repeat = repeat;
 	g_autofree char *tmp = g_dir_make_tmp("ds-bench-ingest-XXXXXX", &err);
 	g_autofree char *cache_dir = tmp ? g_build_filename(tmp, "cache", NULL) : NULL;
 
@@ -279,7 +330,7 @@ int main(int argc, char **argv)
 	       g_get_num_processors());
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
-			bench_trace(argv[i], argv[i], cache_dir, repeat);
+			bench_trace(argv[i], argv[i], cache_dir, &ro);
 	} else {
 		const char *root = g_getenv("DS_SOURCE_ROOT");
 		g_autofree char *tdir = g_build_filename(root ? root : ".", "traces", NULL);
@@ -291,7 +342,7 @@ int main(int argc, char **argv)
 				continue;
 			g_autofree char *p = g_build_filename(tdir, name, NULL);
 
-			bench_trace(p, name, cache_dir, repeat);
+			bench_trace(p, name, cache_dir, &ro);
 		}
 		if (d)
 			g_dir_close(d);
@@ -303,10 +354,10 @@ int main(int argc, char **argv)
 				printf("%-28s cannot generate (needs tests/replay/mkfixture and trace-cmd)\n", label);
 				continue;
 			}
-			bench_trace(p, label, cache_dir, repeat);
+			bench_trace(p, label, cache_dir, &ro);
 			unlink(p);
 		}
-		bench_lmk64(tmp, cache_dir, procs, repeat);
+		bench_lmk64(tmp, cache_dir, procs, &ro);
 	}
 	rm_cache(cache_dir);
 	rmdir(cache_dir);

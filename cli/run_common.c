@@ -122,8 +122,21 @@ gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error)
 	return TRUE;
 }
 
+/*
+ * A trace that will be cached is not hashed here when it has no cache yet: its first open
+ * hashes it beside the decode and writes the digest into the cache, where every later open
+ * finds it; hashing it first read the whole file once more, before the decode could start
+ * (0.6 s of CPU and a read of 902 MB for issue 11's 64-CPU trace).  Without caching, every
+ * open would hash it again: it is hashed once here.
+ */
 gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GError **error)
 {
+	if (ds_trace_sha256_cached(trace, &o->topts, o->sha256)) {
+		o->topts.sha256 = o->sha256;
+		return TRUE;
+	}
+	if (o->topts.use_cache && !o->topts.verify)
+		return TRUE;
 	if (!ds_trace_sha256(trace, &o->topts, o->sha256, error))
 		return FALSE;
 	o->topts.sha256 = o->sha256;

@@ -342,6 +342,14 @@ char *ds_cache_path(const char *trace, const struct ds_trace_opts *opts, GError 
 gboolean ds_file_quick_key(const char *path, char out[33], GError **error);
 
 /**
+ * ds_trace_sha256_cached() - the sha256 of @trace from its cache's header, when caching is
+ * on (@opts->use_cache, not @opts->verify) and a current cache for it exists; FALSE
+ * otherwise (nothing is read but the cache's header and the trace's quick key)
+ */
+gboolean ds_trace_sha256_cached(const char *trace, const struct ds_trace_opts *opts,
+				char out[65]);
+
+/**
  * ds_trace_sha256() - the sha256 of @trace: from its cache's header when a cache for it
  * exists (no read of the trace), else computed
  */

@@ -108,11 +108,20 @@ static void emit(struct decoder *d, const struct ds_event *ev, int64_t dur)
 		flush(d);
 		raise(SIGSEGV);
 	}
-	d->batch[d->nbatch].ev = *ev;
-	d->batch[d->nbatch++].dur = dur;
+	struct ds_event *out = &d->batch[d->nbatch++].ev;
+
+	*out = *ev;
+	/* only a return carries a duration, and only there does the pairing read one */
+	if (dur >= 0 && ev->type == DS_EV_RELEASE_END) {
+		out->aux = (uint64_t)dur;
+		out->flags |= DS_DECODE_EVF_DUR;
+	}
 	if (d->nbatch == DS_DECODE_BATCH)
 		flush(d);
 }
+
+_Static_assert(!((DS_EVF_ZSWAP | DS_EVF_NOVALUE | DS_EVF_UNPAIRED | DS_EVF_DURATION) &
+		 DS_DECODE_EVF_DUR), "DS_DECODE_EVF_DUR must not be an event flag");
 
 /* Counted here (every marker, before the replay start too); the parent keeps the item or
  * not by its time. */
@@ -249,7 +258,7 @@ static G_NORETURN void run(struct decoder *d, const char *sha256,
 			   opts ? opts->n_map : 0, d->info.maps, &error))
 		fail(d, error, NULL);
 	ds_merge_init(&d->merge, d->handle, d->info.ncpus, d->cpus, &d->sh->reader[d->reader],
-		      d->sh->records);
+		      ds_decode_records(d->sh, d->reader));
 	set_start(d);
 	send_info(d, DS_DECODE_OPEN);
 	while (pull(d))

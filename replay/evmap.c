@@ -239,6 +239,25 @@ static gboolean init_entry(struct ds_evmap *m, struct tep_event *e, const struct
 	return TRUE;
 }
 
+/*
+ * Where libtraceevent reads a common field (the first event's format: tep_data_type() and
+ * tep_data_pid() look there); kept only when it lies in the first 8 bytes of a record, which
+ * every record decoded has (else the library reads it, whatever it does).
+ */
+static void find_common(struct tep_handle *tep, const char *name, unsigned int *off,
+			unsigned int *size)
+{
+	struct tep_event *e = tep_get_events_count(tep) > 0 ? tep_get_event(tep, 0) : NULL;
+	struct tep_format_field *f = e ? tep_find_common_field(e, name) : NULL;
+
+	*off = *size = 0;
+	if (f && f->offset >= 0 && f->offset + f->size <= 8 &&
+	    (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)) {
+		*off = (unsigned int)f->offset;
+		*size = (unsigned int)f->size;
+	}
+}
+
 gboolean ds_evmap_init(struct ds_evmap *m, const char *path, struct tep_handle *tep,
 		       const struct ds_map_rule *rules, size_t n_rules, GPtrArray *maps,
 		       GError **error)
@@ -250,6 +269,11 @@ gboolean ds_evmap_init(struct ds_evmap *m, const char *path, struct tep_handle *
 	m->path = path;
 	m->tep = tep;
 	m->fgraph = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	m->native = tep_is_file_bigendian(tep) == tep_is_local_bigendian(tep);
+	if (m->native) {
+		find_common(tep, "common_type", &m->type_off, &m->type_size);
+		find_common(tep, "common_pid", &m->pid_off, &m->pid_size);
+	}
 	for (int i = 0; i < n; i++) {
 		struct tep_event *e = tep_get_event(tep, i);
 
@@ -273,11 +297,42 @@ gboolean ds_evmap_init(struct ds_evmap *m, const char *path, struct tep_handle *
 	return TRUE;
 }
 
+/* A number of @size bytes in the machine's order, as tep_read_number() reads it (unsigned). */
+static inline gboolean read_native(const void *p, unsigned int size, uint64_t *v)
+{
+	uint8_t b;
+	uint16_t h;
+	uint32_t w;
+
+	switch (size) {
+	case 1:
+		memcpy(&b, p, 1);
+		*v = b;
+		return TRUE;
+	case 2:
+		memcpy(&h, p, 2);
+		*v = h;
+		return TRUE;
+	case 4:
+		memcpy(&w, p, 4);
+		*v = w;
+		return TRUE;
+	case 8:
+		memcpy(v, p, 8);
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
 static gboolean read_field(struct ds_evmap *m, const struct tep_format_field *f,
 			   const struct tep_record *rec, uint64_t *v, GError **error)
 {
 	unsigned long long val;
 
+	if (m->native && f->offset >= 0 && f->offset + f->size <= rec->size &&
+	    read_native((const uint8_t *)rec->data + f->offset, (unsigned int)f->size, v))
+		return TRUE;
 	if (f->offset < 0 || f->offset + f->size > rec->size ||
 	    tep_read_number_field((struct tep_format_field *)f, rec->data, &val)) {
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: record of %s/%s at offset %llu "
@@ -382,9 +437,16 @@ static int decode_fgraph(struct ds_evmap *m, struct ds_evmap_entry *x, struct te
 int ds_evmap_decode(struct ds_evmap *m, struct tep_record *rec, struct ds_event *ev,
 		    int64_t *dur, GError **error)
 {
-	int id = rec->size >= 8 ? tep_data_type(m->tep, rec) : -1;
-	struct ds_evmap_entry *x = id >= 0 && (unsigned int)id < m->n_ids ? &m->by_id[id] : NULL;
+	int id = -1;
+	struct ds_evmap_entry *x;
 	uint64_t v;
+
+	if (rec->size >= 8 && m->type_size && read_native((const uint8_t *)rec->data + m->type_off,
+							  m->type_size, &v))
+		id = (int)v;
+	else if (rec->size >= 8)
+		id = tep_data_type(m->tep, rec);
+	x = id >= 0 && (unsigned int)id < m->n_ids ? &m->by_id[id] : NULL;
 
 	if (!x || !x->event) {
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: record at offset %llu (CPU %d) "
@@ -399,7 +461,10 @@ int ds_evmap_decode(struct ds_evmap *m, struct tep_record *rec, struct ds_event 
 	memset(ev, 0, sizeof(*ev));
 	ev->ts = rec->ts;
 	ev->cpu = (uint16_t)rec->cpu;
-	ev->pid = tep_data_pid(m->tep, rec);
+	if (m->pid_size && read_native((const uint8_t *)rec->data + m->pid_off, m->pid_size, &v))
+		ev->pid = (int32_t)v;
+	else
+		ev->pid = tep_data_pid(m->tep, rec);
 	if (x->special != DS_EVM_PLAIN)
 		return decode_fgraph(m, x, rec, ev, dur, error);
 	if (x->type == DS_EV_NONE)

@@ -8,6 +8,10 @@
  * their first record (lazily: __probe_ip is the same for every record of an event) and the
  * entry is rewritten in place.  Function-graph records are resolved per function address,
  * cached in @fgraph.
+ * Numbers are read straight from the record at the offsets of the formats when the file's
+ * byte order is the machine's (@native), the same bytes libtraceevent's tep_read_number()
+ * would read, without a library call per field (@type_*, @pid_*: where the common type and
+ * pid lie, found as libtraceevent finds them; size 0: ask libtraceevent).
  */
 #ifndef DS_EVMAP_H
 #define DS_EVMAP_H
@@ -49,6 +53,8 @@ struct ds_evmap {
 	struct ds_evmap_entry *by_id;
 	unsigned int n_ids;
 	GHashTable *fgraph;	/* function address -> GUINT_TO_POINTER(func table index + 1) */
+	gboolean native;
+	unsigned int type_off, type_size, pid_off, pid_size;
 };
 
 /**

@@ -96,22 +96,28 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 	return src;
 }
 
-gboolean ds_trace_sha256(const char *trace, const struct ds_trace_opts *opts, char out[65],
-			 GError **error)
+gboolean ds_trace_sha256_cached(const char *trace, const struct ds_trace_opts *opts,
+				char out[65])
 {
 	g_autofree char *cpath = NULL;
 	struct ds_cache_entry e = { 0 };
+	gboolean ok = FALSE;
 	char key[33];
 
-	if (opts && opts->use_cache && !opts->verify && ds_file_quick_key(trace, key, NULL)) {
-		cpath = ds_cache_path_for_key(key, opts);
-		if (ds_cache_peek(cpath, &e) && e.current && !strcmp(e.key, key) &&
-		    strlen(e.sha256) == 64) {
-			g_strlcpy(out, e.sha256, 65);
-			g_free(e.trace);
-			return TRUE;
-		}
-		g_free(e.trace);
+	if (!opts || !opts->use_cache || opts->verify || !ds_file_quick_key(trace, key, NULL))
+		return FALSE;
+	cpath = ds_cache_path_for_key(key, opts);
+	if (ds_cache_peek(cpath, &e) && e.current && !strcmp(e.key, key) &&
+	    strlen(e.sha256) == 64) {
+		g_strlcpy(out, e.sha256, 65);
+		ok = TRUE;
 	}
-	return ds_file_sha256(trace, out, error);
+	g_free(e.trace);
+	return ok;
+}
+
+gboolean ds_trace_sha256(const char *trace, const struct ds_trace_opts *opts, char out[65],
+			 GError **error)
+{
+	return ds_trace_sha256_cached(trace, opts, out) || ds_file_sha256(trace, out, error);
 }

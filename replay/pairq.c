@@ -12,7 +12,77 @@ void ds_pairq_init(struct ds_pairq *q, uint64_t horizon_ns)
 	q->horizon_ns = horizon_ns;
 	q->cap = 64;
 	q->ring = g_new0(struct pq_slot, q->cap);
-	q->open = g_hash_table_new(g_direct_hash, g_direct_equal);
+	q->open_cap = 64;
+	q->open = g_new0(struct pq_open, q->open_cap);
+}
+
+/* Home slot of @pid: a multiplicative hash (pids are often consecutive). */
+static size_t open_home(const struct ds_pairq *q, int32_t pid)
+{
+	return (size_t)(((uint32_t)pid * 0x9e3779b1u) >> 7) & (q->open_cap - 1);
+}
+
+/* The slot holding @pid, or the empty slot where it would go. */
+static struct pq_open *open_find(const struct ds_pairq *q, int32_t pid)
+{
+	size_t i = open_home(q, pid);
+
+	while (q->open[i].seq1 && q->open[i].pid != pid)
+		i = (i + 1) & (q->open_cap - 1);
+	return &q->open[i];
+}
+
+static uint64_t open_get(const struct ds_pairq *q, int32_t pid)
+{
+	return open_find(q, pid)->seq1;
+}
+
+static void open_put(struct ds_pairq *q, int32_t pid, uint64_t seq1);
+
+static void open_grow(struct ds_pairq *q)
+{
+	struct pq_open *old = q->open;
+	size_t n = q->open_cap;
+
+	q->open_cap *= 2;
+	q->open = g_new0(struct pq_open, q->open_cap);
+	q->open_len = 0;
+	for (size_t i = 0; i < n; i++)
+		if (old[i].seq1)
+			open_put(q, old[i].pid, old[i].seq1);
+	g_free(old);
+}
+
+static void open_put(struct ds_pairq *q, int32_t pid, uint64_t seq1)
+{
+	struct pq_open *e;
+
+	if (2 * (q->open_len + 1) > q->open_cap)
+		open_grow(q);
+	e = open_find(q, pid);
+	q->open_len += !e->seq1;
+	e->pid = pid;
+	e->seq1 = seq1;
+}
+
+/* Remove @pid (present); the entries after it in its probe run move back into the hole. */
+static void open_del(struct ds_pairq *q, int32_t pid)
+{
+	size_t mask = q->open_cap - 1;
+	size_t hole = (size_t)(open_find(q, pid) - q->open);
+
+	q->open[hole].seq1 = 0;
+	q->open_len--;
+	for (size_t i = (hole + 1) & mask; q->open[i].seq1; i = (i + 1) & mask) {
+		size_t home = open_home(q, q->open[i].pid);
+
+		/* it may fill the hole unless its home lies cyclically in (hole, i] */
+		if (((i - home) & mask) < ((i - hole) & mask))
+			continue;
+		q->open[hole] = q->open[i];
+		q->open[i].seq1 = 0;
+		hole = i;
+	}
 }
 
 /* @cap is a power of two: an index wraps with a mask, not a division (per event, 3 times) */
@@ -26,7 +96,8 @@ static struct pq_slot *slot_of(struct ds_pairq *q, uint64_t seq)
 	return &q->ring[wrap(q, q->head + (size_t)(seq - q->head_seq))];
 }
 
-static void grow(struct ds_pairq *q)
+/* rare (the ring doubles up to the longest wait): kept out of append() */
+static G_GNUC_NO_INLINE void grow(struct ds_pairq *q)
 {
 	struct pq_slot *ring = g_new0(struct pq_slot, q->cap * 2);
 
@@ -41,12 +112,12 @@ static void grow(struct ds_pairq *q)
 /* Deliver a held release without duration. */
 static void give_up(struct ds_pairq *q, int32_t pid)
 {
-	gpointer v = g_hash_table_lookup(q->open, GINT_TO_POINTER(pid));
+	uint64_t v = open_get(q, pid);
 
 	if (!v)
 		return;
-	slot_of(q, GPOINTER_TO_SIZE(v) - 1)->open = FALSE;
-	g_hash_table_remove(q->open, GINT_TO_POINTER(pid));
+	slot_of(q, v - 1)->open = FALSE;
+	open_del(q, pid);
 	q->unreturned++;
 }
 
@@ -64,7 +135,7 @@ static void expire(struct ds_pairq *q, uint64_t now)
 	}
 }
 
-static void append(struct ds_pairq *q, const struct ds_event *ev, gboolean open)
+static inline void append(struct ds_pairq *q, const struct ds_event *ev, gboolean open)
 {
 	if (q->len == q->cap)
 		grow(q);
@@ -77,8 +148,8 @@ static void append(struct ds_pairq *q, const struct ds_event *ev, gboolean open)
 
 static void close_with(struct ds_pairq *q, struct ds_event *end, int64_t dur)
 {
-	gpointer v = g_hash_table_lookup(q->open, GINT_TO_POINTER(end->pid));
-	struct pq_slot *s = v ? slot_of(q, GPOINTER_TO_SIZE(v) - 1) : NULL;
+	uint64_t v = open_get(q, end->pid);
+	struct pq_slot *s = v ? slot_of(q, v - 1) : NULL;
 
 	if (s && (s->ev.flags & DS_EVF_ZSWAP) != (end->flags & DS_EVF_ZSWAP)) {
 		give_up(q, end->pid);	/* a return of the other backend: not this call's */
@@ -95,7 +166,7 @@ static void close_with(struct ds_pairq *q, struct ds_event *end, int64_t dur)
 	s->ev.aux = d;
 	s->ev.flags |= DS_EVF_DURATION;
 	s->open = FALSE;
-	g_hash_table_remove(q->open, GINT_TO_POINTER(end->pid));
+	open_del(q, end->pid);
 	end->aux = d;
 	end->value = s->ev.value;
 	end->flags |= s->ev.flags & DS_EVF_NOVALUE;
@@ -112,8 +183,7 @@ void ds_pairq_push(struct ds_pairq *q, const struct ds_event *in, int64_t dur)
 		ev.aux = 0;
 		ev.flags &= (uint8_t)~DS_EVF_DURATION;
 		append(q, &ev, TRUE);
-		g_hash_table_insert(q->open, GINT_TO_POINTER(ev.pid),
-				    GSIZE_TO_POINTER(q->head_seq + q->len));
+		open_put(q, ev.pid, q->head_seq + q->len);
 		return;
 	case DS_EV_RELEASE_END:
 		close_with(q, &ev, dur);
@@ -127,17 +197,6 @@ void ds_pairq_push(struct ds_pairq *q, const struct ds_event *in, int64_t dur)
 	append(q, &ev, FALSE);
 }
 
-gboolean ds_pairq_pop(struct ds_pairq *q, struct ds_event *out)
-{
-	if (!q->len || q->ring[q->head].open)
-		return FALSE;
-	*out = q->ring[q->head].ev;
-	q->head = wrap(q, q->head + 1);
-	q->head_seq++;
-	q->len--;
-	return TRUE;
-}
-
 void ds_pairq_finish(struct ds_pairq *q)
 {
 	for (size_t i = 0; i < q->len; i++) {
@@ -148,13 +207,13 @@ void ds_pairq_finish(struct ds_pairq *q)
 			q->unreturned++;
 		}
 	}
-	g_hash_table_remove_all(q->open);
+	memset(q->open, 0, q->open_cap * sizeof(*q->open));
+	q->open_len = 0;
 }
 
 void ds_pairq_clear(struct ds_pairq *q)
 {
 	g_free(q->ring);
-	if (q->open)
-		g_hash_table_destroy(q->open);
+	g_free(q->open);
 	memset(q, 0, sizeof(*q));
 }

@@ -104,6 +104,7 @@ gboolean ds_readers_start(struct ds_readers *rs, const char *path, const char *s
 	}
 	rs->n = readers_wanted(df);
 	rs->cpus = g_malloc0((size_t)rs->n * DS_TRACE_MAX_CPUS);
+	rs->out = g_new(const struct ds_decode_item *, (size_t)rs->n * DS_DECODE_BATCH);
 	split_cpus(rs, df);
 	for (unsigned int k = 0; k < rs->n; k++) {
 		struct ds_reader *r = &rs->r[k];
@@ -248,22 +249,33 @@ static int refill(struct ds_readers *rs, struct ds_reader *r, GError **error)
 	return 0;
 }
 
-/* @a's next item (or error) comes before @b's: by time stamp, then CPU. */
-static gboolean before(const struct ds_reader *a, const struct ds_reader *b)
+static gboolean key_before(uint64_t ta, unsigned int ca, uint64_t tb, unsigned int cb)
 {
-	uint64_t ta = a->state == DS_READER_ERROR ? a->at.ts : a->it[a->i].ev.ts;
-	uint64_t tb = b->state == DS_READER_ERROR ? b->at.ts : b->it[b->i].ev.ts;
-	unsigned int ca = a->state == DS_READER_ERROR ? a->at.cpu : a->it[a->i].ev.cpu;
-	unsigned int cb = b->state == DS_READER_ERROR ? b->at.cpu : b->it[b->i].ev.cpu;
-
 	return ta < tb || (ta == tb && ca < cb);
 }
 
-int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
-		    GError **error)
+/* @a's next item comes before @b's (a tie, which readers of distinct CPUs cannot give:
+ * the first reader's). */
+static inline gboolean item_before(const struct ds_reader *a, const struct ds_reader *b)
 {
-	struct ds_reader *best = NULL;
+	const struct ds_event *x = &a->it[a->i].ev, *y = &b->it[b->i].ev;
 
+	return key_before(x->ts, x->cpu, y->ts, y->cpu) || (x->ts == y->ts && x->cpu == y->cpu &&
+							       a < b);
+}
+
+/*
+ * Merge the readers' current batches into rs->out, in the order one item at a time by
+ * (time, CPU, reader) would give, until a batch ends or a reader's error comes first.
+ * Return: 1 when items were merged, 0 when all finished, -1 when a reader stopped the
+ * stream, -2 on a malformed message.
+ */
+static int merge_batches(struct ds_readers *rs, GError **error)
+{
+	struct ds_reader *act[DS_DECODE_MAX_READERS], *err = NULL;
+	unsigned int nact = 0;
+
+	rs->nout = rs->pos = 0;
 	for (unsigned int k = 0; k < rs->n; k++) {
 		struct ds_reader *r = &rs->r[k];
 
@@ -275,16 +287,45 @@ int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
 			rs->stopped = k;
 			return -1;
 		}
-		if (r->state != DS_READER_FINAL && (!best || before(r, best)))
-			best = r;
+		if (r->state == DS_READER_STREAM)
+			act[nact++] = r;
+		else if (r->state == DS_READER_ERROR &&
+			 (!err || key_before(r->at.ts, r->at.cpu, err->at.ts, err->at.cpu)))
+			err = r;
 	}
-	if (!best)
-		return 0;
-	if (best->state == DS_READER_ERROR) {
-		rs->stopped = (unsigned int)(best - rs->r);
-		return -1;
+	for (;;) {
+		struct ds_reader *best = nact ? act[0] : NULL;
+
+		for (unsigned int j = 1; j < nact; j++)
+			if (item_before(act[j], best))
+				best = act[j];
+		if (err && (!best || key_before(err->at.ts, err->at.cpu, best->it[best->i].ev.ts,
+						best->it[best->i].ev.cpu) ||
+			    (err->at.ts == best->it[best->i].ev.ts &&
+			     err->at.cpu == best->it[best->i].ev.cpu && err < best)))
+			break;
+		if (!best)
+			return 0;
+		rs->out[rs->nout++] = &best->it[best->i++];
+		if (best->i == best->n)
+			return 1;
 	}
-	*item = &best->it[best->i++];
+	if (rs->nout)
+		return 1;
+	rs->stopped = (unsigned int)(err - rs->r);
+	return -1;
+}
+
+int ds_readers_next(struct ds_readers *rs, const struct ds_decode_item **item,
+		    GError **error)
+{
+	if (rs->pos == rs->nout) {
+		int r = merge_batches(rs, error);
+
+		if (r <= 0)
+			return r;
+	}
+	*item = rs->out[rs->pos++];
 	return 1;
 }
 
@@ -354,5 +395,6 @@ void ds_readers_clear(struct ds_readers *rs)
 	if (rs->sh)
 		munmap(rs->sh, DS_DECODE_SHARED_SIZE);
 	g_free(rs->cpus);
+	g_free(rs->out);
 	memset(rs, 0, sizeof(*rs));
 }

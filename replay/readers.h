@@ -10,8 +10,12 @@
  * falls in that order, so that the stream stops exactly where a single reader's would.
  *
  * struct ds_readers: per reader its pid, pipe, the current message (a batch of items and the
- * index of the next one) and how it ended; the MAP_SHARED page they all write (@sh); @cpus,
- * @n masks of DS_TRACE_MAX_CPUS flags (which CPUs each reads).
+ * index of the next one) and how it ended; the MAP_SHARED memory they all write (@sh); @cpus,
+ * @n masks of DS_TRACE_MAX_CPUS flags (which CPUs each reads).  @out: the merged order of
+ * the readers' current batches, @nout items of which @pos were handed out: merged in one
+ * tight loop up to where one batch ends (its reader's next message is needed to go on) or a
+ * reader's error comes first; the items stay in their readers' buffers, which are refilled
+ * only once @out is used up.
  */
 #ifndef DS_READERS_H
 #define DS_READERS_H
@@ -45,6 +49,8 @@ struct ds_readers {
 	guint8 *cpus;
 	struct ds_decode_shared *sh;
 	unsigned int stopped;		/* the reader that stopped the stream */
+	const struct ds_decode_item **out;	/* DS_DECODE_MAX_READERS * DS_DECODE_BATCH */
+	size_t nout, pos;
 };
 
 /**

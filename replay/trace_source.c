@@ -95,7 +95,9 @@ static struct ds_trace_damage *find_damage(struct trace_source *t, char *crash,
 
 		c->cpu = cd->cpu;
 		c->records_expected = cd->check.records;
-		c->records_read = cd->cpu < DS_TRACE_MAX_CPUS ? t->rs.sh->records[cd->cpu] : 0;
+		c->records_read = 0;
+		for (unsigned int k = 0; k < t->rs.n && cd->cpu < DS_TRACE_MAX_CPUS; k++)
+			c->records_read += ds_decode_records(t->rs.sh, k)[cd->cpu];
 		c->pages = cd->check.pages;
 		c->pages_damaged = cd->check.damaged_pages;
 		c->bytes_damaged = cd->check.damaged_bytes;
@@ -254,17 +256,20 @@ static gboolean conclude(struct trace_source *t, gboolean final, GError *child_e
 /* One item of the merged stream into the pairing queue (or dropped before the start). */
 static void take_item(struct trace_source *t, const struct ds_decode_item *it)
 {
-	if (it->ev.type == DS_EV_LOST) {
+	struct ds_event ev;
+	int64_t dur = ds_decode_item_take(it, &ev);
+
+	if (ev.type == DS_EV_LOST) {
 		/* counted by its reader whatever its time */
-		if (it->ev.ts >= t->info.start_ts)
-			ds_pairq_push(&t->q, &it->ev, -1);
+		if (ev.ts >= t->info.start_ts)
+			ds_pairq_push(&t->q, &ev, -1);
 		return;
 	}
-	if (it->ev.ts < t->info.start_ts) {
+	if (ev.ts < t->info.start_ts) {
 		t->info.dropped_before_start++;
 		return;
 	}
-	ds_pairq_push(&t->q, &it->ev, it->dur);
+	ds_pairq_push(&t->q, &ev, dur);
 }
 
 /* Pull the merged stream until an event is ready (1), the end (0) or an error (-1). */

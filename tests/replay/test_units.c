@@ -194,21 +194,23 @@ static void test_pair_intrinsic(void)
 /* Random stream: output = input order (so timestamps stay non-decreasing), nothing lost,
  * every duration equals its return's time minus its entry's, returns without a release of
  * the same pid pending are unpaired. */
-static void test_pair_random(void)
+/* @pids: pids drawn from [0, pids) (many: the pid table grows, and removals shift entries
+ * back across collisions); @horizon: the pairing horizon. */
+static void run_pair_random(guint32 seed, int pids, uint64_t horizon)
 {
-	g_autoptr(GRand) rng = g_rand_new_with_seed(20260508);
+	g_autoptr(GRand) rng = g_rand_new_with_seed(seed);
 	g_autoptr(GArray) in = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	g_autoptr(GArray) out = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
 	struct ds_pairq q;
-	uint64_t ts = 0;
+	uint64_t ts = 0, paired = 0, releases = 0;
 	struct ds_event e;
 
-	ds_pairq_init(&q, 5000);
+	ds_pairq_init(&q, horizon);
 	for (int i = 0; i < 200000; i++) {
 		static const unsigned int types[] = { DS_EV_RELEASE, DS_EV_RELEASE_END,
 						      DS_EV_ZS_FREE, DS_EV_EXIT, DS_EV_SWITCH };
 		ts += (uint64_t)g_rand_int_range(rng, 0, 400);
-		e = mk(ts, g_rand_int_range(rng, 1, 6), types[g_rand_int_range(rng, 0, 5)],
+		e = mk(ts, g_rand_int_range(rng, 0, pids), types[g_rand_int_range(rng, 0, 5)],
 		       (uint64_t)i, 0);
 		g_array_append_val(in, e);
 		ds_pairq_push(&q, &e, -1);
@@ -222,27 +224,46 @@ static void test_pair_random(void)
 	g_assert_cmpuint(out->len, ==, in->len);
 	for (guint i = 0; i < out->len; i++) {
 		const struct ds_event *o = AT(out, i), *x = AT(in, i);
+		/* the pid's next release, return or exit: what pairs with or ends a release */
+		guint j = i + 1;
 
+		while (j < out->len && (AT(out, j)->pid != o->pid ||
+		       (AT(out, j)->type != DS_EV_RELEASE && AT(out, j)->type != DS_EV_RELEASE_END &&
+			AT(out, j)->type != DS_EV_EXIT)))
+			j++;
 		g_assert_cmpuint(o->ts, ==, x->ts);
 		g_assert_cmpuint(o->type, ==, x->type);
+		releases += o->type == DS_EV_RELEASE;
 		if (o->type == DS_EV_RELEASE && (o->flags & DS_EVF_DURATION)) {
-			/* its return is the first later event of the pid that is a release
-			 * end, with no release/exit of the pid between */
-			guint j = i + 1;
-
-			while (AT(out, j)->pid != o->pid || (AT(out, j)->type != DS_EV_RELEASE &&
-			       AT(out, j)->type != DS_EV_RELEASE_END && AT(out, j)->type != DS_EV_EXIT))
-				j++;
+			paired++;
+			g_assert_cmpuint(j, <, out->len);
 			g_assert_cmpuint(AT(out, j)->type, ==, DS_EV_RELEASE_END);
 			g_assert_cmpuint(AT(out, j)->aux, ==, AT(out, j)->ts - o->ts);
 			g_assert_cmpuint(o->aux, ==, AT(out, j)->ts - o->ts);
 			g_assert_cmpuint(AT(out, j)->value, ==, o->value);
-			g_assert_cmpuint(o->aux, <=, 5000);
+			g_assert_cmpuint(o->aux, <=, horizon);
+		} else if (o->type == DS_EV_RELEASE) {
+			/* given up: no return of its pid came within the horizon */
+			g_assert_true(j == out->len || AT(out, j)->type != DS_EV_RELEASE_END ||
+				      AT(out, j)->ts - o->ts > horizon);
 		}
 		if (i)
 			g_assert_cmpuint(AT(out, i - 1)->ts, <=, o->ts);
 	}
+	/* a release's next event of its pid is a return in about a third of cases: the test
+	 * exercises pairing, not only giving up */
+	g_assert_cmpuint(paired, >, releases / 8);
 	ds_pairq_clear(&q);
+}
+
+static void test_pair_random(void)
+{
+	run_pair_random(20260508, 6, 5000);
+}
+
+static void test_pair_random_pids(void)
+{
+	run_pair_random(20261130, 4000, 5000000);
 }
 
 /* --- duration histogram -------------------------------------------------------------- */
@@ -302,6 +323,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/replay/units/pair-give-up", test_pair_give_up);
 	g_test_add_func("/replay/units/pair-intrinsic-duration", test_pair_intrinsic);
 	g_test_add_func("/replay/units/pair-random-stream", test_pair_random);
+	g_test_add_func("/replay/units/pair-random-many-pids", test_pair_random_pids);
 	g_test_add_func("/replay/units/duration-histogram", test_durhist);
 	return g_test_run();
 }
