@@ -212,6 +212,23 @@ gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topt
 			     GError **error);
 
 /**
+ * ds_sweep_share_budget() - the --share-memory value: a size ("500M", "2G"; 0 or "off":
+ * never share), or "auto" (or NULL): a quarter of the machine's physical memory
+ */
+gboolean ds_sweep_share_budget(const char *text, uint64_t *out, GError **error);
+
+/**
+ * ds_sweep_share_streams() - before the points run: load in memory, once, the stream of each
+ * trace that at least two of @todo read, while the streams fit in @budget bytes (sweep/share.c
+ * says which are not shared and why), and warm the binary cache of the others when @jobs > 1
+ * (ds_sweep_warm_cache()); say on stderr which mode each trace runs in unless @quiet
+ * Return: trace path (borrowed from the points) -> struct ds_mem_stream * (freed with the
+ * table), for ds_sweep_exec_start(); NULL with @error when a trace cannot be read.
+ */
+GHashTable *ds_sweep_share_streams(GPtrArray *todo, const struct ds_trace_opts *topts,
+				   uint64_t budget, guint jobs, gboolean quiet, GError **error);
+
+/**
  * struct ds_sweep_done - a finished point, as the executor hands it out
  * @point: the point (borrowed from the array given to ds_sweep_exec_start())
  * @record: its record (owned by the receiver), NULL on failure
@@ -231,10 +248,13 @@ struct ds_sweep_exec;
  * (ds_sweep_point_run_save(), @task_rows as there)
  * @points: struct ds_sweep_point * to run (borrowed; must outlive the executor)
  * @store_dir: the sweep output directory
+ * @streams: trace path -> struct ds_mem_stream * loaded for the points to share (borrowed;
+ *	must outlive the executor), or NULL: points of a trace in it read it from memory
  */
 struct ds_sweep_exec *ds_sweep_exec_start(GPtrArray *points, const char *store_dir,
 					  const struct ds_trace_opts *topts, guint jobs,
-					  gboolean task_rows, GError **error);
+					  gboolean task_rows, GHashTable *streams,
+					  GError **error);
 
 /**
  * ds_sweep_exec_next() - take the next finished point, waiting at most @timeout_us
