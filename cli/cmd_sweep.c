@@ -601,6 +601,11 @@ int ds_cmd_sweep(int argc, char **argv)
 		g_error_free(error);
 		goto out;
 	}
+	if (!ds_sweep_share_budget(o.share_memory, &st.share_budget, &error)) {
+		g_printerr("defersim sweep: %s\n", error->message);
+		g_error_free(error);
+		goto out;
+	}
 	if (argc != 2) {
 		g_printerr("defersim sweep: %s\nTry 'defersim sweep --help'.\n",
 			   argc < 2 ? "no sweep file given" : "more than one sweep file given");
@@ -612,11 +617,6 @@ int ds_cmd_sweep(int argc, char **argv)
 	if (st.sw)
 		st.points = ds_sweep_plan(st.sw, &error);
 	if (!st.points) {
-		g_printerr("defersim sweep: %s\n", error->message);
-		g_error_free(error);
-		goto out;
-	}
-	if (!ds_sweep_share_budget(o.share_memory, &st.share_budget, &error)) {
 		g_printerr("defersim sweep: %s\n", error->message);
 		g_error_free(error);
 		goto out;

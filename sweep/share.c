@@ -81,6 +81,7 @@ GHashTable *ds_sweep_share_streams(GPtrArray *todo, const struct ds_trace_opts *
 		const struct ds_sweep_point *pt = g_ptr_array_index(todo, i);
 		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(uses, pt->trace));
 		struct ds_mem_stream *s = NULL;
+		GError *err = NULL;
 		uint64_t bytes = 0;
 		const char *why = budget ? "one point reads it" : "--share-memory 0";
 		gboolean synth = ds_synth_file_is(pt->trace);
@@ -90,10 +91,17 @@ GHashTable *ds_sweep_share_streams(GPtrArray *todo, const struct ds_trace_opts *
 		g_hash_table_insert(uses, pt->trace, GUINT_TO_POINTER(0));
 		if (n >= 2 && budget) {
 			say(quiet, "reading %s", pt->trace);
-			s = ds_mem_stream_load(pt->trace, topts, left, &bytes, &why, error);
-			if (!s && *error) {
+			s = ds_mem_stream_load(pt->trace, topts, left, &bytes, &why, &err);
+			/* as a warm-up's (-j > 1) a bad trace stops the sweep; one point at a time,
+			 * each of its points fails alone, as without sharing */
+			if (err && jobs > 1) {
+				g_propagate_error(error, err);
 				g_hash_table_destroy(streams);
 				return NULL;
+			}
+			if (err) {
+				why = "it cannot be read";
+				g_clear_error(&err);
 			}
 		}
 		if (s) {
