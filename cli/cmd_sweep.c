@@ -79,6 +79,9 @@ static const char sweep_summary[] =
 	"what is missing; a point file that does not match its point's inputs is recomputed.\n"
 	"A point file summarises the per-task rows (metrics.tasks_summary, docs/json.md;\n"
 	"--task-rows: all of them too).\n"
+	"Points read their trace's events from one copy decoded in memory once when it fits in\n"
+	"--share-memory (docs/sweep.md), else each from the trace's binary cache; the results\n"
+	"are the same.\n"
 	"One sweep at a time writes DIR (DIR/sweep.lock): a second one is refused (exit 2);\n"
 	"--point runs share it.  See the README, \"Sizing a pool\".";
 
@@ -497,7 +500,9 @@ static int run_one(struct sweep_state *st, guint64 index)
 				   "(%s)\n", index, desc);
 		return DS_EXIT_OK;
 	}
-	rec = ds_sweep_point_run_save(pt, &st->topts, st->o->outdir, st->o->task_rows, &error);
+	/* no results.* follow a --point run: its file's directory entry is synced here */
+	rec = ds_sweep_point_run_save(pt, &st->topts, st->o->outdir, st->o->task_rows, TRUE,
+				      &error);
 	if (!rec) {
 		int rc = ds_cli_exit_for_run_error(error);
 

@@ -196,11 +196,13 @@ JsonNode *ds_sweep_point_run(const struct ds_sweep_point *pt, const struct ds_tr
  * ds_sweep_point_run_save() - run one point and save its point file in DIR @dir (with every
  * per-task row as metrics.tasks when @task_rows, streamed from a temporary file; else only
  * metrics.tasks_summary); return its record, always without the rows
+ * @sync_dir: fsync() DIR/points after the file is renamed into it; FALSE when the caller
+ *	syncs it before it lists the point (ds_results_table_write() does)
  * Thread-safe as ds_sweep_point_run().
  */
 JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
 				  const struct ds_trace_opts *topts, const char *dir,
-				  gboolean task_rows, GError **error);
+				  gboolean task_rows, gboolean sync_dir, GError **error);
 
 /**
  * ds_sweep_warm_cache() - read a trace once so that its binary cache exists before points
@@ -245,7 +247,8 @@ struct ds_sweep_exec;
 /**
  * ds_sweep_exec_start() - run points on @jobs threads; each finished point is saved to the
  * store's points/ directory by the thread that ran it, before it is handed out
- * (ds_sweep_point_run_save(), @task_rows as there)
+ * (ds_sweep_point_run_save(), @task_rows as there); the caller fsync()s points/ before it
+ * lists them (ds_results_table_write() does)
  * @points: struct ds_sweep_point * to run (borrowed; must outlive the executor)
  * @store_dir: the sweep output directory
  * @streams: trace path -> struct ds_mem_stream * loaded for the points to share (borrowed;
@@ -331,6 +334,11 @@ struct ds_json_rows;
  * metrics.tasks (ds_json_write_rows(); @rows->metrics is @record's) */
 gboolean ds_sweep_store_save_rows(const char *dir, JsonNode *record,
 				  const struct ds_json_rows *rows, GError **error);
+
+/** ds_sweep_store_write() - ds_sweep_store_save_rows() (@rows may be NULL), the directory
+ * fsync()ed only when @sync_dir (the file always is) */
+gboolean ds_sweep_store_write(const char *dir, JsonNode *record,
+			      const struct ds_json_rows *rows, gboolean sync_dir, GError **error);
 
 /**
  * ds_sweep_results_write() - DIR/results.jsonl (one compact record per line) and

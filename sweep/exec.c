@@ -36,7 +36,9 @@ static void run_point(gpointer data, gpointer user_data)
 
 	topts.stream = ex->streams ? g_hash_table_lookup(ex->streams, pt->trace) : NULL;
 	d->point = pt;
-	d->record = ds_sweep_point_run_save(pt, &topts, ex->store_dir, ex->task_rows, &d->error);
+	/* points/ is synced by the caller's next results write, before it lists the point */
+	d->record = ds_sweep_point_run_save(pt, &topts, ex->store_dir, ex->task_rows, FALSE,
+					    &d->error);
 	g_async_queue_push(ex->done, d);
 }
 
