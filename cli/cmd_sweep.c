@@ -20,7 +20,6 @@
 
 #include "cmd.h"
 #include "ds_sweep.h"
-#include "ds_synth.h"
 #include "run_common.h"
 
 /* results.* are rewritten while points finish at most once a second, and so that writing
@@ -38,6 +37,7 @@ struct sweep_opts {
 	gboolean quiet;
 	gboolean adopt;
 	gboolean task_rows;
+	char *share_memory;
 };
 
 struct sweep_state {
@@ -49,6 +49,8 @@ struct sweep_state {
 	GHashTable *same_key;	/* key -> GArray of guint64 point indices */
 	GPtrArray *todo;	/* points to compute: the first of each key not finished */
 	struct ds_trace_opts topts;
+	uint64_t share_budget;	/* --share-memory, bytes */
+	GHashTable *streams;	/* trace path -> struct ds_mem_stream *: shared (share.c) */
 	guint finished;		/* points finished */
 	guint computed;		/* finished in this run */
 	guint failed;
@@ -77,6 +79,9 @@ static const char sweep_summary[] =
 	"what is missing; a point file that does not match its point's inputs is recomputed.\n"
 	"A point file summarises the per-task rows (metrics.tasks_summary, docs/json.md;\n"
 	"--task-rows: all of them too).\n"
+	"Points read their trace's events from one copy decoded in memory once when it fits in\n"
+	"--share-memory (docs/sweep.md), else each from the trace's binary cache; the results\n"
+	"are the same.\n"
 	"One sweep at a time writes DIR (DIR/sweep.lock): a second one is refused (exit 2);\n"
 	"--point runs share it.  See the README, \"Sizing a pool\".";
 
@@ -84,6 +89,7 @@ static void sweep_opts_free(struct sweep_opts *o)
 {
 	g_free(o->outdir);
 	g_free(o->cache_dir);
+	g_free(o->share_memory);
 }
 
 static gboolean parse_args(int *argc, char ***argv, struct sweep_opts *o, GError **error)
@@ -98,6 +104,7 @@ static gboolean parse_args(int *argc, char ***argv, struct sweep_opts *o, GError
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress output", NULL },
 		{ "adopt", 0, 0, G_OPTION_ARG_NONE, &o->adopt, "Take over an output directory written by another sweep file (its points are reused where they match; its results.* are replaced)", NULL },
 		{ "task-rows", 0, 0, G_OPTION_ARG_NONE, &o->task_rows, "Point files computed now list every per-task row (metrics.tasks; default: only metrics.tasks_summary)", NULL },
+		{ "share-memory", 0, 0, G_OPTION_ARG_STRING, &o->share_memory, "Memory the points may share a trace's decoded event stream in (32 bytes an event), read once instead of once a point: a size (500M, 2G), 0 = never, auto (default) = a quarter of physical memory. Same results either way", "SIZE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *ctx = g_option_context_new("SWEEP.ini - run every point of a sweep");
@@ -217,6 +224,8 @@ static int list_points(const struct sweep_state *st)
 
 static void state_clear(struct sweep_state *st)
 {
+	if (st->streams)
+		g_hash_table_destroy(st->streams);
 	if (st->todo)
 		g_ptr_array_free(st->todo, TRUE);
 	if (st->same_key)
@@ -391,25 +400,6 @@ static void take_done(struct sweep_state *st, struct ds_sweep_done *d)
 	progress(st, d->point, FALSE);
 }
 
-/* Before threads exist: parallel points then read the cache, never libtracecmd at once. */
-static gboolean warm_caches(struct sweep_state *st, GError **error)
-{
-	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-
-	for (guint i = 0; i < st->todo->len; i++) {
-		const struct ds_sweep_point *pt = g_ptr_array_index(st->todo, i);
-
-		/* a .dsev has no cache to warm (ds_sweep_warm_cache() says so quietly) */
-		if (!g_hash_table_add(seen, pt->trace) || ds_synth_file_is(pt->trace))
-			continue;
-		if (!st->o->quiet)
-			g_printerr("defersim sweep: reading %s\n", pt->trace);
-		if (!ds_sweep_warm_cache(pt->trace, &st->topts, error))
-			return FALSE;
-	}
-	return TRUE;
-}
-
 /*
  * Ctrl-C, SIGTERM, SIGHUP: save what finished and leave; running points are lost, and the
  * next run computes them.  The signals are blocked before the worker threads exist (so they
@@ -455,7 +445,7 @@ static int run_all(struct sweep_state *st, guint jobs)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	st->start_us = st->last_results_us = g_get_monotonic_time();
 	ex = ds_sweep_exec_start(st->todo, st->o->outdir, &st->topts, jobs, st->o->task_rows,
-				 &error);
+				 st->streams, &error);
 	if (!ex) {
 		g_printerr("defersim sweep: %s\n", error->message);
 		g_error_free(error);
@@ -510,7 +500,9 @@ static int run_one(struct sweep_state *st, guint64 index)
 				   "(%s)\n", index, desc);
 		return DS_EXIT_OK;
 	}
-	rec = ds_sweep_point_run_save(pt, &st->topts, st->o->outdir, st->o->task_rows, &error);
+	/* no results.* follow a --point run: its file's directory entry is synced here */
+	rec = ds_sweep_point_run_save(pt, &st->topts, st->o->outdir, st->o->task_rows, TRUE,
+				      &error);
 	if (!rec) {
 		int rc = ds_cli_exit_for_run_error(error);
 
@@ -551,9 +543,11 @@ static int finish(struct sweep_state *st, int status)
 		return DS_EXIT_FAIL;
 	}
 	if (!st->o->quiet)
-		g_printerr("defersim sweep: %u of %u points finished (%u computed in %.1f s, %u "
+		g_printerr("defersim sweep: %u of %u points finished (%u computed in %.1f s%s, %u "
 			   "reused, %u failed) -> %s/results.jsonl, %s/results.csv\n",
 			   st->finished, st->points->len, st->computed, st->computed ? secs : 0.0,
+			   st->streams && g_hash_table_size(st->streams) ?
+			   " on a shared in-memory stream" : "",
 			   st->finished - st->computed, st->failed, st->o->outdir, st->o->outdir);
 	/* failed points: 2 when each failed on its input (as `replay` would), else 1 */
 	if (status != DS_EXIT_OK || !st->failed)
@@ -588,7 +582,9 @@ static int sweep_main(struct sweep_state *st)
 	say_reuse(st);
 	warn_scale_sync(st);
 	st->start_us = g_get_monotonic_time();
-	if (st->todo->len && jobs > 1 && !warm_caches(st, &error)) {
+	if (st->todo->len &&
+	    !(st->streams = ds_sweep_share_streams(st->todo, &st->topts, st->share_budget, jobs,
+						   o->quiet, &error))) {
 		status = ds_cli_exit_for_run_error(error);
 		g_printerr("defersim sweep: %s\n", error->message);
 		g_error_free(error);
@@ -606,6 +602,11 @@ int ds_cmd_sweep(int argc, char **argv)
 	int status = DS_EXIT_USAGE;
 
 	if (!parse_args(&argc, &argv, &o, &error)) {
+		g_printerr("defersim sweep: %s\n", error->message);
+		g_error_free(error);
+		goto out;
+	}
+	if (!ds_sweep_share_budget(o.share_memory, &st.share_budget, &error)) {
 		g_printerr("defersim sweep: %s\n", error->message);
 		g_error_free(error);
 		goto out;

@@ -116,7 +116,10 @@ void ds_map_rule_clear(struct ds_map_rule *rule);
  *	instead of failing with DS_ERROR_DAMAGED
  * @verify: before serving a cache, rehash the trace and check the whole cache file (else the
  *	cache is found by the trace's quick key and checked as its events stream past)
+ * @stream: a trace's events already loaded (ds_mem_stream_load()): opening that same path
+ *	reads them from memory instead of the cache (a sweep's points); NULL: none
  */
+struct ds_mem_stream;
 struct ds_trace_opts {
 	const struct ds_map_rule *map;
 	size_t n_map;
@@ -127,7 +130,33 @@ struct ds_trace_opts {
 	const char *sha256;
 	gboolean accept_damaged;
 	gboolean verify;
+	const struct ds_mem_stream *stream;
 };
+
+/*
+ * A trace's decoded event stream held in memory once and read by many sources at a time
+ * (replay/memsource.c; a sweep shares one among its points).
+ */
+
+/**
+ * ds_mem_stream_load() - read @path's events into memory through its binary cache
+ * @opts: how to open it (the binary cache must be on; the cache is written first if missing)
+ * @max_bytes: the most memory the events may take (32 bytes each)
+ * @bytes: out: the memory the stream takes, or would have taken (0 when not known)
+ * @why: out: when NULL is returned without @error, why the stream is not loaded (a .dsev,
+ *	the cache is off or was not written, larger than @max_bytes)
+ *
+ * Return: the stream, NULL with @error when the trace cannot be read, NULL with *@why.
+ */
+struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace_opts *opts,
+					 uint64_t max_bytes, uint64_t *bytes, const char **why,
+					 GError **error);
+/** ds_mem_stream_open() - a source reading @s from its start (thread-safe: @s is read-only) */
+struct ds_source *ds_mem_stream_open(const struct ds_mem_stream *s);
+uint64_t ds_mem_stream_events(const struct ds_mem_stream *s);
+const char *ds_mem_stream_path(const struct ds_mem_stream *s);
+/** ds_mem_stream_free() - after every source opened on it is closed */
+void ds_mem_stream_free(struct ds_mem_stream *s);
 
 /**
  * struct ds_event_map_info - how one trace event was recognised

@@ -196,11 +196,13 @@ JsonNode *ds_sweep_point_run(const struct ds_sweep_point *pt, const struct ds_tr
  * ds_sweep_point_run_save() - run one point and save its point file in DIR @dir (with every
  * per-task row as metrics.tasks when @task_rows, streamed from a temporary file; else only
  * metrics.tasks_summary); return its record, always without the rows
+ * @sync_dir: fsync() DIR/points after the file is renamed into it; FALSE when the caller
+ *	syncs it before it lists the point (ds_results_table_write() does)
  * Thread-safe as ds_sweep_point_run().
  */
 JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
 				  const struct ds_trace_opts *topts, const char *dir,
-				  gboolean task_rows, GError **error);
+				  gboolean task_rows, gboolean sync_dir, GError **error);
 
 /**
  * ds_sweep_warm_cache() - read a trace once so that its binary cache exists before points
@@ -210,6 +212,23 @@ JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
  */
 gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topts,
 			     GError **error);
+
+/**
+ * ds_sweep_share_budget() - the --share-memory value: a size ("500M", "2G"; 0 or "off":
+ * never share), or "auto" (or NULL): a quarter of the machine's physical memory
+ */
+gboolean ds_sweep_share_budget(const char *text, uint64_t *out, GError **error);
+
+/**
+ * ds_sweep_share_streams() - before the points run: load in memory, once, the stream of each
+ * trace that at least two of @todo read, while the streams fit in @budget bytes (sweep/share.c
+ * says which are not shared and why), and warm the binary cache of the others when @jobs > 1
+ * (ds_sweep_warm_cache()); say on stderr which mode each trace runs in unless @quiet
+ * Return: trace path (borrowed from the points) -> struct ds_mem_stream * (freed with the
+ * table), for ds_sweep_exec_start(); NULL with @error when a trace cannot be read.
+ */
+GHashTable *ds_sweep_share_streams(GPtrArray *todo, const struct ds_trace_opts *topts,
+				   uint64_t budget, guint jobs, gboolean quiet, GError **error);
 
 /**
  * struct ds_sweep_done - a finished point, as the executor hands it out
@@ -228,13 +247,17 @@ struct ds_sweep_exec;
 /**
  * ds_sweep_exec_start() - run points on @jobs threads; each finished point is saved to the
  * store's points/ directory by the thread that ran it, before it is handed out
- * (ds_sweep_point_run_save(), @task_rows as there)
+ * (ds_sweep_point_run_save(), @task_rows as there); the caller fsync()s points/ before it
+ * lists them (ds_results_table_write() does)
  * @points: struct ds_sweep_point * to run (borrowed; must outlive the executor)
  * @store_dir: the sweep output directory
+ * @streams: trace path -> struct ds_mem_stream * loaded for the points to share (borrowed;
+ *	must outlive the executor), or NULL: points of a trace in it read it from memory
  */
 struct ds_sweep_exec *ds_sweep_exec_start(GPtrArray *points, const char *store_dir,
 					  const struct ds_trace_opts *topts, guint jobs,
-					  gboolean task_rows, GError **error);
+					  gboolean task_rows, GHashTable *streams,
+					  GError **error);
 
 /**
  * ds_sweep_exec_next() - take the next finished point, waiting at most @timeout_us
@@ -311,6 +334,11 @@ struct ds_json_rows;
  * metrics.tasks (ds_json_write_rows(); @rows->metrics is @record's) */
 gboolean ds_sweep_store_save_rows(const char *dir, JsonNode *record,
 				  const struct ds_json_rows *rows, GError **error);
+
+/** ds_sweep_store_write() - ds_sweep_store_save_rows() (@rows may be NULL), the directory
+ * fsync()ed only when @sync_dir (the file always is) */
+gboolean ds_sweep_store_write(const char *dir, JsonNode *record,
+			      const struct ds_json_rows *rows, gboolean sync_dir, GError **error);
 
 /**
  * ds_sweep_results_write() - DIR/results.jsonl (one compact record per line) and

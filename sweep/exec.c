@@ -2,15 +2,17 @@
 /*
  * exec.c - running points on a GThreadPool and handing them out, finished, one at a time.
  *
- * The simulator has no global state, and every point opens its own source (from the binary
- * cache, warmed beforehand by ds_sweep_warm_cache(): libtracecmd never runs in two threads at
- * once).  A worker runs its point, saves the point file itself (so that a finished point is
- * on disk as early as possible, whatever happens to the process afterwards) and pushes a
- * struct ds_sweep_done onto an async queue; the caller pulls them with ds_sweep_exec_next().
+ * The simulator has no global state, and every point opens its own source: on the trace's
+ * stream loaded in memory once for all points when the sweep shares it (a struct
+ * ds_mem_stream, read-only), else on the binary cache, warmed beforehand by
+ * ds_sweep_warm_cache() (libtracecmd never runs in two threads at once).  A worker runs its
+ * point, saves the point file itself (so that a finished point is on disk as early as
+ * possible, whatever happens to the process afterwards) and pushes a struct ds_sweep_done
+ * onto an async queue; the caller pulls them with ds_sweep_exec_next().
  *
  * struct ds_sweep_exec: the pool, the queue of finished points, the inputs the workers share
- * read-only (store directory, trace options), and the count not yet handed out (touched by
- * the caller's thread only).
+ * read-only (store directory, trace options, shared streams by trace path), and the count not
+ * yet handed out (touched by the caller's thread only).
  */
 #include "ds_sweep.h"
 
@@ -20,6 +22,7 @@ struct ds_sweep_exec {
 	char *store_dir;
 	char *cache_dir;
 	struct ds_trace_opts topts;
+	GHashTable *streams;	/* trace path -> const struct ds_mem_stream *, or NULL */
 	gboolean task_rows;	/* point files list every per-task row */
 	guint remaining;
 };
@@ -29,9 +32,12 @@ static void run_point(gpointer data, gpointer user_data)
 	const struct ds_sweep_point *pt = data;
 	struct ds_sweep_exec *ex = user_data;
 	struct ds_sweep_done *d = g_new0(struct ds_sweep_done, 1);
+	struct ds_trace_opts topts = ex->topts;
 
+	topts.stream = ex->streams ? g_hash_table_lookup(ex->streams, pt->trace) : NULL;
 	d->point = pt;
-	d->record = ds_sweep_point_run_save(pt, &ex->topts, ex->store_dir, ex->task_rows,
+	/* points/ is synced by the caller's next results write, before it lists the point */
+	d->record = ds_sweep_point_run_save(pt, &topts, ex->store_dir, ex->task_rows, FALSE,
 					    &d->error);
 	g_async_queue_push(ex->done, d);
 }
@@ -49,13 +55,15 @@ static void done_free(gpointer data)
 
 struct ds_sweep_exec *ds_sweep_exec_start(GPtrArray *points, const char *store_dir,
 					  const struct ds_trace_opts *topts, guint jobs,
-					  gboolean task_rows, GError **error)
+					  gboolean task_rows, GHashTable *streams,
+					  GError **error)
 {
 	struct ds_sweep_exec *ex = g_new0(struct ds_sweep_exec, 1);
 
 	ex->done = g_async_queue_new_full(done_free);
 	ex->store_dir = g_strdup(store_dir);
 	ex->task_rows = task_rows;
+	ex->streams = streams;
 	ex->topts = *topts;
 	ex->cache_dir = g_strdup(topts->cache_dir);
 	ex->topts.cache_dir = ex->cache_dir;

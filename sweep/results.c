@@ -137,7 +137,9 @@ gboolean ds_results_table_write(const struct ds_results_table *t, const char *di
 	g_autofree char *points = g_build_filename(dir, "points", NULL);
 	GString *j = jsonl_text(t), *c = csv_text(t);
 	/* every point listed must be on disk before the list is: its file was synced when
-	 * saved; its directory entry is (again) here, then the results and their directory */
+	 * saved; its directory entry is here (a whole sweep's points are saved without it:
+	 * one sync here covers all saved since the last write), then the results and their
+	 * directory */
 	gboolean ok = (!g_file_test(points, G_FILE_TEST_IS_DIR) ||
 		       ds_sweep_store_sync_dir(dir, "points", error)) &&
 		      write_synced(jsonl, j, error) && write_synced(csv, c, error) &&

@@ -70,7 +70,7 @@ JsonNode *ds_sweep_point_run(const struct ds_sweep_point *pt, const struct ds_tr
 
 JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
 				  const struct ds_trace_opts *topts, const char *dir,
-				  gboolean task_rows, GError **error)
+				  gboolean task_rows, gboolean sync_dir, GError **error)
 {
 	struct ds_trace_opts opts = *topts;
 	struct ds_params p = pt->params;
@@ -82,7 +82,7 @@ JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
 
 	if (!task_rows) {
 		rec = ds_sweep_point_run(pt, topts, error);
-		if (rec && !ds_sweep_store_save(dir, rec, error))
+		if (rec && !ds_sweep_store_write(dir, rec, NULL, sync_dir, error))
 			g_clear_pointer(&rec, json_node_unref);
 		return rec;
 	}
@@ -102,7 +102,7 @@ JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
 
 		rec = ds_record_set_point(run, pt);
 		rows.metrics = json_object_get_object_member(json_node_get_object(rec), "metrics");
-		if (!ds_sweep_store_save_rows(dir, rec, &rows, error))
+		if (!ds_sweep_store_write(dir, rec, &rows, sync_dir, error))
 			g_clear_pointer(&rec, json_node_unref);
 		json_node_unref(run);
 	}

@@ -11,8 +11,9 @@
  *                         whole sweep into DIR is refused instead of interleaving its results
  * A point file exists whole or not at all, so after Ctrl-C or kill -9 the points on disk are
  * exactly the finished ones; results.* are derived from them and can always be regenerated.
- * A point file and the directory entry naming it are fsync()ed before it counts as finished,
- * so a results.jsonl written after it never lists a point a crash could still lose.  Files
+ * A point file and the directory entry naming it are fsync()ed before it counts as finished
+ * (the entry: when saved, or - a whole sweep - by the results write that first lists it), so
+ * a results.jsonl written after it never lists a point a crash could still lose.  Files
  * named by key (not index) let an edited sweep file reuse what still matches; a file whose
  * content does not match its point's inputs (ds_sweep_record_matches()) is recomputed.
  */
@@ -237,8 +238,8 @@ JsonNode *ds_sweep_store_lookup(const char *dir, const char *key, GError **error
 	return json_node_copy(root);
 }
 
-gboolean ds_sweep_store_save_rows(const char *dir, JsonNode *record,
-				  const struct ds_json_rows *rows, GError **error)
+gboolean ds_sweep_store_write(const char *dir, JsonNode *record,
+			      const struct ds_json_rows *rows, gboolean sync_dir, GError **error)
 {
 	const char *key = ds_record_key(record);
 	g_autofree char *path = NULL;
@@ -248,9 +249,17 @@ gboolean ds_sweep_store_save_rows(const char *dir, JsonNode *record,
 		return FALSE;
 	}
 	path = ds_sweep_point_path(dir, key);
-	/* the file is fsync()ed (ds_json_write_rows()) and so is the entry naming it */
+	/* the file is fsync()ed (ds_json_write_rows()) and so is the entry naming it, here or
+	 * by the caller before the point is listed: a whole sweep syncs points/ once per
+	 * results write (ds_results_table_write()), not once per point */
 	return ds_json_write_rows(record, path, rows, rows ? 1 : 0, error) &&
-		ds_sweep_store_sync_dir(dir, "points", error);
+		(!sync_dir || ds_sweep_store_sync_dir(dir, "points", error));
+}
+
+gboolean ds_sweep_store_save_rows(const char *dir, JsonNode *record,
+				  const struct ds_json_rows *rows, GError **error)
+{
+	return ds_sweep_store_write(dir, record, rows, TRUE, error);
 }
 
 gboolean ds_sweep_store_save(const char *dir, JsonNode *record, GError **error)

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memsource.c - one trace's decoded event stream held in memory, read by many sources.
+ *
+ * A sweep replays one trace once per point.  Read from its binary cache, every point copies
+ * the whole stream through stdio and checks its MD5 again (on the 64-CPU trace, ~1.7 s of
+ * each point); loaded here once, the points read it from memory instead, at the cost of the
+ * stream's size (32 bytes an event) for as long as the sweep runs.
+ *
+ * struct ds_mem_stream: the trace's path, its events exactly as the cache delivered them
+ * (a flat array, read-only once loaded: any number of threads read it at once, unlocked),
+ * and a source opened on the binary cache and never read, kept for its info.  A cache
+ * source's info is complete at open (it is stored in the cache) and does not change as its
+ * events stream past, so every reader of the stream reports the same info, at every moment,
+ * as a point that opened the cache itself.  A stream is only made from a trace whose binary
+ * cache exists (or is written by the load): a trace.dat read directly and a synthetic .dsev
+ * build their info as they stream, which a shared stream could not reproduce.
+ *
+ * struct mem_source: a reader of the stream: a cursor into the shared array.
+ */
+#include <string.h>
+
+#include "ds_synth.h"
+#include "source_impl.h"
+
+struct ds_mem_stream {
+	char *path;
+	struct ds_event *evs;
+	size_t n;
+	struct ds_source *info_src;	/* the cache, opened and never read: its info */
+};
+
+/* Events the source will deliver, by its (complete) info: what the load may allocate. */
+static uint64_t info_events(const struct ds_trace_info *info)
+{
+	uint64_t n = 0;
+
+	for (unsigned int t = 0; info && t < DS_EV__COUNT; t++)
+		n += info->events_per_type[t];
+	return n;
+}
+
+/* 1: @path's binary cache exists, 0: not, -1: @path cannot be opened (@error) */
+static int cache_exists(const char *path, const struct ds_trace_opts *opts, GError **error)
+{
+	g_autofree char *cpath = ds_cache_path(path, opts, error);
+
+	if (!cpath)
+		return -1;
+	return g_file_test(cpath, G_FILE_TEST_IS_REGULAR) ? 1 : 0;
+}
+
+/*
+ * Open @path through its binary cache (writing the cache first when there is none: that read
+ * fills nothing here).  NULL with @error when it cannot be opened; NULL without @error and
+ * *@why set when the stream is not shareable (no cache could be written).
+ */
+static struct ds_source *open_cached(const char *path, const struct ds_trace_opts *opts,
+				     const char **why, GError **error)
+{
+	struct ds_source *src;
+	int have = cache_exists(path, opts, error);
+
+	if (have < 0)
+		return NULL;
+	if (!have) {
+		src = ds_source_open_trace(path, opts, error);
+		if (!src || ds_source_drain(src, error) < 0) {
+			ds_source_close(src);
+			return NULL;
+		}
+		ds_source_close(src);
+		have = cache_exists(path, opts, error);
+		if (have <= 0) {
+			if (!have)
+				*why = "its binary cache was not written";
+			return NULL;
+		}
+	}
+	return ds_source_open_trace(path, opts, error);
+}
+
+struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace_opts *opts,
+					 uint64_t max_bytes, uint64_t *bytes, const char **why,
+					 GError **error)
+{
+	struct ds_trace_opts o = opts ? *opts : (struct ds_trace_opts){ 0 };
+	struct ds_mem_stream *s;
+	struct ds_source *src;
+	uint64_t n;
+	size_t got = 0;
+	int rc;
+
+	*bytes = 0;
+	*why = NULL;
+	o.stream = NULL;
+	if (ds_synth_file_is(path)) {
+		*why = "a synthetic .dsev builds its trace info as it streams";
+		return NULL;
+	}
+	if (!o.use_cache) {
+		*why = "the binary cache is off";
+		return NULL;
+	}
+	src = open_cached(path, &o, why, error);
+	if (!src)
+		return NULL;
+	n = info_events(ds_source_info(src));
+	*bytes = n * sizeof(struct ds_event);
+	if (n > max_bytes / sizeof(struct ds_event) || n > G_MAXSIZE / sizeof(struct ds_event)) {
+		ds_source_close(src);
+		*why = "the stream is larger than the memory allowed to share it";
+		return NULL;
+	}
+	s = g_new0(struct ds_mem_stream, 1);
+	s->path = g_strdup(path);
+	s->evs = g_try_new(struct ds_event, MAX(n, 1));
+	if (!s->evs) {
+		ds_source_close(src);
+		ds_mem_stream_free(s);
+		*why = "its memory could not be allocated";
+		return NULL;
+	}
+	/* the bound is the info's count: one event more is a cache that lies about itself */
+	while ((rc = ds_source_next(src, &s->evs[got], error)) > 0) {
+		if (++got > n) {
+			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: its cache delivered more "
+				    "than the %" G_GUINT64_FORMAT " events its info counts", path, n);
+			rc = -1;
+			break;
+		}
+	}
+	ds_source_close(src);
+	if (rc < 0) {
+		ds_mem_stream_free(s);
+		return NULL;
+	}
+	s->n = got;
+	/* the info every reader reports: a cache source as a point would have opened it */
+	s->info_src = ds_source_open_trace(path, &o, error);
+	if (!s->info_src) {
+		ds_mem_stream_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+uint64_t ds_mem_stream_events(const struct ds_mem_stream *s)
+{
+	return s->n;
+}
+
+const char *ds_mem_stream_path(const struct ds_mem_stream *s)
+{
+	return s->path;
+}
+
+void ds_mem_stream_free(struct ds_mem_stream *s)
+{
+	if (!s)
+		return;
+	ds_source_close(s->info_src);
+	g_free(s->evs);
+	g_free(s->path);
+	g_free(s);
+}
+
+/* --- a reader of the stream ------------------------------------------------------------ */
+
+struct mem_source {
+	struct ds_source base;
+	const struct ds_mem_stream *s;
+	size_t pos;
+};
+
+static int mem_next(struct ds_source *src, struct ds_event *ev, GError **error)
+{
+	struct mem_source *m = (struct mem_source *)src;
+
+	(void)error;
+	if (m->pos >= m->s->n)
+		return 0;
+	*ev = m->s->evs[m->pos++];
+	return 1;
+}
+
+static void mem_close(struct ds_source *src)
+{
+	g_free(src);
+}
+
+static const struct ds_trace_info *mem_info(const struct ds_source *src)
+{
+	return ds_source_info(((const struct mem_source *)src)->s->info_src);
+}
+
+static const struct ds_source_ops mem_ops = {
+	.next = mem_next,
+	.close = mem_close,
+	.info = mem_info,
+};
+
+struct ds_source *ds_mem_stream_open(const struct ds_mem_stream *s)
+{
+	struct mem_source *m = g_new0(struct mem_source, 1);
+
+	m->base.ops = &mem_ops;
+	m->s = s;
+	return &m->base;
+}
