@@ -36,8 +36,10 @@
  *   (@spinners) so the blocked ones are found without walking the queue.  CPU time: an
  *   entity's is the advance of its clock while it could run (@vmark), the CPU's the clock
  *   rates times the entities at each update (@ps_load).  The same instants and the same rates
- *   as explicitly, but remaining work is a difference of clock values instead of a running
- *   subtraction per entity: floating-point rounding differs (ends can move by a ns).
+ *   as explicitly; the clock is fixed point, so its times are the exact ones where a running
+ *   double subtraction per entity could round a whole ns up by one.  What differs from the
+ *   explicit way: jobs that end at the same ns are handled in the order of their finish
+ *   tags (explicitly: of their events' pushes), and the last bits of the CPU time sums.
  */
 #include "engine.h"
 

@@ -86,7 +86,7 @@ static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
 	return &e->prog[k];
 }
 
-void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e)
+static inline void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 {
 	if (e->job.end == DS_NEVER)
 		return;
@@ -95,9 +95,26 @@ void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 	ds_evq_push(&eng->q, e->job.end, DS_SEV_ENT, e, e->job.gen, 0);
 }
 
+void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e)
+{
+	ent_schedule(eng, e);
+}
+
+static bool on_clock_cpu(const struct ds_engine *eng, const struct ds_ent *e)
+{
+	return e->cpu >= 0 && eng->cpus[e->cpu].ps;
+}
+
+/* the explicit case inline (hot), processor sharing in cpu.c */
 static void charge(struct ds_engine *eng, struct ds_ent *e)
 {
-	ds_cpu_charge_ent(eng, e);
+	if (on_clock_cpu(eng, e)) {
+		ds_cpu_charge_ent(eng, e);
+		return;
+	}
+	if (e->cpu >= 0 && eng->now > e->charged_at)
+		ds_cpu_charge(eng, e, e->charged_at, e->rate);
+	e->charged_at = eng->now;
 }
 
 void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate)
@@ -107,7 +124,7 @@ void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate)
 	charge(eng, e);
 	e->rate = rate;
 	if (e->job.active && ds_job_set_rate(&e->job, eng->now, rate))
-		ds_ent_schedule(eng, e);
+		ent_schedule(eng, e);
 }
 
 static void claim_drop(struct ds_ent *e, struct ds_lock *l)
@@ -197,7 +214,8 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	}
 	e->pc = end;
 	e->extra = 0;
-	ds_cpu_job_off(eng, e);		/* off its CPU's clock, if it follows one */
+	if (e->job.ps)
+		ds_cpu_job_off(eng, e);		/* off its CPU's clock */
 	e->job.active = false;
 	for (unsigned int i = 0; i < nrel; i++)
 		ds_lock_release(eng, rel[i], e);
@@ -255,7 +273,12 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 			run_finish(eng, e);
 			continue;
 		}
-		ds_cpu_job_start(eng, e, total);
+		if (on_clock_cpu(eng, e)) {
+			ds_cpu_job_start(eng, e, total);
+			return;
+		}
+		ds_job_start(&e->job, eng->now, total, e->rate);
+		ent_schedule(eng, e);
 		return;
 	}
 }

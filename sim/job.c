@@ -33,14 +33,17 @@ static uint64_t span(double work, double rate)
 	return whole + ((double)whole < t - 1e-9);
 }
 
-uint64_t ds_job_end_at(uint64_t now, double remaining, double rate)
+static inline uint64_t job_end(uint64_t now, double remaining, double rate)
 {
 	uint64_t s = span(remaining, rate);
 
 	return s == UINT64_MAX || s > UINT64_MAX - now ? DS_NEVER : now + s;
 }
 
-#define job_end ds_job_end_at
+uint64_t ds_job_end_at(uint64_t now, double remaining, double rate)
+{
+	return job_end(now, remaining, rate);
+}
 
 /* A plain array, not a GArray: it is appended to at every job start (hot). */
 static void bp_add(struct ds_job *j, uint64_t t, double done, double rate)

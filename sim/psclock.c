@@ -72,7 +72,7 @@ uint64_t ds_vt_end(uint64_t now, ds_vtime left, uint32_t m)
 		return now;
 	if (!m)
 		return DS_NEVER;
-	if (left >> 64 >= ((ds_vtime)1 << 62) / m)	/* beyond any trace */
+	if ((uint64_t)(left >> 64) >= (UINT64_C(1) << 62) / m)	/* beyond any trace */
 		return DS_NEVER;
 	t = left * m;
 	whole = (uint64_t)(t >> 64) + ((t & (ONE - 1)) > SLACK);
@@ -96,10 +96,26 @@ static inline const struct ds_ps_seg *last_seg(const struct ds_psclock *k)
 	return &g_array_index(k->hist, struct ds_ps_seg, k->hist->len - 1);
 }
 
-/* V advanced by @dt ns at 1/@m: floored to 2^-64 ns (one such error per rate change) */
+/*
+ * dt/m in 64.64, floored to 2^-64 ns (one such error per rate change): a long division in
+ * 32-bit digits, three 64-bit divisions instead of a 128-bit one (a library call; this is
+ * the clock's hot path).
+ */
+static ds_vtime div_ns(uint64_t dt, uint32_t m)
+{
+	uint64_t r = dt % m, hi, lo;
+
+	hi = (r << 32) / m;
+	r = (r << 32) % m;
+	lo = (r << 32) / m;
+	return ((ds_vtime)(dt / m) << 64) | ((ds_vtime)hi << 32) | lo;
+}
+
 static ds_vtime advance(ds_vtime v, uint64_t dt, uint32_t m)
 {
-	return m ? v + ((ds_vtime)dt << 64) / m : v;
+	if (m == 1)
+		return v + ((ds_vtime)dt << 64);
+	return m ? v + div_ns(dt, m) : v;
 }
 
 ds_vtime ds_psclock_v(const struct ds_psclock *k, uint64_t now)
