@@ -29,6 +29,8 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->prog = NULL;
 	e->nsteps = e->cap = 0;
 	e->claims = g_ptr_array_new();
+	e->vmark = 0;
+	e->ps_blocked = e->spinlisted = false;
 	ds_job_init(&e->job);
 }
 
@@ -84,7 +86,7 @@ static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
 	return &e->prog[k];
 }
 
-static void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
+static inline void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 {
 	if (e->job.end == DS_NEVER)
 		return;
@@ -93,8 +95,23 @@ static void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 	ds_evq_push(&eng->q, e->job.end, DS_SEV_ENT, e, e->job.gen, 0);
 }
 
+void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e)
+{
+	ent_schedule(eng, e);
+}
+
+static bool on_clock_cpu(const struct ds_engine *eng, const struct ds_ent *e)
+{
+	return e->cpu >= 0 && eng->cpus[e->cpu].ps;
+}
+
+/* the explicit case inline (hot), processor sharing in cpu.c */
 static void charge(struct ds_engine *eng, struct ds_ent *e)
 {
+	if (on_clock_cpu(eng, e)) {
+		ds_cpu_charge_ent(eng, e);
+		return;
+	}
 	if (e->cpu >= 0 && eng->now > e->charged_at)
 		ds_cpu_charge(eng, e, e->charged_at, e->rate);
 	e->charged_at = eng->now;
@@ -197,6 +214,8 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	}
 	e->pc = end;
 	e->extra = 0;
+	if (e->job.ps)
+		ds_cpu_job_off(eng, e);		/* off its CPU's clock */
 	e->job.active = false;
 	for (unsigned int i = 0; i < nrel; i++)
 		ds_lock_release(eng, rel[i], e);
@@ -242,8 +261,10 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		}
 		if (k == e->pc && total == 0) {
 			/* the run stops at once on a lock somebody else has: take it or spin */
-			if (!ds_lock_acquire(eng, step_at(e, k)->lock, e))
+			if (!ds_lock_acquire(eng, step_at(e, k)->lock, e)) {
+				ds_cpu_spin(eng, e);
 				return;		/* spinning: ds_ent_granted() goes on */
+			}
 			e->pc++;
 			continue;
 		}
@@ -251,6 +272,10 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		if (total == 0) {
 			run_finish(eng, e);
 			continue;
+		}
+		if (on_clock_cpu(eng, e)) {
+			ds_cpu_job_start(eng, e, total);
+			return;
 		}
 		ds_job_start(&e->job, eng->now, total, e->rate);
 		ent_schedule(eng, e);
@@ -277,6 +302,7 @@ void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
 {
 	charge(eng, e);
 	e->spin = NULL;
+	ds_cpu_unspin(eng, e);
 	e->pc++;		/* past its ACQ */
 	e->extra = (double)eng->prof->lock_handover_ns;
 	if (e->cpu >= 0)
@@ -336,7 +362,6 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 			cut_work += (double)step_at(e, k)->ns;
 		e->run_end = cut;
 		charge(eng, e);
-		if (ds_job_set_total(&e->job, eng->now, cut_work))
-			ent_schedule(eng, e);
+		ds_cpu_job_total(eng, e, cut_work);
 	}
 }
