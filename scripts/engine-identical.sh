@@ -8,10 +8,12 @@
 #
 # An engine change meant only to make it faster (issue 11, item 2) must not move a single
 # number: for each TRACE (default: every traces/*.dat) and each policy (sync, v2, v3,
-# zsonly), in two set-ups -- the trace's own costs (class locks off), and --profile rpi4b
-# (profile costs, class locks on: every lock of the timing model is exercised) -- the run's
-# --json, --timeseries and --csv with --check (the invariants counted too) are compared with
-# cmp.  A .dsev trace (e.g. the 64-CPU one of bench/bench_sim) is given like a .dat.
+# zsonly), in four set-ups -- the trace's own costs (class locks off), --profile rpi4b
+# (profile costs, class locks on: every lock of the timing model is exercised), and both of
+# them again with --cpus 1 (every task and worker shares one CPU: the CPU model's processor
+# sharing with many entities, sim/cpu.c, which the recorded CPU counts rarely reach) -- the
+# run's --json, --timeseries and --csv with --check (the invariants counted too) are
+# compared with cmp.  A .dsev trace (e.g. the 64-CPU one of bench/bench_sim) is given like a .dat.
 # Exit 0 when all are identical, 1 when one differs (named on stderr), 2 on usage errors.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,9 +28,10 @@ run_all() {
 	for trace in "$@"; do
 		base=$(basename "$trace")
 		for pol in sync v2 v3 zsonly; do
-			for setup in trace rpi4b; do
+			for setup in trace rpi4b cpus1 cpus1-rpi4b; do
 				set -- -q --check --policy "$pol"
-				[ "$setup" = rpi4b ] && set -- "$@" --profile "$root/profiles/rpi4b.ini"
+				case $setup in *rpi4b) set -- "$@" --profile "$root/profiles/rpi4b.ini" ;; esac
+				case $setup in cpus1*) set -- "$@" --cpus 1 ;; esac
 				stem="$out/$base.$pol.$setup"
 				"$ds" replay "$trace" "$@" --json "$stem.json" --csv "$stem.csv" \
 					--timeseries "$stem.ts.csv" || echo "exit $?" >"$stem.failed"

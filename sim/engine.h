@@ -126,6 +126,35 @@ struct ds_job_bp {
 	double rate;
 };
 
+/*
+ * struct ds_psclock (psclock.c) - virtual time of one class of entities (tasks, workers) on a
+ * CPU in processor-sharing mode (cpu.c): V advances at the class's rate (1/n) per ns; a job
+ * ends when V reaches its finish tag.  @hist: the rate changes (struct ds_ps_seg) since the
+ * oldest job still following the clock started (for ds_job_time_at()), hist[0] being number
+ * @base; @heap: those jobs' entities, earliest finish tag first; @sched: the one whose end is
+ * an engine event.
+ */
+#ifndef __SIZEOF_INT128__
+#error "the virtual clock of processor sharing (psclock.c) needs unsigned __int128"
+#endif
+/* virtual time, ns of work in 64.64 fixed point: a clock at 1/m adds dt/m to within 2^-64 */
+__extension__ typedef unsigned __int128 ds_vtime;
+
+struct ds_ps_seg {
+	uint64_t t;		/* from @t on */
+	ds_vtime v;		/* V(t) */
+	uint32_t m;		/* V advances at 1/@m per ns (0: stopped) */
+};
+
+struct ds_psclock {
+	GArray *hist;
+	uint64_t base;
+	guint kept;		/* hist->len after the last trim */
+	GPtrArray *heap;
+	struct ds_ent *sched;
+	uint64_t seq;
+};
+
 struct ds_job {
 	double total;		/* ns of work of the whole job */
 	double remaining;	/* ns of work left at @since */
@@ -138,6 +167,15 @@ struct ds_job {
 	struct ds_job_bp *bp;	/* @nbp breakpoints, one per rate change since @start */
 	unsigned int nbp;
 	unsigned int bp_cap;
+	/* following a CPU's virtual clock (@ps non-NULL, psclock.c): work done past @ps_done0
+	 * (from @since) is V - @ps_v0; it ends when V reaches @ps_f; hist entry @ps_idx on */
+	struct ds_psclock *ps;
+	uint64_t ps_idx;
+	uint64_t ps_seq;	/* heap tie-break: earlier insertion first */
+	ds_vtime ps_v0;
+	ds_vtime ps_f;
+	double ps_done0;
+	guint ps_pos;		/* index in ps->heap */
 };
 
 void ds_job_init(struct ds_job *j);
@@ -151,6 +189,40 @@ bool ds_job_set_total(struct ds_job *j, uint64_t now, double total);
 double ds_job_done(const struct ds_job *j, uint64_t now);
 /* ds_job_time_at() - when the work done reached @work (exact, from the breakpoints) */
 uint64_t ds_job_time_at(const struct ds_job *j, double work);
+/* ds_job_end_at() - when @remaining ns of work at @rate from @now end (DS_NEVER: never) */
+uint64_t ds_job_end_at(uint64_t now, double remaining, double rate);
+/* ds_job_ps_attach() - from @now on the job follows clock @k (its progress so far kept) */
+void ds_job_ps_attach(struct ds_job *j, struct ds_psclock *k, uint64_t now);
+/* ds_job_ps_detach() - back to an explicit rate (@rate from @now on), breakpoints kept */
+void ds_job_ps_detach(struct ds_job *j, uint64_t now, double rate);
+
+/* --- psclock.c --- */
+void ds_psclock_init(struct ds_psclock *k);
+void ds_psclock_clear(struct ds_psclock *k);
+/* ds_psclock_reset() - V = 0 at @now, rate 0, no jobs */
+void ds_psclock_reset(struct ds_psclock *k, uint64_t now);
+/* ds_vt_from_ns() / ds_vt_ns() - ns of work (>= 0) to virtual time and back */
+ds_vtime ds_vt_from_ns(double ns);
+double ds_vt_ns(ds_vtime v);
+/* ds_vt_end() - when @left of work at 1/@m from @now ends: rounded up to a whole ns (not
+ * within 1e-9 ns above one, as ds_job_end_at()), DS_NEVER at m = 0 */
+uint64_t ds_vt_end(uint64_t now, ds_vtime left, uint32_t m);
+/* ds_psclock_v() - V at @now (>= the last rate change) */
+ds_vtime ds_psclock_v(const struct ds_psclock *k, uint64_t now);
+uint32_t ds_psclock_div(const struct ds_psclock *k);
+/* ds_psclock_set_div() - from @now on V advances at 1/@m (0: stopped) */
+void ds_psclock_set_div(struct ds_psclock *k, uint64_t now, uint32_t m);
+/* ds_psclock_time_at() - earliest time at which V reached @v, at most @cap, from hist @idx */
+uint64_t ds_psclock_time_at(const struct ds_psclock *k, uint64_t idx, ds_vtime v, uint64_t cap);
+struct ds_ent;
+void ds_psclock_insert(struct ds_psclock *k, struct ds_ent *e);
+void ds_psclock_remove(struct ds_psclock *k, struct ds_ent *e);
+/* ds_psclock_moved() - @e's finish tag changed */
+void ds_psclock_moved(struct ds_psclock *k, struct ds_ent *e);
+static inline struct ds_ent *ds_psclock_min(const struct ds_psclock *k)
+{
+	return k->heap->len ? g_ptr_array_index(k->heap, 0) : NULL;
+}
 
 /* --- ent.c: entities that run step programs on a virtual CPU --- */
 
@@ -205,6 +277,11 @@ struct ds_ent {
 	double rate;		/* its current speed on its CPU (0 off-CPU) */
 	uint64_t charged_at;	/* CPU time is accounted up to here */
 	double cpu_ns;
+	/* on a CPU in processor-sharing mode (cpu.c): charged up to V = @vmark of its class;
+	 * @ps_blocked: a spinner found unable to run at the last update (rate 0) */
+	ds_vtime vmark;
+	bool ps_blocked;
+	bool spinlisted;	/* in its CPU's @spinners */
 };
 
 void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner);
@@ -249,6 +326,8 @@ void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu);
 void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e);
 /* ds_ent_rate() - the CPU model changed the entity's speed */
 void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate);
+/* ds_ent_schedule() - the engine event of the entity's job end (job.end, job.gen) */
+void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e);
 /* ds_ent_split() - @lock is wanted by another entity: cut this one's run where it must
  * really take (or release) @lock; if it is inside its hold now it becomes the real holder */
 void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *lock);
@@ -297,6 +376,13 @@ struct ds_cpu {
 	unsigned int workers;
 	unsigned int foreign;
 	double consumed;	/* ns of CPU time given to entities */
+	GPtrArray *spinners;	/* entities of @rq spinning on a lock */
+	/* processor-sharing mode (cpu.c): a virtual clock per entity kind; @ps_load: CPU
+	 * time given out per ns since @ps_at */
+	bool ps;
+	struct ds_psclock clock[2];
+	uint64_t ps_at;
+	double ps_load;
 };
 
 void ds_cpus_init(struct ds_engine *eng);
@@ -309,6 +395,17 @@ void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e);
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu);
 /* ds_cpu_charge() - @e ran at @rate from @since to now on its CPU: account it */
 void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since, double rate);
+/* ds_cpu_charge_ent() - account @e's CPU time up to now (either mode) */
+void ds_cpu_charge_ent(struct ds_engine *eng, struct ds_ent *e);
+/* ds_cpu_job_start() - @e starts a job of @work ns at now on its CPU (schedules its end) */
+void ds_cpu_job_start(struct ds_engine *eng, struct ds_ent *e, double work);
+/* ds_cpu_job_off() - @e's job is over (before job.active is cleared) */
+void ds_cpu_job_off(struct ds_engine *eng, struct ds_ent *e);
+/* ds_cpu_job_total() - @e's job is cut to @total ns of work at now */
+void ds_cpu_job_total(struct ds_engine *eng, struct ds_ent *e, double total);
+/* ds_cpu_spin() / ds_cpu_unspin() - @e starts / stops spinning on a lock */
+void ds_cpu_spin(struct ds_engine *eng, struct ds_ent *e);
+void ds_cpu_unspin(struct ds_engine *eng, struct ds_ent *e);
 /* ds_cpu_pick() - where worker @self runs its next batch (producer < 0: none) */
 unsigned int ds_cpu_pick(const struct ds_engine *eng, int producer, int current,
 			 const struct ds_ent *self);

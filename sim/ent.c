@@ -29,6 +29,8 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->prog = NULL;
 	e->nsteps = e->cap = 0;
 	e->claims = g_ptr_array_new();
+	e->vmark = 0;
+	e->ps_blocked = e->spinlisted = false;
 	ds_job_init(&e->job);
 }
 
@@ -84,7 +86,7 @@ static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
 	return &e->prog[k];
 }
 
-static void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
+void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 {
 	if (e->job.end == DS_NEVER)
 		return;
@@ -95,9 +97,7 @@ static void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 
 static void charge(struct ds_engine *eng, struct ds_ent *e)
 {
-	if (e->cpu >= 0 && eng->now > e->charged_at)
-		ds_cpu_charge(eng, e, e->charged_at, e->rate);
-	e->charged_at = eng->now;
+	ds_cpu_charge_ent(eng, e);
 }
 
 void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate)
@@ -107,7 +107,7 @@ void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate)
 	charge(eng, e);
 	e->rate = rate;
 	if (e->job.active && ds_job_set_rate(&e->job, eng->now, rate))
-		ent_schedule(eng, e);
+		ds_ent_schedule(eng, e);
 }
 
 static void claim_drop(struct ds_ent *e, struct ds_lock *l)
@@ -197,6 +197,7 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	}
 	e->pc = end;
 	e->extra = 0;
+	ds_cpu_job_off(eng, e);		/* off its CPU's clock, if it follows one */
 	e->job.active = false;
 	for (unsigned int i = 0; i < nrel; i++)
 		ds_lock_release(eng, rel[i], e);
@@ -242,8 +243,10 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		}
 		if (k == e->pc && total == 0) {
 			/* the run stops at once on a lock somebody else has: take it or spin */
-			if (!ds_lock_acquire(eng, step_at(e, k)->lock, e))
+			if (!ds_lock_acquire(eng, step_at(e, k)->lock, e)) {
+				ds_cpu_spin(eng, e);
 				return;		/* spinning: ds_ent_granted() goes on */
+			}
 			e->pc++;
 			continue;
 		}
@@ -252,8 +255,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 			run_finish(eng, e);
 			continue;
 		}
-		ds_job_start(&e->job, eng->now, total, e->rate);
-		ent_schedule(eng, e);
+		ds_cpu_job_start(eng, e, total);
 		return;
 	}
 }
@@ -277,6 +279,7 @@ void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
 {
 	charge(eng, e);
 	e->spin = NULL;
+	ds_cpu_unspin(eng, e);
 	e->pc++;		/* past its ACQ */
 	e->extra = (double)eng->prof->lock_handover_ns;
 	if (e->cpu >= 0)
@@ -336,7 +339,6 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 			cut_work += (double)step_at(e, k)->ns;
 		e->run_end = cut;
 		charge(eng, e);
-		if (ds_job_set_total(&e->job, eng->now, cut_work))
-			ent_schedule(eng, e);
+		ds_cpu_job_total(eng, e, cut_work);
 	}
 }

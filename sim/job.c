@@ -33,12 +33,14 @@ static uint64_t span(double work, double rate)
 	return whole + ((double)whole < t - 1e-9);
 }
 
-static uint64_t job_end(uint64_t now, double remaining, double rate)
+uint64_t ds_job_end_at(uint64_t now, double remaining, double rate)
 {
 	uint64_t s = span(remaining, rate);
 
 	return s == UINT64_MAX || s > UINT64_MAX - now ? DS_NEVER : now + s;
 }
+
+#define job_end ds_job_end_at
 
 /* A plain array, not a GArray: it is appended to at every job start (hot). */
 static void bp_add(struct ds_job *j, uint64_t t, double done, double rate)
@@ -58,6 +60,7 @@ void ds_job_init(struct ds_job *j)
 {
 	j->bp = NULL;
 	j->nbp = j->bp_cap = 0;
+	j->ps = NULL;
 }
 
 void ds_job_clear(struct ds_job *j)
@@ -78,12 +81,24 @@ void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
 	j->gen++;
 	j->active = true;
 	j->nbp = 0;
+	j->ps = NULL;
 	bp_add(j, now, 0, rate);
+}
+
+/* Work left at @now: following a clock, the way to the finish tag. */
+static double left_at(const struct ds_job *j, uint64_t now)
+{
+	if (j->ps) {
+		ds_vtime v = ds_psclock_v(j->ps, now);
+
+		return j->ps_f > v ? ds_vt_ns(j->ps_f - v) : 0.0;
+	}
+	return j->remaining - (double)(now - j->since) * j->rate;
 }
 
 double ds_job_done(const struct ds_job *j, uint64_t now)
 {
-	double left = j->remaining - (double)(now - j->since) * j->rate;
+	double left = left_at(j, now);
 
 	return j->total - MAX(left, 0.0);
 }
@@ -108,11 +123,56 @@ bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate)
 	return true;
 }
 
+/*
+ * Following a clock the progress is kept as the clock's history from the current segment
+ * (ps_idx) on: the breakpoints so far stay for the work done before.
+ */
+void ds_job_ps_attach(struct ds_job *j, struct ds_psclock *k, uint64_t now)
+{
+	ds_vtime v = ds_psclock_v(k, now);
+
+	j->remaining = MAX(left_at(j, now), 0.0);
+	j->since = now;
+	j->ps = k;
+	j->ps_idx = k->base + k->hist->len - 1;
+	j->ps_v0 = v;
+	j->ps_done0 = j->total - j->remaining;
+	j->ps_f = v + ds_vt_from_ns(j->remaining);
+	j->end = DS_NEVER;	/* the clock's earliest job alone has an engine event */
+	j->gen++;
+}
+
+/* the rate cpu.c gives explicitly for a share of 1/m */
+static double seg_rate(const struct ds_ps_seg *s)
+{
+	return s->m ? 1.0 / (double)s->m : 0.0;
+}
+
+void ds_job_ps_detach(struct ds_job *j, uint64_t now, double rate)
+{
+	const struct ds_psclock *k = j->ps;
+	const struct ds_ps_seg *h = (const struct ds_ps_seg *)(void *)k->hist->data;
+	guint first = (guint)(j->ps_idx - k->base);
+
+	/* the clock's segments become the job's breakpoints */
+	bp_add(j, j->since, j->ps_done0, seg_rate(&h[first]));
+	for (guint i = first + 1; i < k->hist->len; i++)
+		bp_add(j, h[i].t, j->ps_done0 + ds_vt_ns(h[i].v - j->ps_v0), seg_rate(&h[i]));
+	j->remaining = MAX(left_at(j, now), 0.0);
+	j->ps = NULL;
+	j->since = now;
+	j->rate = rate;
+	bp_add(j, now, j->total - j->remaining, rate);
+	j->end = job_end(now, j->remaining, rate);
+	j->gen++;
+}
+
 bool ds_job_set_total(struct ds_job *j, uint64_t now, double total)
 {
 	double done = ds_job_done(j, now);
 	uint64_t end;
 
+	g_assert(!j->ps);	/* cpu.c moves a job following a clock */
 	j->total = total;
 	j->remaining = MAX(total - done, 0.0);
 	j->since = now;
@@ -134,6 +194,12 @@ uint64_t ds_job_time_at(const struct ds_job *j, double work)
 	 * (its rate is > 0 unless it is the last one: work only stands still until the next). */
 	if (!j->nbp || work <= bp[0].done)
 		return j->start;
+	if (j->ps && work > j->ps_done0) {	/* past the work done when it joined the clock */
+		ds_vtime back = ds_vt_from_ns(j->total - work);
+
+		return ds_psclock_time_at(j->ps, j->ps_idx, j->ps_f > back ? j->ps_f - back : 0,
+					  j->end);
+	}
 	if (j->nbp == 1) {	/* no rate change: the common case */
 		s = span(work, bp[0].rate);
 		return s == UINT64_MAX ? j->end : MIN(j->start + s, j->end);

@@ -89,6 +89,61 @@ static void test_capacity(void)
 }
 
 /*
+ * Processor sharing with many entities (sim/cpu.c keeps virtual time from 8 on one CPU), by
+ * hand.  Sync, 1 CPU.  Tasks 1..8 (pids 100..800) release at 10000 (300 of work each) and
+ * exit 100 * (k - 1) after their recorded release end (think on the CPU); task 9 (pid 900)
+ * releases at 11000 and exits right after.  Total work 8 * 300 + 2800 + 300 = 5500.
+ * - [10000, 11000): 8 at 1/8, 125 each.  Then 9 at 1/9: tasks 1..8 finish their releases
+ *   after 175 * 9 = 1575, at 12575 (hot 2575); task 9 has done 175 (125 left).
+ * - 12575: task 1 exits; 8 at 1/8: task 2 (think 100) exits at 13375; task 9 left 25.
+ * - 13375: 7 at 1/7: task 9 ends its release at 13375 + 175 = 13550 (hot 2550) and exits.
+ * - 13550: 6 at 1/6: task 3 has 75 left: exits at 14000; tasks 4..8 then have 100, 200, ...
+ *   500 left, and exit at 14000 + 5 * 100 = 14500, + 4 * 100 = 14900, 15200, 15400, 15500.
+ * Ends are whole ns although V is not (1/9, 1/7, 1/6 per ns): the clock must not round any
+ * of them up.  The CPU is busy 5500 of 5500 ns.
+ */
+static gint by_time(gconstpointer a, gconstpointer b)
+{
+	const struct ds_event *x = a, *y = b;
+
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+static void test_many_share(void)
+{
+	static const uint64_t end[] = { 12575, 13375, 14000, 14500, 14900, 15200, 15400, 15500 };
+	g_autoptr(GArray) evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	struct ds_params p = sync_params(1);
+	struct ds_event ev;
+	struct ds_results *r;
+
+	for (int32_t k = 1; k <= 8; k++) {
+		ev = simtest_release(10000, 100 * k, (uint16_t)(k - 1), (uint64_t)k);
+		g_array_append_val(evs, ev);
+	}
+	ev = simtest_release(11000, 900, 8, 9);
+	g_array_append_val(evs, ev);
+	for (int32_t k = 1; k <= 8; k++) {
+		ev = simtest_exit(10300 + 100 * (uint64_t)(k - 1), 100 * k, (uint16_t)(k - 1));
+		g_array_append_val(evs, ev);
+	}
+	ev = simtest_exit(11300, 900, 8);
+	g_array_append_val(evs, ev);
+	g_array_sort(evs, by_time);
+	r = simtest_run_hand(evs, &p, 9);
+	simtest_assert_clean(r);
+	for (int32_t k = 1; k <= 8; k++) {
+		g_assert_cmpuint(simtest_task(r, 100 * k)->hot_ns, ==, 2575);
+		g_assert_cmpuint(simtest_task(r, 100 * k)->sim_end_ts, ==, end[k - 1]);
+	}
+	g_assert_cmpuint(simtest_task(r, 900)->hot_ns, ==, 2550);
+	g_assert_cmpuint(simtest_task(r, 900)->sim_end_ts, ==, 13550);
+	g_assert_cmpuint(r->sim_end_ts, ==, 15500);
+	g_assert_cmpfloat_with_epsilon(g_array_index(r->cpu_busy_ns, double, 0), 5500, 1e-6);
+	ds_results_free(r);
+}
+
+/*
  * A worker and its producer on one CPU, and a speed change inside a page.  simtest_burst(4,
  * 1000), v3, 1 CPU: releases at 10000, 10110, 10220 (push 10, think 100) and 10330, which
  * fills the page: push 10 + swap 100 + queue_work 50 -> 10490; the worker wakes at 11330.
@@ -359,6 +414,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/sim/timing/capacity", test_capacity);
+	g_test_add_func("/sim/timing/many-share", test_many_share);
 	g_test_add_func("/sim/timing/worker-shares", test_worker_shares);
 	g_test_add_func("/sim/timing/stale-event-clock", test_stale_event_clock);
 	g_test_add_func("/sim/timing/class-lock", test_class_lock);
