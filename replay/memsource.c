@@ -87,6 +87,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 	struct ds_trace_opts o = opts ? *opts : (struct ds_trace_opts){ 0 };
 	struct ds_mem_stream *s;
 	struct ds_source *src;
+	struct ds_event ev;
 	uint64_t n;
 	size_t got = 0;
 	int rc;
@@ -121,14 +122,18 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 		*why = "its memory could not be allocated";
 		return NULL;
 	}
-	/* the bound is the info's count: one event more is a cache that lies about itself */
-	while ((rc = ds_source_next(src, &s->evs[got], error)) > 0) {
-		if (++got > n) {
+	/*
+	 * The bound is the info's count: one event more is a cache that lies about itself.  Read
+	 * into @ev and store only below the bound (the array holds exactly n).
+	 */
+	while ((rc = ds_source_next(src, &ev, error)) > 0) {
+		if (got == n) {
 			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: its cache delivered more "
 				    "than the %" G_GUINT64_FORMAT " events its info counts", path, n);
 			rc = -1;
 			break;
 		}
+		s->evs[got++] = ev;
 	}
 	ds_source_close(src);
 	if (rc < 0) {
