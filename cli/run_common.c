@@ -137,7 +137,7 @@ gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GEr
 	}
 	if (o->topts.use_cache && !o->topts.verify)
 		return TRUE;
-	if (!ds_trace_sha256(trace, &o->topts, o->sha256, error))
+	if (!ds_file_sha256(trace, o->sha256, error))	/* the cache was asked just above */
 		return FALSE;
 	o->topts.sha256 = o->sha256;
 	return TRUE;
