@@ -175,27 +175,52 @@ static void size_trace_free(struct size_trace *t)
 	g_free(t);
 }
 
-/* Each trace hashed once (a search opens it many times); its cache written before threads
- * read it, so libtracecmd never runs concurrently (ds_sweep_warm_cache()). */
+/*
+ * Each trace identified once (a search opens it many times): from its cache's header, else
+ * by its first read, which hashes it beside the decode and writes its cache
+ * (ds_trace_sha256_early()); only a trace that gets no cache is hashed here.  Its cache is
+ * written before threads read it, so libtracecmd never runs concurrently
+ * (ds_sweep_warm_cache(), which is then that first read); with one job the first run is.
+ */
 static gboolean open_traces(struct size_cmd *cmd, char **paths, int n, GError **error)
 {
 	gboolean parallel = cmd->o->jobs != 1;
 
 	for (int i = 0; i < n; i++) {
 		struct size_trace *t = g_new0(struct size_trace, 1);
+		int known;
 
 		g_ptr_array_add(cmd->traces, t);
 		t->path = paths[i];
 		t->topts = cmd->o->run.topts;
 		t->costs = g_ptr_array_new_with_free_func((GDestroyNotify)size_case_free);
-		if (!ds_trace_sha256(t->path, &t->topts, t->sha256, error))
+		known = ds_trace_sha256_early(t->path, &t->topts, t->sha256, error);
+		if (known < 0)
 			return FALSE;
-		t->topts.sha256 = t->sha256;
-		if (parallel && t->topts.use_cache && !ds_sweep_warm_cache(t->path, &t->topts, error))
+		if (parallel && t->topts.use_cache &&
+		    !ds_sweep_warm_cache(t->path, &t->topts, known ? NULL : t->sha256, error))
 			return FALSE;
+		if (strlen(t->sha256) == 64)
+			t->topts.sha256 = t->sha256;
 		t->topts.progress = FALSE;	/* several threads: the progress lines say enough */
 	}
 	return TRUE;
+}
+
+/* A trace first read by its first run (one job, no cache yet): the digest its runs reported. */
+static void take_sha256(GPtrArray *traces)
+{
+	for (guint i = 0; i < traces->len; i++) {
+		struct size_trace *t = g_ptr_array_index(traces, i);
+		JsonObject *o = t->base && t->base->trace_json &&
+				JSON_NODE_HOLDS_OBJECT(t->base->trace_json) ?
+				json_node_get_object(t->base->trace_json) : NULL;
+		const char *sha = o && json_object_has_member(o, "sha256") ?
+				  json_object_get_string_member(o, "sha256") : NULL;
+
+		if (!t->sha256[0] && sha)
+			g_strlcpy(t->sha256, sha, sizeof(t->sha256));
+	}
 }
 
 static guint jobs_of(const struct size_cmd *cmd)
@@ -321,6 +346,7 @@ static gboolean run_all(struct size_cmd *cmd)
 	}
 	if (!run_stage(cmd, base))
 		return FALSE;
+	take_sha256(cmd->traces);
 	if (cmd->o->no_range)
 		return TRUE;
 	plan_costs(cmd, costs);

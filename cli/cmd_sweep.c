@@ -618,16 +618,16 @@ int ds_cmd_sweep(int argc, char **argv)
 	}
 	if (!o.outdir)
 		o.outdir = default_outdir(argv[1]);
+	st.topts.use_cache = TRUE;
+	st.topts.cache_dir = o.cache_dir;
 	st.sw = ds_sweep_load(argv[1], &error);
 	if (st.sw)
-		st.points = ds_sweep_plan(st.sw, &error);
+		st.points = ds_sweep_plan(st.sw, &st.topts, &error);
 	if (!st.points) {
 		g_printerr("defersim sweep: %s\n", error->message);
 		g_error_free(error);
 		goto out;
 	}
-	st.topts.use_cache = TRUE;
-	st.topts.cache_dir = o.cache_dir;
 	st.tty = isatty(STDERR_FILENO);
 	status = sweep_main(&st);
 out:

@@ -127,20 +127,15 @@ gboolean ds_cli_run_trace_opts(struct ds_cli_run_opts *o, GError **error)
  * hashes it beside the decode and writes the digest into the cache, where every later open
  * finds it; hashing it first read the whole file once more, before the decode could start
  * (0.6 s of CPU and a read of 902 MB for issue 11's 64-CPU trace).  Without caching, every
- * open would hash it again: it is hashed once here.
+ * open would hash it again: it is hashed once here (ds_trace_sha256_early()).
  */
 gboolean ds_cli_run_hash_trace(struct ds_cli_run_opts *o, const char *trace, GError **error)
 {
-	if (ds_trace_sha256_cached(trace, &o->topts, o->sha256)) {
+	int known = ds_trace_sha256_early(trace, &o->topts, o->sha256, error);
+
+	if (known > 0)
 		o->topts.sha256 = o->sha256;
-		return TRUE;
-	}
-	if (o->topts.use_cache && !o->topts.verify)
-		return TRUE;
-	if (!ds_file_sha256(trace, o->sha256, error))	/* the cache was asked just above */
-		return FALSE;
-	o->topts.sha256 = o->sha256;
-	return TRUE;
+	return known >= 0;
 }
 
 void ds_cli_run_warn(const char *cmd, const struct ds_results *r,

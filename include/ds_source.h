@@ -379,11 +379,17 @@ gboolean ds_trace_sha256_cached(const char *trace, const struct ds_trace_opts *o
 				char out[65]);
 
 /**
- * ds_trace_sha256() - the sha256 of @trace: from its cache's header when a cache for it
- * exists (no read of the trace), else computed
+ * ds_trace_sha256_early() - the sha256 of @trace for a command that needs it before, or
+ * without, waiting for its first open: from its cache's header when a current cache holds it
+ * (no read of the trace); else, when opening it through @opts writes its cache (caching on,
+ * not a .dsev), nothing is read: that first open hashes the trace beside its decode, and its
+ * source's info (then its cache) carries the digest; else (no cache will be written, so every
+ * open would hash it) it is hashed now, once.
+ * Return: 1 @out holds the digest, 0 it is not known yet (take it from the first open's
+ * ds_source_info()), -1 @error.
  */
-gboolean ds_trace_sha256(const char *trace, const struct ds_trace_opts *opts, char out[65],
-			 GError **error);
+int ds_trace_sha256_early(const char *trace, const struct ds_trace_opts *opts, char out[65],
+			  GError **error);
 
 /* --- the cache directory (replay/cachedir.c) ------------------------------------------ */
 

@@ -162,12 +162,15 @@ struct ds_sweep_point {
 /**
  * ds_sweep_plan() - every point of the sweep, validated and keyed
  *
- * Loads each profile and hashes each trace once.  The points borrow strings from @sw, which
- * must outlive them.  A combination refused by ds_params_validate() is an error naming the
+ * Loads each profile and identifies each trace once (ds_trace_sha256_early() through
+ * @topts, NULL: the default cache directory; a trace whose cache is not written yet is read
+ * once here, writing its cache, rather than hashed and then read again by its first point).
+ * The points borrow strings from @sw, which must outlive them.  A combination refused by ds_params_validate() is an error naming the
  * point and its values.
  * Return: GPtrArray of struct ds_sweep_point * (frees them), or NULL with @error set.
  */
-GPtrArray *ds_sweep_plan(const struct ds_sweep *sw, GError **error);
+GPtrArray *ds_sweep_plan(const struct ds_sweep *sw, const struct ds_trace_opts *topts,
+			 GError **error);
 void ds_sweep_point_free(struct ds_sweep_point *pt);
 
 /*
@@ -208,10 +211,12 @@ JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
  * ds_sweep_warm_cache() - read a trace once so that its binary cache exists before points
  * open it from several threads (libtracecmd is then never used concurrently); a synthetic
  * .dsev needs none (TRUE at once)
+ * @sha256: NULL, or where the trace's sha256 goes once it was read whole (from the source's
+ *	info: hashed beside the decode, or the cache's); "" when it was not (and for a .dsev)
  * Return: FALSE with @error when the trace cannot be read or the cache was not written.
  */
 gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topts,
-			     GError **error);
+			     char *sha256, GError **error);
 
 /**
  * ds_sweep_share_budget() - the --share-memory value: a size ("500M", "2G"; 0 or "off":

@@ -85,6 +85,7 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 	/* the hash is known (given, or just checked), or the reader computes it as it reads */
 	if (opts && opts->sha256)
 		g_strlcpy(sha, opts->sha256, sizeof(sha));
+	ds_note_whole_read("decode", path);
 	src = ds_trace_source_open(path, (opts && opts->sha256) || (cache && opts->verify) ?
 				   sha : NULL, opts, error);
 	if (!src || !cache)
@@ -119,8 +120,19 @@ gboolean ds_trace_sha256_cached(const char *trace, const struct ds_trace_opts *o
 	return ok;
 }
 
-gboolean ds_trace_sha256(const char *trace, const struct ds_trace_opts *opts, char out[65],
-			 GError **error)
+int ds_trace_sha256_early(const char *trace, const struct ds_trace_opts *opts, char out[65],
+			  GError **error)
 {
-	return ds_trace_sha256_cached(trace, opts, out) || ds_file_sha256(trace, out, error);
+	if (ds_trace_sha256_cached(trace, opts, out))
+		return 1;
+	/* a trace whose first open writes its cache is hashed by that open, beside its decode */
+	if (opts && opts->use_cache && !ds_synth_file_is(trace))
+		return 0;
+	return ds_file_sha256(trace, out, error) ? 1 : -1;
+}
+
+void ds_note_whole_read(const char *what, const char *path)
+{
+	if (g_getenv("DS_TEST_TRACE_READS"))
+		g_printerr("defersim: test: %s %s\n", what, path);
 }

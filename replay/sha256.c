@@ -17,6 +17,7 @@
 #include <nettle/sha2.h>
 
 #include "ds_source.h"
+#include "source_impl.h"
 
 #define CHUNK (1u << 20)
 
@@ -54,6 +55,7 @@ gboolean ds_file_sha256(const char *path, char out[65], GError **error)
 
 	if (fd < 0)
 		return FALSE;
+	ds_note_whole_read("hash", path);
 	buf = g_malloc(CHUNK);
 	sha256_init(&ck);
 	while ((n = read(fd, buf, CHUNK)) != 0) {

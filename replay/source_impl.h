@@ -18,4 +18,11 @@ struct ds_source {
 	const struct ds_source_ops *ops;
 };
 
+/*
+ * ds_note_whole_read() - with $DS_TEST_TRACE_READS set, say on stderr that @path is about to
+ * be read whole (@what: "decode", "hash", "dsev"...): the tests count a command's passes over
+ * a trace by it (open.c)
+ */
+void ds_note_whole_read(const char *what, const char *path);
+
 #endif

@@ -20,6 +20,7 @@ struct plan_profile {
 };
 
 struct plan_inputs {
+	const struct ds_trace_opts *topts;	/* how the points open their traces */
 	GHashTable *trace_sha;		/* resolved path -> char[65] */
 	GHashTable *profiles;		/* sweep value -> struct plan_profile */
 };
@@ -107,18 +108,29 @@ static char *resolve(const struct ds_sweep *sw, const char *value)
 	return g_canonicalize_filename(value, dir);
 }
 
+/*
+ * A trace read before has its sha256 in its cache's header: planning a sweep of a big trace
+ * then reads 128 KiB of it, not all of it.  One whose cache is not written yet is read once
+ * here as its first point would read it (decoded and hashed in one pass, its cache written),
+ * rather than hashed, then decoded by that point: one pass over it, not two.  When that read
+ * fails it is only hashed (its points then fail one by one, each saying why).
+ */
 static const char *trace_sha(struct plan_inputs *in, const char *path, GError **error)
 {
 	char *sha = g_hash_table_lookup(in->trace_sha, path);
+	struct ds_trace_opts o = in->topts ? *in->topts : (struct ds_trace_opts){ .use_cache = TRUE };
+	int known;
 
 	if (sha)
 		return sha;
 	sha = g_malloc(65);
-	/* a trace read before has its sha256 in its cache's header (default cache directory):
-	 * planning a sweep of a big trace then reads 128 KiB of it, not all of it */
-	struct ds_trace_opts o = { .use_cache = TRUE };
-
-	if (!ds_trace_sha256(path, &o, sha, error)) {
+	o.stream = NULL;
+	o.sha256 = NULL;
+	o.progress = FALSE;
+	known = ds_trace_sha256_early(path, &o, sha, error);
+	if (!known && !ds_sweep_warm_cache(path, &o, sha, NULL) && strlen(sha) != 64)
+		known = ds_file_sha256(path, sha, error) ? 1 : -1;
+	if (known < 0) {
 		g_free(sha);
 		return NULL;
 	}
@@ -234,9 +246,11 @@ fail:
 	return NULL;
 }
 
-GPtrArray *ds_sweep_plan(const struct ds_sweep *sw, GError **error)
+GPtrArray *ds_sweep_plan(const struct ds_sweep *sw, const struct ds_trace_opts *topts,
+			 GError **error)
 {
 	struct plan_inputs in = {
+		topts,
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, plan_profile_free),
 	};

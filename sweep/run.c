@@ -8,6 +8,7 @@
  * First, so that the CSV twin starts with the point's columns.  Values stay the text of the
  * sweep file; the run's "params" member has every parameter as the simulator used it.
  */
+#include <string.h>
 #include <unistd.h>
 
 #include "ds_report.h"
@@ -112,13 +113,15 @@ JsonNode *ds_sweep_point_run_save(const struct ds_sweep_point *pt,
 }
 
 gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topts,
-			     GError **error)
+			     char *sha256, GError **error)
 {
 	struct ds_source *src;
 	const struct ds_trace_info *info;
 	g_autofree char *cpath = NULL;
 	int rc;
 
+	if (sha256)
+		sha256[0] = '\0';
 	/* a .dsev is read without libtracecmd and has no cache: nothing to warm */
 	if (ds_synth_file_is(trace))
 		return TRUE;
@@ -128,6 +131,9 @@ gboolean ds_sweep_warm_cache(const char *trace, const struct ds_trace_opts *topt
 	rc = ds_source_drain(src, error) < 0 ? -1 : 0;
 	info = ds_source_info(src);
 	cpath = info ? ds_cache_path(trace, topts, NULL) : NULL;
+	/* read whole: the info holds the digest, hashed beside the decode (or the cache's) */
+	if (sha256 && !rc && info && strlen(info->sha256) == 64)
+		g_strlcpy(sha256, info->sha256, 65);
 	ds_source_close(src);
 	if (rc < 0)
 		return FALSE;

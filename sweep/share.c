@@ -125,7 +125,7 @@ GHashTable *ds_sweep_share_streams(GPtrArray *todo, const struct ds_trace_opts *
 		if (jobs > 1 && !synth && !bytes) {
 			if (!(n >= 2 && budget))
 				say(quiet, "reading %s", pt->trace);
-			if (!ds_sweep_warm_cache(pt->trace, topts, error)) {
+			if (!ds_sweep_warm_cache(pt->trace, topts, NULL, error)) {
 				g_hash_table_destroy(streams);
 				return NULL;
 			}

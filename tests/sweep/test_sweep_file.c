@@ -171,7 +171,7 @@ static void test_plan_points(struct fixture *f, gconstpointer data)
 
 	(void)data;
 	g_assert_no_error(error);
-	pts = ds_sweep_plan(sw, &error);
+	pts = ds_sweep_plan(sw, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(pts->len, ==, 4);
 	/* point 3 = pool_pages 16, scale 2 */
@@ -206,7 +206,7 @@ static void check_file_error(const struct fixture *f, const char *text, const ch
 	GPtrArray *pts = NULL;
 
 	if (sw) {	/* some errors show only when the plan opens profiles and traces */
-		pts = ds_sweep_plan(sw, &error);
+		pts = ds_sweep_plan(sw, NULL, &error);
 		ds_sweep_free(sw);
 	}
 	g_assert_null(pts);

@@ -165,7 +165,7 @@ static GPtrArray *plan(const struct dstest_tmp *t, const char *name)
 	GPtrArray *pts;
 
 	g_assert_no_error(error);
-	pts = ds_sweep_plan(sw, &error);
+	pts = ds_sweep_plan(sw, NULL, &error);
 	g_assert_no_error(error);
 	/* points borrow the sweep's strings: keep it alive with them */
 	g_ptr_array_set_free_func(pts, NULL);
