@@ -230,6 +230,13 @@ gboolean ds_synth_file_is(const char *path);
 struct ds_source *ds_synth_file_open(const char *path, GError **error);
 
 /**
+ * ds_synth_file_open_known() - ds_synth_file_open() of a file whose sha256 the caller has
+ * (@sha256: 64 hex digits, or NULL to compute it, in the pass that checks the checksum)
+ */
+struct ds_source *ds_synth_file_open_known(const char *path, const char *sha256,
+					   GError **error);
+
+/**
  * ds_dat_restore() - a trace.dat (v7) from a tracing directory and raw per-CPU ring buffers,
  * as `trace-cmd restore` makes it: `restore -c -t @dir -k @kallsyms -o @head` writes the
  * headers (@dir holds events/header_page, events/header_event, events/SYSTEM/EVENT/format,

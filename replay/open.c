@@ -60,7 +60,7 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 		return ds_mem_stream_open(opts->stream);
 	/* a synthetic event file (`defersim synth -o X.dsev`) is its own binary stream */
 	if (ds_synth_file_is(path))
-		return ds_synth_file_open(path, error);
+		return ds_synth_file_open_known(path, opts ? opts->sha256 : NULL, error);
 	if (cache) {
 		if (!ds_file_quick_key(path, key, error))
 			return NULL;

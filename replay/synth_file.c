@@ -6,6 +6,9 @@
  * The magic says "synthetic" before anything else does; ds_source_open_trace() recognises
  * the file by it.  The reader checks size and checksum before it delivers an
  * event, then type, CPU and time order of every event, naming the offset of a bad one.
+ * The file's sha256 (its identity in the reports and sweep keys) is the caller's when it has
+ * it (a command replaying the file many times hashes it once), else computed in the same pass
+ * as the checksum: an open reads the file once before streaming it, not twice.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <nettle/sha2.h>
 
 #include "source_impl.h"
 #include "dsev_format.h"
@@ -91,17 +95,26 @@ static gboolean check_header(const struct dsev_header *h, uint64_t size, const c
 	return TRUE;
 }
 
-/* MD5 of (text, events, header) against the stored one, before any event is delivered. */
-static gboolean check_digest(struct dsev_source *s, uint64_t size, GError **error)
+/*
+ * MD5 of (text, events, header) against the stored one, before any event is delivered; and,
+ * when @sha256 is not NULL, the whole file's sha256 from the same reads (header, then the
+ * bytes checked, then the trailer: the file in order).
+ */
+static gboolean check_digest(struct dsev_source *s, uint64_t size, char *sha256,
+			     GError **error)
 {
 	g_autoptr(GChecksum) ck = g_checksum_new(G_CHECKSUM_MD5);
 	g_autofree guchar *buf = g_malloc(1 << 16);
-	guint8 want[DIGEST_LEN], got[DIGEST_LEN];
+	guint8 want[DIGEST_LEN], got[DIGEST_LEN], sha[SHA256_DIGEST_SIZE];
 	gsize dlen = sizeof(got);
 	uint64_t left = size - sizeof(s->h) - DIGEST_LEN;
+	struct sha256_ctx fc;
 
 	if (fseek(s->f, sizeof(s->h), SEEK_SET))
 		return fmt_error(error, s->path, "cannot seek: %s", g_strerror(errno));
+	sha256_init(&fc);
+	if (sha256)
+		sha256_update(&fc, sizeof(s->h), (const uint8_t *)&s->h);
 	while (left) {
 		size_t n = (size_t)MIN(left, 1 << 16);
 
@@ -109,6 +122,8 @@ static gboolean check_digest(struct dsev_source *s, uint64_t size, GError **erro
 			return fmt_error(error, s->path, "read error at offset %" G_GUINT64_FORMAT,
 					 size - DIGEST_LEN - left);
 		g_checksum_update(ck, buf, (gssize)n);
+		if (sha256)
+			sha256_update(&fc, n, buf);
 		left -= n;
 	}
 	if (fread(want, 1, DIGEST_LEN, s->f) != DIGEST_LEN)
@@ -118,6 +133,12 @@ static gboolean check_digest(struct dsev_source *s, uint64_t size, GError **erro
 	g_checksum_get_digest(ck, got, &dlen);
 	if (memcmp(want, got, DIGEST_LEN))
 		return fmt_error(error, s->path, "checksum mismatch (corrupt file)");
+	if (sha256) {
+		sha256_update(&fc, DIGEST_LEN, want);
+		sha256_digest(&fc, sizeof(sha), sha);
+		for (size_t i = 0; i < sizeof(sha); i++)
+			g_snprintf(sha256 + 2 * i, 3, "%02x", sha[i]);
+	}
 	return fseek(s->f, (long)s->data_off, SEEK_SET) == 0 ||
 	       fmt_error(error, s->path, "cannot seek: %s", g_strerror(errno));
 }
@@ -202,9 +223,11 @@ static const struct ds_source_ops dsev_ops = {
 	.info = dsev_info,
 };
 
-struct ds_source *ds_synth_file_open(const char *path, GError **error)
+struct ds_source *ds_synth_file_open_known(const char *path, const char *sha256,
+					   GError **error)
 {
 	struct dsev_source *s = g_new0(struct dsev_source, 1);
+	char digest[65] = "";
 	GStatBuf st;
 
 	s->base.ops = &dsev_ops;
@@ -226,15 +249,20 @@ struct ds_source *ds_synth_file_open(const char *path, GError **error)
 		goto fail;
 	}
 	s->data_off = sizeof(s->h) + dsev_pad8(s->h.desc_len);
+	ds_note_whole_read(sha256 ? "dsev" : "dsev+hash", path);
 	if (!check_header(&s->h, (uint64_t)st.st_size, path, error) ||
-	    !check_digest(s, (uint64_t)st.st_size, error))
+	    !check_digest(s, (uint64_t)st.st_size, sha256 ? NULL : digest, error))
 		goto fail;
 	ds_synth_info_init(&s->si, path, s->h.ncpus, s->h.t0);
 	s->si.info.file_size = (uint64_t)st.st_size;
-	if (!ds_file_sha256(path, s->si.info.sha256, error))
-		goto fail;
+	g_strlcpy(s->si.info.sha256, sha256 ? sha256 : digest, sizeof(s->si.info.sha256));
 	return &s->base;
 fail:
 	dsev_close(&s->base);
 	return NULL;
+}
+
+struct ds_source *ds_synth_file_open(const char *path, GError **error)
+{
+	return ds_synth_file_open_known(path, NULL, error);
 }

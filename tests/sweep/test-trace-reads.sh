@@ -80,3 +80,26 @@ first_read cmp.err "a first compare"
 grep "^defersim: test: " nc.err | head -n 1 | grep -q " hash " || fail "--no-cache: hash first"
 [ "$(json_shas nc.json)" = "$want" ] || fail "size --no-cache sha256: $(json_shas nc.json)"
 ok "compare reads an uncached trace once; size --no-cache hashes it once, before its decodes"
+
+# a .dsev: every open checks its checksum (one pass, "dsev"); the file's sha256 is computed in
+# that pass when the caller does not have it ("dsev+hash"), never by a pass of its own then
+"$DS" synth poisson count=2000 -o "$tmp/p.dsev" -q
+dwant=$(sha256sum p.dsev | cut -d' ' -f1)
+dreads() {	# dreads ERRFILE KIND
+	grep -c "^defersim: test: $2 $tmp/p.dsev\$" "$1" || true
+}
+"$DS" replay "$tmp/p.dsev" --json dr.json -q >/dev/null 2>dr.err || fail "replay .dsev: $(cat dr.err)"
+[ "$(dreads dr.err 'dsev+hash')" -eq 1 ] && [ "$(grep -c '^defersim: test: ' dr.err)" -eq 1 ] ||
+	fail "replay .dsev: $(cat dr.err)"
+[ "$(json_shas dr.json)" = "$dwant" ] || fail "replay .dsev sha256: $(json_shas dr.json)"
+"$DS" compare "$tmp/p.dsev" --json dc.json -q >/dev/null 2>dc.err || fail "compare .dsev: $(cat dc.err)"
+runs=$(grep -c '"policy" *:' dc.json)
+[ "$(dreads dc.err hash)" -eq 1 ] && [ "$(dreads dc.err 'dsev+hash')" -eq 0 ] &&
+	[ "$(dreads dc.err dsev)" -ge 2 ] || fail "compare .dsev ($runs runs): $(cat dc.err)"
+[ "$(json_shas dc.json)" = "$dwant" ] || fail "compare .dsev sha256: $(json_shas dc.json)"
+printf '[sweep]\ntrace = %s\npool_pages = 1, 8, 16\n' "$tmp/p.dsev" >dsev.ini
+"$DS" sweep dsev.ini -o sw-dsev -j 2 2>sd.err || fail "sweep .dsev: $(cat sd.err)"
+[ "$(dreads sd.err hash)" -eq 1 ] && [ "$(dreads sd.err 'dsev+hash')" -eq 0 ] &&
+	[ "$(dreads sd.err dsev)" -eq 3 ] || fail "sweep .dsev: $(cat sd.err)"
+[ "$(json_shas sw-dsev/results.jsonl)" = "$dwant" ] || fail "sweep .dsev sha256"
+ok "a .dsev is hashed once per command: in its checksum's pass (replay), or once up front (compare, sweep: its opens reuse the digest); sha256 = sha256sum"
