@@ -153,6 +153,13 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 					 GError **error);
 /** ds_mem_stream_open() - a source reading @s from its start (thread-safe: @s is read-only) */
 struct ds_source *ds_mem_stream_open(const struct ds_mem_stream *s);
+/**
+ * ds_mem_stream_is() - whether opening @path, expected to hold @sha256 (NULL: any content),
+ * may read @s: the stream's path, and the file unchanged since @s was loaded (its quick key,
+ * and @sha256 the stream's), the checks an open through the binary cache makes (a warning
+ * on stderr when the path is the stream's but the file is not)
+ */
+gboolean ds_mem_stream_is(const struct ds_mem_stream *s, const char *path, const char *sha256);
 uint64_t ds_mem_stream_events(const struct ds_mem_stream *s);
 const char *ds_mem_stream_path(const struct ds_mem_stream *s);
 /** ds_mem_stream_free() - after every source opened on it is closed */

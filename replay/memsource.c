@@ -7,9 +7,13 @@
  * each point); loaded here once, the points read it from memory instead, at the cost of the
  * stream's size (32 bytes an event) for as long as the sweep runs.
  *
- * struct ds_mem_stream: the trace's path, its events exactly as the cache delivered them
- * (a flat array, read-only once loaded: any number of threads read it at once, unlocked),
- * and a source opened on the binary cache and never read, kept for its info.  A cache
+ * struct ds_mem_stream: the trace's path, its quick key when it was loaded, its events
+ * exactly as the cache delivered them (a flat array, read-only once loaded: any number of
+ * threads read it at once, unlocked), and a source opened on the binary cache and never read,
+ * kept for its info.  A point opening its trace through the cache checks that the cache
+ * is the trace's (the quick key names the cache) and, given the sha256 its sweep key was made
+ * with, that the cache holds that content; ds_mem_stream_is() makes the same two checks
+ * against the stream, so a trace changed since its stream was loaded is read as it is now.  A cache
  * source's info is complete at open (it is stored in the cache) and does not change as its
  * events stream past, so every reader of the stream reports the same info, at every moment,
  * as a point that opened the cache itself.  A stream is only made from a trace whose binary
@@ -25,6 +29,7 @@
 
 struct ds_mem_stream {
 	char *path;
+	char key[33];			/* the trace's quick key when loaded */
 	struct ds_event *evs;
 	size_t n;
 	struct ds_source *info_src;	/* the cache, opened and never read: its info */
@@ -142,12 +147,31 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 	}
 	s->n = got;
 	/* the info every reader reports: a cache source as a point would have opened it */
+	if (!ds_file_quick_key(path, s->key, error)) {
+		ds_mem_stream_free(s);
+		return NULL;
+	}
 	s->info_src = ds_source_open_trace(path, &o, error);
 	if (!s->info_src) {
 		ds_mem_stream_free(s);
 		return NULL;
 	}
 	return s;
+}
+
+gboolean ds_mem_stream_is(const struct ds_mem_stream *s, const char *path, const char *sha256)
+{
+	char key[33];
+
+	if (strcmp(path, s->path))
+		return FALSE;
+	if (!ds_file_quick_key(path, key, NULL) || strcmp(key, s->key) ||
+	    (sha256 && strcmp(sha256, ds_source_info(s->info_src)->sha256))) {
+		g_printerr("defersim: warning: %s changed since its events were loaded for "
+			   "sharing: reading it again\n", path);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 uint64_t ds_mem_stream_events(const struct ds_mem_stream *s)

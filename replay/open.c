@@ -55,8 +55,9 @@ struct ds_source *ds_source_open_trace(const char *path, const struct ds_trace_o
 		g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: not a regular file", path);
 		return NULL;
 	}
-	/* the same trace already in memory (a sweep's shared stream: replay/memsource.c) */
-	if (opts && opts->stream && !strcmp(path, ds_mem_stream_path(opts->stream)))
+	/* the same trace already in memory (a sweep's shared stream: replay/memsource.c), and
+	 * unchanged since: else it is read as it is now, from its cache or itself */
+	if (opts && opts->stream && ds_mem_stream_is(opts->stream, path, opts->sha256))
 		return ds_mem_stream_open(opts->stream);
 	/* a synthetic event file (`defersim synth -o X.dsev`) is its own binary stream */
 	if (ds_synth_file_is(path))

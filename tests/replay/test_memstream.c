@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_memstream.c - a trace's events loaded once in memory (replay/memsource.c, a sweep's
+ * shared stream): its readers deliver exactly what a read of the trace's binary cache
+ * delivers, events and info, whether the load found the cache or wrote it; and a trace
+ * changed since the load (another file at its path, or another content than the caller
+ * expects) is not served from the stream but read as it is now.
+ *
+ * White-box: a source's ops pointer (source_impl.h) tells a memory reader from the others.
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "ds_source.h"
+#include "helpers.h"
+#include "source_impl.h"
+
+struct run {
+	GArray *evs;
+	const struct ds_source_ops *ops;
+	char sha256[65];
+	uint64_t per_type[DS_EV__COUNT];
+	unsigned int ncpus;
+	uint64_t first_ts, last_ts, lost_total;
+};
+
+static struct run read_run(const char *path, const struct ds_trace_opts *opts)
+{
+	g_autoptr(GError) err = NULL;
+	struct run r = { .evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event)) };
+	struct ds_source *src = ds_source_open_trace(path, opts, &err);
+	const struct ds_trace_info *info;
+
+	g_assert_no_error(err);
+	r.ops = src->ops;
+	g_assert_true(read_all(src, r.evs, &err));
+	g_assert_no_error(err);
+	info = ds_source_info(src);
+	g_strlcpy(r.sha256, info->sha256, sizeof(r.sha256));
+	memcpy(r.per_type, info->events_per_type, sizeof(r.per_type));
+	r.ncpus = info->ncpus;
+	r.first_ts = info->first_ts;
+	r.last_ts = info->last_ts;
+	r.lost_total = info->lost_total;
+	ds_source_close(src);
+	return r;
+}
+
+static void assert_same(const struct run *a, const struct run *b)
+{
+	g_assert_cmpuint(a->evs->len, ==, b->evs->len);
+	g_assert_cmpint(memcmp(a->evs->data, b->evs->data, a->evs->len * sizeof(struct ds_event)),
+			==, 0);
+	g_assert_cmpstr(a->sha256, ==, b->sha256);
+	g_assert_cmpint(memcmp(a->per_type, b->per_type, sizeof(a->per_type)), ==, 0);
+	g_assert_cmpuint(a->ncpus, ==, b->ncpus);
+	g_assert_cmpuint(a->first_ts, ==, b->first_ts);
+	g_assert_cmpuint(a->last_ts, ==, b->last_ts);
+	g_assert_cmpuint(a->lost_total, ==, b->lost_total);
+}
+
+static struct ds_mem_stream *load(const char *path, const struct ds_trace_opts *opts)
+{
+	g_autoptr(GError) err = NULL;
+	const char *why = NULL;
+	uint64_t bytes;
+	struct ds_mem_stream *s = ds_mem_stream_load(path, opts, UINT64_MAX, &bytes, &why, &err);
+
+	g_assert_no_error(err);
+	g_assert_null(why);
+	g_assert_nonnull(s);
+	g_assert_cmpuint(bytes, ==, ds_mem_stream_events(s) * sizeof(struct ds_event));
+	return s;
+}
+
+static const struct ds_source_ops *mem_ops(const struct ds_mem_stream *s)
+{
+	struct ds_source *src = ds_mem_stream_open(s);
+	const struct ds_source_ops *ops = src->ops;
+
+	ds_source_close(src);
+	return ops;
+}
+
+static char *copy_to(const char *from, const char *dir, const char *name)
+{
+	g_autofree char *data = NULL;
+	g_autofree char *tmp = g_build_filename(dir, "copy.tmp", NULL);
+	char *to = g_build_filename(dir, name, NULL);
+	gsize len;
+
+	g_assert_true(g_file_get_contents(from, &data, &len, NULL));
+	g_assert_true(g_file_set_contents(tmp, data, (gssize)len, NULL));
+	g_assert_cmpint(g_rename(tmp, to), ==, 0);	/* a new file at the path, as an editor */
+	return to;
+}
+
+/* The stream is the cache's read, whether the load wrote the cache or found it. */
+static void test_same_as_cache(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *fixture = dstest_fixture("basic.dat");
+	g_autofree char *path = copy_to(fixture, dir, "t.dat");
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	struct run plain = read_run(path, NULL);
+
+	for (int found = 0; found < 2; found++) {	/* 0: no cache before the load */
+		struct ds_mem_stream *s = load(path, &opts);
+		struct ds_trace_opts with = opts;
+		struct run cached = read_run(path, &opts), mem;
+
+		with.stream = s;
+		mem = read_run(path, &with);
+		g_assert_true(mem.ops == mem_ops(s));
+		g_assert_true(cached.ops != mem.ops && cached.ops != plain.ops);
+		assert_same(&plain, &cached);
+		assert_same(&cached, &mem);
+		g_array_unref(cached.evs);
+		g_array_unref(mem.evs);
+		ds_mem_stream_free(s);
+	}
+	g_array_unref(plain.evs);
+	dstest_rm_rf(dir);
+}
+
+/* Another file at the path after the load, or another digest expected: not the stream. */
+static void test_changed_trace(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *basic = dstest_fixture("basic.dat");
+	g_autofree char *lost = dstest_fixture("lost.dat");
+	g_autofree char *path = copy_to(basic, dir, "t.dat");
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	struct ds_mem_stream *s = load(path, &opts);
+	struct ds_trace_opts with = opts;
+	struct run was = read_run(path, NULL), now, got, wrong;
+	char other[65];
+
+	with.stream = s;
+	/* the digest the caller planned with is not the stream's: read from the file */
+	memset(other, 'a', 64);
+	other[64] = '\0';
+	with.sha256 = other;
+	wrong = read_run(path, &with);
+	g_assert_true(wrong.ops != mem_ops(s));
+	with.sha256 = was.sha256;
+	got = read_run(path, &with);
+	g_assert_true(got.ops == mem_ops(s));
+	assert_same(&was, &got);
+	g_array_unref(got.evs);
+	/* another trace at the path: its events and digest, not the stream's */
+	g_free(copy_to(lost, dir, "t.dat"));
+	now = read_run(path, NULL);
+	g_assert_cmpstr(now.sha256, !=, was.sha256);
+	with.sha256 = NULL;
+	got = read_run(path, &with);
+	g_assert_true(got.ops != mem_ops(s));
+	assert_same(&now, &got);
+	ds_mem_stream_free(s);
+	g_array_unref(was.evs);
+	g_array_unref(now.evs);
+	g_array_unref(got.evs);
+	g_array_unref(wrong.evs);
+	dstest_rm_rf(dir);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/replay/memstream/same-as-cache", test_same_as_cache);
+	g_test_add_func("/replay/memstream/changed-trace", test_changed_trace);
+	return g_test_run();
+}
