@@ -380,6 +380,11 @@ static const struct ds_source_ops cache_ops = {
 	.info = cache_info,
 };
 
+gboolean ds_cache_source_is(const struct ds_source *src)
+{
+	return src && src->ops == &cache_ops;
+}
+
 /* Read [96, size - 16) once: MD5 over events+info+header must match the trailer. */
 static gboolean verify(FILE *f, const struct cache_header *h, uint64_t body, GError **error,
 		       const char *path)
@@ -472,6 +477,7 @@ struct ds_source *ds_cache_open(const char *path, const char *trace_path, const 
 	c->info.sha256[64] = '\0';
 	c->n_events = h.n_events;
 	c->buf = g_new(struct ds_event, BATCH);
+	ds_note_whole_read("cache", path);
 	/* a hit is a use: the mtime orders entries for least-recently-used eviction */
 	futimens(fileno(f), NULL);
 	return &c->base;

@@ -9,8 +9,8 @@
  *
  * struct ds_mem_stream: the trace's path, its quick key when it was loaded, its events
  * exactly as the cache delivered them (a flat array, read-only once loaded: any number of
- * threads read it at once, unlocked), and a source opened on the binary cache and never read,
- * kept for its info.  A point opening its trace through the cache checks that the cache
+ * threads read it at once, unlocked), and the cache source they were read from, kept for
+ * its info.  A point opening its trace through the cache checks that the cache
  * is the trace's (the quick key names the cache) and, given the sha256 its sweep key was made
  * with, that the cache holds that content; ds_mem_stream_is() makes the same two checks
  * against the stream, so a trace changed since its stream was loaded is read as it is now.  A cache
@@ -26,13 +26,14 @@
 
 #include "ds_synth.h"
 #include "source_impl.h"
+#include "trace_impl.h"
 
 struct ds_mem_stream {
 	char *path;
 	char key[33];			/* the trace's quick key when loaded */
 	struct ds_event *evs;
 	size_t n;
-	struct ds_source *info_src;	/* the cache, opened and never read: its info */
+	struct ds_source *info_src;	/* the cache source read: its info */
 };
 
 /* Events the source will deliver, by its (complete) info: what the load may allocate. */
@@ -95,6 +96,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 	struct ds_event ev;
 	uint64_t n;
 	size_t got = 0;
+	char key[33];
 	int rc;
 
 	*bytes = 0;
@@ -108,6 +110,9 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 		*why = "the binary cache is off";
 		return NULL;
 	}
+	/* the key before the open: a trace changed in between is not served (ds_mem_stream_is()) */
+	if (!ds_file_quick_key(path, key, error))
+		return NULL;
 	src = open_cached(path, &o, why, error);
 	if (!src)
 		return NULL;
@@ -120,6 +125,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 	}
 	s = g_new0(struct ds_mem_stream, 1);
 	s->path = g_strdup(path);
+	memcpy(s->key, key, sizeof(s->key));
 	s->evs = g_try_new(struct ds_event, MAX(n, 1));
 	if (!s->evs) {
 		ds_source_close(src);
@@ -140,22 +146,24 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 		}
 		s->evs[got++] = ev;
 	}
-	ds_source_close(src);
+	/*
+	 * The info every reader reports: the loading source's own.  A cache source's info is
+	 * read whole at open and never changes after (cache.c), so it is the info a point
+	 * opening the cache would report; opening the cache once more for it read the header
+	 * and info record again, for the same bytes.
+	 */
+	if (rc >= 0 && !ds_cache_source_is(src)) {
+		/* a bad cache was replaced while it loaded: the trace was read; the new cache's */
+		ds_source_close(src);
+		src = ds_source_open_trace(path, &o, error);
+		rc = src ? 0 : -1;
+	}
+	s->info_src = src;
 	if (rc < 0) {
 		ds_mem_stream_free(s);
 		return NULL;
 	}
 	s->n = got;
-	/* the info every reader reports: a cache source as a point would have opened it */
-	if (!ds_file_quick_key(path, s->key, error)) {
-		ds_mem_stream_free(s);
-		return NULL;
-	}
-	s->info_src = ds_source_open_trace(path, &o, error);
-	if (!s->info_src) {
-		ds_mem_stream_free(s);
-		return NULL;
-	}
 	return s;
 }
 

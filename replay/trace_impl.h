@@ -55,6 +55,8 @@ gboolean ds_cache_writer_add(struct ds_cache_writer *w, const struct ds_event *e
 gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace_info *info,
 				GError **error);
 void ds_cache_writer_abort(struct ds_cache_writer *w);
+/* ds_cache_source_is() - whether @src reads a binary cache (ds_cache_open()) */
+gboolean ds_cache_source_is(const struct ds_source *src);
 /*
  * ds_cache_open() - a source over a valid cache file.  NULL with *error unset when there is
  * no cache; NULL with *error set (DS_ERROR_FORMAT) when it exists but cannot be trusted.

@@ -164,9 +164,36 @@ static void test_changed_trace(void)
 	dstest_rm_rf(dir);
 }
 
+/*
+ * A load of a cached trace opens its cache once ($DS_TEST_TRACE_READS: one "cache" line per
+ * cache source opened), and the stream it holds is the cache's (same-as-cache).
+ */
+static void test_one_open(void)
+{
+	if (g_test_subprocess()) {
+		g_autofree char *dir = dstest_tmp_dir();
+		g_autofree char *fixture = dstest_fixture("basic.dat");
+		g_autofree char *path = copy_to(fixture, dir, "t.dat");
+		struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+
+		g_array_unref(read_run(path, &opts).evs);	/* writes the cache */
+		g_setenv("DS_TEST_TRACE_READS", "1", TRUE);
+		g_printerr("loading\n");
+		ds_mem_stream_free(load(path, &opts));
+		g_printerr("loaded\n");
+		dstest_rm_rf(dir);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("*loading\ndefersim: test: cache *.dscache\nloaded\n*");
+	g_test_trap_assert_stderr_unmatched("*loading*test: cache*test: cache*loaded*");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/replay/memstream/one-open", test_one_open);
 	g_test_add_func("/replay/memstream/same-as-cache", test_same_as_cache);
 	g_test_add_func("/replay/memstream/changed-trace", test_changed_trace);
 	return g_test_run();
