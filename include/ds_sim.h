@@ -438,6 +438,11 @@ void ds_hist_clear(struct ds_hist *h);
 void ds_hist_add(struct ds_hist *h, uint64_t v);
 /** ds_hist_quantile() - value at quantile @q in [0,1] (the max for q=1, 0 when empty) */
 uint64_t ds_hist_quantile(const struct ds_hist *h, double q);
+/**
+ * ds_hist_quantiles() - ds_hist_quantile() of each of @qs[0..@n) into @out, in one pass over
+ * the buckets when @qs ascend (the reports' 101 percentiles)
+ */
+void ds_hist_quantiles(const struct ds_hist *h, const double *qs, size_t n, uint64_t *out);
 
 /*
  * DS_ARRIVAL_SCALES - window widths of struct ds_arrivals: 2^(10+k) ns for k = 0..23

@@ -43,14 +43,22 @@ static void add_u64_if(JsonBuilder *b, const char *k, uint64_t v, bool defined)
 static void add_hist(JsonBuilder *b, const char *k, const struct ds_hist *h)
 {
 	bool any = h->count > 0;
+	double qs[101];
+	uint64_t pct[101] = { 0 };
 
+	/* the distribution at each percentile 0..100, in one pass over the buckets (101 scans
+	 * of 7424 buckets each cost ~3.5 M instructions a run); p50/p90/p99 are among them */
+	for (int q = 0; q <= 100; q++)
+		qs[q] = q / 100.0;
+	if (any)
+		ds_hist_quantiles(h, qs, G_N_ELEMENTS(qs), pct);
 	json_builder_set_member_name(b, k);
 	json_builder_begin_object(b);
 	ds_json_add_u64(b, "count", h->count);
 	add_u64_if(b, "min_ns", h->min, any);
-	add_u64_if(b, "p50_ns", ds_hist_quantile(h, 0.50), any);
-	add_u64_if(b, "p90_ns", ds_hist_quantile(h, 0.90), any);
-	add_u64_if(b, "p99_ns", ds_hist_quantile(h, 0.99), any);
+	add_u64_if(b, "p50_ns", pct[50], any);
+	add_u64_if(b, "p90_ns", pct[90], any);
+	add_u64_if(b, "p99_ns", pct[99], any);
 	add_u64_if(b, "max_ns", h->max, any);
 	json_builder_set_member_name(b, "mean_ns");
 	if (any)
@@ -61,7 +69,7 @@ static void add_hist(JsonBuilder *b, const char *k, const struct ds_hist *h)
 	json_builder_set_member_name(b, "percentiles_ns");
 	json_builder_begin_array(b);
 	for (int q = 0; h->count && q <= 100; q++)
-		json_builder_add_int_value(b, (gint64)ds_hist_quantile(h, q / 100.0));
+		json_builder_add_int_value(b, (gint64)pct[q]);
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 }

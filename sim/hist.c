@@ -94,3 +94,47 @@ uint64_t ds_hist_quantile(const struct ds_hist *h, double q)
 	}
 	return h->max;
 }
+
+/*
+ * The same answers as ds_hist_quantile() for each of @qs, in one walk of the buckets when the
+ * @qs ascend (their ranks then never go back); a @q below the one before restarts the walk.
+ */
+void ds_hist_quantiles(const struct ds_hist *h, const double *qs, size_t n, uint64_t *out)
+{
+	uint64_t seen = 0, last_rank = 0, lo, width, mid;
+	unsigned int b = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double q = qs[i];
+		uint64_t rank;
+
+		if (!h->count) {
+			out[i] = 0;
+			continue;
+		}
+		if (q <= 0.0 || q >= 1.0) {
+			out[i] = q <= 0.0 ? h->min : h->max;
+			continue;
+		}
+		rank = (uint64_t)(q * (double)h->count);
+		if ((double)rank < q * (double)h->count)
+			rank++;
+		if (rank < 1)
+			rank = 1;
+		if (rank < last_rank) {
+			seen = 0;
+			b = 0;
+		}
+		last_rank = rank;
+		/* the first bucket whose cumulative count reaches @rank */
+		while (b < DS_HIST_BUCKETS && seen + h->buckets[b] < rank)
+			seen += h->buckets[b++];
+		if (b == DS_HIST_BUCKETS) {
+			out[i] = h->max;
+			continue;
+		}
+		bucket_span(b, &lo, &width);
+		mid = lo + (width - 1) / 2;
+		out[i] = CLAMP(mid, h->min, h->max);
+	}
+}

@@ -548,6 +548,42 @@ static void test_hist_relative_error(void)
 	g_rand_free(rng);
 }
 
+/*
+ * ds_hist_quantiles() answers what ds_hist_quantile() answers, q by q: 0..100 percentiles
+ * ascending (the reports' walk), and an unordered list (the walk restarts), on an empty
+ * histogram, one value, small exact values, and wide-ranging ones with ties.
+ */
+static void test_hist_quantiles(void)
+{
+	GRand *rng = g_rand_new_with_seed(5);
+	static const double mixed[] = { 0.9, 0.1, 0.5, 0.5, 1.0, 0.0, 0.999, 0.001, -1, 2 };
+	double pct[101];
+	uint64_t got[101];
+
+	for (int q = 0; q <= 100; q++)
+		pct[q] = q / 100.0;
+	for (int shape = 0; shape < 5; shape++) {
+		struct ds_hist h;
+		int n = shape == 0 ? 0 : shape == 1 ? 1 : shape == 2 ? 300 : 20000;
+
+		ds_hist_init(&h);
+		for (int i = 0; i < n; i++) {
+			uint64_t v = shape == 2 ? (uint64_t)g_rand_int_range(rng, 0, 200) :
+				     shape == 4 ? (uint64_t)g_rand_int_range(rng, 0, 4) * 1000003 :
+				     (uint64_t)exp(g_rand_double_range(rng, 0, 40));
+			ds_hist_add(&h, v);
+		}
+		ds_hist_quantiles(&h, pct, G_N_ELEMENTS(pct), got);
+		for (size_t i = 0; i < G_N_ELEMENTS(pct); i++)
+			g_assert_cmpuint(got[i], ==, ds_hist_quantile(&h, pct[i]));
+		ds_hist_quantiles(&h, mixed, G_N_ELEMENTS(mixed), got);
+		for (size_t i = 0; i < G_N_ELEMENTS(mixed); i++)
+			g_assert_cmpuint(got[i], ==, ds_hist_quantile(&h, mixed[i]));
+		ds_hist_clear(&h);
+	}
+	g_rand_free(rng);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -563,5 +599,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/profile/origins", test_profile_origins);
 	g_test_add_func("/sim/hist/exact-small", test_hist_exact_small);
 	g_test_add_func("/sim/hist/relative-error", test_hist_relative_error);
+	g_test_add_func("/sim/hist/quantiles-one-pass", test_hist_quantiles);
 	return g_test_run();
 }
