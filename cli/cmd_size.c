@@ -32,6 +32,7 @@ struct size_opts {
 	gboolean no_range;
 	char *json;
 	gboolean quiet;
+	char *share_memory;
 };
 
 /* Everything one invocation holds. */
@@ -40,6 +41,7 @@ struct size_cmd {
 	struct ds_profile *prof;
 	struct ds_params params;
 	struct ds_size_targets targets;
+	uint64_t share_budget;		/* --share-memory, bytes */
 	GPtrArray *traces;		/* struct size_trace * */
 	FILE *out;			/* the human report: stdout, stderr when JSON goes there */
 };
@@ -81,6 +83,7 @@ static void size_opts_free(struct size_opts *o)
 	g_free(o->target_fallback);
 	g_free(o->target_p99);
 	g_free(o->json);
+	g_free(o->share_memory);
 }
 
 static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError **error)
@@ -93,6 +96,7 @@ static gboolean parse_args(int *argc, char ***argv, struct size_opts *o, GError 
 		{ "no-range", 0, 0, G_OPTION_ARG_NONE, &o->no_range, "Only the answer under the profile as given (no x0.5/x2 of guessed costs)", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the answer, the range, the recommendation and every size tried as JSON ('-' = stdout)", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Only the answer: no sizes tried, no progress", NULL },
+		{ "share-memory", 0, 0, G_OPTION_ARG_STRING, &o->share_memory, "Memory the runs may share each trace's decoded event stream in (32 bytes an event), read once instead of once a run: a size (500M, 2G), 0 = never, auto (default) = a quarter of physical memory. Same results either way", "SIZE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *ctx = g_option_context_new("TRACE.dat... - smallest pool meeting a fallback target");
@@ -168,6 +172,7 @@ static gboolean build_params(const struct size_opts *o, struct ds_params *p, GEr
 
 static void size_trace_free(struct size_trace *t)
 {
+	ds_mem_stream_free(t->stream);	/* after every run that read it */
 	size_case_free(t->base);
 	size_case_free(t->worst);
 	if (t->costs)
@@ -176,15 +181,61 @@ static void size_trace_free(struct size_trace *t)
 }
 
 /*
+ * A search replays its trace once per size tried, and the range runs many searches: the
+ * trace's decoded events are loaded in memory once (replay/memsource.c, as a sweep's points
+ * share them: sweep/share.c) when they fit in --share-memory, and every run reads them there
+ * instead of copying and checksumming the binary cache again.  The runs' results are the
+ * same; the stream's info is its cache's, as a run opening the cache reports.  @left: what is
+ * left of the budget (the streams are held together).  FALSE with @error when the trace
+ * cannot be read.
+ */
+static gboolean share_trace(struct size_cmd *cmd, struct size_trace *t, uint64_t *left,
+			    GError **error)
+{
+	const char *why = NULL;
+	uint64_t bytes = 0;
+	struct ds_source *src;
+	GError *err = NULL;
+
+	if (!*left || !t->topts.use_cache)
+		return TRUE;
+	t->stream = ds_mem_stream_load(t->path, &t->topts, *left, &bytes, &why, &err);
+	if (err) {
+		g_propagate_error(error, err);
+		return FALSE;
+	}
+	if (!t->stream) {	/* a .dsev, or too big: each run reads the file or its cache */
+		if (bytes && !cmd->o->quiet)
+			g_printerr("defersim size: %s: every run reads its binary cache (%s: %.0f "
+				   "MiB, %.0f MiB of --share-memory left)\n", t->path, why,
+				   (double)bytes / (1 << 20), (double)*left / (1 << 20));
+		return TRUE;
+	}
+	*left -= bytes;
+	t->topts.stream = t->stream;
+	src = ds_mem_stream_open(t->stream);
+	if (!t->sha256[0])
+		g_strlcpy(t->sha256, ds_source_info(src)->sha256, sizeof(t->sha256));
+	ds_source_close(src);
+	if (!cmd->o->quiet)
+		g_printerr("defersim size: %s: every run reads its %" G_GUINT64_FORMAT " events from "
+			   "memory, decoded once (%.0f MiB)\n", t->path,
+			   ds_mem_stream_events(t->stream), (double)bytes / (1 << 20));
+	return TRUE;
+}
+
+/*
  * Each trace identified once (a search opens it many times): from its cache's header, else
  * by its first read, which hashes it beside the decode and writes its cache
  * (ds_trace_sha256_early()); only a trace that gets no cache is hashed here.  Its cache is
- * written before threads read it, so libtracecmd never runs concurrently
- * (ds_sweep_warm_cache(), which is then that first read); with one job the first run is.
+ * written before threads read it, so libtracecmd never runs concurrently: by the load of its
+ * shared stream, or ds_sweep_warm_cache(), which are then that first read; with one job and
+ * no stream, the first run is.
  */
 static gboolean open_traces(struct size_cmd *cmd, char **paths, int n, GError **error)
 {
 	gboolean parallel = cmd->o->jobs != 1;
+	uint64_t left = cmd->share_budget;
 
 	for (int i = 0; i < n; i++) {
 		struct size_trace *t = g_new0(struct size_trace, 1);
@@ -195,9 +246,9 @@ static gboolean open_traces(struct size_cmd *cmd, char **paths, int n, GError **
 		t->topts = cmd->o->run.topts;
 		t->costs = g_ptr_array_new_with_free_func((GDestroyNotify)size_case_free);
 		known = ds_trace_sha256_early(t->path, &t->topts, t->sha256, error);
-		if (known < 0)
+		if (known < 0 || !share_trace(cmd, t, &left, error))
 			return FALSE;
-		if (parallel && t->topts.use_cache &&
+		if (!t->stream && parallel && t->topts.use_cache &&
 		    !ds_sweep_warm_cache(t->path, &t->topts, known ? NULL : t->sha256, error))
 			return FALSE;
 		if (strlen(t->sha256) == 64)
@@ -402,6 +453,8 @@ static gboolean setup(struct size_cmd *cmd, struct size_opts *o, int *argc, char
 		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "no trace given");
 		return FALSE;
 	}
+	if (!ds_sweep_share_budget(o->share_memory, &cmd->share_budget, error))
+		return FALSE;
 	cmd->prof = ds_cli_profile_load(o->run.profile, o->run.set, error);
 	if (!cmd->prof || !ds_cli_run_trace_opts(&o->run, error))
 		return FALSE;

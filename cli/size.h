@@ -44,6 +44,7 @@ struct size_trace {
 	const char *path;
 	char sha256[65];
 	struct ds_trace_opts topts;
+	struct ds_mem_stream *stream;	/* its events in memory for every run, or NULL */
 	struct size_case *base;
 	GPtrArray *costs;		/* struct size_case *: [2i] = x0.5, [2i+1] = x2 */
 	struct size_case *worst;	/* NULL with --no-range or no guessed cost */

@@ -60,3 +60,21 @@ grep -qF "stream not shared (a synthetic .dsev" dsev.err || fail ".dsev: $(cat d
 ok "a synthetic .dsev is read by each point, not shared"
 
 echo "1..$step"
+
+# size shares the stream the same way: every run reads it from memory, same answers and runs
+"$DS" size "$trace" --target-fallback 1% --share-memory 0 --json size-unshared.json \
+	>size-unshared.txt 2>size-unshared.err || fail "size unshared: $(cat size-unshared.err)"
+grep -qF "from memory" size-unshared.err && fail "size --share-memory 0 shared"
+for j in 1 2; do
+	"$DS" size "$trace" --target-fallback 1% -j $j --json size-shared$j.json \
+		>size-shared$j.txt 2>size-shared$j.err || fail "size -j $j: $(cat size-shared$j.err)"
+	grep -qF "$trace: every run reads its" size-shared$j.err &&
+		grep -qF "events from memory, decoded once" size-shared$j.err ||
+		fail "size -j $j mode: $(cat size-shared$j.err)"
+	cmp size-unshared.json size-shared$j.json || fail "size -j $j: the JSON differs"
+	cmp size-unshared.txt size-shared$j.txt || fail "size -j $j: the report differs"
+done
+"$DS" size "$trace" --target-fallback 1% --share-memory 1K -q >/dev/null 2>size-small.err ||
+	fail "size 1K: $(cat size-small.err)"
+expect_fail 2 "--share-memory lots" "$DS" size "$trace" --target-fallback 1% --share-memory lots
+ok "size's runs on one shared stream (-j 1, -j 2) give the same report and JSON as runs reading the cache"
