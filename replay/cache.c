@@ -142,15 +142,75 @@ static gboolean peek(FILE *f, struct ds_cache_entry *e)
 
 /* --- writer ----------------------------------------------------------------------------- */
 
+/*
+ * The writer's batches are checksummed and written by a thread of its own: the MD5 of a
+ * whole stream and its write (on issue 11's 64-CPU trace: 1 GB, ~2 of the 5 s the first
+ * read took on the thread that decodes and simulates) run beside the reading instead of in
+ * it.  The reading thread fills a batch and hands it over (@full); the writer thread
+ * checksums and writes the batches in the order given, so the file and its MD5 are the same
+ * as one thread's, and hands each back (@empty).  NBATCH batches bound the memory (512 KiB)
+ * and how far the writer may fall behind.  A write error is kept by the writer thread and
+ * reported at the next add, or at commit.
+ */
+#define NBATCH 4
+
+struct batch {
+	size_t n;
+	struct ds_event ev[BATCH];
+};
+
 struct ds_cache_writer {
 	FILE *f;
 	char *tmp;
 	char *path;
-	struct cache_header hdr;
-	GChecksum *ck;
-	struct ds_event *buf;
-	size_t nbuf;
+	struct cache_header hdr;	/* n_events: the writer thread's until it is joined */
+	GChecksum *ck;			/* the writer thread's until it is joined */
+	struct batch *cur;		/* being filled (the reading thread) */
+	struct batch *batches[NBATCH];
+	GAsyncQueue *full;		/* struct batch *, then &stop */
+	GAsyncQueue *empty;
+	GThread *thread;
+	char stop;			/* its address ends the writer thread */
+	gint failed;			/* atomic: a write failed, @write_errno says why */
+	int write_errno;
 };
+
+static gpointer write_batches(gpointer data)
+{
+	struct ds_cache_writer *w = data;
+	gpointer item;
+
+	while ((item = g_async_queue_pop(w->full)) != &w->stop) {
+		struct batch *b = item;
+
+		if (!g_atomic_int_get(&w->failed)) {
+			g_checksum_update(w->ck, (const guchar *)b->ev, (gssize)(b->n * sizeof(*b->ev)));
+			if (fwrite(b->ev, sizeof(*b->ev), b->n, w->f) != b->n) {
+				w->write_errno = errno;
+				g_atomic_int_set(&w->failed, 1);
+			}
+			w->hdr.n_events += b->n;
+		}
+		b->n = 0;
+		g_async_queue_push(w->empty, b);
+	}
+	return NULL;
+}
+
+/* Stop the writer thread once it has written what was handed over; FALSE if a write failed. */
+static gboolean join(struct ds_cache_writer *w, GError **error)
+{
+	if (w->thread) {
+		g_async_queue_push(w->full, &w->stop);
+		g_thread_join(w->thread);
+		w->thread = NULL;
+	}
+	if (!g_atomic_int_get(&w->failed))
+		return TRUE;
+	g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: write error: %s", w->tmp,
+		    g_strerror(w->write_errno));
+	return FALSE;
+}
 
 struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *key,
 					    const char *map_digest, GError **error)
@@ -183,7 +243,15 @@ struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *key,
 	memcpy(w->hdr.map, map_digest, sizeof(w->hdr.map));
 	memcpy(w->hdr.key, key, sizeof(w->hdr.key));
 	w->ck = g_checksum_new(G_CHECKSUM_MD5);
-	w->buf = g_new(struct ds_event, BATCH);
+	w->full = g_async_queue_new();
+	w->empty = g_async_queue_new();
+	for (int i = 0; i < NBATCH; i++) {
+		w->batches[i] = g_new(struct batch, 1);
+		w->batches[i]->n = 0;
+		if (i)
+			g_async_queue_push(w->empty, w->batches[i]);
+	}
+	w->cur = w->batches[0];
 	/* the header is rewritten at commit, once the counts are known */
 	if (fwrite(&w->hdr, sizeof(w->hdr), 1, w->f) != 1) {
 		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: write error: %s", w->tmp,
@@ -191,28 +259,28 @@ struct ds_cache_writer *ds_cache_writer_new(const char *path, const char *key,
 		ds_cache_writer_abort(w);
 		return NULL;
 	}
+	w->thread = g_thread_try_new("ds-cache-write", write_batches, w, error);
+	if (!w->thread) {
+		ds_cache_writer_abort(w);
+		return NULL;
+	}
 	return w;
 }
 
-static gboolean flush_batch(struct ds_cache_writer *w, GError **error)
+/* Hand the filled batch to the writer thread and take an empty one (waiting for one). */
+static gboolean hand_over(struct ds_cache_writer *w, GError **error)
 {
-	if (!w->nbuf)
-		return TRUE;
-	g_checksum_update(w->ck, (const guchar *)w->buf, (gssize)(w->nbuf * sizeof(*w->buf)));
-	if (fwrite(w->buf, sizeof(*w->buf), w->nbuf, w->f) != w->nbuf) {
-		g_set_error(error, DS_ERROR, DS_ERROR_IO, "%s: write error: %s", w->tmp,
-			    g_strerror(errno));
-		return FALSE;
-	}
-	w->hdr.n_events += w->nbuf;
-	w->nbuf = 0;
+	if (g_atomic_int_get(&w->failed))
+		return join(w, error);
+	g_async_queue_push(w->full, w->cur);
+	w->cur = g_async_queue_pop(w->empty);
 	return TRUE;
 }
 
 gboolean ds_cache_writer_add(struct ds_cache_writer *w, const struct ds_event *ev, GError **error)
 {
-	w->buf[w->nbuf++] = *ev;
-	return w->nbuf < BATCH || flush_batch(w, error);
+	w->cur->ev[w->cur->n++] = *ev;
+	return w->cur->n < BATCH || hand_over(w, error);
 }
 
 gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace_info *info,
@@ -226,7 +294,7 @@ gboolean ds_cache_writer_commit(struct ds_cache_writer *w, const struct ds_trace
 	gboolean ok;
 
 	g_variant_store(v, data);
-	if (!flush_batch(w, error))
+	if ((w->cur->n && !hand_over(w, error)) || !join(w, error))
 		goto fail;
 	/* known at the end of the read: the trace is hashed beside its decode */
 	if (strlen(info->sha256) != 64) {
@@ -261,6 +329,7 @@ void ds_cache_writer_abort(struct ds_cache_writer *w)
 {
 	if (!w)
 		return;
+	join(w, NULL);
 	if (w->f)
 		fclose(w->f);
 	if (w->tmp)
@@ -268,7 +337,12 @@ void ds_cache_writer_abort(struct ds_cache_writer *w)
 	g_free(w->tmp);
 	g_free(w->path);
 	g_checksum_free(w->ck);
-	g_free(w->buf);
+	for (int i = 0; i < NBATCH; i++)
+		g_free(w->batches[i]);
+	if (w->full)
+		g_async_queue_unref(w->full);
+	if (w->empty)
+		g_async_queue_unref(w->empty);
 	g_free(w);
 }
 
