@@ -28,7 +28,8 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->link.data = e;
 	e->prog = NULL;
 	e->nsteps = e->cap = 0;
-	e->claims = g_ptr_array_new();
+	e->claims = NULL;
+	e->nclaims = e->claims_cap = 0;
 	e->vmark = 0;
 	e->ps_blocked = e->spinlisted = false;
 	ds_job_init(&e->job);
@@ -37,10 +38,10 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 void ds_ent_clear(struct ds_ent *e)
 {
 	g_free(e->prog);
-	if (e->claims)
-		g_ptr_array_free(e->claims, TRUE);
+	g_free(e->claims);
 	e->prog = NULL;
 	e->claims = NULL;
+	e->nclaims = e->claims_cap = 0;
 	ds_job_clear(&e->job);
 }
 
@@ -60,25 +61,6 @@ void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64
 		e->prog = g_renew(struct ds_step, e->prog, e->cap);
 	}
 	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = ns, .op = op, .tag = tag };
-}
-
-void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock)
-{
-	ds_ent_add_step(e, DS_OP_ACQ, lock, 0, 0);
-}
-
-void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock)
-{
-	ds_ent_add_step(e, DS_OP_REL, lock, 0, 0);
-}
-
-void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag)
-{
-	if (lock)
-		ds_ent_acq(e, lock);
-	ds_ent_work(e, ns, tag);
-	if (lock)
-		ds_ent_rel(e, lock);
 }
 
 static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
@@ -127,11 +109,26 @@ void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate)
 		ent_schedule(eng, e);
 }
 
+static void claim_add(struct ds_ent *e, struct ds_lock *l)
+{
+	if (e->nclaims == e->claims_cap) {
+		e->claims_cap = e->claims_cap ? 2 * e->claims_cap : 4;
+		e->claims = g_renew(struct ds_lock *, e->claims, e->claims_cap);
+	}
+	e->claims[e->nclaims++] = l;
+}
+
+/* drop @l's claim: its first occurrence is replaced by the last (g_ptr_array_remove_fast()) */
 static void claim_drop(struct ds_ent *e, struct ds_lock *l)
 {
 	if (l->opt == e)
 		l->opt = NULL;
-	g_ptr_array_remove_fast(e->claims, l);
+	for (guint i = 0; i < e->nclaims; i++) {
+		if (e->claims[i] == l) {
+			e->claims[i] = e->claims[--e->nclaims];
+			return;
+		}
+	}
 }
 
 /* Is @l held after passing steps [e->pc, upto)?  (Only its own last ACQ/REL there tells.) */
@@ -191,7 +188,7 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 {
 	double cum = e->extra;
 	guint end = e->run_end;
-	bool plain = e->job.active && job_plain(&e->job);
+	int plain = -1;		/* job_plain(), asked at the first tagged step (most runs have one) */
 	struct ds_lock *rel[4];
 	unsigned int nrel = 0;
 	uint64_t t;
@@ -204,7 +201,13 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 			cum += (double)st->ns;
 			if (!st->tag)
 				break;
-			t = e->job.active ? run_time_at(&e->job, plain, cum) : eng->now;
+			if (!e->job.active) {
+				t = eng->now;
+			} else {
+				if (plain < 0)
+					plain = job_plain(&e->job);
+				t = run_time_at(&e->job, plain, cum);
+			}
 			if (e->kind == DS_ENT_WORKER)
 				ds_worker_mark(e->owner, st->tag, t);	/* a value freed */
 			else
@@ -223,8 +226,8 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 			break;
 		}
 	}
-	while (e->claims->len) {
-		struct ds_lock *l = g_ptr_array_index(e->claims, e->claims->len - 1);
+	while (e->nclaims) {
+		struct ds_lock *l = e->claims[e->nclaims - 1];
 
 		if (hold_open(e, l, end)) {
 			l->holder = e;
@@ -271,7 +274,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 					break;
 				if (st->lock->opt != e) {
 					st->lock->opt = e;
-					g_ptr_array_add(e->claims, st->lock);
+					claim_add(e, st->lock);
 				}
 			} else if (st->lock->holder == e) {
 				k++;		/* a real release ends the run */
