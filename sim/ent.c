@@ -179,6 +179,60 @@ static inline uint64_t run_time_at(const struct ds_job *j, bool plain, double cu
 	return ds_job_time_at(j, cum);
 }
 
+/* An ACQ or REL step passed in a finished run: count the uncontended acquisition; note a
+ * real hold's last REL in @rel (a run is cut there; earlier holds of it were optimistic) */
+static inline void finish_lock_step(struct ds_engine *eng, struct ds_ent *e,
+				    const struct ds_step *st, struct ds_lock **rel, unsigned int *nrel)
+{
+	if (st->op == DS_OP_ACQ) {
+		ds_lock_count(eng, st->lock);
+		return;
+	}
+	if (st->lock->holder == e && !lock_in(rel, *nrel, st->lock)) {
+		g_assert(*nrel < 4);
+		rel[(*nrel)++] = st->lock;
+	}
+}
+
+/*
+ * A worker's page run at one rate of 1 (job_plain()) whose work is whole ns adding up to less
+ * than 2^53: every partial sum of its steps is a whole number the doubles of run_finish()
+ * would hold exactly, so a value's time is its start plus an integer sum (what
+ * run_time_at() computes from the double).  1024 values a page: one add, one min, one store
+ * each.  (Why exact: the double total of the run is below 2^53 only if the integer sum is,
+ * since rounding to nearest is monotonic and 2^53 is a double; below it, sums of whole
+ * numbers are exact.)
+ */
+static bool run_integral(const struct ds_ent *e)
+{
+	const struct ds_job *j = &e->job;
+
+	return e->kind == DS_ENT_WORKER && j->active && job_plain(j) && j->total < 0x1p53 &&
+	       e->extra >= 0 && e->extra == (double)(uint64_t)e->extra;
+}
+
+static void finish_integral(struct ds_engine *eng, struct ds_ent *e, struct ds_lock **rel,
+			    unsigned int *nrel)
+{
+	const struct ds_job *j = &e->job;
+	struct ds_worker *w = e->owner;
+	uint64_t cum = (uint64_t)e->extra;
+	guint end = e->run_end;
+
+	for (guint k = e->pc; k < end; k++) {
+		const struct ds_step *st = step_at(e, k);
+
+		if (st->op != DS_OP_WORK) {
+			finish_lock_step(eng, e, st, rel, nrel);
+			continue;
+		}
+		cum += st->ns;
+		if (st->tag)	/* run_time_at(): cum 0 is left to ds_job_time_at() */
+			ds_worker_mark(w, st->tag, cum ? MIN(j->start + cum, j->end) :
+				       ds_job_time_at(j, 0.0));
+	}
+}
+
 /*
  * The run [pc, run_end) is over at eng->now: values freed inside it get their exact times,
  * optimistic acquisitions are counted, holds still open become real, real releases hand the
@@ -193,14 +247,19 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	unsigned int nrel = 0;
 	uint64_t t;
 
-	for (guint k = e->pc; k < end; k++) {
-		struct ds_step *st = step_at(e, k);
+	if (run_integral(e)) {
+		finish_integral(eng, e, rel, &nrel);
+	} else {
+		for (guint k = e->pc; k < end; k++) {
+			struct ds_step *st = step_at(e, k);
 
-		switch (st->op) {
-		case DS_OP_WORK:
+			if (st->op != DS_OP_WORK) {
+				finish_lock_step(eng, e, st, rel, &nrel);
+				continue;
+			}
 			cum += (double)st->ns;
 			if (!st->tag)
-				break;
+				continue;
 			if (!e->job.active) {
 				t = eng->now;
 			} else {
@@ -212,18 +271,6 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 				ds_worker_mark(e->owner, st->tag, t);	/* a value freed */
 			else
 				ds_task_mark(e->owner, t);		/* a release ended */
-			break;
-		case DS_OP_ACQ:
-			ds_lock_count(eng, st->lock);
-			break;
-		case DS_OP_REL:
-			/* a lock really held is released by its last REL here (a run is cut
-			 * there); earlier holds of it in this run were optimistic */
-			if (st->lock->holder == e && !lock_in(rel, nrel, st->lock)) {
-				g_assert(nrel < G_N_ELEMENTS(rel));
-				rel[nrel++] = st->lock;
-			}
-			break;
 		}
 	}
 	while (e->nclaims) {
