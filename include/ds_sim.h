@@ -436,6 +436,8 @@ void ds_hist_init(struct ds_hist *h);
 void ds_hist_clear(struct ds_hist *h);
 /** ds_hist_add() - count one value */
 void ds_hist_add(struct ds_hist *h, uint64_t v);
+/** ds_hist_add_pair() - count one value in both @a and @b (as two ds_hist_add() calls) */
+void ds_hist_add_pair(struct ds_hist *a, struct ds_hist *b, uint64_t v);
 /** ds_hist_quantile() - value at quantile @q in [0,1] (the max for q=1, 0 when empty) */
 uint64_t ds_hist_quantile(const struct ds_hist *h, double q);
 /**

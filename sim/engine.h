@@ -251,7 +251,9 @@ enum ds_ent_kind { DS_ENT_TASK = 0, DS_ENT_WORKER };
  * @run_end: the job in progress covers steps [@pc, @run_end) (a "run"): several steps at once
  *	while no other entity wants the locks they take (lock.c).  @extra: ns of work at the
  *	start of the run that belong to no step (a contended lock's hand-over).
- * @claims: locks whose ACQ this run passes optimistically (struct ds_lock.opt == this).
+ * @claims: locks whose ACQ this run passes optimistically (struct ds_lock.opt == this),
+ *	@nclaims of them (room for @claims_cap): a plain array, since a claim is added and
+ *	dropped in every fallback's run and GPtrArray's calls cost more than the work.
  * @spin: lock it spins on (NULL: not spinning), since @spin_since.
  * @held: locks it really holds (a spinner on its CPU cannot run meanwhile: cpu.c).
  * @cpu: virtual CPU it is runnable on, -1 when off-CPU; @link: in that CPU's run queue.
@@ -270,7 +272,9 @@ struct ds_ent {
 	guint pc;
 	guint run_end;
 	double extra;
-	GPtrArray *claims;
+	struct ds_lock **claims;
+	guint nclaims;
+	guint claims_cap;
 	struct ds_lock *spin;
 	uint64_t spin_since;
 	unsigned int held;
@@ -312,10 +316,36 @@ static inline void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
 	e->prog[e->nsteps++] = (struct ds_step){ .lock = NULL, .ns = ns, .op = DS_OP_WORK,
 						 .tag = tag };
 }
+
+/* ds_ent_acq(), ds_ent_rel() - append ACQ / REL @lock; inline: every fallback has both */
+static inline void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock)
+{
+	if (e->nsteps == e->cap) {
+		ds_ent_add_step(e, DS_OP_ACQ, lock, 0, 0);
+		return;
+	}
+	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = 0, .op = DS_OP_ACQ, .tag = 0 };
+}
+
+static inline void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock)
+{
+	if (e->nsteps == e->cap) {
+		ds_ent_add_step(e, DS_OP_REL, lock, 0, 0);
+		return;
+	}
+	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = 0, .op = DS_OP_REL, .tag = 0 };
+}
+
 /* ds_ent_locked() - ACQ @lock, WORK @ns (tagged), REL @lock; without a lock just the work */
-void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag);
-void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock);
-void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock);
+static inline void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns,
+				 uint32_t tag)
+{
+	if (lock)
+		ds_ent_acq(e, lock);
+	ds_ent_work(e, ns, tag);
+	if (lock)
+		ds_ent_rel(e, lock);
+}
 /*
  * ds_ent_run() - start the program on virtual CPU @cpu at eng->now (the entity joins that
  * CPU's run queue if it is not on it).  When the last step has passed, the owner is told
@@ -652,6 +682,50 @@ struct ds_engine {
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)
 {
 	eng->r->locks[l->kind].acquisitions++;
+}
+
+/* --- pool.c's per-value helpers, inline (hot: every release, every drained value) --- */
+
+/* ds_pool_class_lock() - the lock of class-lock id @cls, NULL when not modelled */
+static inline struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t cls)
+{
+	return pool->class_locks && cls < pool->classes.n ? &pool->class_locks[cls] : NULL;
+}
+
+/*
+ * ds_pool_free_steps() - append to @e the free of one value costing @cost: the zsmalloc
+ * part (zs_class_hold_ns of it) under class lock @l at the end, the rest before; all of it
+ * unlocked when @l is NULL.  @tag marks the value's end (ds_ent_work()).
+ */
+static inline void ds_pool_free_steps(struct ds_pool *pool, struct ds_ent *e, struct ds_lock *l,
+				      uint64_t cost, uint32_t tag)
+{
+	uint64_t h;
+
+	if (!l) {
+		ds_ent_work(e, cost, tag);
+		return;
+	}
+	h = MIN(pool->eng->prof->zs_class_hold_ns, cost);
+	if (!h) {
+		ds_ent_work(e, cost, tag);
+		return;
+	}
+	ds_ent_work(e, cost - h, 0);
+	ds_ent_locked(e, l, h, tag);
+}
+
+/*
+ * ds_pool_sync_free() - append to @e the synchronous free of a value costing @cost: the
+ * zsmalloc part under its class lock at the end (zs_class_hold_ns of it, class locks
+ * modelled), the rest before
+ */
+static inline void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uint16_t cls,
+				     uint64_t cost)
+{
+	if (G_UNLIKELY(pool->eng->obs))
+		pool->obs_sync_ns = cost;	/* its release's hot path ends with it */
+	ds_pool_free_steps(pool, e, ds_pool_class_lock(pool, cls), cost, 0);
 }
 
 /* ds_engine_read_one() - read one event from the source (lookahead); -1 on error */

@@ -28,7 +28,8 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->link.data = e;
 	e->prog = NULL;
 	e->nsteps = e->cap = 0;
-	e->claims = g_ptr_array_new();
+	e->claims = NULL;
+	e->nclaims = e->claims_cap = 0;
 	e->vmark = 0;
 	e->ps_blocked = e->spinlisted = false;
 	ds_job_init(&e->job);
@@ -37,10 +38,10 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 void ds_ent_clear(struct ds_ent *e)
 {
 	g_free(e->prog);
-	if (e->claims)
-		g_ptr_array_free(e->claims, TRUE);
+	g_free(e->claims);
 	e->prog = NULL;
 	e->claims = NULL;
+	e->nclaims = e->claims_cap = 0;
 	ds_job_clear(&e->job);
 }
 
@@ -60,25 +61,6 @@ void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64
 		e->prog = g_renew(struct ds_step, e->prog, e->cap);
 	}
 	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = ns, .op = op, .tag = tag };
-}
-
-void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock)
-{
-	ds_ent_add_step(e, DS_OP_ACQ, lock, 0, 0);
-}
-
-void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock)
-{
-	ds_ent_add_step(e, DS_OP_REL, lock, 0, 0);
-}
-
-void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_t ns, uint32_t tag)
-{
-	if (lock)
-		ds_ent_acq(e, lock);
-	ds_ent_work(e, ns, tag);
-	if (lock)
-		ds_ent_rel(e, lock);
 }
 
 static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
@@ -127,11 +109,26 @@ void ds_ent_rate(struct ds_engine *eng, struct ds_ent *e, double rate)
 		ent_schedule(eng, e);
 }
 
+static void claim_add(struct ds_ent *e, struct ds_lock *l)
+{
+	if (e->nclaims == e->claims_cap) {
+		e->claims_cap = e->claims_cap ? 2 * e->claims_cap : 4;
+		e->claims = g_renew(struct ds_lock *, e->claims, e->claims_cap);
+	}
+	e->claims[e->nclaims++] = l;
+}
+
+/* drop @l's claim: its first occurrence is replaced by the last (g_ptr_array_remove_fast()) */
 static void claim_drop(struct ds_ent *e, struct ds_lock *l)
 {
 	if (l->opt == e)
 		l->opt = NULL;
-	g_ptr_array_remove_fast(e->claims, l);
+	for (guint i = 0; i < e->nclaims; i++) {
+		if (e->claims[i] == l) {
+			e->claims[i] = e->claims[--e->nclaims];
+			return;
+		}
+	}
 }
 
 /* Is @l held after passing steps [e->pc, upto)?  (Only its own last ACQ/REL there tells.) */
@@ -182,6 +179,60 @@ static inline uint64_t run_time_at(const struct ds_job *j, bool plain, double cu
 	return ds_job_time_at(j, cum);
 }
 
+/* An ACQ or REL step passed in a finished run: count the uncontended acquisition; note a
+ * real hold's last REL in @rel (a run is cut there; earlier holds of it were optimistic) */
+static inline void finish_lock_step(struct ds_engine *eng, struct ds_ent *e,
+				    const struct ds_step *st, struct ds_lock **rel, unsigned int *nrel)
+{
+	if (st->op == DS_OP_ACQ) {
+		ds_lock_count(eng, st->lock);
+		return;
+	}
+	if (st->lock->holder == e && !lock_in(rel, *nrel, st->lock)) {
+		g_assert(*nrel < 4);
+		rel[(*nrel)++] = st->lock;
+	}
+}
+
+/*
+ * A worker's page run at one rate of 1 (job_plain()) whose work is whole ns adding up to less
+ * than 2^53: every partial sum of its steps is a whole number the doubles of run_finish()
+ * would hold exactly, so a value's time is its start plus an integer sum (what
+ * run_time_at() computes from the double).  1024 values a page: one add, one min, one store
+ * each.  (Why exact: the double total of the run is below 2^53 only if the integer sum is,
+ * since rounding to nearest is monotonic and 2^53 is a double; below it, sums of whole
+ * numbers are exact.)
+ */
+static bool run_integral(const struct ds_ent *e)
+{
+	const struct ds_job *j = &e->job;
+
+	return e->kind == DS_ENT_WORKER && j->active && job_plain(j) && j->total < 0x1p53 &&
+	       e->extra >= 0 && e->extra == (double)(uint64_t)e->extra;
+}
+
+static void finish_integral(struct ds_engine *eng, struct ds_ent *e, struct ds_lock **rel,
+			    unsigned int *nrel)
+{
+	const struct ds_job *j = &e->job;
+	struct ds_worker *w = e->owner;
+	uint64_t cum = (uint64_t)e->extra;
+	guint end = e->run_end;
+
+	for (guint k = e->pc; k < end; k++) {
+		const struct ds_step *st = step_at(e, k);
+
+		if (st->op != DS_OP_WORK) {
+			finish_lock_step(eng, e, st, rel, nrel);
+			continue;
+		}
+		cum += st->ns;
+		if (st->tag)	/* run_time_at(): cum 0 is left to ds_job_time_at() */
+			ds_worker_mark(w, st->tag, cum ? MIN(j->start + cum, j->end) :
+				       ds_job_time_at(j, 0.0));
+	}
+}
+
 /*
  * The run [pc, run_end) is over at eng->now: values freed inside it get their exact times,
  * optimistic acquisitions are counted, holds still open become real, real releases hand the
@@ -191,40 +242,39 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 {
 	double cum = e->extra;
 	guint end = e->run_end;
-	bool plain = e->job.active && job_plain(&e->job);
+	int plain = -1;		/* job_plain(), asked at the first tagged step (most runs have one) */
 	struct ds_lock *rel[4];
 	unsigned int nrel = 0;
 	uint64_t t;
 
-	for (guint k = e->pc; k < end; k++) {
-		struct ds_step *st = step_at(e, k);
+	if (run_integral(e)) {
+		finish_integral(eng, e, rel, &nrel);
+	} else {
+		for (guint k = e->pc; k < end; k++) {
+			struct ds_step *st = step_at(e, k);
 
-		switch (st->op) {
-		case DS_OP_WORK:
+			if (st->op != DS_OP_WORK) {
+				finish_lock_step(eng, e, st, rel, &nrel);
+				continue;
+			}
 			cum += (double)st->ns;
 			if (!st->tag)
-				break;
-			t = e->job.active ? run_time_at(&e->job, plain, cum) : eng->now;
+				continue;
+			if (!e->job.active) {
+				t = eng->now;
+			} else {
+				if (plain < 0)
+					plain = job_plain(&e->job);
+				t = run_time_at(&e->job, plain, cum);
+			}
 			if (e->kind == DS_ENT_WORKER)
 				ds_worker_mark(e->owner, st->tag, t);	/* a value freed */
 			else
 				ds_task_mark(e->owner, t);		/* a release ended */
-			break;
-		case DS_OP_ACQ:
-			ds_lock_count(eng, st->lock);
-			break;
-		case DS_OP_REL:
-			/* a lock really held is released by its last REL here (a run is cut
-			 * there); earlier holds of it in this run were optimistic */
-			if (st->lock->holder == e && !lock_in(rel, nrel, st->lock)) {
-				g_assert(nrel < G_N_ELEMENTS(rel));
-				rel[nrel++] = st->lock;
-			}
-			break;
 		}
 	}
-	while (e->claims->len) {
-		struct ds_lock *l = g_ptr_array_index(e->claims, e->claims->len - 1);
+	while (e->nclaims) {
+		struct ds_lock *l = e->claims[e->nclaims - 1];
 
 		if (hold_open(e, l, end)) {
 			l->holder = e;
@@ -271,7 +321,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 					break;
 				if (st->lock->opt != e) {
 					st->lock->opt = e;
-					g_ptr_array_add(e->claims, st->lock);
+					claim_add(e, st->lock);
 				}
 			} else if (st->lock->holder == e) {
 				k++;		/* a real release ends the run */

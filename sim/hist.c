@@ -65,6 +65,27 @@ void ds_hist_add(struct ds_hist *h, uint64_t v)
 	h->buckets[bucket_of(v)]++;
 }
 
+/* Both histograms count @v (a drained value's latency goes to two): one bucket computation. */
+void ds_hist_add_pair(struct ds_hist *a, struct ds_hist *b, uint64_t v)
+{
+	unsigned int k = bucket_of(v);
+
+	if (!a->count || v < a->min)
+		a->min = v;
+	if (v > a->max)
+		a->max = v;
+	a->count++;
+	a->sum += (double)v;
+	a->buckets[k]++;
+	if (!b->count || v < b->min)
+		b->min = v;
+	if (v > b->max)
+		b->max = v;
+	b->count++;
+	b->sum += (double)v;
+	b->buckets[k]++;
+}
+
 /*
  * The value of rank ceil(q * count) (1-based): the midpoint of its bucket, clamped to the
  * exact min and max so that a one-value histogram answers that value.

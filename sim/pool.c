@@ -46,31 +46,6 @@ uint16_t ds_pool_class_of(struct ds_pool *pool, const struct ds_release *rel)
 	return (uint16_t)ds_zs_class_lock(&pool->classes, size);
 }
 
-struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t cls)
-{
-	return pool->class_locks && cls < pool->classes.n ? &pool->class_locks[cls] : NULL;
-}
-
-void ds_pool_free_steps(struct ds_pool *pool, struct ds_ent *e, struct ds_lock *l, uint64_t cost,
-			uint32_t tag)
-{
-	uint64_t h = MIN(pool->eng->prof->zs_class_hold_ns, cost);
-
-	if (!l || !h) {
-		ds_ent_work(e, cost, tag);
-		return;
-	}
-	ds_ent_work(e, cost - h, 0);
-	ds_ent_locked(e, l, h, tag);
-}
-
-void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uint16_t cls, uint64_t cost)
-{
-	if (G_UNLIKELY(pool->eng->obs))
-		pool->obs_sync_ns = cost;	/* its release's hot path ends with it */
-	ds_pool_free_steps(pool, e, ds_pool_class_lock(pool, cls), cost, 0);
-}
-
 static void page_free(gpointer data)
 {
 	struct ds_page *page = data;
@@ -158,15 +133,20 @@ static void index_forget(struct ds_pool *pool, struct ds_entry *e)
 		g_hash_table_remove(pool->pending_index, &e->value);
 }
 
-/* Each value was freed when its step of the worker's program ended (worker.c): exact. */
+/*
+ * Each value was freed when its step of the worker's program ended (worker.c): exact.  What
+ * is the same for the whole page (teardown or not, stranded or not, rows mode, the ledger) is
+ * tested once per page; a value's latency goes to free_latency and to the page's own
+ * histogram (drain or teardown) with one bucket computation.
+ */
 void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 {
 	struct ds_backend_result *res = pool->res;
 	struct ds_page *page = b->page;
-
 	struct ds_engine *eng = pool->eng;
-	/* rows mode and the ledger are tested once per page, not per value */
 	GArray *rows = eng->rows_out ? NULL : eng->r->tasks;
+	struct ds_hist *second = page->teardown ? &res->teardown_latency : &res->drain_latency;
+	uint64_t stale = 0, drained;
 
 	for (unsigned int i = 0; i < page->count; i++) {
 		struct ds_entry *e = &page->e[i];
@@ -182,20 +162,18 @@ void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 		if (!rows)
 			ds_task_row_unhold(eng, e->task);
 		if (e->flags & DS_ENTRY_STALE) {
-			res->stale_drains++;
+			stale++;
 			continue;
 		}
-		res->drained++;
-		ds_hist_add(&res->free_latency, lat);
-		if (page->teardown) {
-			res->teardown_drained++;
-			ds_hist_add(&res->teardown_latency, lat);
-		} else {
-			ds_hist_add(&res->drain_latency, lat);
-		}
-		if (page->stranded)
-			res->stranded_values++;
+		ds_hist_add_pair(&res->free_latency, second, lat);
 	}
+	drained = page->count - stale;
+	res->stale_drains += stale;
+	res->drained += drained;
+	if (page->teardown)
+		res->teardown_drained += drained;
+	if (page->stranded)
+		res->stranded_values += drained;
 	pool->pending_values -= page->count;
 }
 

@@ -197,23 +197,10 @@ void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b);
 /* ds_pool_class_of() - the class-lock id of a release's object (0 when not modelled) */
 uint16_t ds_pool_class_of(struct ds_pool *pool, const struct ds_release *rel);
 
-/* ds_pool_class_lock() - the lock of class-lock id @cls, NULL when not modelled */
-struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t cls);
-
 /*
- * ds_pool_free_steps() - append to @e the free of one value costing @cost: the zsmalloc
- * part (zs_class_hold_ns of it) under class lock @l at the end, the rest before; all of it
- * unlocked when @l is NULL.  @tag marks the value's end (ds_ent_work()).
+ * ds_pool_class_lock(), ds_pool_free_steps(), ds_pool_sync_free(): inline at the end of
+ * engine.h (they need struct ds_engine; every release and every drained value calls one).
  */
-void ds_pool_free_steps(struct ds_pool *pool, struct ds_ent *e, struct ds_lock *l, uint64_t cost,
-			uint32_t tag);
-
-/*
- * ds_pool_sync_free() - append to @e the synchronous free of a value costing @cost: the
- * zsmalloc part under its class lock at the end (zs_class_hold_ns of it, class locks
- * modelled), the rest before
- */
-void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uint16_t cls, uint64_t cost);
 
 /* ds_pool_slot_write() - a zram write to @index: mark a pending value with it stale */
 void ds_pool_slot_write(struct ds_pool *pool, uint64_t index);

@@ -509,6 +509,44 @@ static void test_hist_exact_small(void)
 	ds_hist_clear(&h);
 }
 
+/*
+ * ds_hist_add_pair() counts a value in two histograms (a drained value's latency: pool.c).
+ * @a starts with 7 in it, @b empty; then 300, 5, 70000 into both:
+ * a: count 4, min 5, max 70000, sum 7 + 300 + 5 + 70000 = 70312; b: count 3, min 5, sum
+ * 70305.  Buckets: 5 and 7 exact; 300 has top bit 8: bucket 256 + (300 >> 1 & 127) = 278;
+ * 70000 has top bit 16: bucket 256 + 8 * 128 + (70000 >> 9 & 127) = 1280 + 8 = 1288.
+ * b's median (rank 2 of 5, 300, 70000) is 300's bucket [300, 301]: midpoint 300.
+ */
+static void test_hist_pair(void)
+{
+	struct ds_hist a, b;
+	static const uint64_t vals[] = { 300, 5, 70000 };
+
+	ds_hist_init(&a);
+	ds_hist_init(&b);
+	ds_hist_add(&a, 7);
+	for (size_t i = 0; i < G_N_ELEMENTS(vals); i++)
+		ds_hist_add_pair(&a, &b, vals[i]);
+	g_assert_cmpuint(a.count, ==, 4);
+	g_assert_cmpuint(a.min, ==, 5);
+	g_assert_cmpuint(a.max, ==, 70000);
+	g_assert_cmpfloat(a.sum, ==, 70312.0);
+	g_assert_cmpuint(b.count, ==, 3);
+	g_assert_cmpuint(b.min, ==, 5);
+	g_assert_cmpuint(b.max, ==, 70000);
+	g_assert_cmpfloat(b.sum, ==, 70305.0);
+	g_assert_cmpuint(a.buckets[5], ==, 1);
+	g_assert_cmpuint(a.buckets[7], ==, 1);
+	g_assert_cmpuint(b.buckets[7], ==, 0);
+	g_assert_cmpuint(a.buckets[278], ==, 1);
+	g_assert_cmpuint(b.buckets[278], ==, 1);
+	g_assert_cmpuint(a.buckets[1288], ==, 1);
+	g_assert_cmpuint(b.buckets[1288], ==, 1);
+	g_assert_cmpuint(ds_hist_quantile(&b, 0.5), ==, 300);
+	ds_hist_clear(&a);
+	ds_hist_clear(&b);
+}
+
 static gint u64_cmp(gconstpointer a, gconstpointer b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -600,5 +638,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/hist/exact-small", test_hist_exact_small);
 	g_test_add_func("/sim/hist/relative-error", test_hist_relative_error);
 	g_test_add_func("/sim/hist/quantiles-one-pass", test_hist_quantiles);
+	g_test_add_func("/sim/hist/pair", test_hist_pair);
 	return g_test_run();
 }

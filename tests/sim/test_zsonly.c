@@ -12,6 +12,7 @@
  * same as its predecessor's in the page (its zs_free keeps class->lock held).
  * CAP = page_size / 8 for zram and zswap alike (handles).
  */
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -536,10 +537,53 @@ static void test_profile_sizes(void)
 	dstest_rm_rf(dir);
 }
 
+/*
+ * ds_zs_part() rounds sync_cost x zs_free_ns / sync_free_ns half away from zero.  Base 2, zs
+ * 1: 3 -> 1.5 -> 2, 5 -> 2.5 -> 3 (half to even would give 2), 7 -> 3.5 -> 4; base 3: 4 ->
+ * 1.33 -> 1, 5 -> 1.67 -> 2; sync_cost equal to the base is zs_free_ns itself; zero sync
+ * base: min(zs, cost).  2^62 x 3 / 4 = 3 x 2^60 (beyond 2^52: whole already).  And every
+ * cost 0..200000 over bases 3, 7 and 1000 against libm's round() of the same quotient.
+ */
+static void test_zs_part_rounding(void)
+{
+	struct ds_profile prof;
+	static const uint64_t bases[] = { 3, 7, 1000 };
+
+	memset(&prof, 0, sizeof(prof));
+	prof.zs_free_ns = 1;
+	prof.sync_free_ns[DS_BE_ZRAM] = 2;
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 3), ==, 2);
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 5), ==, 3);
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 7), ==, 4);
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 2), ==, 1);
+	prof.sync_free_ns[DS_BE_ZRAM] = 3;
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 4), ==, 1);
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 5), ==, 2);
+	prof.sync_free_ns[DS_BE_ZRAM] = 0;
+	prof.zs_free_ns = 40;
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 25), ==, 25);
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 90), ==, 40);
+	prof.zs_free_ns = 3;
+	prof.sync_free_ns[DS_BE_ZRAM] = 4;
+	g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, 1ull << 62), ==, 3ull << 60);
+	for (size_t b = 0; b < G_N_ELEMENTS(bases); b++) {
+		prof.sync_free_ns[DS_BE_ZRAM] = bases[b];
+		prof.zs_free_ns = 2 * bases[b] / 3 + 1;
+		for (uint64_t c = 0; c <= 200000; c++) {
+			double q = round((double)c * (double)prof.zs_free_ns / (double)bases[b]);
+
+			if (c == bases[b])
+				continue;	/* the exact path */
+			g_assert_cmpuint(ds_zs_part(&prof, DS_BE_ZRAM, c), ==, MIN((uint64_t)q, c));
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/sim/zsonly/classes", test_classes);
+	g_test_add_func("/sim/zsonly/zs-part-rounding", test_zs_part_rounding);
 	g_test_add_func("/sim/zsonly/hand-runs", test_hand_runs);
 	g_test_add_func("/sim/zsonly/run-limit", test_run_limit);
 	g_test_add_func("/sim/zsonly/fallback-cost", test_fallback_cost);
