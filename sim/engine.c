@@ -355,16 +355,48 @@ static gboolean handle_sev(struct ds_engine *eng, const struct ds_sev *ev, GErro
 }
 
 /*
+ * must_read(eng, @t) as a bound on t_read, for read_while(): true with *@limit when, as long
+ * as eng->wait_first does not change, must_read(eng, t) is exactly t_read <= *limit (its
+ * integer form: t + 1 >= t_read + min(0, delta), while t_read < 2^52); false when the integer
+ * form does not apply.
+ */
+static bool read_limit(const struct ds_engine *eng, uint64_t t, int64_t *limit)
+{
+	const struct ds_task *w = eng->wait_first;
+	int64_t d = w ? w->delta : 0;
+
+	if (eng->eof || !eng->any_read || !eng->think_one || t >= (uint64_t)EXACT_LIM ||
+	    d <= -EXACT_LIM || d >= EXACT_LIM)
+		return false;
+	*limit = (int64_t)t + 1 - MIN(d, 0);
+	return true;
+}
+
+/*
  * Read until the item due at @t (@have: there is one) may be processed.  Equivalent to one
  * read per turn of run_loop(), without the turns: as long as reading schedules nothing (the
  * event queue's sequence and the recorded-time queue unchanged) the earliest item is still
- * the one at @t, so only must_read() need be asked again.
+ * the one at @t, so only must_read() need be asked again -- and nothing changes what it
+ * depends on but t_read (eng->wait_first changes only when a waiting task wakes, which
+ * pushes an event, or at the end of the stream), so it is a bound on t_read (read_limit());
+ * past 2^52 ns must_read() itself decides (its arithmetic in doubles).
  */
 static gboolean read_while(struct ds_engine *eng, gboolean have, uint64_t t, GError **error)
 {
 	uint64_t seq = eng->q.seq;
 	size_t ext = eng->ext.len;
+	int64_t limit;
 
+	if (have && read_limit(eng, t, &limit)) {
+		do {
+			if (ds_engine_read_one(eng, error) < 0)
+				return FALSE;
+		} while (!eng->eof && !eng->read_error && eng->q.seq == seq &&
+			 eng->ext.len == ext &&
+			 (eng->t_read < (uint64_t)EXACT_LIM ? (int64_t)eng->t_read <= limit :
+			  must_read(eng, t)));
+		return TRUE;
+	}
 	do {
 		if (ds_engine_read_one(eng, error) < 0)
 			return FALSE;
