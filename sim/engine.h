@@ -74,10 +74,20 @@ static inline const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
 }
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out);
 /* ds_evq_take() - copy the earliest event out, leaving its slot vacant for the next push
- * (the queue must not be empty, nor peeked at, until ds_evq_settle()) */
-void ds_evq_take(struct ds_evq *q, struct ds_sev *out);
+ * (the queue must not be empty, nor peeked at, until ds_evq_settle()); inline: once per
+ * engine event */
+static inline void ds_evq_take(struct ds_evq *q, struct ds_sev *out)
+{
+	*out = q->heap[0];
+	q->hole = true;
+}
+void ds_evq_fill_hole(struct ds_evq *q);
 /* ds_evq_settle() - after a take: fill the vacant slot if no push did */
-void ds_evq_settle(struct ds_evq *q);
+static inline void ds_evq_settle(struct ds_evq *q)
+{
+	if (q->hole)
+		ds_evq_fill_hole(q);
+}
 
 /* --- evring.c --- */
 
@@ -515,9 +525,17 @@ void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t);
 /* ds_tasks_eof() - the stream ended: tasks waiting for an item are done */
 void ds_tasks_eof(struct ds_engine *eng);
 void ds_task_free(struct ds_task *t);
-void ds_task_ref(struct ds_task *t);
+/* ds_task_ref() - an engine event names @t (inline: once per engine event) */
+static inline void ds_task_ref(struct ds_task *t)
+{
+	t->heap_refs++;
+}
 /* ds_task_unref() - an engine event naming @t is gone; frees a dead task at the last one */
-void ds_task_unref(struct ds_task *t);
+static inline void ds_task_unref(struct ds_task *t)
+{
+	if (!--t->heap_refs && t->dead)
+		ds_task_free(t);
+}
 
 /* --- worker.c --- */
 
