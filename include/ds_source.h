@@ -11,6 +11,7 @@
 #ifndef DS_SOURCE_H
 #define DS_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -65,6 +66,20 @@ int64_t ds_source_drain(struct ds_source *src, GError **error);
  * ds_source_close() - free a source (NULL is allowed)
  */
 void ds_source_close(struct ds_source *src);
+
+/**
+ * ds_source_block() - take a source's remaining events as one block, when it holds them all
+ * in memory (the array source, a shared stream): the consumer then reads them in place,
+ * without a call and a copy per event
+ * @src: source
+ * @evs: set to the first remaining event; the block stays valid until @src is closed
+ * @n: set to the number of remaining events
+ *
+ * The source is left at its end (ds_source_next() returns 0).
+ * Return: false when @src cannot (it reads as it goes: use ds_source_next()), *@evs and *@n
+ * untouched.
+ */
+bool ds_source_block(struct ds_source *src, const struct ds_event **evs, size_t *n);
 
 /**
  * ds_source_new_array() - a source over an array of events, for tests and synthesis

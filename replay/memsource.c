@@ -221,6 +221,17 @@ static int mem_next(struct ds_source *src, struct ds_event *ev, GError **error)
 	return 1;
 }
 
+/* the stream outlives every reader of it: its array is the block */
+static bool mem_block(struct ds_source *src, const struct ds_event **evs, size_t *n)
+{
+	struct mem_source *m = (struct mem_source *)src;
+
+	*evs = m->s->evs + m->pos;
+	*n = m->s->n - m->pos;
+	m->pos = m->s->n;
+	return true;
+}
+
 static void mem_close(struct ds_source *src)
 {
 	g_free(src);
@@ -235,6 +246,7 @@ static const struct ds_source_ops mem_ops = {
 	.next = mem_next,
 	.close = mem_close,
 	.info = mem_info,
+	.block = mem_block,
 };
 
 struct ds_source *ds_mem_stream_open(const struct ds_mem_stream *s)

@@ -40,6 +40,11 @@ int ds_source_next(struct ds_source *src, struct ds_event *ev, GError **error)
 	return src->ops->next(src, ev, error);
 }
 
+bool ds_source_block(struct ds_source *src, const struct ds_event **evs, size_t *n)
+{
+	return src->ops->block && src->ops->block(src, evs, n);
+}
+
 int64_t ds_source_drain(struct ds_source *src, GError **error)
 {
 	struct ds_event ev;
@@ -81,6 +86,16 @@ static int array_next(struct ds_source *src, struct ds_event *ev, GError **error
 	return 1;
 }
 
+static bool array_block(struct ds_source *src, const struct ds_event **evs, size_t *n)
+{
+	struct array_source *a = (struct array_source *)src;
+
+	*evs = a->evs + a->pos;
+	*n = a->n - a->pos;
+	a->pos = a->n;
+	return true;
+}
+
 static void array_close(struct ds_source *src)
 {
 	struct array_source *a = (struct array_source *)src;
@@ -93,6 +108,7 @@ static const struct ds_source_ops array_ops = {
 	.next = array_next,
 	.close = array_close,
 	.info = NULL,
+	.block = array_block,
 };
 
 struct ds_source *ds_source_new_array(const struct ds_event *evs, size_t n)

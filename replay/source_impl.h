@@ -11,6 +11,8 @@ struct ds_source_ops {
 	int (*next)(struct ds_source *src, struct ds_event *ev, GError **error);
 	void (*close)(struct ds_source *src);
 	const struct ds_trace_info *(*info)(const struct ds_source *src);
+	/* optional (sources holding every event in memory): ds_source_block() */
+	bool (*block)(struct ds_source *src, const struct ds_event **evs, size_t *n);
 };
 
 /* Every source embeds this first. */

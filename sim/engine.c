@@ -200,14 +200,69 @@ static void dispatch_read(struct ds_engine *eng, const struct ds_event *ev)
 	}
 }
 
-int ds_engine_read_one(struct ds_engine *eng, GError **error)
+/* The next event: in place from the source's block when it gave one, else copied into @buf. */
+static inline int next_event(struct ds_engine *eng, struct ds_event *buf,
+			     const struct ds_event **ev, GError **error)
 {
-	struct ds_event ev;
+	int rc;
+
+	if (eng->blk) {
+		if (eng->blk == eng->blk_end)
+			return 0;
+		*ev = eng->blk++;
+		return 1;
+	}
+	rc = ds_source_next(eng->src, buf, error);
+	*ev = buf;
+	return rc;
+}
+
+/*
+ * The event types dispatch_read() does nothing with in this run, as a bit mask for
+ * ds_engine_read_one()'s inline path; none when think_scale > 1 (event_ok() then scales each
+ * time to test its range, which the inline path does not).
+ */
+static uint32_t inert_types(const struct ds_engine *eng)
+{
+	uint32_t m = 0;
+
+	G_STATIC_ASSERT(DS_EV__COUNT <= 32);
+	if (eng->think_scale > 1.0)
+		return 0;
+	for (unsigned int type = 0; type < DS_EV__COUNT; type++) {
+		switch (type) {
+		case DS_EV_RELEASE:
+		case DS_EV_EXIT:
+		case DS_EV_SWITCH:
+		case DS_EV_LOST:
+			continue;
+		case DS_EV_SLOT_WRITE:
+			if (eng->pools_active)
+				continue;
+			break;
+		case DS_EV_ZS_MALLOC:
+		case DS_EV_ZS_MALLOC_END:
+		case DS_EV_ZS_FREE:
+			if (eng->objsize.active)
+				continue;	/* ds_objsize_read() acts only then */
+			break;
+		default:
+			break;
+		}
+		m |= 1u << type;
+	}
+	return m;
+}
+
+int ds_engine_read_event(struct ds_engine *eng, GError **error)
+{
+	struct ds_event buf;
+	const struct ds_event *ev;
 	int rc;
 
 	if (eng->read_error)
 		return -1;	/* an earlier read failed: the run is over */
-	rc = ds_source_next(eng->src, &ev, error);
+	rc = next_event(eng, &buf, &ev, error);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -215,14 +270,14 @@ int ds_engine_read_one(struct ds_engine *eng, GError **error)
 		ds_tasks_eof(eng);
 		return 0;
 	}
-	if (G_UNLIKELY(!event_ok(eng, &ev)) && !check_order(eng, &ev, error))
+	if (G_UNLIKELY(!event_ok(eng, ev)) && !check_order(eng, ev, error))
 		return -1;
 	if (!eng->any_read)
-		first_event(eng, ev.ts);
+		first_event(eng, ev->ts);
 	eng->r->events_in++;
-	eng->t_read = ev.ts;
-	eng->r->rec_end_ts = ev.ts;
-	dispatch_read(eng, &ev);
+	eng->t_read = ev->ts;
+	eng->r->rec_end_ts = ev->ts;
+	dispatch_read(eng, ev);
 	return 1;
 }
 
@@ -300,16 +355,48 @@ static gboolean handle_sev(struct ds_engine *eng, const struct ds_sev *ev, GErro
 }
 
 /*
+ * must_read(eng, @t) as a bound on t_read, for read_while(): true with *@limit when, as long
+ * as eng->wait_first does not change, must_read(eng, t) is exactly t_read <= *limit (its
+ * integer form: t + 1 >= t_read + min(0, delta), while t_read < 2^52); false when the integer
+ * form does not apply.
+ */
+static bool read_limit(const struct ds_engine *eng, uint64_t t, int64_t *limit)
+{
+	const struct ds_task *w = eng->wait_first;
+	int64_t d = w ? w->delta : 0;
+
+	if (eng->eof || !eng->any_read || !eng->think_one || t >= (uint64_t)EXACT_LIM ||
+	    d <= -EXACT_LIM || d >= EXACT_LIM)
+		return false;
+	*limit = (int64_t)t + 1 - MIN(d, 0);
+	return true;
+}
+
+/*
  * Read until the item due at @t (@have: there is one) may be processed.  Equivalent to one
  * read per turn of run_loop(), without the turns: as long as reading schedules nothing (the
  * event queue's sequence and the recorded-time queue unchanged) the earliest item is still
- * the one at @t, so only must_read() need be asked again.
+ * the one at @t, so only must_read() need be asked again -- and nothing changes what it
+ * depends on but t_read (eng->wait_first changes only when a waiting task wakes, which
+ * pushes an event, or at the end of the stream), so it is a bound on t_read (read_limit());
+ * past 2^52 ns must_read() itself decides (its arithmetic in doubles).
  */
 static gboolean read_while(struct ds_engine *eng, gboolean have, uint64_t t, GError **error)
 {
 	uint64_t seq = eng->q.seq;
 	size_t ext = eng->ext.len;
+	int64_t limit;
 
+	if (have && read_limit(eng, t, &limit)) {
+		do {
+			if (ds_engine_read_one(eng, error) < 0)
+				return FALSE;
+		} while (!eng->eof && !eng->read_error && eng->q.seq == seq &&
+			 eng->ext.len == ext &&
+			 (eng->t_read < (uint64_t)EXACT_LIM ? (int64_t)eng->t_read <= limit :
+			  must_read(eng, t)));
+		return TRUE;
+	}
 	do {
 		if (ds_engine_read_one(eng, error) < 0)
 			return FALSE;
@@ -444,12 +531,17 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 {
 	struct ds_pool_state st;
 	guint32 seed[2];
+	size_t nblk;
 
 	if (!ds_params_validate(params, error) || !ds_profile_validate(prof, error))
 		return FALSE;
 	eng->p = params;
 	eng->prof = prof;
 	eng->src = src;
+	if (ds_source_block(src, &eng->blk, &nblk))
+		eng->blk_end = eng->blk + nblk;
+	else
+		eng->blk = NULL;
 	eng->ops = ds_policy_find(params->policy);
 	eng->ncpus = params->cpus ? params->cpus : ncpus_recorded;
 	if (!eng->ncpus) {
@@ -508,6 +600,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
 		ds_hist_init(&eng->rec_dur[be]);
 	eng->pools_active = eng->ops->create != NULL;
+	eng->inert = inert_types(eng);
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
 		struct ds_pool *pool = &eng->pools[be];
 

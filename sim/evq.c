@@ -83,18 +83,11 @@ void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint
 	h[i] = ev;
 }
 
-void ds_evq_take(struct ds_evq *q, struct ds_sev *out)
-{
-	*out = q->heap[0];
-	q->hole = true;
-}
-
-void ds_evq_settle(struct ds_evq *q)
+/* ds_evq_settle()'s slow path: the root is vacant and no push filled it */
+void ds_evq_fill_hole(struct ds_evq *q)
 {
 	size_t n;
 
-	if (!q->hole)
-		return;
 	q->hole = false;
 	n = --q->len;
 	if (n)

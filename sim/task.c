@@ -116,23 +116,12 @@ void ds_tasks_summarise(struct ds_engine *eng)
 	}
 }
 
-void ds_task_ref(struct ds_task *t)
-{
-	t->heap_refs++;
-}
-
 void ds_task_free(struct ds_task *t)
 {
 	ds_evring_clear(&t->fifo);
 	ds_evring_clear(&t->zsf);
 	ds_ent_clear(&t->ent);
 	g_free(t);
-}
-
-void ds_task_unref(struct ds_task *t)
-{
-	if (!--t->heap_refs && t->dead)
-		ds_task_free(t);
 }
 
 /* Off-CPU until @at (no job): invalidate older timers, fire at @at. */

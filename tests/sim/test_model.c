@@ -9,6 +9,9 @@
  */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "ds_synth.h"
 #include "simtest.h"
 
 #define NCPUS_REC 4
@@ -249,6 +252,101 @@ static void test_lookahead_exact(void)
 }
 
 /*
+ * The engine reads an in-memory source's events in place (ds_source_block(), the inline path
+ * of ds_engine_read_one() for events without effect) and any other source one call and copy
+ * at a time: the same stream must give the same results either way.  The stream is the noisy
+ * one of lookahead-exact (zs_free, workqueue events and release ends between the model's
+ * events, switches, slot writes, exits), once from an array and once from a .dsev file (read
+ * as it goes), under every policy, with object sizes followed (zsonly, or class locks on:
+ * zs_free is not inert) or not, and with think_scale 1.5 (nothing inert: event_ok() scales
+ * every time).
+ */
+static struct ds_results *run_dsev(const char *path, const struct ds_params *p,
+				   const struct ds_profile *prof)
+{
+	struct ds_trace_opts opts = { 0 };
+	GError *error = NULL;
+	struct ds_source *src = ds_source_open_trace(path, &opts, &error);
+	struct ds_results *r;
+
+	g_assert_no_error(error);
+	r = ds_sim_run(p, prof, src, NCPUS_REC, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(r);
+	ds_source_close(src);
+	return r;
+}
+
+static void test_read_in_place(void)
+{
+	/* what makes an event type inert differs: slot writes without pools (sync), zs_free
+	 * without object sizes (not zsonly, class locks off), nothing with think_scale > 1 */
+	static const struct {
+		const char *policy;
+		bool locks;
+		double think_scale;
+	} cases[] = {
+		{ "sync", false, 1 }, { "v2", false, 1 }, { "v3", false, 1 }, { "v3", true, 1 },
+		{ "zsonly", false, 1 }, { "v3", false, 1.5 },
+	};
+	/* smaller than lookahead-exact's: 12 runs of it under ASan must stay quick */
+	g_autoptr(GArray) evs = simtest_generate(11, 6, 100, NCPUS_REC, true, false);
+	g_autoptr(GArray) noisy = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	g_autofree char *dir = g_dir_make_tmp("ds-read-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "noisy.dsev", NULL);
+	struct ds_profile *prof = simtest_profile();
+	GRand *rng = g_rand_new_with_seed(5);
+	struct ds_source *src;
+	GError *error = NULL;
+
+	g_assert_nonnull(dir);
+	for (guint i = 0; i < evs->len; i++) {
+		struct ds_event ev = g_array_index(evs, struct ds_event, i);
+		/* between this event and the next, so that the last read sets rec_end_ts */
+		uint64_t mid = i + 1 < evs->len ?
+			ev.ts + (g_array_index(evs, struct ds_event, i + 1).ts - ev.ts) / 2 :
+			ev.ts + 1000;
+
+		g_array_append_val(noisy, ev);
+		for (int k = i + 1 == evs->len ? 3 : g_rand_int_range(rng, 0, 4); k > 0; k--) {
+			struct ds_event n = ev;
+
+			n.type = (uint8_t)(k == 1 ? DS_EV_ZS_FREE : k == 2 ? DS_EV_WQ_START :
+					   DS_EV_RELEASE_END);
+			n.ts = mid;
+			n.flags = 0;
+			g_array_append_val(noisy, n);
+		}
+	}
+	g_rand_free(rng);
+	src = ds_source_new_array((const struct ds_event *)(void *)noisy->data, noisy->len);
+	g_assert_true(ds_synth_write_dsev(src, "read-in-place", NCPUS_REC, path, &error));
+	g_assert_no_error(error);
+	ds_source_close(src);
+	for (guint c = 0; c < G_N_ELEMENTS(cases); c++) {
+		struct ds_params p;
+		struct ds_results *a, *b;
+
+		simtest_params(&p);
+		p.policy = cases[c].policy;
+		p.pool_pages = 2;
+		p.timeseries_ns = 20000;
+		p.check_invariants = true;
+		p.lock_contention = cases[c].locks ? DS_LOCKS_ON : DS_LOCKS_OFF;
+		p.think_scale = cases[c].think_scale;
+		a = simtest_run(noisy, &p, prof, NCPUS_REC);
+		b = run_dsev(path, &p, prof);
+		g_assert_cmpuint(a->events_in, ==, noisy->len);
+		g_assert_true(simtest_results_equal(a, b));
+		ds_results_free(a);
+		ds_results_free(b);
+	}
+	g_assert_cmpint(g_remove(path), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+	ds_profile_free(prof);
+}
+
+/*
  * Time series: at most one sample per interval per backend, in time order; free pool pages
  * never above pool_pages, teardown included (the CPUs' buffer pages it hands back are not
  * the pool's: counted as free pool pages they once made a 2-page pool show 2 + NCPUS_REC).
@@ -411,6 +509,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/model/sync-reproduces", test_sync_reproduces);
 	g_test_add_func("/sim/model/determinism", test_determinism);
 	g_test_add_func("/sim/model/lookahead-exact", test_lookahead_exact);
+	g_test_add_func("/sim/model/read-in-place", test_read_in_place);
 	g_test_add_func("/sim/model/timeseries", test_timeseries);
 	g_test_add_func("/sim/model/lost-events", test_lost_events);
 	g_test_add_func("/sim/model/out-of-order", test_out_of_order);
