@@ -69,6 +69,8 @@ static int load(struct ds_pagedec *pd)
 		}
 	}
 	pd->data = page + pd->start;
+	pd->page_off = page_offset(pd);
+	pd->room = lay->page_size - pd->start;
 	pd->next = 0;
 	return 1;
 }
@@ -76,7 +78,6 @@ static int load(struct ds_pagedec *pd)
 int ds_pagedec_next(struct ds_pagedec *pd, struct tep_record *rec)
 {
 	const struct ds_page_layout *lay = &pd->lay;
-	uint64_t room;
 
 	for (;;) {
 		if (!pd->data) {
@@ -96,7 +97,8 @@ int ds_pagedec_next(struct ds_pagedec *pd, struct tep_record *rec)
 			pd->page++;
 			continue;
 		}
-		room = lay->page_size - pd->start;	/* bytes from @data to the page's end */
+		uint64_t room = pd->room;
+
 		if ((uint64_t)curr + 4 > room)
 			return stop(pd, curr, FALSE);
 		word = (uint32_t)ds_page_rd(lay, pd->data + curr, 4);
@@ -147,7 +149,7 @@ int ds_pagedec_next(struct ds_pagedec *pd, struct tep_record *rec)
 		if (length < 0 || (uint64_t)pd->next > room)
 			return stop(pd, curr, FALSE);
 		rec->ts = pd->ts;
-		rec->offset = page_offset(pd) + pd->start + curr;
+		rec->offset = pd->page_off + pd->start + curr;
 		rec->data = (void *)(pd->data + index);
 		rec->size = length;
 		rec->record_size = (int)(pd->next - curr);

@@ -44,6 +44,8 @@ struct ds_pagedec {
 	uint64_t npages;
 	uint64_t page;
 	const uint8_t *data;
+	uint64_t page_off;		/* file offset of @data's page */
+	uint32_t room;			/* bytes from @data to the page's end */
 	uint64_t ts;
 	uint32_t size;
 	uint32_t next;
