@@ -134,6 +134,7 @@ static struct tep_record *advance(struct ds_merge *m, unsigned int c)
 	uint64_t at = cs->pd->stop_offset;
 
 	m->handed_over++;
+	m->reading->handed_over = m->handed_over;	/* seen by the parent even if we fail */
 	cs->pd = NULL;
 	return tracecmd_read_at(m->handle, at, NULL);
 }

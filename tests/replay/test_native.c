@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "datfile.h"
 #include "helpers.h"
 #include "pageplan.h"
 #include "readers.h"
@@ -27,7 +28,8 @@ static GArray *read_path(const char *path, gboolean allow, const char *readers,
 {
 	g_autoptr(GError) err = NULL;
 	GArray *evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
-	struct ds_trace_opts opts = { .force_clock = TRUE };	/* local.dat */
+	/* local.dat's clock; the damaged copy below */
+	struct ds_trace_opts opts = { .force_clock = TRUE, .accept_damaged = TRUE };
 	struct ds_source *src;
 
 	if (!allow)
@@ -49,7 +51,8 @@ static GArray *read_path(const char *path, gboolean allow, const char *readers,
 }
 
 /* Both ways give the same; the decoder read every CPU with records when allowed. */
-static void compare_paths(const char *path, gboolean expect_native, const char *const *nreaders)
+static void compare_paths(const char *path, gboolean expect_native, const char *const *nreaders,
+			  unsigned int handed_over)
 {
 	for (const char *const *r = nreaders; *r; r++) {
 		const char *readers = *r;
@@ -72,7 +75,7 @@ static void compare_paths(const char *path, gboolean expect_native, const char *
 		if (expect_native) {
 			g_assert_cmpuint(pa.why, ==, DS_PAGEPLAN_NATIVE);
 			g_assert_cmpuint(pa.native_cpus, >=, a->cpus_with_events);
-			g_assert_cmpuint(pa.handed_over, ==, 0);
+			g_assert_cmpuint(pa.handed_over, ==, handed_over);
 		} else {
 			g_assert_cmpuint(pa.native_cpus, ==, 0);
 		}
@@ -120,8 +123,8 @@ static void check_bundled(gconstpointer data)
 	v6 = g_build_filename(dir, "plain-v6.dat", NULL);
 	convert(orig, v7, (const char *const[]){ "--compression", "none", NULL });
 	convert(orig, v6, (const char *const[]){ "--file-version", "6", NULL });
-	compare_paths(v7, TRUE, (const char *const[]){ "1", "2", NULL });
-	compare_paths(v6, TRUE, (const char *const[]){ "1", NULL });
+	compare_paths(v7, TRUE, (const char *const[]){ "1", "2", NULL }, 0);
+	compare_paths(v6, TRUE, (const char *const[]){ "1", NULL }, 0);
 	dstest_rm_rf(dir);
 }
 
@@ -132,7 +135,57 @@ static void check_fixture(gconstpointer data)
 
 	/* a compressed file is libtracecmd's alone */
 	compare_paths(path, strcmp(data, "basic-zstd.dat") != 0,
-		      (const char *const[]){ "1", "2", NULL });
+		      (const char *const[]){ "1", "2", NULL }, 0);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * A damaged page in the middle of a CPU: the 5th event of CPU 0's 21st page made a type-0
+ * record whose length (5000) runs past the page.  The decoder stops there and libtracecmd
+ * goes on from that record: the same events, damage report and all, as libtracecmd alone.
+ */
+static void test_damaged(void)
+{
+	g_autofree char *tool = g_find_program_in_path("trace-cmd");
+	g_autofree char *orig = dstest_bundled("lmk-4x64m-6.12.dat");
+	g_autofree char *dir = NULL, *v7 = NULL, *bytes = NULL;
+	g_autoptr(GError) err = NULL;
+	struct ds_datfile df = { 0 };
+	gsize len;
+
+	if (!tool || !g_file_test(orig, G_FILE_TEST_EXISTS)) {
+		g_test_skip("needs trace-cmd and traces/lmk-4x64m-6.12.dat");
+		return;
+	}
+	dir = dstest_tmp_dir();
+	v7 = g_build_filename(dir, "plain-v7.dat", NULL);
+	convert(orig, v7, (const char *const[]){ "--compression", "none", NULL });
+	g_assert_true(ds_datfile_read(v7, &df, &err));
+	g_assert_no_error(err);
+	g_assert_true(g_file_get_contents(v7, &bytes, &len, &err));
+	const struct ds_datfile_cpu *cd = &g_array_index(df.cpus, struct ds_datfile_cpu, 0);
+	uint8_t *page = (uint8_t *)bytes + cd->offset + 20ull * df.page_size;
+	unsigned int off = 16;	/* little-endian, 8-byte commit word */
+
+	g_assert_cmpuint(cd->size, >=, 21ull * df.page_size);
+	for (int i = 0; i < 4; i++) {
+		unsigned int type = get32(page + off) & 31;
+
+		g_assert_true(type >= 1 && type <= 28);	/* plain records before it */
+		off += 4 + 4 * type;
+	}
+	page[off] &= (uint8_t)~31;
+	page[off + 4] = 5000 & 0xff;
+	page[off + 5] = 5000 >> 8;
+	page[off + 6] = page[off + 7] = 0;
+	g_assert_true(g_file_set_contents(v7, bytes, (gssize)len, &err));
+	compare_paths(v7, TRUE, (const char *const[]){ "1", NULL }, 1);
+	ds_datfile_clear(&df);
+	dstest_rm_rf(dir);
 }
 
 static void test_none(void)
@@ -153,6 +206,7 @@ int main(int argc, char **argv)
 
 		g_test_add_data_func(tp, fixtures[i], check_fixture);
 	}
+	g_test_add_func("/replay/native/damaged", test_damaged);
 	paths = dstest_bundled_traces(FALSE);
 	for (guint i = 0; i < paths->len; i++) {
 		g_autofree char *base = g_path_get_basename(g_ptr_array_index(paths, i));
