@@ -32,10 +32,11 @@
  * opens the file or are not reproducible on a small fixture); DS_TEST_DECODE_READERS=N sets
  * the number of readers (default: one per core, at most one per CPU with data and one per
  * 64 MiB of ring-buffer data: readers.c), so that tests can check the stream does not
- * depend on it.
+ * depend on it; DS_TEST_DECODE_LIBTRACECMD=1 makes every reader read every record through
+ * libtracecmd (pageplan.h), so that tests and bench_ingest can compare the two ways.
  * struct ds_decode_shared: MAP_SHARED memory the readers update as they read, which survives
- * their crash: per reader the CPU and record offset being read, and the records it read of
- * each of its CPUs.
+ * their crash: per reader the CPU and record offset being read, how it reads (page decoder
+ * or libtracecmd, and why), and the records it read of each of its CPUs.
  */
 #ifndef DS_DECODE_H
 #define DS_DECODE_H
