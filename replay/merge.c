@@ -14,23 +14,28 @@ static gboolean before(const struct ds_merge_key *a, const struct ds_merge_key *
 	return a->ts < b->ts || (a->ts == b->ts && a->cpu < b->cpu);
 }
 
+/*
+ * Move the key at @i down to its place: the smaller child moves up into the hole until the
+ * key is not above it (keys are unique: no two CPUs share one, so the order out of the heap
+ * does not depend on how ties would be broken).
+ */
 static void sift_down(struct ds_merge *m, unsigned int i)
 {
+	struct ds_merge_key k = m->heap[i];
+
 	for (;;) {
-		unsigned int l = 2 * i + 1, r = l + 1, min = i;
+		unsigned int l = 2 * i + 1, min = l;
 
-		if (l < m->nheap && before(&m->heap[l], &m->heap[min]))
-			min = l;
-		if (r < m->nheap && before(&m->heap[r], &m->heap[min]))
-			min = r;
-		if (min == i)
-			return;
-		struct ds_merge_key t = m->heap[i];
-
+		if (l >= m->nheap)
+			break;
+		if (l + 1 < m->nheap && before(&m->heap[l + 1], &m->heap[l]))
+			min = l + 1;
+		if (!before(&m->heap[min], &k))
+			break;
 		m->heap[i] = m->heap[min];
-		m->heap[min] = t;
 		i = min;
 	}
+	m->heap[i] = k;
 }
 
 /* Record in shared memory what libtracecmd is about to read, and what it gave. */
