@@ -6,6 +6,8 @@
  * For each trace, in a forked child each (so that peak RSS belongs to one measurement):
  *   baseline  tracecmd_iterate_events() over the file, counting records, nothing else
  *   reader    ds_source_open_trace() without cache, pulling every event
+ *   reader-lib  the same with DS_TEST_DECODE_LIBTRACECMD=1: every record read through
+ *             libtracecmd (tracecmd_read_data), not the page decoder (replay/pagedec.h)
  *   cache-w   the same with the cache on and empty: reads the trace and writes the cache
  *   cache     ds_source_open_trace() again: served from the cache
  * (--modes picks some) and prints records/s or events/s, the time ratio to the baseline, the
@@ -37,8 +39,9 @@
 #define REPEAT 3	/* default of --repeat */
 #define SYNTH_RELEASES 100000
 
-enum mode { M_BASELINE, M_READER, M_CACHE_WRITE, M_CACHE, M__COUNT };
-static const char *const mode_names[M__COUNT] = { "baseline", "reader", "cache-w", "cache" };
+enum mode { M_BASELINE, M_READER, M_READER_LIB, M_CACHE_WRITE, M_CACHE, M__COUNT };
+static const char *const mode_names[M__COUNT] = { "baseline", "reader", "reader-lib", "cache-w",
+						  "cache" };
 
 struct measure {
 	int ok;
@@ -158,6 +161,8 @@ static struct measure measure_child(const char *path, enum mode m, const char *c
 		return out;
 	pid = fork();
 	if (pid == 0) {
+		if (m == M_READER_LIB)
+			g_setenv("DS_TEST_DECODE_LIBTRACECMD", "1", TRUE);
 		struct measure res = measure_here(path, m, cache_dir);
 
 		close(fds[0]);
@@ -211,7 +216,7 @@ static void bench_trace(const char *path, const char *label, const char *cache_d
 			struct measure x = measure_child(path, (enum mode)m, cache_dir);
 
 			if (!x.ok) {
-				printf("%-28s %-9s FAILED\n", label, mode_names[m]);
+				printf("%-28s %-10s FAILED\n", label, mode_names[m]);
 				return;
 			}
 			if (!rep || x.seconds < best[m].seconds)
@@ -223,7 +228,7 @@ static void bench_trace(const char *path, const char *label, const char *cache_d
 
 		if (!ro->on[m])
 			continue;
-		printf("%-28s %-9s %10" G_GUINT64_FORMAT " %-7s %8.3f s %12.0f /s  time x%5.2f "
+		printf("%-28s %-10s %10" G_GUINT64_FORMAT " %-7s %8.3f s %12.0f /s  time x%5.2f "
 		       "baseline (speed-up %5.2f)  cpu %7.3f s (main %.3f, threads %.3f, readers %.3f)  "
 		       "peak RSS %7ld KiB  anon RSS %7ld KiB  load %.2f\n", label, mode_names[m],
 		       x->items, m == M_BASELINE ? "records" : "events", x->seconds,
@@ -285,7 +290,7 @@ static gboolean parse_modes(const char *list, struct run_opts *ro, GError **erro
 			m++;
 		if (m == M__COUNT) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--modes: no mode "
-				    "\"%s\" (baseline, reader, cache-w, cache)", *n);
+				    "\"%s\" (baseline, reader, reader-lib, cache-w, cache)", *n);
 			return FALSE;
 		}
 		ro->on[m] = TRUE;
@@ -301,7 +306,7 @@ int main(int argc, char **argv)
 	struct run_opts ro = { 0 };
 	GOptionEntry entries[] = {
 		{ "modes", 0, 0, G_OPTION_ARG_STRING, &modes, "Modes to run, comma-separated (default "
-		  "baseline,reader,cache-w,cache; a ratio needs the baseline)", "LIST" },
+		  "baseline,reader,cache-w,cache; also reader-lib; a ratio needs the baseline)", "LIST" },
 		{ "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "Runs of each measurement, the best "
 		  "kept (default 3)", "N" },
 		{ "lmk64-procs", 0, 0, G_OPTION_ARG_INT, &procs, "Processes of the generated 64-CPU "

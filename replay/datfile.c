@@ -307,6 +307,8 @@ static gboolean read_option(struct cursor *c, struct ds_datfile *df, uint64_t id
 
 	if (c->pos > c->size || size > c->size - c->pos)
 		return truncated(c, size, "option", error);
+	/* which options there are: some change libtracecmd's time stamps (decode.c) */
+	df->option_ids |= 1ull << MIN(id, 63);
 	if (id == OPT_DONE && df->version >= 7) {
 		if (!cur_u64(c, next_section, "options DONE", error))
 			return FALSE;
@@ -408,8 +410,10 @@ static gboolean read_v7(struct cursor *c, struct ds_datfile *df, uint64_t off, G
 				    c->path, off);
 			return FALSE;
 		}
-		if (flags & 1)	/* compressed options: leave them to libtracecmd */
+		if (flags & 1) {	/* compressed options: leave them to libtracecmd */
+			df->options_unread = TRUE;
 			return TRUE;
+		}
 		uint64_t end = c->pos + size;
 
 		if (size > c->size - c->pos)

@@ -39,6 +39,8 @@ struct ds_datfile {
 	uint64_t file_size;
 	GArray *cpus;
 	gboolean pages_pending;	/* plain pages not walked yet (ds_datfile_read_headers) */
+	uint64_t option_ids;	/* bit i: an option of id i was seen (bit 63: an id >= 63) */
+	gboolean options_unread;	/* v7: an options section was compressed, not walked */
 };
 
 /**

@@ -3,7 +3,8 @@
  * decode.c - a reader child: reads a group of a trace.dat's CPUs with libtracecmd (decode.h).
  *
  * Pipeline, pull-style, constant memory:
- *   ds_merge (the group's per-CPU records, min-heap by (time, CPU), backward times clamped)
+ *   ds_merge (the group's per-CPU records, min-heap by (time, CPU), backward times clamped;
+ *             each CPU read by the page decoder or by libtracecmd: pageplan.h)
  *     -> lost-event markers (record->missed_events) become DS_EV_LOST items
  *     -> ds_evmap (event id -> kind; numbers read from fields resolved once)
  *     -> batches of struct ds_decode_item written to the pipe.
@@ -22,18 +23,21 @@
 #include "decode.h"
 #include "evmap.h"
 #include "merge.h"
+#include "pageplan.h"
 #include "trace_impl.h"
 
 #define PROGRESS_EVERY (1u << 21)	/* records between progress lines */
 
 struct decoder {
 	const char *path;
+	const struct ds_datfile *df;
 	gboolean progress;
 	int fd;
 	unsigned int reader;		/* index of this reader */
 	const guint8 *cpus;		/* the CPUs it reads, by id */
 	struct ds_decode_shared *sh;
 	struct tracecmd_input *handle;
+	struct ds_pageplan plan;
 	struct ds_evmap map;
 	struct ds_merge merge;
 	struct ds_trace_info info;
@@ -165,7 +169,6 @@ static gboolean pull(struct decoder *d)
 		count_lost(d, rec);
 	at = (struct ds_event){ .ts = rec->ts, .cpu = (uint16_t)rec->cpu };
 	r = ds_evmap_decode(&d->map, rec, &ev, &dur, &error);
-	tracecmd_free_record(rec);
 	if (r < 0)
 		fail(d, error, &at);
 	if (r > 0)
@@ -176,6 +179,7 @@ static gboolean pull(struct decoder *d)
 static G_NORETURN void finish(struct decoder *d)
 {
 	d->info.reordered = d->merge.reordered;
+	d->sh->reader[d->reader].handed_over = d->merge.handed_over;
 	send_info(d, DS_DECODE_FINAL);
 	_exit(0);
 }
@@ -232,6 +236,29 @@ static void child_defaults(gboolean quiet_stderr)
 	tracefs_set_loglevel(TEP_LOG_NONE);
 }
 
+/*
+ * Read the group's CPUs with the page decoder where it gives libtracecmd's records
+ * exactly (pageplan.h), else with libtracecmd, and say which in the shared memory.
+ */
+static void plan_reading(struct decoder *d)
+{
+	struct ds_decode_reading *at = &d->sh->reader[d->reader];
+	int fd = open(d->path, O_RDONLY | O_CLOEXEC);
+
+	ds_pageplan_make(&d->plan, fd, d->df, tracecmd_get_tep(d->handle), d->info.ncpus,
+			 d->cpus);
+	if (fd >= 0)
+		close(fd);	/* the mappings stay */
+	ds_merge_init(&d->merge, d->handle, d->info.ncpus, d->cpus,
+		      d->plan.why == DS_PAGEPLAN_NATIVE ? d->plan.by_cpu : NULL, at,
+		      ds_decode_records(d->sh, d->reader));
+	if (d->merge.mismatch)
+		d->plan.why = DS_PAGEPLAN_MISMATCH;
+	at->native_cpus = d->merge.mismatch ? 0 : d->merge.native_cpus;
+	at->handed_over = d->merge.handed_over;
+	at->path = (uint32_t)d->plan.why + 1;
+}
+
 static G_NORETURN void run(struct decoder *d, const char *sha256,
 			   const struct ds_trace_opts *opts)
 {
@@ -257,8 +284,7 @@ static G_NORETURN void run(struct decoder *d, const char *sha256,
 	if (!ds_evmap_init(&d->map, d->path, tracecmd_get_tep(d->handle), opts ? opts->map : NULL,
 			   opts ? opts->n_map : 0, d->info.maps, &error))
 		fail(d, error, NULL);
-	ds_merge_init(&d->merge, d->handle, d->info.ncpus, d->cpus, &d->sh->reader[d->reader],
-		      ds_decode_records(d->sh, d->reader));
+	plan_reading(d);
 	set_start(d);
 	send_info(d, DS_DECODE_OPEN);
 	while (pull(d))
@@ -267,8 +293,8 @@ static G_NORETURN void run(struct decoder *d, const char *sha256,
 }
 
 pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trace_opts *opts,
-		      const guint8 *cpus, unsigned int reader, struct ds_decode_shared *sh,
-		      int *fd, GError **error)
+		      const struct ds_datfile *df, const guint8 *cpus, unsigned int reader,
+		      struct ds_decode_shared *sh, int *fd, GError **error)
 {
 	int p[2];
 	pid_t pid;
@@ -296,6 +322,7 @@ pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trac
 		close(p[0]);
 		child_defaults(!(opts && opts->progress));
 		d->path = path;
+		d->df = df;
 		d->progress = opts && opts->progress;
 		d->fd = p[1];
 		d->reader = reader;

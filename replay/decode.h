@@ -15,6 +15,10 @@
  * to an event; the parent merges the readers' streams by the same key, which gives the very
  * order one reader of every CPU would, then pairs releases with their returns (pairq.h).
  *
+ * How a reader reads its CPUs: with the page decoder where it reads the file exactly as
+ * libtracecmd would (pageplan.h, pagedec.h: plain pages, no time-stamp options), else with
+ * libtracecmd's tracecmd_read_data(); which one ran is in its struct ds_decode_reading.
+ *
  * A reader writes messages to its pipe: struct ds_decode_hdr then @len bytes.
  *   DS_DECODE_OPEN    the trace info at the start (a GVariant "v" holding the info variant),
  *                     its first-time fields over the reader's CPUs only
@@ -28,10 +32,11 @@
  * opens the file or are not reproducible on a small fixture); DS_TEST_DECODE_READERS=N sets
  * the number of readers (default: one per core, at most one per CPU with data and one per
  * 64 MiB of ring-buffer data: readers.c), so that tests can check the stream does not
- * depend on it.
+ * depend on it; DS_TEST_DECODE_LIBTRACECMD=1 makes every reader read every record through
+ * libtracecmd (pageplan.h), so that tests and bench_ingest can compare the two ways.
  * struct ds_decode_shared: MAP_SHARED memory the readers update as they read, which survives
- * their crash: per reader the CPU and record offset being read, and the records it read of
- * each of its CPUs.
+ * their crash: per reader the CPU and record offset being read, how it reads (page decoder
+ * or libtracecmd, and why), and the records it read of each of its CPUs.
  */
 #ifndef DS_DECODE_H
 #define DS_DECODE_H
@@ -40,6 +45,7 @@
 #include <sys/types.h>
 #include <glib.h>
 
+#include "datfile.h"
 #include "ds_source.h"
 
 enum ds_decode_msg {
@@ -96,8 +102,10 @@ struct ds_decode_error {
  */
 struct ds_decode_reading {
 	int32_t cpu;			/* being read, -1 before the first read */
-	uint32_t pad;
+	uint32_t path;			/* 0 before the first read, then enum ds_pageplan_why + 1 */
 	uint64_t offset;		/* of the last record read on @cpu */
+	uint32_t native_cpus;		/* CPUs the page decoder started on (pageplan.h) */
+	uint32_t handed_over;		/* of those, CPUs libtracecmd went on with */
 } __attribute__((aligned(64)));
 
 struct ds_decode_shared {
@@ -119,6 +127,7 @@ static inline uint64_t *ds_decode_records(struct ds_decode_shared *sh, unsigned 
 /**
  * ds_decode_spawn() - start reader @reader decoding the CPUs of @path that @cpus selects
  * @sha256: the file's hash, carried in the info the reader reports
+ * @df: the file's header walk (where each CPU's pages lie: pageplan.h)
  * @cpus: DS_TRACE_MAX_CPUS flags by CPU id (copied into the child by fork)
  * @sh: DS_DECODE_SHARED_SIZE bytes of MAP_SHARED memory, zeroed
  * @fd: set to the read end of the pipe
@@ -126,7 +135,7 @@ static inline uint64_t *ds_decode_records(struct ds_decode_shared *sh, unsigned 
  * Return: the child's pid, or -1 with @error set (fork or pipe failed).
  */
 pid_t ds_decode_spawn(const char *path, const char *sha256, const struct ds_trace_opts *opts,
-		      const guint8 *cpus, unsigned int reader, struct ds_decode_shared *sh,
-		      int *fd, GError **error);
+		      const struct ds_datfile *df, const guint8 *cpus, unsigned int reader,
+		      struct ds_decode_shared *sh, int *fd, GError **error);
 
 #endif

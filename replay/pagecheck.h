@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <glib.h>
 
+#include "pagefmt.h"
+
 struct ds_pagecheck {
 	uint64_t pages;
 	uint64_t records;
@@ -25,13 +27,6 @@ struct ds_pagecheck {
 	uint64_t damaged_bytes;
 	uint64_t first_damaged;		/* file offset (compressed: of the chunk) */
 	const char *first_reason;	/* static string; NULL while no page is damaged */
-};
-
-/* The page layout of a file: byte order and the size of the commit word. */
-struct ds_page_layout {
-	gboolean big_endian;
-	unsigned int long_size;		/* 4 or 8 */
-	unsigned int page_size;
 };
 
 /**

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pageplan.h"
 #include "readers.h"
 #include "trace_impl.h"
 
@@ -110,8 +111,9 @@ gboolean ds_readers_start(struct ds_readers *rs, const char *path, const char *s
 		struct ds_reader *r = &rs->r[k];
 
 		r->msg = g_byte_array_new();
-		r->pid = ds_decode_spawn(path, sha256, opts, rs->cpus + (size_t)k * DS_TRACE_MAX_CPUS,
-					 k, rs->sh, &r->fd, error);
+		r->pid = ds_decode_spawn(path, sha256, opts, df,
+					 rs->cpus + (size_t)k * DS_TRACE_MAX_CPUS, k, rs->sh, &r->fd,
+					 error);
 		if (r->pid < 0)
 			return FALSE;
 	}
@@ -378,6 +380,24 @@ char *ds_readers_reap(struct ds_readers *rs)
 		crash = describe_death(rs, k, status);
 	}
 	return crash;
+}
+
+void ds_readers_paths(const struct ds_readers *rs, struct ds_readers_paths *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->why = DS_PAGEPLAN_N_WHY;
+	for (unsigned int k = 0; k < rs->n && rs->sh; k++) {
+		const struct ds_decode_reading *at = &rs->sh->reader[k];
+		unsigned int why = at->path ? at->path - 1 : DS_PAGEPLAN_N_WHY;
+
+		p->native_cpus += at->native_cpus;
+		p->handed_over += at->handed_over;
+		p->native_readers += why == DS_PAGEPLAN_NATIVE;
+		if (why != DS_PAGEPLAN_NATIVE && p->why == DS_PAGEPLAN_N_WHY)
+			p->why = why;
+	}
+	if (p->why == DS_PAGEPLAN_N_WHY)
+		p->why = DS_PAGEPLAN_NATIVE;
 }
 
 void ds_readers_clear(struct ds_readers *rs)

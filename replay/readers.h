@@ -92,6 +92,23 @@ GError *ds_readers_take_error(struct ds_readers *rs);
  */
 char *ds_readers_reap(struct ds_readers *rs);
 
+/*
+ * How the readers read their CPUs (decode.h, pageplan.h), once ds_readers_open() returned
+ * 1: CPUs the page decoder started on and how many of those libtracecmd went on with (a
+ * damaged page; final once the stream ended), readers that used the decoder, and the first
+ * reader's reason when it did not (enum ds_pageplan_why).
+ */
+struct ds_readers_paths {
+	unsigned int native_cpus;
+	unsigned int handed_over;
+	unsigned int native_readers;
+	unsigned int why;
+};
+void ds_readers_paths(const struct ds_readers *rs, struct ds_readers_paths *p);
+
+/* The readers of a source ds_trace_source_open() made (trace_source.c). */
+const struct ds_readers *ds_trace_source_readers(struct ds_source *src);
+
 void ds_readers_clear(struct ds_readers *rs);
 
 #endif

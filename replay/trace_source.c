@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "datfile.h"
+#include "pageplan.h"
 #include "pairq.h"
 #include "readers.h"
 #include "source_impl.h"
@@ -218,7 +219,15 @@ static void add_finals(struct trace_source *t)
 static gboolean conclude(struct trace_source *t, gboolean final, GError *child_err,
 			 GError **error)
 {
+	struct ds_readers_paths paths;
 	char *crash = ds_readers_reap(&t->rs);
+
+	/* which reader ran (G_MESSAGES_DEBUG=all shows it) */
+	ds_readers_paths(&t->rs, &paths);
+	g_debug("%s: %u reader(s), %u with the page decoder (%u CPUs, %u of them handed to "
+		"libtracecmd at a damaged page)%s%s", t->path, t->rs.n, paths.native_readers,
+		paths.native_cpus, paths.handed_over, paths.why ? "; else: " : "",
+		paths.why ? ds_pageplan_why_name(paths.why) : "");
 	struct ds_trace_damage *d;
 
 	t->finished = TRUE;
@@ -424,6 +433,11 @@ struct ds_source *ds_trace_source_open(const char *path, const char *sha256,
 fail:
 	trace_close(&t->base);
 	return NULL;
+}
+
+const struct ds_readers *ds_trace_source_readers(struct ds_source *src)
+{
+	return src && src->ops == &trace_ops ? &((struct trace_source *)src)->rs : NULL;
 }
 
 void ds_trace_source_set_cache(struct ds_source *src, struct ds_cache_writer *w)

@@ -3,7 +3,7 @@
  * fuzz.h - libFuzzer harnesses of the inputs defersim reads from users (tests/fuzz/):
  * trace.dat / .dsev files (fuzz_trace.c), synthetic event files read and simulated
  * (fuzz_dsev.c), binary caches (fuzz_cache.c), hardware profiles (fuzz_profile.c), sweep files
- * (fuzz_sweep.c).  Each defines LLVMFuzzerTestOneInput(); built with clang's
+ * (fuzz_sweep.c), ring-buffer pages read by the page decoder (fuzz_pagedec.c).  Each defines LLVMFuzzerTestOneInput(); built with clang's
  * -fsanitize=fuzzer by `scripts/fuzz` (meson option fuzz=true), and with smoke.c's main() as a
  * plain program the normal suite runs over a seed corpus and tests/fuzz/regressions/.  An
  * input may be refused with an error (that is the point); it must never crash, hang or leak.
