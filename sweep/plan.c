@@ -128,8 +128,11 @@ static const char *trace_sha(struct plan_inputs *in, const char *path, GError **
 	o.sha256 = NULL;
 	o.progress = FALSE;
 	known = ds_trace_sha256_early(path, &o, sha, error);
-	if (!known && !ds_sweep_warm_cache(path, &o, sha, NULL) && strlen(sha) != 64)
-		known = ds_file_sha256(path, sha, error) ? 1 : -1;
+	if (!known) {
+		/* its digest comes with a whole read, even one whose cache was not written */
+		ds_sweep_warm_cache(path, &o, sha, NULL);
+		known = strlen(sha) == 64 || ds_file_sha256(path, sha, error) ? 1 : -1;
+	}
 	if (known < 0) {
 		g_free(sha);
 		return NULL;
