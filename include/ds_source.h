@@ -131,8 +131,9 @@ void ds_map_rule_clear(struct ds_map_rule *rule);
  *	instead of failing with DS_ERROR_DAMAGED
  * @verify: before serving a cache, rehash the trace and check the whole cache file (else the
  *	cache is found by the trace's quick key and checked as its events stream past)
- * @stream: a trace's events already loaded (ds_mem_stream_load()): opening that same path
- *	reads them from memory instead of the cache (a sweep's points); NULL: none
+ * @stream: a trace's events already loaded (ds_mem_stream_load()): opening that same path,
+ *	while the file is unchanged and holds @sha256 (ds_mem_stream_is()), reads them from
+ *	memory instead of the cache (a sweep's points, size's runs); NULL: none
  */
 struct ds_mem_stream;
 struct ds_trace_opts {
