@@ -54,7 +54,8 @@ static void bucket_span(unsigned int b, uint64_t *lo, uint64_t *width)
 	*lo = (1ull << k) + (uint64_t)sub * *width;
 }
 
-void ds_hist_add(struct ds_hist *h, uint64_t v)
+/* Count @v, already known to fall in bucket @k. */
+static inline void hist_count(struct ds_hist *h, uint64_t v, unsigned int k)
 {
 	if (!h->count || v < h->min)
 		h->min = v;
@@ -62,7 +63,12 @@ void ds_hist_add(struct ds_hist *h, uint64_t v)
 		h->max = v;
 	h->count++;
 	h->sum += (double)v;
-	h->buckets[bucket_of(v)]++;
+	h->buckets[k]++;
+}
+
+void ds_hist_add(struct ds_hist *h, uint64_t v)
+{
+	hist_count(h, v, bucket_of(v));
 }
 
 /* Both histograms count @v (a drained value's latency goes to two): one bucket computation. */
@@ -70,20 +76,8 @@ void ds_hist_add_pair(struct ds_hist *a, struct ds_hist *b, uint64_t v)
 {
 	unsigned int k = bucket_of(v);
 
-	if (!a->count || v < a->min)
-		a->min = v;
-	if (v > a->max)
-		a->max = v;
-	a->count++;
-	a->sum += (double)v;
-	a->buckets[k]++;
-	if (!b->count || v < b->min)
-		b->min = v;
-	if (v > b->max)
-		b->max = v;
-	b->count++;
-	b->sum += (double)v;
-	b->buckets[k]++;
+	hist_count(a, v, k);
+	hist_count(b, v, k);
 }
 
 /*
