@@ -24,6 +24,7 @@ void ds_pagedec_init(struct ds_pagedec *pd, const struct ds_page_layout *lay,
 	memset(pd, 0, sizeof(*pd));
 	pd->lay = *lay;
 	pd->start = ds_page_hdr(lay);
+	pd->room = lay->page_size - pd->start;
 	pd->base = base;
 	pd->file_offset = file_offset;
 	pd->npages = npages;
@@ -70,7 +71,6 @@ static int load(struct ds_pagedec *pd)
 	}
 	pd->data = page + pd->start;
 	pd->page_off = page_offset(pd);
-	pd->room = lay->page_size - pd->start;
 	pd->next = 0;
 	return 1;
 }
