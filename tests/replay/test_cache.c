@@ -14,63 +14,6 @@
 #include "source_impl.h"
 #include "trace_impl.h"
 
-struct run {
-	GArray *evs;
-	const struct ds_source_ops *ops;
-	struct ds_trace_info copy;	/* scalars only */
-};
-
-static struct run read_run(const char *path, const struct ds_trace_opts *opts)
-{
-	g_autoptr(GError) err = NULL;
-	struct run r = { .evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event)) };
-	struct ds_source *src = ds_source_open_trace(path, opts, &err);
-
-	g_assert_no_error(err);
-	r.ops = src->ops;
-	g_assert_true(read_all(src, r.evs, &err));
-	g_assert_no_error(err);
-	r.copy = *ds_source_info(src);
-	r.copy.path = NULL;
-	r.copy.clock = NULL;
-	r.copy.releases_per_cpu = r.copy.lost_per_cpu = r.copy.lost_markers_per_cpu = NULL;
-	r.copy.maps = NULL;
-	ds_source_close(src);
-	return r;
-}
-
-static void assert_same_run(const struct run *a, const struct run *b)
-{
-	g_assert_cmpuint(a->evs->len, ==, b->evs->len);
-	g_assert_cmpint(memcmp(a->evs->data, b->evs->data, a->evs->len * sizeof(struct ds_event)),
-			==, 0);
-	const struct ds_trace_info *x = &a->copy, *y = &b->copy;
-
-	g_assert_cmpstr(x->sha256, ==, y->sha256);
-	g_assert_cmpuint(x->file_size, ==, y->file_size);
-	g_assert_cmpuint(x->file_version, ==, y->file_version);
-	g_assert_cmpint(x->clock_synced, ==, y->clock_synced);
-	g_assert_cmpuint(x->ncpus, ==, y->ncpus);
-	g_assert_cmpuint(x->cpus_with_events, ==, y->cpus_with_events);
-	g_assert_cmpuint(x->first_ts, ==, y->first_ts);
-	g_assert_cmpuint(x->start_ts, ==, y->start_ts);
-	g_assert_cmpuint(x->last_ts, ==, y->last_ts);
-	g_assert_cmpint(memcmp(x->events_per_type, y->events_per_type, sizeof(x->events_per_type)),
-			==, 0);
-	g_assert_cmpuint(x->dropped_before_start, ==, y->dropped_before_start);
-	g_assert_cmpuint(x->unpaired_ends, ==, y->unpaired_ends);
-	g_assert_cmpuint(x->reordered, ==, y->reordered);
-	g_assert_cmpuint(x->releases_per_backend[0], ==, y->releases_per_backend[0]);
-	g_assert_cmpuint(x->releases_per_backend[1], ==, y->releases_per_backend[1]);
-	g_assert_cmpuint(x->lost_total, ==, y->lost_total);
-	g_assert_cmpuint(x->lost_unknown, ==, y->lost_unknown);
-	g_assert_cmpuint(x->durations, ==, y->durations);
-	g_assert_cmpuint(x->dur_p50_ns, ==, y->dur_p50_ns);
-	g_assert_cmpuint(x->dur_p99_ns, ==, y->dur_p99_ns);
-	g_assert_cmpuint(x->dur_max_ns, ==, y->dur_max_ns);
-	g_assert_cmpuint(x->unreturned, ==, y->unreturned);
-}
-
 static char *cache_file(const char *trace, const struct ds_trace_opts *opts)
 {
 	char *path = ds_cache_path(trace, opts, NULL);

@@ -15,50 +15,6 @@
 #include "helpers.h"
 #include "source_impl.h"
 
-struct run {
-	GArray *evs;
-	const struct ds_source_ops *ops;
-	char sha256[65];
-	uint64_t per_type[DS_EV__COUNT];
-	unsigned int ncpus;
-	uint64_t first_ts, last_ts, lost_total;
-};
-
-static struct run read_run(const char *path, const struct ds_trace_opts *opts)
-{
-	g_autoptr(GError) err = NULL;
-	struct run r = { .evs = g_array_new(FALSE, TRUE, sizeof(struct ds_event)) };
-	struct ds_source *src = ds_source_open_trace(path, opts, &err);
-	const struct ds_trace_info *info;
-
-	g_assert_no_error(err);
-	r.ops = src->ops;
-	g_assert_true(read_all(src, r.evs, &err));
-	g_assert_no_error(err);
-	info = ds_source_info(src);
-	g_strlcpy(r.sha256, info->sha256, sizeof(r.sha256));
-	memcpy(r.per_type, info->events_per_type, sizeof(r.per_type));
-	r.ncpus = info->ncpus;
-	r.first_ts = info->first_ts;
-	r.last_ts = info->last_ts;
-	r.lost_total = info->lost_total;
-	ds_source_close(src);
-	return r;
-}
-
-static void assert_same(const struct run *a, const struct run *b)
-{
-	g_assert_cmpuint(a->evs->len, ==, b->evs->len);
-	g_assert_cmpint(memcmp(a->evs->data, b->evs->data, a->evs->len * sizeof(struct ds_event)),
-			==, 0);
-	g_assert_cmpstr(a->sha256, ==, b->sha256);
-	g_assert_cmpint(memcmp(a->per_type, b->per_type, sizeof(a->per_type)), ==, 0);
-	g_assert_cmpuint(a->ncpus, ==, b->ncpus);
-	g_assert_cmpuint(a->first_ts, ==, b->first_ts);
-	g_assert_cmpuint(a->last_ts, ==, b->last_ts);
-	g_assert_cmpuint(a->lost_total, ==, b->lost_total);
-}
-
 static struct ds_mem_stream *load(const char *path, const struct ds_trace_opts *opts)
 {
 	g_autoptr(GError) err = NULL;
@@ -113,8 +69,8 @@ static void test_same_as_cache(void)
 		mem = read_run(path, &with);
 		g_assert_true(mem.ops == mem_ops(s));
 		g_assert_true(cached.ops != mem.ops && cached.ops != plain.ops);
-		assert_same(&plain, &cached);
-		assert_same(&cached, &mem);
+		assert_same_run(&plain, &cached);
+		assert_same_run(&cached, &mem);
 		g_array_unref(cached.evs);
 		g_array_unref(mem.evs);
 		ds_mem_stream_free(s);
@@ -143,19 +99,19 @@ static void test_changed_trace(void)
 	with.sha256 = other;
 	wrong = read_run(path, &with);
 	g_assert_true(wrong.ops != mem_ops(s));
-	with.sha256 = was.sha256;
+	with.sha256 = was.copy.sha256;
 	got = read_run(path, &with);
 	g_assert_true(got.ops == mem_ops(s));
-	assert_same(&was, &got);
+	assert_same_run(&was, &got);
 	g_array_unref(got.evs);
 	/* another trace at the path: its events and digest, not the stream's */
 	g_free(copy_to(lost, dir, "t.dat"));
 	now = read_run(path, NULL);
-	g_assert_cmpstr(now.sha256, !=, was.sha256);
+	g_assert_cmpstr(now.copy.sha256, !=, was.copy.sha256);
 	with.sha256 = NULL;
 	got = read_run(path, &with);
 	g_assert_true(got.ops != mem_ops(s));
-	assert_same(&now, &got);
+	assert_same_run(&now, &got);
 	ds_mem_stream_free(s);
 	g_array_unref(was.evs);
 	g_array_unref(now.evs);
