@@ -106,6 +106,29 @@ GPtrArray *dstest_bundled_traces(gboolean with_xz)
 	return list;
 }
 
+static void test_no_bundled(void)
+{
+	g_test_skip("no bundled traces in traces/");
+}
+
+GPtrArray *dstest_add_bundled_tests(const char *prefix, gboolean with_xz, GTestDataFunc func)
+{
+	GPtrArray *paths = dstest_bundled_traces(with_xz);
+
+	for (guint i = 0; i < paths->len; i++) {
+		g_autofree char *base = g_path_get_basename(g_ptr_array_index(paths, i));
+		g_autofree char *tp = g_strdup_printf("%s/%s", prefix, base);
+
+		g_test_add_data_func(tp, g_ptr_array_index(paths, i), func);
+	}
+	if (!paths->len) {
+		g_autofree char *tp = g_strdup_printf("%s/none", prefix);
+
+		g_test_add_func(tp, test_no_bundled);
+	}
+	return paths;
+}
+
 gboolean dstest_provenance(const char *trace, const char *key, guint64 *value)
 {
 	g_autofree char *base = g_str_has_suffix(trace, ".dat") ?

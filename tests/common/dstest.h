@@ -52,6 +52,12 @@ char *dstest_bundled(const char *name);
  */
 GPtrArray *dstest_bundled_traces(gboolean with_xz);
 /*
+ * One test PREFIX/NAME per bundled trace (dstest_bundled_traces()), @func given its path, or
+ * one skipped test PREFIX/none when traces/ has none; the paths must outlive g_test_run():
+ * g_ptr_array_unref() the list after it.
+ */
+GPtrArray *dstest_add_bundled_tests(const char *prefix, gboolean with_xz, GTestDataFunc func);
+/*
  * The number after "KEY: " at the start of a line of @trace's provenance file (NAME.md
  * beside NAME.dat, written at capture time).  FALSE if there is no such file or line.
  */

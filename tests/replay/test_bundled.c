@@ -106,24 +106,11 @@ static void check_trace(gconstpointer data)
 	dstest_rm_rf(dir);
 }
 
-static void test_none(void)
-{
-	g_test_skip("no bundled traces in traces/");
-}
-
 int main(int argc, char **argv)
 {
 	g_autoptr(GPtrArray) paths = NULL;
 
 	g_test_init(&argc, &argv, NULL);
-	paths = dstest_bundled_traces(TRUE);
-	for (guint i = 0; i < paths->len; i++) {
-		g_autofree char *base = g_path_get_basename(g_ptr_array_index(paths, i));
-		g_autofree char *tp = g_strdup_printf("/replay/bundled/%s", base);
-
-		g_test_add_data_func(tp, g_ptr_array_index(paths, i), check_trace);
-	}
-	if (!paths->len)
-		g_test_add_func("/replay/bundled/none", test_none);
+	paths = dstest_add_bundled_tests("/replay/bundled", TRUE, check_trace);
 	return g_test_run();
 }

@@ -188,11 +188,6 @@ static void test_damaged(void)
 	dstest_rm_rf(dir);
 }
 
-static void test_none(void)
-{
-	g_test_skip("no bundled traces in traces/");
-}
-
 int main(int argc, char **argv)
 {
 	static const char *const fixtures[] = { "basic.dat", "local.dat", "lost.dat", "foreign.dat",
@@ -207,14 +202,6 @@ int main(int argc, char **argv)
 		g_test_add_data_func(tp, fixtures[i], check_fixture);
 	}
 	g_test_add_func("/replay/native/damaged", test_damaged);
-	paths = dstest_bundled_traces(FALSE);
-	for (guint i = 0; i < paths->len; i++) {
-		g_autofree char *base = g_path_get_basename(g_ptr_array_index(paths, i));
-		g_autofree char *tp = g_strdup_printf("/replay/native/bundled/%s", base);
-
-		g_test_add_data_func(tp, g_ptr_array_index(paths, i), check_bundled);
-	}
-	if (!paths->len)
-		g_test_add_func("/replay/native/none", test_none);
+	paths = dstest_add_bundled_tests("/replay/native/bundled", FALSE, check_bundled);
 	return g_test_run();
 }
