@@ -82,6 +82,23 @@ void ds_source_close(struct ds_source *src);
 bool ds_source_block(struct ds_source *src, const struct ds_event **evs, size_t *n);
 
 /**
+ * ds_source_chunk() - take the source's next events as a chunk read in place, when it reads
+ * ahead into buffers of its own (the binary cache): the consumer then reads them without a
+ * call and a copy per event
+ * @src: source
+ * @evs: set to the chunk's first event; valid until the next call on @src (chunk, next or
+ *	close)
+ * @n: set to the number of events in the chunk (>= 1 when 1 is returned)
+ * @error: set when 0 > return
+ *
+ * Mixing with ds_source_next() is allowed: a chunk starts where the last event taken ended.
+ * Return: 1 with a chunk, 0 at the end of the stream, -1 on error; -2 when @src cannot
+ * (use ds_source_next()), nothing taken.
+ */
+int ds_source_chunk(struct ds_source *src, const struct ds_event **evs, size_t *n,
+		    GError **error);
+
+/**
  * ds_source_new_array() - a source over an array of events, for tests and synthesis
  * @evs: events, in time order; the array is copied
  * @n: number of events

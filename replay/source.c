@@ -45,6 +45,12 @@ bool ds_source_block(struct ds_source *src, const struct ds_event **evs, size_t 
 	return src->ops->block && src->ops->block(src, evs, n);
 }
 
+int ds_source_chunk(struct ds_source *src, const struct ds_event **evs, size_t *n,
+		    GError **error)
+{
+	return src->ops->chunk ? src->ops->chunk(src, evs, n, error) : -2;
+}
+
 int64_t ds_source_drain(struct ds_source *src, GError **error)
 {
 	struct ds_event ev;

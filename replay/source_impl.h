@@ -13,6 +13,9 @@ struct ds_source_ops {
 	const struct ds_trace_info *(*info)(const struct ds_source *src);
 	/* optional (sources holding every event in memory): ds_source_block() */
 	bool (*block)(struct ds_source *src, const struct ds_event **evs, size_t *n);
+	/* optional (sources reading ahead into buffers of their own): ds_source_chunk() */
+	int (*chunk)(struct ds_source *src, const struct ds_event **evs, size_t *n,
+		     GError **error);
 };
 
 /* Every source embeds this first. */

@@ -200,18 +200,34 @@ static void dispatch_read(struct ds_engine *eng, const struct ds_event *ev)
 	}
 }
 
-/* The next event: in place from the source's block when it gave one, else copied into @buf. */
+/*
+ * The next event: in place from the source's block (all its events) or its latest chunk
+ * (ds_source_chunk(): the next chunk is taken when this one is read), else copied into @buf.
+ */
 static inline int next_event(struct ds_engine *eng, struct ds_event *buf,
 			     const struct ds_event **ev, GError **error)
 {
 	int rc;
 
-	if (eng->blk) {
-		if (eng->blk == eng->blk_end)
-			return 0;
+	if (eng->blk != eng->blk_end) {
 		*ev = eng->blk++;
 		return 1;
 	}
+	if (eng->chunked) {
+		size_t n;
+
+		rc = ds_source_chunk(eng->src, &eng->blk, &n, error);
+		if (rc == 1) {
+			eng->blk_end = eng->blk + n;
+			*ev = eng->blk++;
+			return 1;
+		}
+		if (rc != -2)
+			return rc;
+		eng->chunked = false;	/* it cannot: one event at a time */
+	}
+	if (eng->blk)
+		return 0;	/* the whole block was read */
 	rc = ds_source_next(eng->src, buf, error);
 	*ev = buf;
 	return rc;
@@ -538,10 +554,13 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	eng->p = params;
 	eng->prof = prof;
 	eng->src = src;
-	if (ds_source_block(src, &eng->blk, &nblk))
+	if (ds_source_block(src, &eng->blk, &nblk)) {
 		eng->blk_end = eng->blk + nblk;
-	else
-		eng->blk = NULL;
+	} else {
+		/* chunks, if the source reads ahead (next_event() learns whether it does) */
+		eng->blk = eng->blk_end = NULL;
+		eng->chunked = true;
+	}
 	eng->ops = ds_policy_find(params->policy);
 	eng->ncpus = params->cpus ? params->cpus : ncpus_recorded;
 	if (!eng->ncpus) {

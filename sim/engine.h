@@ -672,7 +672,9 @@ struct ds_engine {
 	GHashTable *live;	/* set of tasks not finished yet (freed on error) */
 	struct ds_source *src;
 	const struct ds_event *blk;	/* the source's block still to read (ds_source_block()), */
-	const struct ds_event *blk_end;	/* read in place; blk NULL: read with ds_source_next() */
+	const struct ds_event *blk_end;	/* or its latest chunk (@chunked), read in place; both
+					 * NULL and not @chunked: read with ds_source_next() */
+	bool chunked;		/* the source gives chunks (ds_source_chunk()) */
 	uint32_t inert;		/* bit per event type read without effect (ds_engine_read_one()) */
 	bool eof;
 	bool any_read;

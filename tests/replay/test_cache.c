@@ -304,23 +304,17 @@ static void test_cache_clock(void)
  * (cache.c's layout: a 144-byte header, the events, the info, the MD5 of events + info +
  * header), computed here independently, and read back through the reader.
  */
-static void test_writer_file(void)
+/* @n synthetic events (hand-made: ts 10 i, cpu i % 4, aux 7 i), cached at @cpath by the
+ * writer with @key and the empty rules' digest; the info is basic.dat's */
+static struct ds_event *write_synthetic(const char *cpath, const char *key, size_t n,
+					char **info_sha)
 {
-	g_autofree char *dir = dstest_tmp_dir();
 	g_autofree char *basic = dstest_fixture("basic.dat");
-	g_autofree char *cpath = g_build_filename(dir, "w.dscache", NULL);
 	g_autofree char *digest = ds_map_rules_digest(NULL, 0);
-	g_autofree char *data = NULL;
 	g_autoptr(GError) err = NULL;
-	g_autoptr(GArray) back = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
-	const char *key = "0123456789abcdef0123456789abcdef";
-	const size_t n = 4096 * 9 * 4 + 7;
 	struct ds_event *evs = g_new0(struct ds_event, n);
 	struct ds_source *src = ds_source_open_trace(basic, NULL, &err);
 	struct ds_cache_writer *w;
-	uint64_t hdr_n, hdr_info;
-	guint8 md5[16];
-	gsize len, mlen = sizeof(md5);
 
 	g_assert_no_error(err);
 	g_assert_cmpint(ds_source_drain(src, &err), >, 0);	/* its info: complete */
@@ -336,6 +330,37 @@ static void test_writer_file(void)
 		g_assert_true(ds_cache_writer_add(w, &evs[i], &err));
 	g_assert_true(ds_cache_writer_commit(w, ds_source_info(src), &err));
 	g_assert_no_error(err);
+	if (info_sha)
+		*info_sha = g_strdup(ds_source_info(src)->sha256);
+	ds_source_close(src);
+	return evs;
+}
+
+static const char synth_key[] = "0123456789abcdef0123456789abcdef";
+
+/*
+ * The writer checksums and writes its batches on a thread of its own: the file must be what
+ * the format says, whatever the hand-over.  Many batches' worth of events (more than the
+ * writer holds at once), then the file checked field by field against the format
+ * (cache.c's layout: a 144-byte header, the events, the info, the MD5 of events + info +
+ * header), computed here independently, and read back through the reader.
+ */
+static void test_writer_file(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *cpath = g_build_filename(dir, "w.dscache", NULL);
+	g_autofree char *digest = ds_map_rules_digest(NULL, 0);
+	g_autofree char *data = NULL;
+	g_autofree char *sha = NULL;
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GArray) back = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+	const size_t n = 4096 * 9 * 4 + 7;
+	struct ds_event *evs = write_synthetic(cpath, synth_key, n, &sha);
+	struct ds_source *src;
+	uint64_t hdr_n, hdr_info;
+	guint8 md5[16];
+	gsize len, mlen = sizeof(md5);
+
 	g_assert_true(g_file_get_contents(cpath, &data, &len, NULL));
 	g_assert_cmpuint(len, >, 144 + n * sizeof(*evs) + 16);
 	g_assert_cmpint(memcmp(data, "DSCACHE", 8), ==, 0);
@@ -344,8 +369,8 @@ static void test_writer_file(void)
 	g_assert_cmpuint(hdr_n, ==, n);
 	g_assert_cmpuint(144 + n * sizeof(*evs) + hdr_info + 16, ==, len);
 	g_assert_cmpint(memcmp(data + 64 + 32, digest, 16), ==, 0);	/* map */
-	g_assert_cmpint(memcmp(data + 112, key, 32), ==, 0);
-	g_assert_cmpint(memcmp(data + 32, ds_source_info(src)->sha256, 64), ==, 0);
+	g_assert_cmpint(memcmp(data + 112, synth_key, 32), ==, 0);
+	g_assert_cmpint(memcmp(data + 32, sha, 64), ==, 0);
 	g_assert_cmpint(memcmp(data + 144, evs, n * sizeof(*evs)), ==, 0);
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
 
@@ -354,15 +379,129 @@ static void test_writer_file(void)
 	g_checksum_get_digest(ck, md5, &mlen);
 	g_checksum_free(ck);
 	g_assert_cmpint(memcmp(data + len - 16, md5, 16), ==, 0);
-	ds_source_close(src);
 	/* and the reader takes it whole (--verify's full check, then the events) */
-	src = ds_cache_open(cpath, "x.dat", key, NULL, digest, TRUE, &err);
+	src = ds_cache_open(cpath, "x.dat", synth_key, NULL, digest, TRUE, &err);
 	g_assert_no_error(err);
 	g_assert_nonnull(src);
 	g_assert_true(read_all(src, back, &err));
 	g_assert_cmpuint(back->len, ==, n);
 	g_assert_cmpint(memcmp(back->data, evs, n * sizeof(*evs)), ==, 0);
 	ds_source_close(src);
+	g_free(evs);
+	dstest_rm_rf(dir);
+}
+
+/* Read @src to its end by chunks, with a plain ds_source_next() every @every-th take (0:
+ * never): the events in order into @out; the last return code */
+static int read_chunks(struct ds_source *src, GArray *out, guint every, GError **error)
+{
+	for (guint take = 1;; take++) {
+		const struct ds_event *evs;
+		struct ds_event ev;
+		size_t n;
+		int rc;
+
+		if (every && take % every == 0) {
+			rc = ds_source_next(src, &ev, error);
+			if (rc <= 0)
+				return rc;
+			g_array_append_val(out, ev);
+			continue;
+		}
+		rc = ds_source_chunk(src, &evs, &n, error);
+		if (rc <= 0)
+			return rc;
+		g_assert_cmpuint(n, >=, 1);
+		g_array_append_vals(out, evs, (guint)n);
+	}
+}
+
+/*
+ * The reader reads ahead on a thread of its own, in chunks, and lends them out
+ * (ds_source_chunk()): many chunks' worth of synthetic events (more than it holds at once)
+ * must come back exactly, by chunks, by single events and both mixed; the end is the end
+ * again when asked twice; closing it early, before or after the first event, returns.
+ */
+static void test_reader_chunks(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *cpath = g_build_filename(dir, "r.dscache", NULL);
+	g_autofree char *digest = ds_map_rules_digest(NULL, 0);
+	const size_t n = 16384 * 9 + 5;
+	struct ds_event *evs = write_synthetic(cpath, synth_key, n, NULL);
+	const struct ds_event *chunk;
+	struct ds_event ev;
+	size_t cn;
+
+	for (guint every = 0; every < 4; every++) {
+		for (int full_check = 0; full_check < 2; full_check++) {
+			g_autoptr(GError) err = NULL;
+			g_autoptr(GArray) got = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+			struct ds_source *src = ds_cache_open(cpath, "x.dat", synth_key, NULL,
+							      digest, full_check, &err);
+
+			g_assert_no_error(err);
+			g_assert_nonnull(src);
+			g_assert_cmpint(read_chunks(src, got, every, &err), ==, 0);
+			g_assert_no_error(err);
+			assert_events(evs, n, got);
+			g_assert_cmpint(ds_source_chunk(src, &chunk, &cn, &err), ==, 0);
+			g_assert_cmpint(ds_source_next(src, &ev, &err), ==, 0);
+			ds_source_close(src);
+		}
+	}
+	/* closed early: before any event, after one, after one chunk */
+	for (int taken = 0; taken < 3; taken++) {
+		g_autoptr(GError) err = NULL;
+		struct ds_source *src = ds_cache_open(cpath, "x.dat", synth_key, NULL, digest,
+						      FALSE, &err);
+
+		g_assert_nonnull(src);
+		if (taken == 1)
+			g_assert_cmpint(ds_source_next(src, &ev, &err), ==, 1);
+		if (taken == 2)
+			g_assert_cmpint(ds_source_chunk(src, &chunk, &cn, &err), ==, 1);
+		ds_source_close(src);
+	}
+	g_assert_true(g_file_test(cpath, G_FILE_TEST_EXISTS));	/* nothing was wrong */
+	g_free(evs);
+	dstest_rm_rf(dir);
+}
+
+/*
+ * An event out of range in the middle of a chunk (its type beyond the known ones), past the
+ * open's O(1) checks: the events before it come out exactly, then the stream fails there
+ * ("bad event"), whether read by chunks or one by one.
+ */
+static void test_reader_bad_event(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *cpath = g_build_filename(dir, "b.dscache", NULL);
+	g_autofree char *digest = ds_map_rules_digest(NULL, 0);
+	g_autofree char *data = NULL;
+	const size_t n = 16384 * 6, bad = 16384 * 4 + 123;
+	struct ds_event *evs = write_synthetic(cpath, synth_key, n, NULL);
+	struct ds_event ev;
+	gsize len;
+
+	g_assert_true(g_file_get_contents(cpath, &data, &len, NULL));
+	memcpy(&ev, data + 144 + bad * sizeof(ev), sizeof(ev));
+	ev.type = DS_EV__COUNT;
+	memcpy(data + 144 + bad * sizeof(ev), &ev, sizeof(ev));
+	g_assert_true(g_file_set_contents(cpath, data, (gssize)len, NULL));
+	for (guint every = 0; every < 2; every++) {
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GArray) got = g_array_new(FALSE, TRUE, sizeof(struct ds_event));
+		struct ds_source *src = ds_cache_open(cpath, "x.dat", synth_key, NULL, digest,
+						      FALSE, &err);
+
+		g_assert_nonnull(src);
+		g_assert_cmpint(read_chunks(src, got, every ? 1 : 0, &err), ==, -1);
+		g_assert_error(err, DS_ERROR, DS_ERROR_FORMAT);
+		g_assert_nonnull(strstr(err->message, "bad event"));
+		assert_events(evs, bad, got);
+		ds_source_close(src);
+	}
 	g_free(evs);
 	dstest_rm_rf(dir);
 }
@@ -374,6 +513,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/replay/cache/key-mismatch", test_key_mismatch);
 	g_test_add_func("/replay/cache/round-trip", test_round_trip);
 	g_test_add_func("/replay/cache/writer-file", test_writer_file);
+	g_test_add_func("/replay/cache/reader-chunks", test_reader_chunks);
+	g_test_add_func("/replay/cache/reader-bad-event", test_reader_bad_event);
 	g_test_add_func("/replay/cache/info", test_info_from_cache);
 	g_test_add_func("/replay/cache/corrupt-ignored", test_corrupt);
 	g_test_add_func("/replay/cache/truncated-ignored", test_truncated);
