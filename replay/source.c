@@ -53,10 +53,17 @@ int ds_source_chunk(struct ds_source *src, const struct ds_event **evs, size_t *
 
 int64_t ds_source_drain(struct ds_source *src, GError **error)
 {
+	const struct ds_event *evs;
 	struct ds_event ev;
+	size_t k;
 	int64_t n = 0;
 	int rc;
 
+	/* by chunks where the source lends them (no copy per event) */
+	while ((rc = ds_source_chunk(src, &evs, &k, error)) > 0)
+		n += (int64_t)k;
+	if (rc != -2)
+		return rc < 0 ? -1 : n;
 	while ((rc = ds_source_next(src, &ev, error)) > 0)
 		n++;
 	return rc < 0 ? -1 : n;
