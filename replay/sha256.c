@@ -18,6 +18,7 @@
 
 #include "ds_source.h"
 #include "source_impl.h"
+#include "trace_impl.h"
 
 #define CHUNK (1u << 20)
 
@@ -71,9 +72,14 @@ gboolean ds_file_sha256(const char *path, char out[65], GError **error)
 	}
 	close(fd);
 	sha256_digest(&ck, sizeof(digest), digest);
-	for (size_t i = 0; i < sizeof(digest); i++)
-		g_snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	ds_sha256_hex(digest, out);
 	return TRUE;
+}
+
+void ds_sha256_hex(const uint8_t *digest, char out[65])
+{
+	for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++)
+		g_snprintf(out + 2 * i, 3, "%02x", digest[i]);
 }
 
 /*

@@ -136,8 +136,7 @@ static gboolean check_digest(struct dsev_source *s, uint64_t size, char *sha256,
 	if (sha256) {
 		sha256_update(&fc, DIGEST_LEN, want);
 		sha256_digest(&fc, sizeof(sha), sha);
-		for (size_t i = 0; i < sizeof(sha); i++)
-			g_snprintf(sha256 + 2 * i, 3, "%02x", sha[i]);
+		ds_sha256_hex(sha, sha256);
 	}
 	return fseek(s->f, (long)s->data_off, SEEK_SET) == 0 ||
 	       fmt_error(error, s->path, "cannot seek: %s", g_strerror(errno));

@@ -16,6 +16,9 @@
 #define DS_CACHE_VERSION 4	/* 2: the --map digest in the header; 3: damage-checked reads;
 				 * 4: named by the trace's quick key, its sha256 in the header */
 
+/* sha256.c: @digest (32 bytes) as 64 lower-case hex digits and a NUL */
+void ds_sha256_hex(const uint8_t *digest, char out[65]);
+
 /* maprule.c */
 char *ds_map_rules_digest(const struct ds_map_rule *rules, size_t n);
 
