@@ -282,6 +282,11 @@ struct ds_ent {
 	guint pc;
 	guint run_end;
 	double extra;
+	/* what advance() saw of the run, so that run_finish() need not walk a task's steps
+	 * again: @run_locks: it has an ACQ or REL step; @run_tag: work done by its last tagged
+	 * step (< 0: none) */
+	bool run_locks;
+	double run_tag;
 	struct ds_lock **claims;
 	guint nclaims;
 	guint claims_cap;

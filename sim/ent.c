@@ -247,7 +247,13 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	unsigned int nrel = 0;
 	uint64_t t;
 
-	if (run_integral(e)) {
+	if (e->kind == DS_ENT_TASK && !e->run_locks) {
+		/* a task's run of work alone: only its last tag's time is kept (ds_task_mark()),
+		 * its work done there known from advance() (the same sum, in the same order) */
+		if (e->run_tag >= 0)
+			ds_task_mark(e->owner, e->job.active ?
+				     run_time_at(&e->job, job_plain(&e->job), e->run_tag) : eng->now);
+	} else if (run_integral(e)) {
 		finish_integral(eng, e, rel, &nrel);
 	} else {
 		for (guint k = e->pc; k < end; k++) {
@@ -304,8 +310,9 @@ static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
 static void advance(struct ds_engine *eng, struct ds_ent *e)
 {
 	for (;;) {
-		double total = e->extra;
+		double total = e->extra, tag = -1;
 		guint k = e->pc, len = e->nsteps;
+		bool locks = false;
 
 		if (k == len && total == 0) {
 			prog_done(eng, e);
@@ -316,7 +323,12 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 
 			if (st->op == DS_OP_WORK) {
 				total += (double)st->ns;
-			} else if (st->op == DS_OP_ACQ) {
+				if (st->tag)
+					tag = total;
+				k++;
+				continue;
+			}
+			if (st->op == DS_OP_ACQ) {
 				if (!can_claim(st->lock, e))
 					break;
 				if (st->lock->opt != e) {
@@ -325,8 +337,10 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 				}
 			} else if (st->lock->holder == e) {
 				k++;		/* a real release ends the run */
+				locks = true;
 				break;
 			}
+			locks = true;
 			k++;
 		}
 		if (k == e->pc && total == 0) {
@@ -339,6 +353,8 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 			continue;
 		}
 		e->run_end = k;
+		e->run_locks = locks;
+		e->run_tag = tag;
 		if (total == 0) {
 			run_finish(eng, e);
 			continue;
@@ -431,6 +447,7 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 		for (k = e->pc; k < cut; k++)
 			cut_work += (double)step_at(e, k)->ns;
 		e->run_end = cut;
+		e->run_locks = true;	/* (it has one: the claim) */
 		charge(eng, e);
 		ds_cpu_job_total(eng, e, cut_work);
 	}
