@@ -34,9 +34,12 @@ void ds_evq_clear(struct ds_evq *q)
 	q->len = q->cap = 0;
 }
 
-/* Put @ev in the root slot (vacant) of a heap of @n and sift it down. */
-static void sift_down(struct ds_sev *h, size_t n, struct ds_sev ev)
+/* Put @ev in the root slot (vacant) of a heap of @n and sift it down (inline in the push, by
+ * pointer: no copy of the event for a call, once per engine event). */
+G_ALWAYS_INLINE static inline void sift_down(struct ds_sev *h, size_t n,
+					     const struct ds_sev *evp)
 {
+	const struct ds_sev ev = *evp;
 	size_t i = 0;
 
 	for (;;) {
@@ -64,7 +67,7 @@ void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint
 
 	if (q->hole) {
 		q->hole = false;
-		sift_down(q->heap, q->len, ev);
+		sift_down(q->heap, q->len, &ev);
 		return;
 	}
 	if (q->len == q->cap) {
@@ -91,7 +94,7 @@ void ds_evq_fill_hole(struct ds_evq *q)
 	q->hole = false;
 	n = --q->len;
 	if (n)
-		sift_down(q->heap, n, q->heap[n]);
+		sift_down(q->heap, n, &q->heap[n]);
 }
 
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out)
