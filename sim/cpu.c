@@ -361,16 +361,6 @@ void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 	}
 }
 
-void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since, double rate)
-{
-	double used = (double)(eng->now - since) * rate;
-
-	eng->cpus[e->cpu].consumed += used;
-	e->cpu_ns += used;
-	if (e->spin)
-		eng->r->locks[e->spin->kind].spin_cpu_ns += used;
-}
-
 void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e)
 {
 	struct ds_cpu *c;

@@ -438,8 +438,10 @@ void ds_cpu_enter(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu);
 void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e);
 /* ds_cpu_update() - something changed on @cpu (a lock taken or released): new rates */
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu);
-/* ds_cpu_charge() - @e ran at @rate from @since to now on its CPU: account it */
-void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since, double rate);
+/* ds_cpu_charge() - @e ran at @rate from @since to now on its CPU: account it (inline, after
+ * struct ds_engine: once per engine event) */
+static inline void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since,
+				 double rate);
 /* ds_cpu_charge_ent() - account @e's CPU time up to now (either mode) */
 void ds_cpu_charge_ent(struct ds_engine *eng, struct ds_ent *e);
 /* ds_cpu_job_start() - @e starts a job of @work ns at now on its CPU (schedules its end) */
@@ -708,6 +710,17 @@ struct ds_engine {
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)
 {
 	eng->r->locks[l->kind].acquisitions++;
+}
+
+static inline void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since,
+				 double rate)
+{
+	double used = (double)(eng->now - since) * rate;
+
+	eng->cpus[e->cpu].consumed += used;
+	e->cpu_ns += used;
+	if (e->spin)
+		eng->r->locks[e->spin->kind].spin_cpu_ns += used;
 }
 
 /* --- pool.c's per-value helpers, inline (hot: every release, every drained value) --- */
