@@ -391,6 +391,9 @@ struct ds_lock {
 	enum ds_lock_kind kind;
 	struct ds_ent *holder;
 	struct ds_ent *opt;
+	/* @opt's run passes its last step of this lock, a REL, once it has done @opt_rel ns of
+	 * work (< 0: that step is an ACQ, or not known): ds_ent_split() needs no walk after */
+	double opt_rel;
 	GQueue waiters;
 };
 

@@ -335,10 +335,13 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 					st->lock->opt = e;
 					claim_add(e, st->lock);
 				}
+				st->lock->opt_rel = -1;		/* in its hold */
 			} else if (st->lock->holder == e) {
 				k++;		/* a real release ends the run */
 				locks = true;
 				break;
+			} else if (st->lock->opt == e) {
+				st->lock->opt_rel = total;	/* out of it from there */
 			}
 			locks = true;
 			k++;
@@ -408,6 +411,13 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 	guint k, pos = e->run_end, cut = e->run_end;
 	bool in_l = false;
 
+	/* the common case: the run is past its last hold of @l (the walk below would pass
+	 * every step of @l, the last a REL: the same sums, so the same comparison) */
+	if (l->opt == e && l->opt_rel >= 0 && l->opt_rel <= done) {
+		claim_drop(e, l);
+		return;
+	}
+
 	for (k = e->pc; k < e->run_end; k++) {
 		const struct ds_step *st = step_at(e, k);
 
@@ -448,6 +458,8 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 			cut_work += (double)step_at(e, k)->ns;
 		e->run_end = cut;
 		e->run_locks = true;	/* (it has one: the claim) */
+		for (guint i = 0; i < e->nclaims; i++)
+			e->claims[i]->opt_rel = -1;	/* their RELs may be past the cut */
 		charge(eng, e);
 		ds_cpu_job_total(eng, e, cut_work);
 	}

@@ -19,6 +19,7 @@ void ds_lock_init(struct ds_lock *l, enum ds_lock_kind kind)
 	l->kind = kind;
 	l->holder = NULL;
 	l->opt = NULL;
+	l->opt_rel = -1;
 	g_queue_init(&l->waiters);
 }
 
