@@ -233,12 +233,23 @@ static void finish_integral(struct ds_engine *eng, struct ds_ent *e, struct ds_l
 	}
 }
 
+/* The end of every finished run: the next one starts after it, off any clock. */
+static inline void run_close(struct ds_engine *eng, struct ds_ent *e)
+{
+	e->pc = e->run_end;
+	e->extra = 0;
+	if (e->job.ps)		/* off its CPU's clock, if it follows one (no call if not) */
+		ds_cpu_job_off(eng, e);
+	e->job.active = false;
+}
+
 /*
  * The run [pc, run_end) is over at eng->now: values freed inside it get their exact times,
  * optimistic acquisitions are counted, holds still open become real, real releases hand the
  * lock over (last, so that a waiter that starts at once sees this entity's state settled).
+ * Out of line: run_finish() takes a task's run of work alone itself.
  */
-static void run_finish(struct ds_engine *eng, struct ds_ent *e)
+static G_GNUC_NO_INLINE void run_finish_steps(struct ds_engine *eng, struct ds_ent *e)
 {
 	double cum = e->extra;
 	guint end = e->run_end;
@@ -247,13 +258,7 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 	unsigned int nrel = 0;
 	uint64_t t;
 
-	if (e->kind == DS_ENT_TASK && !e->run_locks) {
-		/* a task's run of work alone: only its last tag's time is kept (ds_task_mark()),
-		 * its work done there known from advance() (the same sum, in the same order) */
-		if (e->run_tag >= 0)
-			ds_task_mark(e->owner, e->job.active ?
-				     run_time_at(&e->job, job_plain(&e->job), e->run_tag) : eng->now);
-	} else if (run_integral(e)) {
+	if (run_integral(e)) {
 		finish_integral(eng, e, rel, &nrel);
 	} else {
 		for (guint k = e->pc; k < end; k++) {
@@ -288,14 +293,26 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		}
 		claim_drop(e, l);
 	}
-	e->pc = end;
-	e->extra = 0;
-	if (e->job.ps)		/* off its CPU's clock, if it follows one (no call if not) */
-		ds_cpu_job_off(eng, e);
-	e->job.active = false;
+	run_close(eng, e);
 	for (unsigned int i = 0; i < nrel; i++)
 		ds_lock_release(eng, rel[i], e);
+}
 
+/*
+ * run_finish_steps(), with a task's run of work alone (no claim: it passes no ACQ) taken
+ * inline: only its last tag's time is kept (ds_task_mark()), its work done there known from
+ * advance() (the same sum, in the same order), so its steps need no second walk.
+ */
+static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
+{
+	if (e->kind != DS_ENT_TASK || e->run_locks || e->nclaims) {
+		run_finish_steps(eng, e);
+		return;
+	}
+	if (e->run_tag >= 0)
+		ds_task_mark(e->owner, e->job.active ?
+			     run_time_at(&e->job, job_plain(&e->job), e->run_tag) : eng->now);
+	run_close(eng, e);
 }
 
 static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
