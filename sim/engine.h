@@ -64,8 +64,50 @@ struct ds_evq {
 
 void ds_evq_init(struct ds_evq *q);
 void ds_evq_clear(struct ds_evq *q);
-void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint32_t gen,
-		 uint32_t arg);
+static inline bool ds_sev_before(const struct ds_sev *a, const struct ds_sev *b)
+{
+	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+/* ds_evq_sift_down() - put @ev in the vacant root of a heap of @n and sift it down */
+static inline void ds_evq_sift_down(struct ds_sev *h, size_t n, const struct ds_sev *evp)
+{
+	const struct ds_sev ev = *evp;
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && ds_sev_before(&h[c + 1], &h[c]))
+			c++;
+		if (!ds_sev_before(&h[c], &ev))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = ev;
+}
+
+/* ds_evq_push_up() - ds_evq_push() when the root is not vacant: at the end, sifted up */
+void ds_evq_push_up(struct ds_evq *q, const struct ds_sev *ev);
+
+/* ds_evq_push() - inline, the push into a vacant root (nearly every push: once per engine
+ * event) sifting down in place: no call, no copy of the event */
+static inline void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj,
+			       uint32_t gen, uint32_t arg)
+{
+	struct ds_sev ev = { .time = time, .seq = q->seq++, .obj = obj, .kind = kind, .gen = gen,
+			     .arg = arg };
+
+	if (q->hole) {
+		q->hole = false;
+		ds_evq_sift_down(q->heap, q->len, &ev);
+		return;
+	}
+	ds_evq_push_up(q, &ev);
+}
 /* ds_evq_peek() - the earliest event, NULL when empty (inline: once per loop turn; never
  * between ds_evq_take() and ds_evq_settle()) */
 static inline const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
