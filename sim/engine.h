@@ -232,7 +232,47 @@ struct ds_job {
 
 void ds_job_init(struct ds_job *j);
 void ds_job_clear(struct ds_job *j);
-void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate);
+/* ds_job_end_at() - when @remaining ns of work at @rate from @now end (DS_NEVER: never) */
+uint64_t ds_job_end_at(uint64_t now, double remaining, double rate);
+/* ds_job_bp_room() - room for the first breakpoint (ds_job_start()'s slow path) */
+void ds_job_bp_room(struct ds_job *j);
+
+/*
+ * ds_job_span1() - span() of job.c at rate 1 for 1 <= @work < 2^62 (its common case): the
+ * time to do @work, rounded up to a whole ns with 1e-9 of slack.  Through int64_t the
+ * conversions both ways are single instructions (uint64_t's need a test and a branch each);
+ * the values are the same below 2^62.
+ */
+static inline uint64_t ds_job_span1(double work)
+{
+	uint64_t whole = (uint64_t)(int64_t)work;
+
+	return whole + ((double)(int64_t)whole < work - 1e-9);
+}
+
+/* ds_job_start() - a new job of @work at @rate from @now (inline: once per engine event) */
+static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
+{
+	j->total = work;
+	j->remaining = work;
+	j->rate = rate;
+	j->since = now;
+	j->start = now;
+	if (rate == 1.0 && work >= 1.0 && work < 0x1p62) {
+		uint64_t s = ds_job_span1(work);
+
+		j->end = s > UINT64_MAX - now ? DS_NEVER : now + s;
+	} else {
+		j->end = ds_job_end_at(now, work, rate);
+	}
+	j->gen++;
+	j->active = true;
+	j->ps = NULL;
+	if (G_UNLIKELY(!j->bp_cap))
+		ds_job_bp_room(j);
+	j->bp[0] = (struct ds_job_bp){ .t = now, .done = 0, .rate = rate };
+	j->nbp = 1;
+}
 /* ds_job_set_rate() - change speed at @now; returns true when the end moved */
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate);
 /* ds_job_set_total() - the job is cut (or extended) to @total ns of work; true: end moved */
@@ -241,8 +281,6 @@ bool ds_job_set_total(struct ds_job *j, uint64_t now, double total);
 double ds_job_done(const struct ds_job *j, uint64_t now);
 /* ds_job_time_at() - when the work done reached @work (exact, from the breakpoints) */
 uint64_t ds_job_time_at(const struct ds_job *j, double work);
-/* ds_job_end_at() - when @remaining ns of work at @rate from @now end (DS_NEVER: never) */
-uint64_t ds_job_end_at(uint64_t now, double remaining, double rate);
 /* ds_job_ps_attach() - from @now on the job follows clock @k (its progress so far kept) */
 void ds_job_ps_attach(struct ds_job *j, struct ds_psclock *k, uint64_t now);
 /* ds_job_ps_detach() - back to an explicit rate (@rate from @now on), breakpoints kept */
