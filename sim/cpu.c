@@ -389,6 +389,7 @@ void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e)
 	spin_unlist(c, e);
 	e->ps_blocked = false;
 	e->cpu = -1;
+	e->vc = NULL;
 	if (c->ps && !c->rq.length) {	/* nobody left: explicit again, from scratch */
 		c->ps = false;
 		c->ps_load = 0;
@@ -409,6 +410,7 @@ void ds_cpu_enter(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 	if (e->kind == DS_ENT_WORKER)
 		c->workers++;
 	e->cpu = (int)cpu;
+	e->vc = c;
 	e->rate = 0;
 	e->charged_at = eng->now;
 	if (e->spin) {

@@ -325,6 +325,7 @@ static inline struct ds_ent *ds_psclock_min(const struct ds_psclock *k)
 enum ds_op { DS_OP_WORK = 0, DS_OP_ACQ, DS_OP_REL };
 
 struct ds_lock;
+struct ds_cpu;
 
 struct ds_step {
 	struct ds_lock *lock;	/* ACQ, REL */
@@ -354,6 +355,7 @@ struct ds_ent {
 	enum ds_ent_kind kind;
 	void *owner;
 	int cpu;
+	struct ds_cpu *vc;	/* &eng->cpus[@cpu], NULL off-CPU: no index arithmetic per event */
 	GList link;
 	struct ds_job job;
 	struct ds_step *prog;	/* @nsteps steps (room for @cap): appended on every release */
@@ -800,7 +802,7 @@ static inline void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64
 {
 	double used = (double)(eng->now - since) * rate;
 
-	eng->cpus[e->cpu].consumed += used;
+	e->vc->consumed += used;
 	e->cpu_ns += used;
 	if (e->spin)
 		eng->r->locks[e->spin->kind].spin_cpu_ns += used;

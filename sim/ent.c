@@ -25,6 +25,7 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->kind = kind;
 	e->owner = owner;
 	e->cpu = -1;
+	e->vc = NULL;
 	e->link.data = e;
 	e->prog = NULL;
 	e->nsteps = e->cap = 0;
@@ -82,15 +83,15 @@ void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 	ent_schedule(eng, e);
 }
 
-static bool on_clock_cpu(const struct ds_engine *eng, const struct ds_ent *e)
+static bool on_clock_cpu(const struct ds_ent *e)
 {
-	return e->cpu >= 0 && eng->cpus[e->cpu].ps;
+	return e->vc && e->vc->ps;
 }
 
 /* the explicit case inline (hot), processor sharing in cpu.c */
 static void charge(struct ds_engine *eng, struct ds_ent *e)
 {
-	if (on_clock_cpu(eng, e)) {
+	if (on_clock_cpu(e)) {
 		ds_cpu_charge_ent(eng, e);
 		return;
 	}
@@ -379,7 +380,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 			run_finish(eng, e);
 			continue;
 		}
-		if (on_clock_cpu(eng, e)) {
+		if (on_clock_cpu(e)) {
 			ds_cpu_job_start(eng, e, total);
 			return;
 		}
