@@ -361,16 +361,6 @@ void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 	}
 }
 
-void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since, double rate)
-{
-	double used = (double)(eng->now - since) * rate;
-
-	eng->cpus[e->cpu].consumed += used;
-	e->cpu_ns += used;
-	if (e->spin)
-		eng->r->locks[e->spin->kind].spin_cpu_ns += used;
-}
-
 void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e)
 {
 	struct ds_cpu *c;
@@ -399,6 +389,7 @@ void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e)
 	spin_unlist(c, e);
 	e->ps_blocked = false;
 	e->cpu = -1;
+	e->vc = NULL;
 	if (c->ps && !c->rq.length) {	/* nobody left: explicit again, from scratch */
 		c->ps = false;
 		c->ps_load = 0;
@@ -419,6 +410,7 @@ void ds_cpu_enter(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 	if (e->kind == DS_ENT_WORKER)
 		c->workers++;
 	e->cpu = (int)cpu;
+	e->vc = c;
 	e->rate = 0;
 	e->charged_at = eng->now;
 	if (e->spin) {

@@ -470,6 +470,19 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 			handle_ext(eng);
 			continue;
 		}
+		if (top->kind == DS_SEV_ENT) {
+			/* a job's end, nearly every engine event: handle_sev() and sev_task() for
+			 * that kind, without their dispatch */
+			struct ds_ent *e = top->obj;
+
+			task = e->kind == DS_ENT_TASK ? e->owner : NULL;
+			ds_evq_take(&eng->q, &ev);
+			ds_ent_job_end(eng, e);
+			ds_evq_settle(&eng->q);
+			if (task)
+				ds_task_unref(task);
+			continue;
+		}
 		ds_evq_take(&eng->q, &ev);
 		task = sev_task(&ev);
 		ok = handle_sev(eng, &ev, error);

@@ -64,8 +64,50 @@ struct ds_evq {
 
 void ds_evq_init(struct ds_evq *q);
 void ds_evq_clear(struct ds_evq *q);
-void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj, uint32_t gen,
-		 uint32_t arg);
+static inline bool ds_sev_before(const struct ds_sev *a, const struct ds_sev *b)
+{
+	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+/* ds_evq_sift_down() - put @ev in the vacant root of a heap of @n and sift it down */
+static inline void ds_evq_sift_down(struct ds_sev *h, size_t n, const struct ds_sev *evp)
+{
+	const struct ds_sev ev = *evp;
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && ds_sev_before(&h[c + 1], &h[c]))
+			c++;
+		if (!ds_sev_before(&h[c], &ev))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = ev;
+}
+
+/* ds_evq_push_up() - ds_evq_push() when the root is not vacant: at the end, sifted up */
+void ds_evq_push_up(struct ds_evq *q, const struct ds_sev *ev);
+
+/* ds_evq_push() - inline, the push into a vacant root (nearly every push: once per engine
+ * event) sifting down in place: no call, no copy of the event */
+static inline void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj,
+			       uint32_t gen, uint32_t arg)
+{
+	struct ds_sev ev = { .time = time, .seq = q->seq++, .obj = obj, .kind = kind, .gen = gen,
+			     .arg = arg };
+
+	if (q->hole) {
+		q->hole = false;
+		ds_evq_sift_down(q->heap, q->len, &ev);
+		return;
+	}
+	ds_evq_push_up(q, &ev);
+}
 /* ds_evq_peek() - the earliest event, NULL when empty (inline: once per loop turn; never
  * between ds_evq_take() and ds_evq_settle()) */
 static inline const struct ds_sev *ds_evq_peek(const struct ds_evq *q)
@@ -190,7 +232,47 @@ struct ds_job {
 
 void ds_job_init(struct ds_job *j);
 void ds_job_clear(struct ds_job *j);
-void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate);
+/* ds_job_end_at() - when @remaining ns of work at @rate from @now end (DS_NEVER: never) */
+uint64_t ds_job_end_at(uint64_t now, double remaining, double rate);
+/* ds_job_bp_room() - room for the first breakpoint (ds_job_start()'s slow path) */
+void ds_job_bp_room(struct ds_job *j);
+
+/*
+ * ds_job_span1() - span() of job.c at rate 1 for 1 <= @work < 2^62 (its common case): the
+ * time to do @work, rounded up to a whole ns with 1e-9 of slack.  Through int64_t the
+ * conversions both ways are single instructions (uint64_t's need a test and a branch each);
+ * the values are the same below 2^62.
+ */
+static inline uint64_t ds_job_span1(double work)
+{
+	uint64_t whole = (uint64_t)(int64_t)work;
+
+	return whole + ((double)(int64_t)whole < work - 1e-9);
+}
+
+/* ds_job_start() - a new job of @work at @rate from @now (inline: once per engine event) */
+static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
+{
+	j->total = work;
+	j->remaining = work;
+	j->rate = rate;
+	j->since = now;
+	j->start = now;
+	if (rate == 1.0 && work >= 1.0 && work < 0x1p62) {
+		uint64_t s = ds_job_span1(work);
+
+		j->end = s > UINT64_MAX - now ? DS_NEVER : now + s;
+	} else {
+		j->end = ds_job_end_at(now, work, rate);
+	}
+	j->gen++;
+	j->active = true;
+	j->ps = NULL;
+	if (G_UNLIKELY(!j->bp_cap))
+		ds_job_bp_room(j);
+	j->bp[0] = (struct ds_job_bp){ .t = now, .done = 0, .rate = rate };
+	j->nbp = 1;
+}
 /* ds_job_set_rate() - change speed at @now; returns true when the end moved */
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate);
 /* ds_job_set_total() - the job is cut (or extended) to @total ns of work; true: end moved */
@@ -199,8 +281,6 @@ bool ds_job_set_total(struct ds_job *j, uint64_t now, double total);
 double ds_job_done(const struct ds_job *j, uint64_t now);
 /* ds_job_time_at() - when the work done reached @work (exact, from the breakpoints) */
 uint64_t ds_job_time_at(const struct ds_job *j, double work);
-/* ds_job_end_at() - when @remaining ns of work at @rate from @now end (DS_NEVER: never) */
-uint64_t ds_job_end_at(uint64_t now, double remaining, double rate);
 /* ds_job_ps_attach() - from @now on the job follows clock @k (its progress so far kept) */
 void ds_job_ps_attach(struct ds_job *j, struct ds_psclock *k, uint64_t now);
 /* ds_job_ps_detach() - back to an explicit rate (@rate from @now on), breakpoints kept */
@@ -245,6 +325,7 @@ static inline struct ds_ent *ds_psclock_min(const struct ds_psclock *k)
 enum ds_op { DS_OP_WORK = 0, DS_OP_ACQ, DS_OP_REL };
 
 struct ds_lock;
+struct ds_cpu;
 
 struct ds_step {
 	struct ds_lock *lock;	/* ACQ, REL */
@@ -274,6 +355,7 @@ struct ds_ent {
 	enum ds_ent_kind kind;
 	void *owner;
 	int cpu;
+	struct ds_cpu *vc;	/* &eng->cpus[@cpu], NULL off-CPU: no index arithmetic per event */
 	GList link;
 	struct ds_job job;
 	struct ds_step *prog;	/* @nsteps steps (room for @cap): appended on every release */
@@ -282,6 +364,11 @@ struct ds_ent {
 	guint pc;
 	guint run_end;
 	double extra;
+	/* what advance() saw of the run, so that run_finish() need not walk a task's steps
+	 * again: @run_locks: it has an ACQ or REL step; @run_tag: work done by its last tagged
+	 * step (< 0: none) */
+	bool run_locks;
+	double run_tag;
 	struct ds_lock **claims;
 	guint nclaims;
 	guint claims_cap;
@@ -386,6 +473,9 @@ struct ds_lock {
 	enum ds_lock_kind kind;
 	struct ds_ent *holder;
 	struct ds_ent *opt;
+	/* @opt's run passes its last step of this lock, a REL, once it has done @opt_rel ns of
+	 * work (< 0: that step is an ACQ, or not known): ds_ent_split() needs no walk after */
+	double opt_rel;
 	GQueue waiters;
 };
 
@@ -433,8 +523,10 @@ void ds_cpu_enter(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu);
 void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e);
 /* ds_cpu_update() - something changed on @cpu (a lock taken or released): new rates */
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu);
-/* ds_cpu_charge() - @e ran at @rate from @since to now on its CPU: account it */
-void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since, double rate);
+/* ds_cpu_charge() - @e ran at @rate from @since to now on its CPU: account it (inline, after
+ * struct ds_engine: once per engine event) */
+static inline void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since,
+				 double rate);
 /* ds_cpu_charge_ent() - account @e's CPU time up to now (either mode) */
 void ds_cpu_charge_ent(struct ds_engine *eng, struct ds_ent *e);
 /* ds_cpu_job_start() - @e starts a job of @work ns at now on its CPU (schedules its end) */
@@ -705,6 +797,17 @@ struct ds_engine {
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)
 {
 	eng->r->locks[l->kind].acquisitions++;
+}
+
+static inline void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since,
+				 double rate)
+{
+	double used = (double)(eng->now - since) * rate;
+
+	e->vc->consumed += used;
+	e->cpu_ns += used;
+	if (e->spin)
+		eng->r->locks[e->spin->kind].spin_cpu_ns += used;
 }
 
 /* --- pool.c's per-value helpers, inline (hot: every release, every drained value) --- */

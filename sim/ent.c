@@ -25,6 +25,7 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->kind = kind;
 	e->owner = owner;
 	e->cpu = -1;
+	e->vc = NULL;
 	e->link.data = e;
 	e->prog = NULL;
 	e->nsteps = e->cap = 0;
@@ -82,15 +83,15 @@ void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 	ent_schedule(eng, e);
 }
 
-static bool on_clock_cpu(const struct ds_engine *eng, const struct ds_ent *e)
+static bool on_clock_cpu(const struct ds_ent *e)
 {
-	return e->cpu >= 0 && eng->cpus[e->cpu].ps;
+	return e->vc && e->vc->ps;
 }
 
 /* the explicit case inline (hot), processor sharing in cpu.c */
 static void charge(struct ds_engine *eng, struct ds_ent *e)
 {
-	if (on_clock_cpu(eng, e)) {
+	if (on_clock_cpu(e)) {
 		ds_cpu_charge_ent(eng, e);
 		return;
 	}
@@ -233,12 +234,23 @@ static void finish_integral(struct ds_engine *eng, struct ds_ent *e, struct ds_l
 	}
 }
 
+/* The end of every finished run: the next one starts after it, off any clock. */
+static inline void run_close(struct ds_engine *eng, struct ds_ent *e)
+{
+	e->pc = e->run_end;
+	e->extra = 0;
+	if (e->job.ps)		/* off its CPU's clock, if it follows one (no call if not) */
+		ds_cpu_job_off(eng, e);
+	e->job.active = false;
+}
+
 /*
  * The run [pc, run_end) is over at eng->now: values freed inside it get their exact times,
  * optimistic acquisitions are counted, holds still open become real, real releases hand the
  * lock over (last, so that a waiter that starts at once sees this entity's state settled).
+ * Out of line: run_finish() takes a task's run of work alone itself.
  */
-static void run_finish(struct ds_engine *eng, struct ds_ent *e)
+static G_GNUC_NO_INLINE void run_finish_steps(struct ds_engine *eng, struct ds_ent *e)
 {
 	double cum = e->extra;
 	guint end = e->run_end;
@@ -282,14 +294,26 @@ static void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		}
 		claim_drop(e, l);
 	}
-	e->pc = end;
-	e->extra = 0;
-	if (e->job.ps)		/* off its CPU's clock, if it follows one (no call if not) */
-		ds_cpu_job_off(eng, e);
-	e->job.active = false;
+	run_close(eng, e);
 	for (unsigned int i = 0; i < nrel; i++)
 		ds_lock_release(eng, rel[i], e);
+}
 
+/*
+ * run_finish_steps(), with a task's run of work alone (no claim: it passes no ACQ) taken
+ * inline: only its last tag's time is kept (ds_task_mark()), its work done there known from
+ * advance() (the same sum, in the same order), so its steps need no second walk.
+ */
+static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
+{
+	if (e->kind != DS_ENT_TASK || e->run_locks || e->nclaims) {
+		run_finish_steps(eng, e);
+		return;
+	}
+	if (e->run_tag >= 0)
+		ds_task_mark(e->owner, e->job.active ?
+			     run_time_at(&e->job, job_plain(&e->job), e->run_tag) : eng->now);
+	run_close(eng, e);
 }
 
 static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
@@ -304,8 +328,9 @@ static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
 static void advance(struct ds_engine *eng, struct ds_ent *e)
 {
 	for (;;) {
-		double total = e->extra;
+		double total = e->extra, tag = -1;
 		guint k = e->pc, len = e->nsteps;
+		bool locks = false;
 
 		if (k == len && total == 0) {
 			prog_done(eng, e);
@@ -316,17 +341,27 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 
 			if (st->op == DS_OP_WORK) {
 				total += (double)st->ns;
-			} else if (st->op == DS_OP_ACQ) {
+				if (st->tag)
+					tag = total;
+				k++;
+				continue;
+			}
+			if (st->op == DS_OP_ACQ) {
 				if (!can_claim(st->lock, e))
 					break;
 				if (st->lock->opt != e) {
 					st->lock->opt = e;
 					claim_add(e, st->lock);
 				}
+				st->lock->opt_rel = -1;		/* in its hold */
 			} else if (st->lock->holder == e) {
 				k++;		/* a real release ends the run */
+				locks = true;
 				break;
+			} else if (st->lock->opt == e) {
+				st->lock->opt_rel = total;	/* out of it from there */
 			}
+			locks = true;
 			k++;
 		}
 		if (k == e->pc && total == 0) {
@@ -339,11 +374,13 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 			continue;
 		}
 		e->run_end = k;
+		e->run_locks = locks;
+		e->run_tag = tag;
 		if (total == 0) {
 			run_finish(eng, e);
 			continue;
 		}
-		if (on_clock_cpu(eng, e)) {
+		if (on_clock_cpu(e)) {
 			ds_cpu_job_start(eng, e, total);
 			return;
 		}
@@ -392,6 +429,13 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 	guint k, pos = e->run_end, cut = e->run_end;
 	bool in_l = false;
 
+	/* the common case: the run is past its last hold of @l (the walk below would pass
+	 * every step of @l, the last a REL: the same sums, so the same comparison) */
+	if (l->opt == e && l->opt_rel >= 0 && l->opt_rel <= done) {
+		claim_drop(e, l);
+		return;
+	}
+
 	for (k = e->pc; k < e->run_end; k++) {
 		const struct ds_step *st = step_at(e, k);
 
@@ -431,6 +475,9 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 		for (k = e->pc; k < cut; k++)
 			cut_work += (double)step_at(e, k)->ns;
 		e->run_end = cut;
+		e->run_locks = true;	/* (it has one: the claim) */
+		for (guint i = 0; i < e->nclaims; i++)
+			e->claims[i]->opt_rel = -1;	/* their RELs may be past the cut */
 		charge(eng, e);
 		ds_cpu_job_total(eng, e, cut_work);
 	}

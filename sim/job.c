@@ -22,6 +22,8 @@ static uint64_t span(double work, double rate)
 	double t;
 	uint64_t whole;
 
+	if (rate == 1.0 && work >= 1.0 && work < 0x1p62)
+		return ds_job_span1(work);	/* the common case, the same answer */
 	if (work <= 1e-9)
 		return 0;
 	if (rate <= 0)
@@ -73,19 +75,10 @@ void ds_job_clear(struct ds_job *j)
 	j->nbp = j->bp_cap = 0;
 }
 
-void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
+void ds_job_bp_room(struct ds_job *j)
 {
-	j->total = work;
-	j->remaining = work;
-	j->rate = rate;
-	j->since = now;
-	j->start = now;
-	j->end = job_end(now, work, rate);
-	j->gen++;
-	j->active = true;
-	j->nbp = 0;
-	j->ps = NULL;
-	bp_add(j, now, 0, rate);
+	j->bp_cap = 4;
+	j->bp = g_renew(struct ds_job_bp, j->bp, j->bp_cap);
 }
 
 /* Work left at @now: following a clock, the way to the finish tag. */

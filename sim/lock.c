@@ -19,6 +19,7 @@ void ds_lock_init(struct ds_lock *l, enum ds_lock_kind kind)
 	l->kind = kind;
 	l->holder = NULL;
 	l->opt = NULL;
+	l->opt_rel = -1;
 	g_queue_init(&l->waiters);
 }
 
@@ -75,9 +76,9 @@ void ds_lock_release(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
 	g_assert(l->holder == e && e->held);
 	e->held--;
 	l->holder = NULL;
+	if (!l->waiters.length)
+		return;		/* the common case: no call */
 	w = g_queue_pop_head(&l->waiters);
-	if (!w)
-		return;
 	waited = eng->now - w->spin_since;
 	st->handovers++;
 	st->wait_ns += waited;
