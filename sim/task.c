@@ -467,8 +467,13 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		ds_pool_arm_flush(pool, rel.cpu, out.flush_at);
 	if (G_UNLIKELY(eng->obs))
 		ds_obs_release_begin(eng, t, pool, &out);
-	if (eng->pools_active)
-		ds_pool_observe(pool, eng->now);
+	if (eng->pools_active) {
+		/* a fallback stores nothing and takes no page: only its swap attempt counts */
+		if (out.fallback)
+			ds_pool_observe_same(pool, eng->now);
+		else
+			ds_pool_observe(pool, eng->now);
+	}
 
 	if (measured) {
 		eng->r->probe_removed_ns += ev->aux - m;
