@@ -119,7 +119,8 @@ void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_re
 	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
 	e->cls = rel->cls;
 	e->task = rel->task;
-	ds_task_row_hold(pool->eng, e->task);
+	if (G_UNLIKELY(pool->eng->rows_out))
+		ds_task_row_hold(pool->eng, e->task);
 	pool->pending_values++;
 	if (pool->pending_index && !rel->novalue)
 		g_hash_table_replace(pool->pending_index, &e->value, e);

@@ -255,7 +255,7 @@ static struct ds_task *task_new(struct ds_engine *eng, const struct ds_event *ev
 	return t;
 }
 
-static void task_push(struct ds_engine *eng, struct ds_task *t, const struct ds_event *ev)
+static inline void task_push(struct ds_engine *eng, struct ds_task *t, const struct ds_event *ev)
 {
 	ds_evring_push(&t->fifo, ev);
 	if (t->phase == DS_TP_WAITING)
@@ -445,9 +445,12 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 	};
 	struct ds_release_out out = { .ent = &t->ent };
 
-	rel.cls = ds_pool_class_of(pool, &rel);
+	/* class locks and the ledger are off in most runs: tested here, without a call */
+	if (pool->classes.n)
+		rel.cls = ds_pool_class_of(pool, &rel);
 	ds_ent_prog_reset(&t->ent);
-	ds_ledger_add(eng, rel.id);
+	if (G_UNLIKELY(eng->ledger))
+		ds_ledger_add(eng, rel.id);
 	eng->ops->release(pool, &rel, &out);
 
 	res->releases++;
@@ -580,7 +583,8 @@ void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t)
 		res->hot_ns += hot;
 		eng->r->hot_ns += hot;
 		if (t->free_at_end) {
-			ds_ledger_free(eng, t->rel_id);
+			if (G_UNLIKELY(eng->ledger))
+				ds_ledger_free(eng, t->rel_id);
 			res->freed_ts = MAX(res->freed_ts, t->hot_end);
 		}
 		if (G_UNLIKELY(eng->obs))
