@@ -607,6 +607,9 @@ struct ds_task {
 	bool zsf_await;		/* its latest read release still waits for its zs_free */
 	uint64_t await_ts;	/* recorded time of that release */
 	struct ds_obs_task obs;	/* observe.c: its current release, with an observer only */
+	/* its row's counters (releases, fallbacks, *_ns, freed_ts), kept here while it runs
+	 * (no row lookup per release) and added to its row when it finishes (task.c) */
+	struct ds_task_result acc;
 };
 
 /*

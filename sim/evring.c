@@ -10,20 +10,24 @@
 
 void ds_evring_grow(struct ds_evring *r)
 {
-	size_t cap = r->cap ? r->cap * 2 : 4;
-	struct ds_event *buf = g_new(struct ds_event, cap);
-	size_t first = MIN(r->len, r->cap - r->head);	/* from head to the end of the buffer */
+	size_t old = r->cap, cap = old ? old * 2 : 4;
+	size_t first = MIN(r->len, old - r->head);	/* from head to the end of the buffer */
+	size_t wrapped = r->len - first;		/* the rest, from the start of the buffer */
 
-	/* two block copies, not one masked copy per event: the ring of a task lagging its
-	 * recorded times holds all that was read ahead for it (memory follows drift) */
-	if (r->len) {
-		memcpy(buf, r->buf + r->head, first * sizeof(*buf));
-		memcpy(buf + first, r->buf, (r->len - first) * sizeof(*buf));
+	/* The ring of a task lagging its recorded times holds all that was read ahead for it
+	 * (memory follows drift), and grows while full.  realloc() keeps the old buffer's
+	 * contents where they are (a large block is remapped, not copied); then only the
+	 * smaller part of the ring moves: the wrapped part after the old end, or the first part
+	 * to the new end. */
+	r->buf = g_renew(struct ds_event, r->buf, cap);
+	if (wrapped <= first) {
+		if (wrapped)
+			memcpy(r->buf + old, r->buf, wrapped * sizeof(*r->buf));
+	} else {
+		memcpy(r->buf + r->head + old, r->buf + r->head, first * sizeof(*r->buf));
+		r->head += old;
 	}
-	g_free(r->buf);
-	r->buf = buf;
 	r->cap = cap;
-	r->head = 0;
 }
 
 void ds_evring_clear(struct ds_evring *r)

@@ -119,7 +119,8 @@ void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_re
 	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
 	e->cls = rel->cls;
 	e->task = rel->task;
-	ds_task_row_hold(pool->eng, e->task);
+	if (G_UNLIKELY(pool->eng->rows_out))
+		ds_task_row_hold(pool->eng, e->task);
 	pool->pending_values++;
 	if (pool->pending_index && !rel->novalue)
 		g_hash_table_replace(pool->pending_index, &e->value, e);
@@ -266,6 +267,26 @@ static void pool_sample(struct ds_pool *pool, uint64_t now, const struct ds_pool
 	pool->last_sample = now;
 }
 
+/*
+ * The occupancy integral is kept in integers (pages x ns, exact): a term is added only when
+ * the pool's free count changes, so observations that change nothing (most fallbacks) need
+ * not touch it.  The double sum it replaces added the same integer terms and was exact below
+ * 2^53 page-ns (pool_pages x run length), where both give the same mean to the last bit.
+ */
+static inline void area_close(struct ds_pool *pool, uint64_t now)
+{
+	pool->free_area += (ds_area)pool->obs_free * (now - pool->obs_t);
+	pool->obs_t = now;
+}
+
+/* swap attempts are arrivals of pages to the pool (analytic cross-check): tested inline,
+ * since most observations come after no attempt */
+static inline void arrivals_observe(struct ds_backend_result *res, uint64_t now)
+{
+	if (res->swap_arrivals.seen < res->swaps + res->swap_failures)
+		ds_arrivals_observe(&res->swap_arrivals, res->swaps + res->swap_failures, now);
+}
+
 void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 {
 	struct ds_backend_result *res = pool->res;
@@ -273,14 +294,12 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 	uint64_t held;
 
 	pool->ops->state(pool, &st);
-	if (!pool->obs_frozen) {
-		pool->free_area += (double)pool->obs_free * (double)(now - pool->obs_t);
-		pool->obs_t = now;
+	if (!pool->obs_frozen && st.free != pool->obs_free) {
+		area_close(pool, now);
 		pool->obs_free = st.free;
 		res->pool_free_min = MIN(res->pool_free_min, st.free);
 	}
-	/* swap attempts are arrivals of pages to the pool (analytic cross-check) */
-	ds_arrivals_observe(&res->swap_arrivals, res->swaps + res->swap_failures, now);
+	arrivals_observe(res, now);
 	held = st.percpu_nonempty + st.queued + st.draining;
 	res->peak_pages_held = MAX(res->peak_pages_held, held);
 	if (pool->pending_values > res->peak_pending_values) {
@@ -295,12 +314,24 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 		pool->eng->r->inv.pages_violations++;
 }
 
+void ds_pool_observe_same(struct ds_pool *pool, uint64_t now)
+{
+	const struct ds_engine *eng = pool->eng;
+
+	/* what needs the state, or a call at this very time, takes the whole path */
+	if (G_UNLIKELY(eng->obs) || eng->p->timeseries_ns || eng->p->check_invariants) {
+		ds_pool_observe(pool, now);
+		return;
+	}
+	arrivals_observe(pool->res, now);
+}
+
 void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start)
 {
 	if (pool->obs_frozen)
 		return;
-	pool->free_area += (double)pool->obs_free * (double)(now - pool->obs_t);
-	pool->res->pool_free_mean = now > start ? pool->free_area / (double)(now - start) :
+	area_close(pool, now);
+	pool->res->pool_free_mean = now > start ? (double)pool->free_area / (double)(now - start) :
 		(double)pool->obs_free;
 	pool->res->observed_ns = now > start ? now - start : 0;
 	pool->obs_frozen = true;

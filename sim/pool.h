@@ -125,6 +125,9 @@ static inline uint64_t ds_pool_state_pool_free(const struct ds_pool_state *st)
 	return st->free - st->returned;
 }
 
+/* pages x ns: a page count times a span of sim time does not fit 64 bits in general */
+__extension__ typedef unsigned __int128 ds_area;
+
 /**
  * struct ds_pool - one backend's pool
  * @eng: the run it belongs to (params, profile, ledger, clock)
@@ -140,7 +143,8 @@ static inline uint64_t ds_pool_state_pool_free(const struct ds_pool_state *st)
  * @pending_values: values stored and not yet drained
  * @workers: @nworkers work items
  * @flush_at, @flush_gen: per CPU, the armed idle-flush timer (0 = none) and its generation
- * @obs_t, @obs_free, @free_area: time-weighted pool occupancy integral
+ * @obs_t, @obs_free, @free_area: time-weighted pool occupancy integral (free pages x ns,
+ *	exact, up to @obs_t: a term is added when the free count changes)
  * @obs_frozen: teardown began: occupancy figures are final
  * @sampled, @last_sample: time-series state
  * @classes: zsmalloc's size classes (when class locks are modelled or the policy needs them)
@@ -167,7 +171,7 @@ struct ds_pool {
 	uint32_t *flush_gen;
 	uint64_t obs_t;
 	uint64_t obs_free;
-	double free_area;
+	ds_area free_area;
 	bool obs_frozen;
 	bool sampled;
 	uint64_t last_sample;
@@ -213,6 +217,12 @@ void ds_pool_index_enable(struct ds_pool *pool);
  * and page conservation when invariants are checked
  */
 void ds_pool_observe(struct ds_pool *pool, uint64_t now);
+
+/**
+ * ds_pool_observe_same() - the same after a change that left the page counts and the pending
+ * values as they were (a fallback): only a swap attempt may need counting
+ */
+void ds_pool_observe_same(struct ds_pool *pool, uint64_t now);
 
 /* ds_pool_freeze() - end of the stream: close the occupancy integral at @now */
 void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start);

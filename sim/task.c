@@ -178,11 +178,25 @@ static void open_task_remove(struct ds_engine *eng, struct ds_task *t)
 	g_hash_table_remove(eng->open_tasks, GINT_TO_POINTER(t->pid));
 }
 
+/* The counters kept in the task go to its row (sums, and the latest free). */
+static void acc_fold(struct ds_task_result *res, const struct ds_task_result *acc)
+{
+	res->releases += acc->releases;
+	res->fallbacks += acc->fallbacks;
+	res->hot_ns += acc->hot_ns;
+	res->sync_ns += acc->sync_ns;
+	res->think_clamped_ns += acc->think_clamped_ns;
+	res->think_oncpu_ns += acc->think_oncpu_ns;
+	res->think_offcpu_ns += acc->think_offcpu_ns;
+	res->freed_ts = MAX(res->freed_ts, acc->freed_ts);
+}
+
 static void task_finish(struct ds_engine *eng, struct ds_task *t, uint64_t sim_end,
 			uint64_t rec_end, bool exited)
 {
 	struct ds_task_result *res = task_res(eng, t);
 
+	acc_fold(res, &t->acc);
 	res->sim_end_ts = sim_end;
 	res->rec_end_ts = rec_end;
 	res->exited = exited;
@@ -255,7 +269,7 @@ static struct ds_task *task_new(struct ds_engine *eng, const struct ds_event *ev
 	return t;
 }
 
-static void task_push(struct ds_engine *eng, struct ds_task *t, const struct ds_event *ev)
+static inline void task_push(struct ds_engine *eng, struct ds_task *t, const struct ds_event *ev)
 {
 	ds_evring_push(&t->fifo, ev);
 	if (t->phase == DS_TP_WAITING)
@@ -386,7 +400,7 @@ static struct gap gap_measure(const struct ds_engine *eng, const struct ds_task 
 static uint64_t gap_take(struct ds_engine *eng, struct ds_task *t, const struct ds_event *next,
 			 const struct gap *g)
 {
-	task_res(eng, t)->think_clamped_ns += g->clamped;
+	t->acc.think_clamped_ns += g->clamped;
 	eng->r->probe_removed_ns += g->cut;
 	t->rec_pos = MAX(t->rec_pos, next->ts);
 	return g->span;
@@ -416,7 +430,7 @@ static bool merge_think(struct ds_engine *eng, struct ds_task *t)
 	span = gap_take(eng, t, next, &g);
 	ds_ent_work(&t->ent, 0, 1);	/* tag 1: the release ends here */
 	ds_ent_work(&t->ent, span, 0);
-	task_res(eng, t)->think_oncpu_ns += span;
+	t->acc.think_oncpu_ns += span;
 	return true;
 }
 
@@ -429,7 +443,6 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 	uint64_t m = measured ? measured_cost(eng, ev) : 0;
 	bool recorded = eng->p->cost_source == DS_COST_TRACE && measured;
 	struct ds_pool *pool = &eng->pools[be];
-	struct ds_task_result *res = task_res(eng, t);
 	struct ds_release rel = {
 		.id = eng->next_id++,
 		.value = ev->value,
@@ -445,20 +458,23 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 	};
 	struct ds_release_out out = { .ent = &t->ent };
 
-	rel.cls = ds_pool_class_of(pool, &rel);
+	/* class locks and the ledger are off in most runs: tested here, without a call */
+	if (pool->classes.n)
+		rel.cls = ds_pool_class_of(pool, &rel);
 	ds_ent_prog_reset(&t->ent);
-	ds_ledger_add(eng, rel.id);
+	if (G_UNLIKELY(eng->ledger))
+		ds_ledger_add(eng, rel.id);
 	eng->ops->release(pool, &rel, &out);
 
-	res->releases++;
-	res->sync_ns += rel.sync_cost;
+	t->acc.releases++;
+	t->acc.sync_ns += rel.sync_cost;
 	eng->r->releases++;
 	eng->r->sync_ns += rel.sync_cost;
 	pool->res->releases++;
 	if (out.pushed)
 		pool->res->pushed++;
 	if (out.fallback) {
-		res->fallbacks++;
+		t->acc.fallbacks++;
 		pool->res->fallbacks++;
 	}
 	if (out.queue_work)
@@ -467,8 +483,13 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		ds_pool_arm_flush(pool, rel.cpu, out.flush_at);
 	if (G_UNLIKELY(eng->obs))
 		ds_obs_release_begin(eng, t, pool, &out);
-	if (eng->pools_active)
-		ds_pool_observe(pool, eng->now);
+	if (eng->pools_active) {
+		/* a fallback stores nothing and takes no page: only its swap attempt counts */
+		if (out.fallback)
+			ds_pool_observe_same(pool, eng->now);
+		else
+			ds_pool_observe(pool, eng->now);
+	}
 
 	if (measured) {
 		eng->r->probe_removed_ns += ev->aux - m;
@@ -526,7 +547,6 @@ static void task_item(struct ds_engine *eng, struct ds_task *t)
 static void task_gap(struct ds_engine *eng, struct ds_task *t)
 {
 	const struct ds_event *next;
-	struct ds_task_result *res;	/* after reading: a new task may move the rows */
 	struct gap g;
 	uint64_t span;
 
@@ -548,16 +568,15 @@ static void task_gap(struct ds_engine *eng, struct ds_task *t)
 	}
 	g = gap_measure(eng, t, next);
 	span = gap_take(eng, t, next, &g);
-	res = task_res(eng, t);
 	if (g.on && span) {
 		t->phase = DS_TP_THINK;
 		ds_ent_prog_reset(&t->ent);
 		ds_ent_work(&t->ent, span, 0);
-		res->think_oncpu_ns += span;
+		t->acc.think_oncpu_ns += span;
 		ds_ent_run(eng, &t->ent, (unsigned int)t->vcpu);
 		return;
 	}
-	res->think_offcpu_ns += span;
+	t->acc.think_offcpu_ns += span;
 	t->phase = DS_TP_ASLEEP;
 	ds_cpu_leave(eng, &t->ent);
 	task_sleep_until(eng, t, eng->now + span);
@@ -566,17 +585,17 @@ static void task_gap(struct ds_engine *eng, struct ds_task *t)
 void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t)
 {
 	if (t->phase == DS_TP_RELEASE) {
-		struct ds_task_result *res = task_res(eng, t);
 		uint64_t hot;
 
 		if (!t->merged)
 			t->hot_end = eng->now;	/* else set by its tagged step */
 		hot = t->hot_end - t->rel_start;
-		res->hot_ns += hot;
+		t->acc.hot_ns += hot;
 		eng->r->hot_ns += hot;
 		if (t->free_at_end) {
-			ds_ledger_free(eng, t->rel_id);
-			res->freed_ts = MAX(res->freed_ts, t->hot_end);
+			if (G_UNLIKELY(eng->ledger))
+				ds_ledger_free(eng, t->rel_id);
+			t->acc.freed_ts = MAX(t->acc.freed_ts, t->hot_end);
 		}
 		if (G_UNLIKELY(eng->obs))
 			ds_obs_release_end(eng, t);
