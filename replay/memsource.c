@@ -9,8 +9,9 @@
  *
  * struct ds_mem_stream: the trace's path, its quick key when it was loaded, its events
  * exactly as the cache delivered them (a flat array, read-only once loaded: any number of
- * threads read it at once, unlocked), and the cache source they were read from, kept for
- * its info.  A point opening its trace through the cache checks that the cache
+ * threads read it at once, unlocked), the cache source they were read from, kept for
+ * its info, and a bound on the tasks a replay of it creates (counted as it loads:
+ * ds_mem_source_tasks_max()).  A point opening its trace through the cache checks that the cache
  * is the trace's (the quick key names the cache) and, given the sha256 its sweep key was made
  * with, that the cache holds that content; ds_mem_stream_is() makes the same two checks
  * against the stream, so a trace changed since its stream was loaded is read as it is now.  A cache
@@ -34,7 +35,64 @@ struct ds_mem_stream {
 	struct ds_event *evs;
 	size_t n;
 	struct ds_source *info_src;	/* the cache source read: its info */
+	uint64_t tasks_max;		/* releasing pids + exits: see count_tasks() */
 };
+
+/*
+ * The distinct pids of the stream's releases, counted as it loads: a bitmap for every pid
+ * Linux can give (below PID_MAX_LIMIT, 4 Mi: 512 KiB, for the load only), a hash set for
+ * any other value a trace may hold.
+ */
+#define PID_BITS (1u << 22)
+
+struct pid_set {
+	guint32 *bits;
+	GHashTable *others;
+	uint64_t n;
+};
+
+static void pid_set_add(struct pid_set *ps, int32_t pid)
+{
+	if (pid >= 0 && (uint32_t)pid < PID_BITS) {
+		guint32 *w = &ps->bits[(uint32_t)pid >> 5], b = 1u << ((uint32_t)pid & 31);
+
+		ps->n += !(*w & b);
+		*w |= b;
+		return;
+	}
+	if (!ps->others)
+		ps->others = g_hash_table_new(g_direct_hash, g_direct_equal);
+	ps->n += g_hash_table_add(ps->others, GINT_TO_POINTER(pid));
+}
+
+/*
+ * How many tasks a replay of the stream can create at most: the distinct pids that release,
+ * plus the exits.  A task is made by a release of a pid that has no open task (the pid's
+ * first, or one after its task closed), and a task closes while the stream is read only by
+ * its pid's exit (sim/task.c; the end of the stream closes the rest, after the last
+ * release): each task beyond a pid's first takes an exit of its own.  A point that knows its
+ * tasks are few can keep their rows in memory (sweep/run.c).
+ */
+static uint64_t count_tasks(const struct ds_event *evs, size_t n)
+{
+	struct pid_set ps = { g_new0(guint32, PID_BITS / 32), NULL, 0 };
+	uint64_t exits = 0;
+	int32_t last = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (evs[i].type == DS_EV_EXIT)
+			exits++;
+		/* a pid's releases come in runs: only a change can be a new pid */
+		if (evs[i].type != DS_EV_RELEASE || (evs[i].pid == last && i))
+			continue;
+		last = evs[i].pid;
+		pid_set_add(&ps, last);
+	}
+	g_free(ps.bits);
+	if (ps.others)
+		g_hash_table_destroy(ps.others);
+	return ps.n + exits;
+}
 
 /* Events the source will deliver, by its (complete) info: what the load may allocate. */
 static uint64_t info_events(const struct ds_trace_info *info)
@@ -164,6 +222,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 		return NULL;
 	}
 	s->n = got;
+	s->tasks_max = count_tasks(s->evs, s->n);
 	return s;
 }
 
@@ -248,6 +307,13 @@ static const struct ds_source_ops mem_ops = {
 	.info = mem_info,
 	.block = mem_block,
 };
+
+uint64_t ds_mem_source_tasks_max(const struct ds_source *src)
+{
+	if (!src || src->ops != &mem_ops)
+		return G_MAXUINT64;
+	return ((const struct mem_source *)src)->s->tasks_max;
+}
 
 struct ds_source *ds_mem_stream_open(const struct ds_mem_stream *s)
 {
