@@ -195,6 +195,12 @@ struct ds_source *ds_mem_stream_open(const struct ds_mem_stream *s);
 gboolean ds_mem_stream_is(const struct ds_mem_stream *s, const char *path, const char *sha256);
 uint64_t ds_mem_stream_events(const struct ds_mem_stream *s);
 const char *ds_mem_stream_path(const struct ds_mem_stream *s);
+/**
+ * ds_mem_source_tasks_max() - at most how many tasks (struct ds_task_result rows) a replay of
+ * @src creates, when @src reads a struct ds_mem_stream (the distinct pids of its releases
+ * plus its exits, counted when it was loaded); G_MAXUINT64 (not known) for any other source
+ */
+uint64_t ds_mem_source_tasks_max(const struct ds_source *src);
 /** ds_mem_stream_free() - after every source opened on it is closed */
 void ds_mem_stream_free(struct ds_mem_stream *s);
 

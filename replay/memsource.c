@@ -9,8 +9,9 @@
  *
  * struct ds_mem_stream: the trace's path, its quick key when it was loaded, its events
  * exactly as the cache delivered them (a flat array, read-only once loaded: any number of
- * threads read it at once, unlocked), and the cache source they were read from, kept for
- * its info.  A point opening its trace through the cache checks that the cache
+ * threads read it at once, unlocked), the cache source they were read from, kept for
+ * its info, and a bound on the tasks a replay of it creates (counted as it loads:
+ * ds_mem_source_tasks_max()).  A point opening its trace through the cache checks that the cache
  * is the trace's (the quick key names the cache) and, given the sha256 its sweep key was made
  * with, that the cache holds that content; ds_mem_stream_is() makes the same two checks
  * against the stream, so a trace changed since its stream was loaded is read as it is now.  A cache
@@ -34,7 +35,67 @@ struct ds_mem_stream {
 	struct ds_event *evs;
 	size_t n;
 	struct ds_source *info_src;	/* the cache source read: its info */
+	uint64_t tasks_max;		/* releasing pids + exits: struct task_count */
 };
+
+/*
+ * How many tasks a replay of the stream can create at most: the distinct pids that release,
+ * plus the exits.  A task is made by a release of a pid that has no open task (the pid's
+ * first, or one after its task closed), and a task closes while the stream is read only by
+ * its pid's exit (sim/task.c; the end of the stream closes the rest, after the last
+ * release): each task beyond a pid's first takes an exit of its own.  A point that knows its
+ * tasks are few can keep their rows in memory (sweep/run.c).
+ *
+ * struct task_count: counted as the stream loads (each event once, while it is at hand): the
+ * releasing pids in a bitmap for every pid Linux can give (below PID_MAX_LIMIT, 4 Mi: 512 KiB,
+ * for the load only) and a hash set for any other value a trace may hold; the exits.
+ */
+#define PID_BITS (1u << 22)
+
+struct task_count {
+	guint32 *bits;
+	GHashTable *others;
+	uint64_t pids;
+	uint64_t exits;
+	int32_t last;		/* the last release's pid (valid once @pids) */
+};
+
+static void task_count_init(struct task_count *tc)
+{
+	memset(tc, 0, sizeof(*tc));
+	tc->bits = g_new0(guint32, PID_BITS / 32);
+}
+
+static void task_count_event(struct task_count *tc, const struct ds_event *ev)
+{
+	int32_t pid = ev->pid;
+
+	if (ev->type == DS_EV_EXIT)
+		tc->exits++;
+	/* a pid's releases come in runs: only a change can be a new pid */
+	if (ev->type != DS_EV_RELEASE || (tc->pids && pid == tc->last))
+		return;
+	tc->last = pid;
+	if (pid >= 0 && (uint32_t)pid < PID_BITS) {
+		guint32 *w = &tc->bits[(uint32_t)pid >> 5], b = 1u << ((uint32_t)pid & 31);
+
+		tc->pids += !(*w & b);
+		*w |= b;
+		return;
+	}
+	if (!tc->others)
+		tc->others = g_hash_table_new(g_direct_hash, g_direct_equal);
+	tc->pids += g_hash_table_add(tc->others, GINT_TO_POINTER(pid));
+}
+
+/* the bound; frees the counters */
+static uint64_t task_count_finish(struct task_count *tc)
+{
+	g_free(tc->bits);
+	if (tc->others)
+		g_hash_table_destroy(tc->others);
+	return tc->pids + tc->exits;
+}
 
 /* Events the source will deliver, by its (complete) info: what the load may allocate. */
 static uint64_t info_events(const struct ds_trace_info *info)
@@ -94,6 +155,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 	struct ds_mem_stream *s;
 	struct ds_source *src;
 	struct ds_event ev;
+	struct task_count tc;
 	uint64_t n;
 	size_t got = 0;
 	char key[33];
@@ -137,6 +199,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 	 * The bound is the info's count: one event more is a cache that lies about itself.  Read
 	 * into @ev and store only below the bound (the array holds exactly n).
 	 */
+	task_count_init(&tc);
 	while ((rc = ds_source_next(src, &ev, error)) > 0) {
 		if (got == n) {
 			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: its cache delivered more "
@@ -145,6 +208,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 			break;
 		}
 		s->evs[got++] = ev;
+		task_count_event(&tc, &ev);
 	}
 	/*
 	 * The info every reader reports: the loading source's own.  A cache source's info is
@@ -159,6 +223,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 		rc = src ? 0 : -1;
 	}
 	s->info_src = src;
+	s->tasks_max = task_count_finish(&tc);
 	if (rc < 0) {
 		ds_mem_stream_free(s);
 		return NULL;
@@ -248,6 +313,13 @@ static const struct ds_source_ops mem_ops = {
 	.info = mem_info,
 	.block = mem_block,
 };
+
+uint64_t ds_mem_source_tasks_max(const struct ds_source *src)
+{
+	if (!src || src->ops != &mem_ops)
+		return G_MAXUINT64;
+	return ((const struct mem_source *)src)->s->tasks_max;
+}
 
 struct ds_source *ds_mem_stream_open(const struct ds_mem_stream *s)
 {

@@ -37,18 +37,35 @@ static void csv_append_line(GString *s, const char *const *fields, guint n)
 	g_string_append_c(s, '\n');
 }
 
+/* Do rows @a and @b name the same keys, at the same addresses, in the same order? */
+static gboolean same_layout(const GPtrArray *a, const GPtrArray *b)
+{
+	return a && a->len == b->len && !memcmp(a->pdata, b->pdata, sizeof(gpointer) * a->len);
+}
+
+/*
+ * Rows usually share their layout, and a sweep's rows name their keys by interned strings
+ * (sweep/results.c): a row whose keys are the previous row's, pointer for pointer, reuses its
+ * columns without hashing a name (hashing every name of every row was 85 % of rewriting a
+ * 100-point sweep's results.csv).  Other keys are looked up by their text, as always.
+ */
 GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n)
 {
 	g_autoptr(GPtrArray) columns = g_ptr_array_new();
 	g_autoptr(GHashTable) col = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autofree const char **fields = NULL;
+	g_autofree guint *at = NULL;	/* the column of each key of row @last */
 	g_autofree char *version = g_strdup_printf("%d", DS_CSV_SCHEMA_VERSION);
+	const GPtrArray *last = NULL;
 	GString *s = g_string_new(NULL);
 
 	/* every table says how it was made (docs/csv.md) */
 	g_hash_table_insert(col, "schema_version", GUINT_TO_POINTER(0));
 	g_ptr_array_add(columns, "schema_version");
 	for (guint i = 0; i < n; i++) {
+		if (same_layout(last, keys[i]))
+			continue;	/* its keys are columns already */
+		last = keys[i];
 		for (guint k = 0; k < keys[i]->len; k++) {
 			if (g_hash_table_contains(col, keys[i]->pdata[k]))
 				continue;
@@ -58,12 +75,19 @@ GString *ds_csv_table(GPtrArray *const *keys, GPtrArray *const *values, guint n)
 	}
 	csv_append_line(s, (const char *const *)columns->pdata, columns->len);
 	fields = g_new0(const char *, columns->len + 1);
+	last = NULL;
 	for (guint i = 0; i < n; i++) {
+		if (!same_layout(last, keys[i])) {
+			last = keys[i];
+			g_free(at);
+			at = g_new(guint, MAX(last->len, 1));
+			for (guint k = 0; k < last->len; k++)
+				at[k] = GPOINTER_TO_UINT(g_hash_table_lookup(col, last->pdata[k]));
+		}
 		memset(fields, 0, sizeof(*fields) * columns->len);
 		fields[0] = version;
 		for (guint k = 0; k < keys[i]->len; k++)
-			fields[GPOINTER_TO_UINT(g_hash_table_lookup(col, keys[i]->pdata[k]))] =
-				values[i]->pdata[k];
+			fields[at[k]] = values[i]->pdata[k];
 		csv_append_line(s, fields, columns->len);
 	}
 	return s;

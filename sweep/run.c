@@ -15,6 +15,24 @@
 #include "ds_sweep.h"
 #include "ds_synth.h"
 
+/* the most a point's rows may take in memory (each running point: -j of them at once) */
+#define ROWS_IN_MEMORY_BYTES (64u << 20)
+
+/* @src replayed, its rows summarised and not kept (see the top of the file) */
+static struct ds_results *run_summary(struct ds_params *p, const struct ds_profile *prof,
+				      struct ds_source *src, GError **error)
+{
+	unsigned int ncpus = ds_source_info(src)->ncpus;
+	struct ds_results *r;
+
+	if (ds_mem_source_tasks_max(src) > ROWS_IN_MEMORY_BYTES / sizeof(struct ds_task_result))
+		return ds_sim_run_rows(p, prof, src, ncpus, NULL, error);
+	r = ds_sim_run(p, prof, src, ncpus, error);
+	if (r)
+		g_array_set_size(r->tasks, 0);	/* as ds_sim_run_rows() leaves it */
+	return r;
+}
+
 gboolean ds_sweep_run_one(const char *trace, const struct ds_trace_opts *topts,
 			  const struct ds_profile *prof, const struct ds_params *params,
 			  struct ds_results **results, JsonNode **json, GError **error)
@@ -27,7 +45,7 @@ gboolean ds_sweep_run_one(const char *trace, const struct ds_trace_opts *topts,
 		return FALSE;
 	/* a point keeps the per-task summary, not the rows: memory and point files stay bounded
 	 * whatever the trace's task count (docs/json.md) */
-	r = ds_sim_run_rows(&p, prof, src, ds_source_info(src)->ncpus, NULL, error);
+	r = run_summary(&p, prof, src, error);
 	if (r && json)
 		*json = ds_report_to_json(r, prof, ds_source_info(src));
 	ds_source_close(src);

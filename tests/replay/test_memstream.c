@@ -7,11 +7,15 @@
  * expects) is not served from the stream but read as it is now.
  *
  * White-box: a source's ops pointer (source_impl.h) tells a memory reader from the others.
+ *
+ * The stream's bound on the tasks a replay of it creates (ds_mem_source_tasks_max(): distinct
+ * releasing pids + exits) is checked on hand-made traces whose tasks are counted here by hand.
  */
 #include <string.h>
 #include <glib/gstdio.h>
 
 #include "ds_source.h"
+#include "fixture.h"
 #include "helpers.h"
 #include "source_impl.h"
 
@@ -146,11 +150,68 @@ static void test_one_open(void)
 	g_test_trap_assert_stderr_unmatched("*loading*test: cache*test: cache*loaded*");
 }
 
+/* The bound of a stream, read through a reader of it. */
+static uint64_t tasks_max(const struct ds_mem_stream *s)
+{
+	struct ds_source *src = ds_mem_stream_open(s);
+	uint64_t n = ds_mem_source_tasks_max(src);
+
+	ds_source_close(src);
+	return n;
+}
+
+/*
+ * basic.dat (mkfixture.c): releases by pids 100 (three), 200 and 400, and one exit (100's):
+ * 3 pids + 1 exit = 4 (its replay has 3 tasks).  A trace where a pid releases, exits and
+ * releases again (two tasks of pid 10), pid 20 releases twice (one task) and pid 30 exits
+ * without releasing: 2 pids + 2 exits = 4, for 3 tasks.  Any other source: not known.
+ */
+static void test_tasks_max(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *fixture = dstest_fixture("basic.dat");
+	g_autofree char *basic = copy_to(fixture, dir, "basic.dat");
+	g_autofree char *reuse = g_build_filename(dir, "reuse.dat", NULL);
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	struct ds_mem_stream *s = load(basic, &opts);
+	g_autoptr(GError) err = NULL;
+	struct ds_source *src;
+	struct fixture fx;
+
+	g_assert_cmpuint(tasks_max(s), ==, 4);
+	ds_mem_stream_free(s);
+	src = ds_source_open_trace(basic, &opts, &err);
+	g_assert_no_error(err);
+	g_assert_cmpuint(ds_mem_source_tasks_max(src), ==, G_MAXUINT64);
+	ds_source_close(src);
+	g_assert_cmpuint(ds_mem_source_tasks_max(NULL), ==, G_MAXUINT64);
+
+	fx_open(&fx, FX_ALL, 1, "mono");
+	fx_zram_free(&fx, 0, 1000, 10, 1);
+	fx_zram_ret(&fx, 0, 2000, 10);
+	fx_exit(&fx, 0, 3000, 10);
+	fx_zram_free(&fx, 0, 4000, 10, 2);	/* pid 10 again: a new task */
+	fx_zram_ret(&fx, 0, 5000, 10);
+	fx_zram_free(&fx, 0, 6000, 20, 3);
+	fx_zram_ret(&fx, 0, 7000, 20);
+	fx_zram_free(&fx, 0, 8000, 20, 4);
+	fx_zram_ret(&fx, 0, 9000, 20);
+	fx_exit(&fx, 0, 10000, 30);
+	fx_close(&fx, reuse);
+	s = load(reuse, &opts);
+	/* 4 releases, their 4 returns, 2 exits */
+	g_assert_cmpuint(ds_mem_stream_events(s), ==, 10);
+	g_assert_cmpuint(tasks_max(s), ==, 4);
+	ds_mem_stream_free(s);
+	dstest_rm_rf(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/replay/memstream/one-open", test_one_open);
 	g_test_add_func("/replay/memstream/same-as-cache", test_same_as_cache);
 	g_test_add_func("/replay/memstream/changed-trace", test_changed_trace);
+	g_test_add_func("/replay/memstream/tasks-max", test_tasks_max);
 	return g_test_run();
 }

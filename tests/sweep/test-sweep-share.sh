@@ -4,7 +4,9 @@
 # points reading one decoded stream from memory write the same bytes (point files,
 # results.jsonl, results.csv) as points that each read the trace's cache, with -j 1 and -j 2;
 # the sweep says which mode ran and why; a budget too small, a single point and a .dsev are
-# not shared; a bad budget is refused.
+# not shared; a bad budget is refused.  A shared stream of the reference trace bounds its
+# tasks to few, so its points keep their rows in memory (ds_sim_run()) while unshared points
+# hand each row out (ds_sim_run_rows(), sweep/run.c): the byte comparisons cover both paths.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 cd "$tmp"
