@@ -147,6 +147,45 @@ static struct ds_source *open_cached(const char *path, const struct ds_trace_opt
 	return ds_source_open_trace(path, opts, error);
 }
 
+static int too_many(GError **error, const char *path, uint64_t n)
+{
+	g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: its cache delivered more than the %"
+		    G_GUINT64_FORMAT " events its info counts", path, n);
+	return -1;
+}
+
+/*
+ * Read @src into @evs, which holds exactly @n (the info's count: one event more is a cache
+ * that lies about itself, and is never stored), counting tasks as they pass: by chunks where
+ * the source lends them (the cache, reading ahead on its own thread), else one at a time.
+ */
+static int load_events(struct ds_source *src, struct ds_event *evs, uint64_t n, size_t *got,
+		       struct task_count *tc, const char *path, GError **error)
+{
+	const struct ds_event *chunk;
+	struct ds_event ev;
+	size_t k;
+	int rc;
+
+	while ((rc = ds_source_chunk(src, &chunk, &k, error)) > 0) {
+		if (k > n - *got)
+			return too_many(error, path, n);
+		memcpy(evs + *got, chunk, k * sizeof(*chunk));
+		for (size_t i = 0; i < k; i++)
+			task_count_event(tc, &evs[*got + i]);
+		*got += k;
+	}
+	if (rc != -2)
+		return rc;
+	while ((rc = ds_source_next(src, &ev, error)) > 0) {
+		if (*got == n)
+			return too_many(error, path, n);
+		evs[(*got)++] = ev;
+		task_count_event(tc, &ev);
+	}
+	return rc;
+}
+
 struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace_opts *opts,
 					 uint64_t max_bytes, uint64_t *bytes, const char **why,
 					 GError **error)
@@ -154,7 +193,6 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 	struct ds_trace_opts o = opts ? *opts : (struct ds_trace_opts){ 0 };
 	struct ds_mem_stream *s;
 	struct ds_source *src;
-	struct ds_event ev;
 	struct task_count tc;
 	uint64_t n;
 	size_t got = 0;
@@ -195,21 +233,8 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 		*why = "its memory could not be allocated";
 		return NULL;
 	}
-	/*
-	 * The bound is the info's count: one event more is a cache that lies about itself.  Read
-	 * into @ev and store only below the bound (the array holds exactly n).
-	 */
 	task_count_init(&tc);
-	while ((rc = ds_source_next(src, &ev, error)) > 0) {
-		if (got == n) {
-			g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: its cache delivered more "
-				    "than the %" G_GUINT64_FORMAT " events its info counts", path, n);
-			rc = -1;
-			break;
-		}
-		s->evs[got++] = ev;
-		task_count_event(&tc, &ev);
-	}
+	rc = load_events(src, s->evs, n, &got, &tc, path, error);
 	/*
 	 * The info every reader reports: the loading source's own.  A cache source's info is
 	 * read whole at open and never changes after (cache.c), so it is the info a point

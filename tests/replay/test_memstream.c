@@ -18,6 +18,7 @@
 #include "fixture.h"
 #include "helpers.h"
 #include "source_impl.h"
+#include "trace_impl.h"
 
 static struct ds_mem_stream *load(const char *path, const struct ds_trace_opts *opts)
 {
@@ -206,6 +207,49 @@ static void test_tasks_max(void)
 	dstest_rm_rf(dir);
 }
 
+/*
+ * A cache whose events outnumber its info's count (a cache that lies about itself: the load
+ * sizes its array from that count): the load fails, naming the count.  Made with the writer:
+ * basic.dat's own info (its count, n) over 2n hand-made events, under basic.dat's key.
+ */
+static void test_lying_cache(void)
+{
+	g_autofree char *dir = dstest_tmp_dir();
+	g_autofree char *fixture = dstest_fixture("basic.dat");
+	g_autofree char *basic = copy_to(fixture, dir, "basic.dat");
+	g_autofree char *digest = ds_map_rules_digest(NULL, 0);
+	g_autofree char *cpath = NULL;
+	g_autofree char *want = NULL;
+	struct ds_trace_opts opts = { .use_cache = TRUE, .cache_dir = dir };
+	g_autoptr(GError) err = NULL;
+	struct ds_source *src = ds_source_open_trace(basic, NULL, &err);
+	struct ds_cache_writer *w;
+	const char *why = NULL;
+	uint64_t bytes;
+	int64_t n;
+	char key[33];
+
+	g_assert_no_error(err);
+	n = ds_source_drain(src, &err);
+	g_assert_cmpint(n, >, 0);
+	g_assert_true(ds_file_quick_key(basic, key, &err));
+	cpath = ds_cache_path_for_key(key, &opts);
+	w = ds_cache_writer_new(cpath, key, digest, &err);
+	g_assert_no_error(err);
+	for (int64_t i = 0; i < 2 * n; i++) {
+		struct ds_event ev = { .ts = 10 * (uint64_t)i, .type = DS_EV_RELEASE, .pid = 100 };
+
+		g_assert_true(ds_cache_writer_add(w, &ev, &err));
+	}
+	g_assert_true(ds_cache_writer_commit(w, ds_source_info(src), &err));
+	ds_source_close(src);
+	g_assert_null(ds_mem_stream_load(basic, &opts, UINT64_MAX, &bytes, &why, &err));
+	g_assert_error(err, DS_ERROR, DS_ERROR_FORMAT);
+	want = g_strdup_printf("more than the %" G_GINT64_FORMAT " events", n);
+	g_assert_nonnull(strstr(err->message, want));
+	dstest_rm_rf(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -213,5 +257,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/replay/memstream/same-as-cache", test_same_as_cache);
 	g_test_add_func("/replay/memstream/changed-trace", test_changed_trace);
 	g_test_add_func("/replay/memstream/tasks-max", test_tasks_max);
+	g_test_add_func("/replay/memstream/lying-cache", test_lying_cache);
 	return g_test_run();
 }
