@@ -775,7 +775,7 @@ static struct ds_results *sim_run(const struct ds_params *params, const struct d
 	eng.rows_out = rows_out;
 	eng.sink = sink;
 	if (rows_out)
-		eng.rows = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+		eng.rows = g_ptr_array_new_with_free_func(g_free);
 	ok = engine_setup(&eng, params, prof, src, ncpus_recorded, error) &&
 		run_loop(&eng, error);
 	if (ok && eng.pools_active) {
@@ -788,7 +788,7 @@ static struct ds_results *sim_run(const struct ds_params *params, const struct d
 	}
 	engine_clear(&eng);
 	if (eng.rows)
-		g_hash_table_destroy(eng.rows);
+		g_ptr_array_free(eng.rows, TRUE);
 	ds_results_free(eng.r);
 	return r;
 }

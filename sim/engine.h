@@ -790,7 +790,11 @@ struct ds_engine {
 	uint64_t probe_gap;	/* probe_gap_ns resolved */
 	const struct ds_task_sink *sink;	/* rows mode (ds_sim_run_rows()), else NULL */
 	bool rows_out;		/* rows mode: task rows go out, not into results->tasks */
-	GHashTable *rows;	/* rows mode: index -> struct ds_task_row * not final yet */
+	/* rows mode: the rows not final yet, by task index (task.c): rows->pdata[i] is task
+	 * @rows_base + i's row, NULL once it went out; @rows_lead leading NULLs */
+	GPtrArray *rows;
+	guint rows_base;
+	guint rows_lead;
 	guint ntasks;		/* tasks so far: the next one's index */
 	uint64_t task_end_max;	/* latest simulated end of a task */
 	const struct ds_sim_observer *obs;	/* params.observer (observe.c), usually NULL */

@@ -29,13 +29,48 @@
 
 #include "engine.h"
 
+/*
+ * Rows mode keeps the rows not final yet in a window of task indices (eng->rows): tasks are
+ * numbered in creation order, so a new row goes at the end, and a row that goes out leaves a
+ * NULL; the leading NULLs are cut off once they are most of the array.  A lookup is an index,
+ * not a hash (once per pushed and per drained value); the window spans the oldest row still
+ * kept to the newest (8 bytes a task in between).
+ */
+static struct ds_task_row *row_at(const struct ds_engine *eng, guint index)
+{
+	g_assert(index >= eng->rows_base && index - eng->rows_base < eng->rows->len);
+	return g_ptr_array_index(eng->rows, index - eng->rows_base);
+}
+
+static void row_add(struct ds_engine *eng, guint index, struct ds_task_row *row)
+{
+	g_assert(index == eng->rows_base + eng->rows->len);
+	g_ptr_array_add(eng->rows, row);
+}
+
+static void row_forget(struct ds_engine *eng, guint index)
+{
+	GPtrArray *w = eng->rows;
+
+	g_free(g_ptr_array_index(w, index - eng->rows_base));
+	g_ptr_array_index(w, index - eng->rows_base) = NULL;
+	while (eng->rows_lead < w->len && !g_ptr_array_index(w, eng->rows_lead))
+		eng->rows_lead++;
+	if (eng->rows_lead >= 1024 && eng->rows_lead * 2 >= w->len) {
+		/* NULLs all: the array's free function (g_free) does nothing with them */
+		g_ptr_array_remove_range(w, 0, eng->rows_lead);
+		eng->rows_base += eng->rows_lead;
+		eng->rows_lead = 0;
+	}
+}
+
 struct ds_task_result *ds_task_result_of(struct ds_engine *eng, guint index)
 {
 	struct ds_task_row *row;
 
 	if (!eng->rows_out)
 		return &g_array_index(eng->r->tasks, struct ds_task_result, index);
-	row = g_hash_table_lookup(eng->rows, GUINT_TO_POINTER(index));
+	row = row_at(eng, index);
 	g_assert(row);
 	return &row->res;
 }
@@ -56,7 +91,7 @@ static void row_out(struct ds_engine *eng, guint index, struct ds_task_row *row)
 		eng->r->inv.time_violations += ds_task_time_bad(&row->res);
 	if (eng->sink && eng->sink->row)
 		eng->sink->row(eng->sink->data, index, &row->res);
-	g_hash_table_remove(eng->rows, GUINT_TO_POINTER(index));
+	row_forget(eng, index);
 }
 
 void ds_task_row_hold(struct ds_engine *eng, guint index)
@@ -65,7 +100,7 @@ void ds_task_row_hold(struct ds_engine *eng, guint index)
 
 	if (!eng->rows_out)
 		return;
-	row = g_hash_table_lookup(eng->rows, GUINT_TO_POINTER(index));
+	row = row_at(eng, index);
 	g_assert(row);
 	row->held++;
 }
@@ -76,26 +111,15 @@ void ds_task_row_unhold(struct ds_engine *eng, guint index)
 
 	if (!eng->rows_out)
 		return;
-	row = g_hash_table_lookup(eng->rows, GUINT_TO_POINTER(index));
+	row = row_at(eng, index);
 	g_assert(row && row->held);
 	if (!--row->held && row->ended)
 		row_out(eng, index, row);
 }
 
-static gint index_cmp(gconstpointer a, gconstpointer b)
-{
-	guint x = GPOINTER_TO_UINT(*(gconstpointer const *)a);
-	guint y = GPOINTER_TO_UINT(*(gconstpointer const *)b);
-
-	return x < y ? -1 : x > y;
-}
-
 void ds_tasks_summarise(struct ds_engine *eng)
 {
 	struct ds_results *r = eng->r;
-	g_autoptr(GPtrArray) left = NULL;
-	GHashTableIter it;
-	gpointer key;
 
 	if (!eng->rows_out) {
 		for (guint i = 0; i < r->tasks->len; i++)
@@ -103,16 +127,14 @@ void ds_tasks_summarise(struct ds_engine *eng)
 					    &g_array_index(r->tasks, struct ds_task_result, i));
 		return;
 	}
-	/* rows still held: values never freed (an invariant failure); out in index order */
-	left = g_ptr_array_new();
-	g_hash_table_iter_init(&it, eng->rows);
-	while (g_hash_table_iter_next(&it, &key, NULL))
-		g_ptr_array_add(left, key);
-	g_ptr_array_sort(left, index_cmp);
-	for (guint i = 0; i < left->len; i++) {
-		guint index = GPOINTER_TO_UINT(left->pdata[i]);
+	/* rows still held: values never freed (an invariant failure); out in index order (the
+	 * window's order; row_out() may cut the window, so by index, not by position) */
+	for (guint index = eng->rows_base + eng->rows_lead;
+	     index - eng->rows_base < eng->rows->len; index++) {
+		struct ds_task_row *row = row_at(eng, index);
 
-		row_out(eng, index, g_hash_table_lookup(eng->rows, left->pdata[i]));
+		if (row)
+			row_out(eng, index, row);
 	}
 }
 
@@ -260,7 +282,7 @@ static struct ds_task *task_new(struct ds_engine *eng, const struct ds_event *ev
 		struct ds_task_row *row = g_new0(struct ds_task_row, 1);
 
 		row->res = res;
-		g_hash_table_insert(eng->rows, GUINT_TO_POINTER(t->index), row);
+		row_add(eng, t->index, row);
 	} else {
 		g_array_append_val(eng->r->tasks, res);
 	}
