@@ -627,10 +627,12 @@ struct ds_task_result *ds_task_result_of(struct ds_engine *eng, guint index);
 /* ds_task_time_bad() - the times of a task row that are negative or backwards (engine.c:
  * --check's time invariant, counted for every row in both modes) */
 uint64_t ds_task_time_bad(const struct ds_task_result *t);
-/* ds_task_row_hold() - a value of task @index waits in a buffer (rows mode: row kept) */
-void ds_task_row_hold(struct ds_engine *eng, guint index);
-/* ds_task_row_unhold() - that value was freed (its freed_ts already counted) */
-void ds_task_row_unhold(struct ds_engine *eng, guint index);
+/* ds_task_row_hold() - a value of task @index waits in a buffer (rows mode: row kept);
+ * inline, after struct ds_engine: it tests for rows mode and calls ds_task_row_held() */
+void ds_task_row_held(struct ds_engine *eng, guint index);
+/* ds_task_row_unhold() - that value was freed (its freed_ts already counted); the same
+ * with ds_task_row_freed() */
+void ds_task_row_freed(struct ds_engine *eng, guint index);
 /* ds_tasks_summarise() - the end: every row not out yet goes out; results->task_sum filled */
 void ds_tasks_summarise(struct ds_engine *eng);
 
@@ -733,10 +735,12 @@ gboolean ds_objsize_wait(struct ds_engine *eng, struct ds_task *t, GError **erro
 /* ds_objsize_take() - the object size of release @ev of @t (0 = unknown) */
 uint32_t ds_objsize_take(struct ds_engine *eng, struct ds_task *t, const struct ds_event *ev);
 
-/* --- ledger.c --- */
+/* --- ledger.c (kept with check_invariants only: eng->ledger) --- */
 
-void ds_ledger_add(struct ds_engine *eng, uint64_t id);
-void ds_ledger_free(struct ds_engine *eng, uint64_t id);
+/* ds_ledger_add() and ds_ledger_free() (inline, after struct ds_engine) test whether the
+ * ledger is kept and call these when it is: once per release and per freed value */
+void ds_ledger_record_add(struct ds_engine *eng, uint64_t id);
+void ds_ledger_record_free(struct ds_engine *eng, uint64_t id);
 void ds_ledger_finish(struct ds_engine *eng);
 
 /* --- results.c --- */
@@ -804,6 +808,30 @@ struct ds_engine {
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)
 {
 	eng->r->locks[l->kind].acquisitions++;
+}
+
+static inline void ds_ledger_add(struct ds_engine *eng, uint64_t id)
+{
+	if (G_UNLIKELY(eng->ledger))
+		ds_ledger_record_add(eng, id);
+}
+
+static inline void ds_ledger_free(struct ds_engine *eng, uint64_t id)
+{
+	if (G_UNLIKELY(eng->ledger))
+		ds_ledger_record_free(eng, id);
+}
+
+static inline void ds_task_row_hold(struct ds_engine *eng, guint index)
+{
+	if (G_UNLIKELY(eng->rows_out))
+		ds_task_row_held(eng, index);
+}
+
+static inline void ds_task_row_unhold(struct ds_engine *eng, guint index)
+{
+	if (G_UNLIKELY(eng->rows_out))
+		ds_task_row_freed(eng, index);
 }
 
 static inline void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since,

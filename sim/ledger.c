@@ -6,22 +6,18 @@
  */
 #include "engine.h"
 
-void ds_ledger_add(struct ds_engine *eng, uint64_t id)
+void ds_ledger_record_add(struct ds_engine *eng, uint64_t id)
 {
 	guint8 zero = 0;
 
-	if (!eng->ledger)
-		return;
 	g_assert(id == eng->ledger->len);
 	g_byte_array_append(eng->ledger, &zero, 1);
 }
 
-void ds_ledger_free(struct ds_engine *eng, uint64_t id)
+void ds_ledger_record_free(struct ds_engine *eng, uint64_t id)
 {
 	guint8 *b;
 
-	if (!eng->ledger)
-		return;
 	g_assert(id < eng->ledger->len);
 	b = &eng->ledger->data[id];
 	if (*b)

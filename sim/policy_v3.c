@@ -109,8 +109,9 @@ static void v3_swap_page(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc)
 
 /* Take a page from the pool for a full buffer (or a CPU without one), under the pool lock.
  * Inline: most fallbacks of a pool too small come through here (one call less per release). */
-static inline __attribute__((always_inline)) bool v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
-			struct ds_release_out *out)
+static inline __attribute__((always_inline)) bool
+v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
+	    struct ds_release_out *out)
 {
 	const struct ds_profile *prof = pool->eng->prof;
 	bool queues = pc->page && pc->page->count;

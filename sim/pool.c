@@ -36,8 +36,6 @@ uint16_t ds_pool_class_of(struct ds_pool *pool, const struct ds_release *rel)
 	const struct ds_engine *eng = pool->eng;
 	uint32_t size = rel->obj_size;
 
-	if (!pool->classes.n)
-		return 0;
 	if (!size && eng->prof->sizes.kind == DS_SIZE_FIXED)
 		size = (uint32_t)CLAMP(eng->prof->object_bytes, 1u, (uint64_t)eng->page_size);
 	if (!size)
@@ -119,8 +117,7 @@ void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_re
 	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
 	e->cls = rel->cls;
 	e->task = rel->task;
-	if (G_UNLIKELY(pool->eng->rows_out))
-		ds_task_row_hold(pool->eng, e->task);
+	ds_task_row_hold(pool->eng, e->task);
 	pool->pending_values++;
 	if (pool->pending_index && !rel->novalue)
 		g_hash_table_replace(pool->pending_index, &e->value, e);
@@ -157,11 +154,9 @@ void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 			ds_task_result_of(eng, e->task);
 
 		index_forget(pool, e);
-		if (eng->ledger)
-			ds_ledger_free(eng, e->id);
+		ds_ledger_free(eng, e->id);
 		tr->freed_ts = MAX(tr->freed_ts, freed);
-		if (!rows)
-			ds_task_row_unhold(eng, e->task);
+		ds_task_row_unhold(eng, e->task);
 		if (e->flags & DS_ENTRY_STALE) {
 			stale++;
 			continue;

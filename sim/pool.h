@@ -198,7 +198,9 @@ void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_re
  */
 void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b);
 
-/* ds_pool_class_of() - the class-lock id of a release's object (0 when not modelled) */
+/* ds_pool_class_of() - the class-lock id of a release's object; only for a pool with size
+ * classes (@classes.n: class locks modelled, or a policy that needs them), else the id is 0
+ * without a call (task.c) */
 uint16_t ds_pool_class_of(struct ds_pool *pool, const struct ds_release *rel);
 
 /*

@@ -94,24 +94,18 @@ static void row_out(struct ds_engine *eng, guint index, struct ds_task_row *row)
 	row_forget(eng, index);
 }
 
-void ds_task_row_hold(struct ds_engine *eng, guint index)
+void ds_task_row_held(struct ds_engine *eng, guint index)
 {
-	struct ds_task_row *row;
+	struct ds_task_row *row = row_at(eng, index);
 
-	if (!eng->rows_out)
-		return;
-	row = row_at(eng, index);
 	g_assert(row);
 	row->held++;
 }
 
-void ds_task_row_unhold(struct ds_engine *eng, guint index)
+void ds_task_row_freed(struct ds_engine *eng, guint index)
 {
-	struct ds_task_row *row;
+	struct ds_task_row *row = row_at(eng, index);
 
-	if (!eng->rows_out)
-		return;
-	row = row_at(eng, index);
 	g_assert(row && row->held);
 	if (!--row->held && row->ended)
 		row_out(eng, index, row);
@@ -480,12 +474,12 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 	};
 	struct ds_release_out out = { .ent = &t->ent };
 
-	/* class locks and the ledger are off in most runs: tested here, without a call */
+	/* the pool has size classes only where class locks are modelled or the policy needs
+	 * them (most runs: none; cls stays 0): tested here, without a call */
 	if (pool->classes.n)
 		rel.cls = ds_pool_class_of(pool, &rel);
 	ds_ent_prog_reset(&t->ent);
-	if (G_UNLIKELY(eng->ledger))
-		ds_ledger_add(eng, rel.id);
+	ds_ledger_add(eng, rel.id);
 	eng->ops->release(pool, &rel, &out);
 
 	t->acc.releases++;
@@ -615,8 +609,7 @@ void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t)
 		t->acc.hot_ns += hot;
 		eng->r->hot_ns += hot;
 		if (t->free_at_end) {
-			if (G_UNLIKELY(eng->ledger))
-				ds_ledger_free(eng, t->rel_id);
+			ds_ledger_free(eng, t->rel_id);
 			t->acc.freed_ts = MAX(t->acc.freed_ts, t->hot_end);
 		}
 		if (G_UNLIKELY(eng->obs))
