@@ -366,9 +366,11 @@ struct ds_ent {
 	double extra;
 	/* what advance() saw of the run, so that run_finish() need not walk a task's steps
 	 * again: @run_locks: it has an ACQ or REL step; @run_tag: work done by its last tagged
-	 * step (< 0: none) */
+	 * step (< 0: none); @run_hold: its only lock steps are one claimed hold of this lock,
+	 * ACQ and REL both inside the run (a fallback's pool lock), else NULL */
 	bool run_locks;
 	double run_tag;
+	struct ds_lock *run_hold;
 	struct ds_lock **claims;
 	guint nclaims;
 	guint claims_cap;

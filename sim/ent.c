@@ -12,6 +12,10 @@
  * and its run is cut after the REL; otherwise it is cut before its next ACQ of that lock.
  * So a worker draining a page of 1024 values with nobody else near its class locks is one
  * engine event, as before locks were modelled, and every contended hand-over is still exact.
+ * A run claims a lock whose claimer is already past its hold (claim_free_past()), and an ACQ
+ * reached at the run's start settles another's claim there and claims the lock if that left
+ * it free: a fallback behind another's pool-lock hold is one run, not three events (ACQ,
+ * REL, end); only a hold somebody waits for or splits is real.
  *
  * Why runs are safe: a claim is only made when the lock is free with no waiter and no other
  * claim, and every other entity must resolve it (lock.c) before acting on that lock; a run
@@ -32,6 +36,7 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->claims = NULL;
 	e->nclaims = e->claims_cap = 0;
 	e->vmark = 0;
+	e->run_hold = NULL;
 	e->ps_blocked = e->spinlisted = false;
 	ds_job_init(&e->job);
 }
@@ -130,6 +135,12 @@ static void claim_drop(struct ds_ent *e, struct ds_lock *l)
 			return;
 		}
 	}
+}
+
+/* Has @e's run, having done @done ns of work, passed its last hold of the lock @l it claims? */
+static inline bool claim_passed(const struct ds_lock *l, const struct ds_ent *e, double done)
+{
+	return l->opt == e && l->opt_rel >= 0 && l->opt_rel <= done;
 }
 
 /* Is @l held after passing steps [e->pc, upto)?  (Only its own last ACQ/REL there tells.) */
@@ -306,9 +317,16 @@ static G_GNUC_NO_INLINE void run_finish_steps(struct ds_engine *eng, struct ds_e
  */
 static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
 {
-	if (e->kind != DS_ENT_TASK || e->run_locks || e->nclaims) {
+	if (e->kind != DS_ENT_TASK || ((e->run_locks || e->nclaims) && !e->run_hold)) {
 		run_finish_steps(eng, e);
 		return;
+	}
+	if (e->run_hold) {
+		/* one claimed hold, passed whole: what the walk would do with its ACQ and REL
+		 * (the claim may be gone already: ds_ent_split() drops a claim past its hold) */
+		ds_lock_count(eng, e->run_hold);
+		claim_drop(e, e->run_hold);
+		e->run_hold = NULL;
 	}
 	if (e->run_tag >= 0)
 		ds_task_mark(e->owner, e->job.active ?
@@ -322,6 +340,25 @@ static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
 }
 
 /*
+ * May another entity that wants @l claim it now, i.e. is @l free but for the claim of a run
+ * already past its last hold of @l?  Then that claim is dropped here, as ds_ent_split() would
+ * drop it when the other entity reaches its ACQ: from its REL on, the claimer's run never
+ * touches @l again, so the lock has been free since then and dropping the claim earlier
+ * changes nothing already simulated.  A claim inside or before its hold is left alone: only
+ * the instant of the ACQ can settle it (ds_lock_resolve()).
+ */
+static bool claim_free_past(struct ds_engine *eng, struct ds_lock *l, const struct ds_ent *e)
+{
+	struct ds_ent *o = l->opt;
+
+	if (l->holder || l->waiters.length || !o || o == e || l->opt_rel < 0 ||
+	    !claim_passed(l, o, o->job.active ? ds_job_done(&o->job, eng->now) : 0))
+		return false;
+	claim_drop(o, l);
+	return true;
+}
+
+/*
  * Build the next run from e->pc and start it; runs without work end at once.  Returns when
  * a job is in progress, the entity spins, or the program is done (the owner was told).
  */
@@ -331,6 +368,9 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		double total = e->extra, tag = -1;
 		guint k = e->pc, len = e->nsteps;
 		bool locks = false;
+		/* the run's one claimed hold so far (run_hold); @many: not that simple */
+		struct ds_lock *hold = NULL;
+		bool many = false, open = false;
 
 		if (k == len && total == 0) {
 			prog_done(eng, e);
@@ -347,19 +387,33 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 				continue;
 			}
 			if (st->op == DS_OP_ACQ) {
-				if (!can_claim(st->lock, e))
+				/* a lock another run has claimed: at this instant its claim is
+				 * settled (split, or dropped when past its hold); for an ACQ
+				 * later in the run, only a claim already past its hold is */
+				if (!can_claim(st->lock, e) &&
+				    !(total == 0 ? (ds_lock_resolve(eng, st->lock, e),
+						    can_claim(st->lock, e)) :
+				      claim_free_past(eng, st->lock, e)))
 					break;
 				if (st->lock->opt != e) {
 					st->lock->opt = e;
 					claim_add(e, st->lock);
 				}
 				st->lock->opt_rel = -1;		/* in its hold */
+				many |= hold != NULL;
+				hold = st->lock;
+				open = true;
 			} else if (st->lock->holder == e) {
 				k++;		/* a real release ends the run */
 				locks = true;
+				many = true;
 				break;
 			} else if (st->lock->opt == e) {
 				st->lock->opt_rel = total;	/* out of it from there */
+				many |= st->lock != hold;
+				open = false;
+			} else {
+				many = true;
 			}
 			locks = true;
 			k++;
@@ -376,6 +430,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		e->run_end = k;
 		e->run_locks = locks;
 		e->run_tag = tag;
+		e->run_hold = hold && !many && !open ? hold : NULL;
 		if (total == 0) {
 			run_finish(eng, e);
 			continue;
@@ -431,7 +486,7 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 
 	/* the common case: the run is past its last hold of @l (the walk below would pass
 	 * every step of @l, the last a REL: the same sums, so the same comparison) */
-	if (l->opt == e && l->opt_rel >= 0 && l->opt_rel <= done) {
+	if (claim_passed(l, e, done)) {
 		claim_drop(e, l);
 		return;
 	}
@@ -466,6 +521,7 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 		}
 	}
 	claim_drop(e, l);
+	e->run_hold = NULL;	/* walked at its end: the run is cut, or holds @l for real */
 	if (in_l) {
 		l->holder = e;
 		e->held++;

@@ -257,6 +257,58 @@ static void test_class_lock(void)
 	ds_profile_free(prof);
 }
 
+/*
+ * A lock released at the very instant another run reaches its ACQ is free for it (spec §4.3
+ * leaves the order of same-instant steps open; the engine's rule: a run that claimed a free
+ * lock passes its steps at an instant before anybody else acts on that lock there, so its
+ * REL at that instant has let go).  Sync, the trace's own costs (each release its recorded
+ * duration), class locks on with zs_class_hold_ns 200 (the last 200 of each free under the
+ * class lock), lock_handover_ns 30; three tasks on CPUs 0-2, one release each:
+ * - A (100) at 10000, 300: work to 10100, holds 10100-10300 (a claim: the lock is free);
+ * - B (200) at 10250, 300: at 10250 A is inside its hold, so B's run stops at its ACQ at
+ *   10350; A is past it then: B takes the lock, holds 10350-10550;
+ * - C (300) at 10290, 460: at 10290 A is still inside its hold, so C's run stops at its
+ *   ACQ at 10290 + 260 = 10550, the instant B lets go: free, no hand-over; C holds
+ *   10550-10750.
+ * So 3 acquisitions, none contended, no hand-over, nobody waits; hot paths 300, 300 and 460.
+ * (Before this rule the outcome depended on which of C's ACQ and B's REL, both at 10550,
+ * came out of the event queue first: C could spin 0 ns and pay the 30 ns hand-over.)
+ */
+static void test_lock_same_instant(void)
+{
+	struct ds_event list[] = {
+		simtest_release_dur(10000, 100, 0, 1, 300, false),
+		simtest_release_dur(10250, 200, 1, 2, 300, false),
+		simtest_release_dur(10290, 300, 2, 3, 460, false),
+		simtest_exit(20000, 100, 0),
+		simtest_exit(20000, 200, 1),
+		simtest_exit(20000, 300, 2),
+	};
+	g_autoptr(GArray) evs = simtest_array(list, G_N_ELEMENTS(list));
+	struct ds_profile *prof = simtest_profile();
+	struct ds_params p = sync_params(0);
+	const struct ds_lock_result *l;
+	struct ds_results *r;
+
+	prof->zs_class_hold_ns = 200;
+	prof->lock_handover_ns = 30;
+	p.cost_source = DS_COST_TRACE;
+	g_assert_true(ds_params_set(&p, "lock_contention", "on", NULL));
+	r = simtest_run(evs, &p, prof, 3);
+	simtest_assert_clean(r);
+	l = &r->locks[DS_LOCK_CLASS];
+	g_assert_cmpuint(l->acquisitions, ==, 3);
+	g_assert_cmpuint(l->contended, ==, 0);
+	g_assert_cmpuint(l->handovers, ==, 0);
+	g_assert_cmpuint(l->wait_ns, ==, 0);
+	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 300);
+	g_assert_cmpuint(simtest_task(r, 200)->hot_ns, ==, 300);
+	g_assert_cmpuint(simtest_task(r, 300)->hot_ns, ==, 460);
+	g_assert_cmpuint(simtest_task(r, 300)->sim_end_ts, ==, 20000);
+	ds_results_free(r);
+	ds_profile_free(prof);
+}
+
 /* Task 100 on CPU 0: releases measured at 1000 each at 10000, 11500, 13000; exit at 14500. */
 static GArray *measured_stream(void)
 {
@@ -418,6 +470,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/timing/worker-shares", test_worker_shares);
 	g_test_add_func("/sim/timing/stale-event-clock", test_stale_event_clock);
 	g_test_add_func("/sim/timing/class-lock", test_class_lock);
+	g_test_add_func("/sim/timing/lock-same-instant", test_lock_same_instant);
 	g_test_add_func("/sim/timing/think-time", test_think_time);
 	g_test_add_func("/sim/timing/switch-offcpu", test_switch_offcpu);
 	g_test_add_func("/sim/timing/probe-overhead", test_probe_overhead);
