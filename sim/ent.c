@@ -457,6 +457,12 @@ void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e)
 {
 	charge(eng, e);
 	run_finish(eng, e);
+	/* the program is over (a task's release run nearly always ends it): what advance()
+	 * would do first, without its call */
+	if (e->pc == e->nsteps && e->extra == 0) {
+		prog_done(eng, e);
+		return;
+	}
 	advance(eng, e);
 }
 
