@@ -17,6 +17,15 @@
  * eng->waiting (a GSequence sorted by delta) gives the minimum, kept in eng->wait_first.
  * After the stream ends and every task is done, each pool is torn down (its buffers drained)
  * and the loop runs once more to drain them.
+ *
+ * An event made obsolete (its owner rescheduled or gone: sev_stale()) stays in the queue and
+ * is dropped when it comes out.  The loop asks that once per event, when about to handle it,
+ * not at every turn (a turn that reads asks nothing): the same run, because an obsolete
+ * event at the head is due no later than the earliest live one, so whatever reading its time
+ * asks for (must_read() grows with the time) the live one's asks for too, at the same place
+ * in the stream, and dropping it changes nothing that reading depends on.  (Such events are
+ * rare: 6 990 against 1 113 724 job ends on lmk16.dat under v3, 97% of them a run's end
+ * whose entity's live event, pushed later, is due at the same time.)
  */
 #include <string.h>
 
@@ -308,11 +317,11 @@ static void handle_ext(struct ds_engine *eng)
 		ds_pool_slot_write(&eng->pools[DS_BE_ZRAM], ev.value);
 }
 
-/* An engine event made obsolete (rescheduled, cancelled, its task dead) before it came due. */
-static bool sev_stale(const struct ds_sev *ev)
+/* An engine event made obsolete (rescheduled, cancelled, its task dead) before it came due:
+ * the kinds other than a job's end */
+static G_GNUC_NO_INLINE bool sev_stale_other(const struct ds_sev *ev)
 {
 	const struct ds_task *t;
-	const struct ds_ent *e;
 	const struct ds_worker *w;
 	const struct ds_pool *pool;
 
@@ -320,11 +329,6 @@ static bool sev_stale(const struct ds_sev *ev)
 	case DS_SEV_TASK:
 		t = ev->obj;
 		return t->dead || ev->gen != t->sleep_gen;
-	case DS_SEV_ENT:
-		e = ev->obj;
-		if (e->kind == DS_ENT_TASK && ((const struct ds_task *)e->owner)->dead)
-			return true;
-		return !e->job.active || ev->gen != e->job.gen;
 	case DS_SEV_WAKE:
 		w = ev->obj;
 		return ev->gen != w->wake_gen || w->state != DS_WK_PENDING;
@@ -334,6 +338,19 @@ static bool sev_stale(const struct ds_sev *ev)
 	default:
 		return false;
 	}
+}
+
+/* The same for every kind, a job's end (nearly every event) inline: a dead task's job has had
+ * its generation bumped (task.c), so no test of its owner */
+static inline bool sev_stale(const struct ds_sev *ev)
+{
+	const struct ds_ent *e;
+
+	if (G_LIKELY(ev->kind == DS_SEV_ENT)) {
+		e = ev->obj;
+		return !e->job.active || ev->gen != e->job.gen;
+	}
+	return sev_stale_other(ev);
 }
 
 /* The task an engine event holds a reference on, NULL for the other kinds. */
@@ -435,13 +452,6 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 			g_propagate_error(error, g_steal_pointer(&eng->read_error));
 			return FALSE;
 		}
-		/* obsolete events go without moving the clock */
-		if (top && sev_stale(top)) {
-			ds_evq_pop(&eng->q, &ev);
-			if ((task = sev_task(&ev)))
-				ds_task_unref(task);
-			continue;
-		}
 		have = next_due(eng, top, &t, &is_ext);
 		if (!eng->eof && (!have || must_read(eng, t))) {
 			if (!read_while(eng, have, t, error))
@@ -450,6 +460,14 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 		}
 		if (!have)
 			return TRUE;
+		/* obsolete events go without moving the clock; asked only here, once per event
+		 * (the top of the file says why reading first is the same run) */
+		if (!is_ext && sev_stale(top)) {
+			ds_evq_pop(&eng->q, &ev);
+			if ((task = sev_task(&ev)))
+				ds_task_unref(task);
+			continue;
+		}
 		if (t > DS_SIM_TIME_MAX) {
 			/* the bounds keep every step far from 2^63, not millions of them */
 			g_set_error(error, DS_ERROR, DS_ERROR_ORDER,

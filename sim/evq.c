@@ -21,6 +21,7 @@ void ds_evq_init(struct ds_evq *q)
 	q->heap = g_new(struct ds_sev, q->cap);
 	q->len = 0;
 	q->seq = 0;
+	q->hole = false;
 }
 
 void ds_evq_clear(struct ds_evq *q)

@@ -233,6 +233,7 @@ static void task_finish(struct ds_engine *eng, struct ds_task *t, uint64_t sim_e
 	if (!t->closed && g_hash_table_lookup(eng->open_tasks, GINT_TO_POINTER(t->pid)) == t)
 		open_task_remove(eng, t);
 	t->sleep_gen++;
+	t->ent.job.gen++;	/* its job's end still queued (if any) is obsolete too */
 	t->dead = true;
 	g_hash_table_remove(eng->live, t);
 	if (!t->heap_refs)
