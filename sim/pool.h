@@ -6,7 +6,7 @@
  * - struct ds_entry: one pending value (release id, push time, value, its drain cost, flags);
  * - struct ds_page: a buffer page of up to CAP entries; page storage is allocated on first
  *   use and recycled, so memory follows the pages actually holding values, not the trace;
- * - struct ds_batch: what a worker drains in one go (a page) and how long that takes;
+ * - struct ds_batch: what a worker drains in one go (a page), and its program's fixed parts;
  * - struct ds_pool: the policy's private state (@priv) plus what every policy shares: CAP,
  *   the backend's result counters, the pending-value count, the optional index of pending
  *   zram slots (for slot reuse), the per-CPU idle-flush timers, the work items, and the
@@ -81,7 +81,6 @@ struct ds_page {
  * @class_runs: consecutive values of one class share a class-lock acquisition (zsonly)
  * @before: ns before the first value (taking the page under the lock)
  * @after: ns after the last value (returning the page)
- * @work: @before + every entry's cost + @after (uncontended, alone on a CPU)
  */
 struct ds_batch {
 	struct ds_page *page;
@@ -94,7 +93,6 @@ struct ds_batch {
 	bool class_runs;
 	uint64_t before;
 	uint64_t after;
-	uint64_t work;
 };
 
 /**
@@ -152,6 +150,8 @@ __extension__ typedef unsigned __int128 ds_area;
  * @pool_lock: the deferred scheme's lock over pool and drain list (v3, zsonly), v2's array
  *	lock (v2)
  * @obs_sync_ns: with an observer only: the cost of the latest synchronous free (observe.c)
+ * @observe_all: every observation takes ds_pool_observe()'s whole path (an observer, a time
+ *	series or invariant checks: fixed for the run, tested once per fallback)
  */
 struct ds_pool {
 	struct ds_engine *eng;
@@ -179,17 +179,20 @@ struct ds_pool {
 	struct ds_lock *class_locks;
 	struct ds_lock *pool_lock;
 	uint64_t obs_sync_ns;	/* observe.c: the latest sync free's cost (with an observer) */
+	bool observe_all;
 };
 
 /* Page storage: a page with room for CAP entries, count 0. */
 struct ds_page *ds_pool_page_get(struct ds_pool *pool);
 void ds_pool_page_put(struct ds_pool *pool, struct ds_page *page);
 
-/**
- * ds_pool_push() - store a value in @page (the policy checked there is room)
- * Keeps the pending count and the pending index.
+/*
+ * ds_pool_push() - store a value in @page (the policy checked there is room), keeping the
+ * pending count and the pending index: inline at the end of engine.h (once per stored value)
  */
-void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_release *rel);
+
+/* ds_pool_index_add() - index pending value @e by its slot (ds_pool_push()'s slow part) */
+void ds_pool_index_add(struct ds_pool *pool, struct ds_entry *e);
 
 /**
  * ds_pool_batch_freed() - account a drained batch: each value freed at @b->freed_at[i]:
@@ -222,9 +225,22 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now);
 
 /**
  * ds_pool_observe_same() - the same after a change that left the page counts and the pending
- * values as they were (a fallback): only a swap attempt may need counting
+ * values as they were (a fallback): only a swap attempt may need counting.  Inline: once per
+ * fallback, and most fallbacks of a pool too small are swap attempts that found it empty.
  */
-void ds_pool_observe_same(struct ds_pool *pool, uint64_t now);
+static inline void ds_pool_observe_same(struct ds_pool *pool, uint64_t now)
+{
+	struct ds_backend_result *res = pool->res;
+	uint64_t attempts = res->swaps + res->swap_failures;
+
+	/* what needs the state, or a call at this very time, takes the whole path */
+	if (G_UNLIKELY(pool->observe_all)) {
+		ds_pool_observe(pool, now);
+		return;
+	}
+	if (res->swap_arrivals.seen < attempts)
+		ds_arrivals_observe(&res->swap_arrivals, attempts, now);
+}
 
 /* ds_pool_freeze() - end of the stream: close the occupancy integral at @now */
 void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start);
