@@ -856,10 +856,12 @@ static inline struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t 
 static inline void ds_pool_push(struct ds_pool *pool, struct ds_page *page,
 				const struct ds_release *rel)
 {
-	struct ds_entry *e = &page->e[page->count++];
+	unsigned int i = page->count++;
+	struct ds_entry *e = &page->e[i];
 
 	g_assert(page->count <= pool->cap);
-	e->id = rel->id;
+	if (G_UNLIKELY(page->ids))
+		page->ids[i] = rel->id;
 	e->pushed = rel->now;
 	e->value = rel->value;
 	e->cost = (uint32_t)MIN(rel->drain_cost, G_MAXUINT32);

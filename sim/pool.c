@@ -50,6 +50,7 @@ static void page_free(gpointer data)
 	struct ds_page *page = data;
 
 	g_free(page->e);
+	g_free(page->ids);
 	g_free(page);
 }
 
@@ -94,6 +95,8 @@ struct ds_page *ds_pool_page_get(struct ds_pool *pool)
 	} else {
 		page = g_new0(struct ds_page, 1);
 		page->e = g_new(struct ds_entry, pool->cap);
+		if (pool->eng->ledger)
+			page->ids = g_new(uint64_t, pool->cap);
 	}
 	page->count = 0;
 	page->teardown = false;
@@ -148,7 +151,8 @@ void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 
 		if (G_UNLIKELY(each)) {
 			index_forget(pool, e);
-			ds_ledger_free(eng, e->id);
+			if (page->ids)
+				ds_ledger_free(eng, page->ids[i]);
 		}
 		tr->freed_ts = MAX(tr->freed_ts, freed);
 		if (G_UNLIKELY(each))

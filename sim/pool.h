@@ -3,7 +3,7 @@
  * pool.h - one backend's deferred-free pool as the engine sees it (private to sim/).
  *
  * Data structures:
- * - struct ds_entry: one pending value (release id, push time, value, its drain cost, flags);
+ * - struct ds_entry: one pending value (push time, value, its drain cost, task, flags);
  * - struct ds_page: a buffer page of up to CAP entries; page storage is allocated on first
  *   use and recycled, so memory follows the pages actually holding values, not the trace;
  * - struct ds_batch: what a worker drains in one go (a page), and its program's fixed parts;
@@ -33,34 +33,39 @@ struct ds_ent;
 #define DS_ENTRY_NOVALUE	0x2	/* value unknown: not indexed */
 
 /**
- * struct ds_entry - one pending value
- * @id: release sequence number
+ * struct ds_entry - one pending value: 32 bytes, so that a page's values (written once at
+ * push, read by the worker's program and again when the page is accounted) take as few cache
+ * lines as they can; its release id is kept apart (struct ds_page @ids), for the ledger only
  * @pushed: sim time it was stored
  * @value: slot index / entry (the pending index's key)
  * @cost: ns the worker spends on it (set by the policy's take())
+ * @task: row of the releasing task in results->tasks
  * @flags: DS_ENTRY_*
  * @cls: class-lock id of its zsmalloc object (0 when class locks are not modelled)
- * @task: row of the releasing task in results->tasks
  */
 struct ds_entry {
-	uint64_t id;
 	uint64_t pushed;
 	uint64_t value;
 	uint32_t cost;
+	uint32_t task;
 	uint16_t flags;
 	uint16_t cls;
-	uint32_t task;
 };
+
+_Static_assert(sizeof(struct ds_entry) == 32, "a page's values: 2 a cache line");
 
 /**
  * struct ds_page - a buffer page
  * @e: CAP entries
+ * @ids: CAP release sequence numbers, beside @e: only when the conservation ledger is kept
+ *	(params.check_invariants), else NULL
  * @count: entries in use
  * @teardown: put on the drain list by pool destruction (its values are not design latency)
  * @stranded: it stood full on a CPU with no page to swap it for
  */
 struct ds_page {
 	struct ds_entry *e;
+	uint64_t *ids;
 	unsigned int count;
 	bool teardown;
 	bool stranded;
