@@ -306,8 +306,10 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 		res->peak_pending_values = pool->pending_values;
 		res->peak_pending_bytes = pool->pending_values * pool->eng->prof->object_bytes;
 	}
+	if (G_LIKELY(!pool->observe_all))
+		return;		/* no time series, observer or invariants: nothing below to do */
 	pool_sample(pool, now, &st);
-	if (G_UNLIKELY(pool->eng->obs))
+	if (pool->eng->obs)
 		ds_obs_pool(pool, now, ds_pool_state_pool_free(&st));
 	if (pool->eng->p->check_invariants &&
 	    st.free + st.queued + st.draining + st.percpu != ds_pool_pages_total(pool))
