@@ -436,8 +436,9 @@ void ds_hist_init(struct ds_hist *h);
 void ds_hist_clear(struct ds_hist *h);
 /** ds_hist_add() - count one value */
 void ds_hist_add(struct ds_hist *h, uint64_t v);
-/** ds_hist_add_pair() - count one value in both @a and @b (as two ds_hist_add() calls) */
-void ds_hist_add_pair(struct ds_hist *a, struct ds_hist *b, uint64_t v);
+/** ds_hist_add_pairs() - count each of @v[0..n) in both @a and @b (as ds_hist_add() calls
+ * would, value by value; @a and @b distinct) */
+void ds_hist_add_pairs(struct ds_hist *a, struct ds_hist *b, const uint64_t *v, size_t n);
 /** ds_hist_quantile() - value at quantile @q in [0,1] (the max for q=1, 0 when empty) */
 uint64_t ds_hist_quantile(const struct ds_hist *h, double q);
 /**
@@ -481,11 +482,41 @@ struct ds_arrivals {
 	} scale[DS_ARRIVAL_SCALES];
 };
 
+/* ds_arrivals_window() - the slow part of ds_arrival_add(): windows moved (sim/analytic.c) */
+void ds_arrivals_window(struct ds_arrivals *a, uint64_t now);
+
+/*
+ * ds_arrival_add() - one arrival at @now; inline (once per swap attempt, i.e. per fallback of
+ * a pool too small): most arrivals fall in the window being counted at every scale, where the
+ * counts (@n - @start) move with @n and only the gaps' sums change.
+ */
+static inline void ds_arrival_add(struct ds_arrivals *a, uint64_t now)
+{
+	if (!a->n) {
+		a->first_ts = now;
+	} else {
+		double gap = (double)(now - a->last_ts);
+
+		a->gap_sum += gap;
+		a->gap_sumsq += gap * gap;
+	}
+	if ((now - a->first_ts) >> DS_ARRIVAL_SCALE0 != a->scale[0].window)
+		ds_arrivals_window(a, now);
+	a->n++;
+	a->last_ts = now;
+}
+
 /**
  * ds_arrivals_observe() - the running arrival counter is @total at sim time @now: count the
- * arrivals since the last observation as arriving at @now (sim/analytic.c)
+ * arrivals since the last observation as arriving at @now
  */
-void ds_arrivals_observe(struct ds_arrivals *a, uint64_t total, uint64_t now);
+static inline void ds_arrivals_observe(struct ds_arrivals *a, uint64_t total, uint64_t now)
+{
+	while (a->seen < total) {
+		ds_arrival_add(a, now);
+		a->seen++;
+	}
+}
 
 /**
  * struct ds_task_result - one releasing task

@@ -39,41 +39,25 @@
 
 /* --- arrival statistics ------------------------------------------------------------------ */
 
-static void arrival(struct ds_arrivals *a, uint64_t now)
+/*
+ * An arrival at @now opened a new window at scale 0 (ds_arrival_add(), ds_sim.h): close the
+ * window being counted at each scale whose window moved, and the empty ones after it.  Window
+ * k + 1 is window k shifted right, so the first scale whose window goes on ends the walk.
+ */
+void ds_arrivals_window(struct ds_arrivals *a, uint64_t now)
 {
-	if (!a->n) {
-		a->first_ts = now;
-	} else {
-		double gap = (double)(now - a->last_ts);
-
-		a->gap_sum += gap;
-		a->gap_sumsq += gap * gap;
-	}
 	for (unsigned int k = 0; k < DS_ARRIVAL_SCALES; k++) {
 		uint64_t w = (now - a->first_ts) >> (DS_ARRIVAL_SCALE0 + k);
 		double c;
 
-		/* window k goes on, and so do the wider ones (each is window k shifted right):
-		 * their counts (n - start) move with n (once per swap attempt: hot) */
 		if (w == a->scale[k].window)
 			break;
-		/* close the window being counted and the empty ones after it */
 		c = (double)(a->n - a->scale[k].start);
 		a->scale[k].closed += w - a->scale[k].window;
 		a->scale[k].sum += c;
 		a->scale[k].sumsq += c * c;
 		a->scale[k].window = w;
 		a->scale[k].start = a->n;
-	}
-	a->n++;
-	a->last_ts = now;
-}
-
-void ds_arrivals_observe(struct ds_arrivals *a, uint64_t total, uint64_t now)
-{
-	while (a->seen < total) {
-		arrival(a, now);
-		a->seen++;
 	}
 }
 

@@ -855,6 +855,27 @@ static inline struct ds_lock *ds_pool_class_lock(struct ds_pool *pool, uint16_t 
 	return pool->class_locks && cls < pool->classes.n ? &pool->class_locks[cls] : NULL;
 }
 
+static inline void ds_pool_push(struct ds_pool *pool, struct ds_page *page,
+				const struct ds_release *rel)
+{
+	unsigned int i = page->count++;
+	struct ds_entry *e = &page->e[i];
+
+	g_assert(page->count <= pool->cap);
+	if (G_UNLIKELY(page->ids))
+		page->ids[i] = rel->id;
+	e->pushed = rel->now;
+	e->value = rel->value;
+	e->cost = (uint32_t)MIN(rel->drain_cost, G_MAXUINT32);
+	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
+	e->cls = rel->cls;
+	e->task = rel->task;
+	ds_task_row_hold(pool->eng, e->task);
+	pool->pending_values++;
+	if (G_UNLIKELY(pool->pending_index) && !rel->novalue)
+		ds_pool_index_add(pool, e);
+}
+
 /*
  * ds_pool_free_steps() - append to @e the free of one value costing @cost: the zsmalloc
  * part (zs_class_hold_ns of it) under class lock @l at the end, the rest before; all of it

@@ -71,13 +71,38 @@ void ds_hist_add(struct ds_hist *h, uint64_t v)
 	hist_count(h, v, bucket_of(v));
 }
 
-/* Both histograms count @v (a drained value's latency goes to two): one bucket computation. */
-void ds_hist_add_pair(struct ds_hist *a, struct ds_hist *b, uint64_t v)
+/*
+ * Both histograms count each of @v[0..n) (drained values' latencies go to two): one bucket
+ * computation a value; min, max and count are kept in registers and merged once (exact), the
+ * sums take the values one by one in order (the same rounding as adding them one at a time).
+ */
+void ds_hist_add_pairs(struct ds_hist *a, struct ds_hist *b, const uint64_t *v, size_t n)
 {
-	unsigned int k = bucket_of(v);
+	uint64_t lo, hi;
+	struct ds_hist *h[2] = { a, b };
 
-	hist_count(a, v, k);
-	hist_count(b, v, k);
+	if (!n)
+		return;
+	lo = hi = v[0];
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = v[i];
+		unsigned int k = bucket_of(x);
+		double d = (double)x;
+
+		lo = MIN(lo, x);
+		hi = MAX(hi, x);
+		a->sum += d;
+		b->sum += d;
+		a->buckets[k]++;
+		b->buckets[k]++;
+	}
+	for (unsigned int j = 0; j < 2; j++) {
+		if (!h[j]->count || lo < h[j]->min)
+			h[j]->min = lo;
+		if (hi > h[j]->max)
+			h[j]->max = hi;
+		h[j]->count += n;
+	}
 }
 
 /*

@@ -141,7 +141,6 @@ static bool v2_take(struct ds_pool *pool, struct ds_batch *b)
 	const struct ds_profile *prof = pool->eng->prof;
 	struct v2 *v = pool->priv;
 	struct ds_page *page = v->arr;
-	uint64_t work;
 
 	if (v->draining || !page || !page->count || (page->count < v->threshold && !v->teardown))
 		return false;
@@ -157,10 +156,6 @@ static bool v2_take(struct ds_pool *pool, struct ds_batch *b)
 	b->hold_all = v->whole;
 	b->before = prof->lock_ns + (v->whole ? 0 : page->count * prof->copy_entry_ns);
 	b->after = 0;
-	work = b->before;
-	for (unsigned int i = 0; i < page->count; i++)
-		work += page->e[i].cost;
-	b->work = work;
 	return true;
 }
 

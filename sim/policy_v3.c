@@ -142,8 +142,10 @@ v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
 	return true;
 }
 
-static void v3_store(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc,
-		     const struct ds_release *rel, struct ds_release_out *out)
+/* Store the value in this CPU's buffer.  Inline: once per stored value (two call sites). */
+static inline __attribute__((always_inline)) void
+v3_store(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, const struct ds_release *rel,
+	 struct ds_release_out *out)
 {
 	const struct ds_params *p = pool->eng->p;
 
@@ -191,13 +193,16 @@ static bool v3_has_work(const struct ds_pool *pool)
 	return v->drain.length > 0;
 }
 
-/* Head of the drain list (fifo) or its tail (lifo), taken under the pool lock. */
+/*
+ * Head of the drain list (fifo) or its tail (lifo), taken under the pool lock.  A value made
+ * stale by a slot write costs only the slot lock (stale_policy noop); values become stale only
+ * through the pending index (ds_pool_slot_write()), so without one the page is not walked.
+ */
 static bool v3_take(struct ds_pool *pool, struct ds_batch *b)
 {
 	const struct ds_profile *prof = pool->eng->prof;
 	struct v3 *v = pool->priv;
 	struct ds_page *page;
-	uint64_t work;
 
 	if (!v->drain.length)
 		return false;
@@ -209,16 +214,15 @@ static bool v3_take(struct ds_pool *pool, struct ds_batch *b)
 	b->before = prof->lock_ns;
 	b->after_lock = pool->pool_lock;
 	b->after = prof->drain_page_ns;
-	work = b->before + b->after;
+	if (!pool->pending_index)
+		return true;
 	for (unsigned int i = 0; i < page->count; i++) {
 		struct ds_entry *e = &page->e[i];
 
 		/* stale_policy noop: the slot lock is taken, nothing is left to free */
 		if (e->flags & DS_ENTRY_STALE)
 			e->cost = (uint32_t)MIN(prof->lock_ns, G_MAXUINT32);
-		work += e->cost;
 	}
-	b->work = work;
 	return true;
 }
 

@@ -57,13 +57,11 @@ static bool zsonly_take(struct ds_pool *pool, struct ds_batch *b)
 {
 	uint64_t lock = pool->eng->prof->lock_ns;
 	struct ds_page *page;
-	uint64_t work;
 
 	if (!ds_policy_v3.take(pool, b))
 		return false;
 	b->class_runs = true;
 	page = b->page;
-	work = b->before + b->after;
 	for (unsigned int i = 0; i < page->count; i++) {
 		struct ds_entry *e = &page->e[i];
 
@@ -71,9 +69,7 @@ static bool zsonly_take(struct ds_pool *pool, struct ds_batch *b)
 			pool->res->class_lock_acquisitions++;
 		else
 			e->cost = e->cost > lock ? (uint32_t)(e->cost - lock) : 0;
-		work += e->cost;
 	}
-	b->work = work;
 	return true;
 }
 

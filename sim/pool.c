@@ -20,6 +20,7 @@ void ds_pool_init(struct ds_engine *eng, struct ds_pool *pool, enum ds_backend b
 	pool->spare = g_ptr_array_new();
 	pool->flush_at = g_new0(uint64_t, eng->ncpus);
 	pool->flush_gen = g_new0(uint32_t, eng->ncpus);
+	pool->observe_all = eng->obs || eng->p->timeseries_ns || eng->p->check_invariants;
 	pool->pool_lock = g_new0(struct ds_lock, 1);
 	ds_lock_init(pool->pool_lock, eng->ops == &ds_policy_v2 ? DS_LOCK_V2_ARRAY : DS_LOCK_POOL);
 	if (eng->class_locks || eng->ops->needs_obj_size)
@@ -49,6 +50,7 @@ static void page_free(gpointer data)
 	struct ds_page *page = data;
 
 	g_free(page->e);
+	g_free(page->ids);
 	g_free(page);
 }
 
@@ -93,6 +95,8 @@ struct ds_page *ds_pool_page_get(struct ds_pool *pool)
 	} else {
 		page = g_new0(struct ds_page, 1);
 		page->e = g_new(struct ds_entry, pool->cap);
+		if (pool->eng->ledger)
+			page->ids = g_new(uint64_t, pool->cap);
 	}
 	page->count = 0;
 	page->teardown = false;
@@ -105,22 +109,9 @@ void ds_pool_page_put(struct ds_pool *pool, struct ds_page *page)
 	g_ptr_array_add(pool->spare, page);
 }
 
-void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_release *rel)
+void ds_pool_index_add(struct ds_pool *pool, struct ds_entry *e)
 {
-	struct ds_entry *e = &page->e[page->count++];
-
-	g_assert(page->count <= pool->cap);
-	e->id = rel->id;
-	e->pushed = rel->now;
-	e->value = rel->value;
-	e->cost = (uint32_t)MIN(rel->drain_cost, G_MAXUINT32);
-	e->flags = rel->novalue ? DS_ENTRY_NOVALUE : 0;
-	e->cls = rel->cls;
-	e->task = rel->task;
-	ds_task_row_hold(pool->eng, e->task);
-	pool->pending_values++;
-	if (pool->pending_index && !rel->novalue)
-		g_hash_table_replace(pool->pending_index, &e->value, e);
+	g_hash_table_replace(pool->pending_index, &e->value, e);
 }
 
 static void index_forget(struct ds_pool *pool, struct ds_entry *e)
@@ -133,10 +124,13 @@ static void index_forget(struct ds_pool *pool, struct ds_entry *e)
 
 /*
  * Each value was freed when its step of the worker's program ended (worker.c): exact.  What
- * is the same for the whole page (teardown or not, stranded or not, rows mode, the ledger) is
- * tested once per page; a value's latency goes to free_latency and to the page's own
- * histogram (drain or teardown) with one bucket computation.
+ * is the same for the whole page (teardown or not, stranded or not, rows mode, the ledger, the
+ * pending index) is tested once per page; the values' latencies go to free_latency and to the
+ * page's own histogram (drain or teardown) in runs of up to LAT_RUN (one bucket computation a
+ * value, the histograms' min, max and count once a run).
  */
+#define LAT_RUN 64
+
 void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 {
 	struct ds_backend_result *res = pool->res;
@@ -144,25 +138,36 @@ void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 	struct ds_engine *eng = pool->eng;
 	GArray *rows = eng->rows_out ? NULL : eng->r->tasks;
 	struct ds_hist *second = page->teardown ? &res->teardown_latency : &res->drain_latency;
-	uint64_t stale = 0, drained;
+	bool each = pool->pending_index || eng->ledger || eng->rows_out;
+	uint64_t stale = 0, drained, lat[LAT_RUN];
+	unsigned int nlat = 0;
 
 	for (unsigned int i = 0; i < page->count; i++) {
 		struct ds_entry *e = &page->e[i];
-		uint64_t freed = b->freed_at[i], lat = freed - e->pushed;
+		uint64_t freed = b->freed_at[i];
 		struct ds_task_result *tr = rows ?
 			&g_array_index(rows, struct ds_task_result, e->task) :
 			ds_task_result_of(eng, e->task);
 
-		index_forget(pool, e);
-		ds_ledger_free(eng, e->id);
+		if (G_UNLIKELY(each)) {
+			index_forget(pool, e);
+			if (page->ids)
+				ds_ledger_free(eng, page->ids[i]);
+		}
 		tr->freed_ts = MAX(tr->freed_ts, freed);
-		ds_task_row_unhold(eng, e->task);
+		if (G_UNLIKELY(each))
+			ds_task_row_unhold(eng, e->task);
 		if (e->flags & DS_ENTRY_STALE) {
 			stale++;
 			continue;
 		}
-		ds_hist_add_pair(&res->free_latency, second, lat);
+		lat[nlat++] = freed - e->pushed;
+		if (nlat == LAT_RUN) {
+			ds_hist_add_pairs(&res->free_latency, second, lat, nlat);
+			nlat = 0;
+		}
 	}
+	ds_hist_add_pairs(&res->free_latency, second, lat, nlat);
 	drained = page->count - stale;
 	res->stale_drains += stale;
 	res->drained += drained;
@@ -301,24 +306,14 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 		res->peak_pending_values = pool->pending_values;
 		res->peak_pending_bytes = pool->pending_values * pool->eng->prof->object_bytes;
 	}
+	if (G_LIKELY(!pool->observe_all))
+		return;		/* no time series, observer or invariants: nothing below to do */
 	pool_sample(pool, now, &st);
-	if (G_UNLIKELY(pool->eng->obs))
+	if (pool->eng->obs)
 		ds_obs_pool(pool, now, ds_pool_state_pool_free(&st));
 	if (pool->eng->p->check_invariants &&
 	    st.free + st.queued + st.draining + st.percpu != ds_pool_pages_total(pool))
 		pool->eng->r->inv.pages_violations++;
-}
-
-void ds_pool_observe_same(struct ds_pool *pool, uint64_t now)
-{
-	const struct ds_engine *eng = pool->eng;
-
-	/* what needs the state, or a call at this very time, takes the whole path */
-	if (G_UNLIKELY(eng->obs) || eng->p->timeseries_ns || eng->p->check_invariants) {
-		ds_pool_observe(pool, now);
-		return;
-	}
-	arrivals_observe(pool->res, now);
 }
 
 void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start)

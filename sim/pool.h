@@ -3,10 +3,10 @@
  * pool.h - one backend's deferred-free pool as the engine sees it (private to sim/).
  *
  * Data structures:
- * - struct ds_entry: one pending value (release id, push time, value, its drain cost, flags);
+ * - struct ds_entry: one pending value (push time, value, its drain cost, task, flags);
  * - struct ds_page: a buffer page of up to CAP entries; page storage is allocated on first
  *   use and recycled, so memory follows the pages actually holding values, not the trace;
- * - struct ds_batch: what a worker drains in one go (a page) and how long that takes;
+ * - struct ds_batch: what a worker drains in one go (a page), and its program's fixed parts;
  * - struct ds_pool: the policy's private state (@priv) plus what every policy shares: CAP,
  *   the backend's result counters, the pending-value count, the optional index of pending
  *   zram slots (for slot reuse), the per-CPU idle-flush timers, the work items, and the
@@ -33,34 +33,39 @@ struct ds_ent;
 #define DS_ENTRY_NOVALUE	0x2	/* value unknown: not indexed */
 
 /**
- * struct ds_entry - one pending value
- * @id: release sequence number
+ * struct ds_entry - one pending value: 32 bytes, so that a page's values (written once at
+ * push, read by the worker's program and again when the page is accounted) take as few cache
+ * lines as they can; its release id is kept apart (struct ds_page @ids), for the ledger only
  * @pushed: sim time it was stored
  * @value: slot index / entry (the pending index's key)
  * @cost: ns the worker spends on it (set by the policy's take())
+ * @task: row of the releasing task in results->tasks
  * @flags: DS_ENTRY_*
  * @cls: class-lock id of its zsmalloc object (0 when class locks are not modelled)
- * @task: row of the releasing task in results->tasks
  */
 struct ds_entry {
-	uint64_t id;
 	uint64_t pushed;
 	uint64_t value;
 	uint32_t cost;
+	uint32_t task;
 	uint16_t flags;
 	uint16_t cls;
-	uint32_t task;
 };
+
+_Static_assert(sizeof(struct ds_entry) == 32, "a page's values: 2 a cache line");
 
 /**
  * struct ds_page - a buffer page
  * @e: CAP entries
+ * @ids: CAP release sequence numbers, beside @e: only when the conservation ledger is kept
+ *	(params.check_invariants), else NULL
  * @count: entries in use
  * @teardown: put on the drain list by pool destruction (its values are not design latency)
  * @stranded: it stood full on a CPU with no page to swap it for
  */
 struct ds_page {
 	struct ds_entry *e;
+	uint64_t *ids;
 	unsigned int count;
 	bool teardown;
 	bool stranded;
@@ -81,7 +86,6 @@ struct ds_page {
  * @class_runs: consecutive values of one class share a class-lock acquisition (zsonly)
  * @before: ns before the first value (taking the page under the lock)
  * @after: ns after the last value (returning the page)
- * @work: @before + every entry's cost + @after (uncontended, alone on a CPU)
  */
 struct ds_batch {
 	struct ds_page *page;
@@ -94,7 +98,6 @@ struct ds_batch {
 	bool class_runs;
 	uint64_t before;
 	uint64_t after;
-	uint64_t work;
 };
 
 /**
@@ -152,6 +155,8 @@ __extension__ typedef unsigned __int128 ds_area;
  * @pool_lock: the deferred scheme's lock over pool and drain list (v3, zsonly), v2's array
  *	lock (v2)
  * @obs_sync_ns: with an observer only: the cost of the latest synchronous free (observe.c)
+ * @observe_all: every observation takes ds_pool_observe()'s whole path (an observer, a time
+ *	series or invariant checks: fixed for the run, tested once per fallback)
  */
 struct ds_pool {
 	struct ds_engine *eng;
@@ -179,17 +184,20 @@ struct ds_pool {
 	struct ds_lock *class_locks;
 	struct ds_lock *pool_lock;
 	uint64_t obs_sync_ns;	/* observe.c: the latest sync free's cost (with an observer) */
+	bool observe_all;
 };
 
 /* Page storage: a page with room for CAP entries, count 0. */
 struct ds_page *ds_pool_page_get(struct ds_pool *pool);
 void ds_pool_page_put(struct ds_pool *pool, struct ds_page *page);
 
-/**
- * ds_pool_push() - store a value in @page (the policy checked there is room)
- * Keeps the pending count and the pending index.
+/*
+ * ds_pool_push() - store a value in @page (the policy checked there is room), keeping the
+ * pending count and the pending index: inline at the end of engine.h (once per stored value)
  */
-void ds_pool_push(struct ds_pool *pool, struct ds_page *page, const struct ds_release *rel);
+
+/* ds_pool_index_add() - index pending value @e by its slot (ds_pool_push()'s slow part) */
+void ds_pool_index_add(struct ds_pool *pool, struct ds_entry *e);
 
 /**
  * ds_pool_batch_freed() - account a drained batch: each value freed at @b->freed_at[i]:
@@ -222,9 +230,22 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now);
 
 /**
  * ds_pool_observe_same() - the same after a change that left the page counts and the pending
- * values as they were (a fallback): only a swap attempt may need counting
+ * values as they were (a fallback): only a swap attempt may need counting.  Inline: once per
+ * fallback, and most fallbacks of a pool too small are swap attempts that found it empty.
  */
-void ds_pool_observe_same(struct ds_pool *pool, uint64_t now);
+static inline void ds_pool_observe_same(struct ds_pool *pool, uint64_t now)
+{
+	struct ds_backend_result *res = pool->res;
+	uint64_t attempts = res->swaps + res->swap_failures;
+
+	/* what needs the state, or a call at this very time, takes the whole path */
+	if (G_UNLIKELY(pool->observe_all)) {
+		ds_pool_observe(pool, now);
+		return;
+	}
+	if (res->swap_arrivals.seen < attempts)
+		ds_arrivals_observe(&res->swap_arrivals, attempts, now);
+}
 
 /* ds_pool_freeze() - end of the stream: close the occupancy integral at @now */
 void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start);

@@ -510,8 +510,9 @@ static void test_hist_exact_small(void)
 }
 
 /*
- * ds_hist_add_pair() counts a value in two histograms (a drained value's latency: pool.c).
- * @a starts with 7 in it, @b empty; then 300, 5, 70000 into both:
+ * ds_hist_add_pairs() counts values in two histograms (drained values' latencies: pool.c).
+ * @a starts with 7 in it, @b empty; then 300, 5, 70000 into both (min 5 is not the first:
+ * the batch's min and max are merged with what @a held):
  * a: count 4, min 5, max 70000, sum 7 + 300 + 5 + 70000 = 70312; b: count 3, min 5, sum
  * 70305.  Buckets: 5 and 7 exact; 300 has top bit 8: bucket 256 + (300 >> 1 & 127) = 278;
  * 70000 has top bit 16: bucket 256 + 8 * 128 + (70000 >> 9 & 127) = 1280 + 8 = 1288.
@@ -525,8 +526,9 @@ static void test_hist_pair(void)
 	ds_hist_init(&a);
 	ds_hist_init(&b);
 	ds_hist_add(&a, 7);
-	for (size_t i = 0; i < G_N_ELEMENTS(vals); i++)
-		ds_hist_add_pair(&a, &b, vals[i]);
+	ds_hist_add_pairs(&a, &b, vals, 0);	/* nothing: b stays empty */
+	g_assert_cmpuint(b.count, ==, 0);
+	ds_hist_add_pairs(&a, &b, vals, G_N_ELEMENTS(vals));
 	g_assert_cmpuint(a.count, ==, 4);
 	g_assert_cmpuint(a.min, ==, 5);
 	g_assert_cmpuint(a.max, ==, 70000);
@@ -543,6 +545,16 @@ static void test_hist_pair(void)
 	g_assert_cmpuint(a.buckets[1288], ==, 1);
 	g_assert_cmpuint(b.buckets[1288], ==, 1);
 	g_assert_cmpuint(ds_hist_quantile(&b, 0.5), ==, 300);
+	/* a second batch inside both ranges: min and max stay, counts and sums go on */
+	ds_hist_add_pairs(&a, &b, (const uint64_t[]){ 6, 6 }, 2);
+	g_assert_cmpuint(a.count, ==, 6);
+	g_assert_cmpuint(a.min, ==, 5);
+	g_assert_cmpuint(a.max, ==, 70000);
+	g_assert_cmpfloat(a.sum, ==, 70324.0);
+	g_assert_cmpuint(b.count, ==, 5);
+	g_assert_cmpuint(b.min, ==, 5);
+	g_assert_cmpfloat(b.sum, ==, 70317.0);
+	g_assert_cmpuint(b.buckets[6], ==, 2);
 	ds_hist_clear(&a);
 	ds_hist_clear(&b);
 }
