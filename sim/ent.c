@@ -359,6 +359,27 @@ static bool claim_free_past(struct ds_engine *eng, struct ds_lock *l, const stru
 }
 
 /*
+ * May @e claim @l for an ACQ it reaches after @total ns more work?  At this very instant
+ * (@total 0) another's claim is settled here (split, or dropped when past its hold); for an
+ * ACQ later in the run, only a claim already past its hold is (claim_free_past()).
+ */
+static bool claim_try(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e, double total)
+{
+	if (can_claim(l, e))
+		return true;
+	if (total != 0)
+		return claim_free_past(eng, l, e);
+	ds_lock_resolve(eng, l, e);
+	return can_claim(l, e);
+}
+
+/* Is @e's program over: every step passed, nothing left of the last run's work? */
+static inline bool prog_over(const struct ds_ent *e)
+{
+	return e->pc == e->nsteps && e->extra == 0;
+}
+
+/*
  * Build the next run from e->pc and start it; runs without work end at once.  Returns when
  * a job is in progress, the entity spins, or the program is done (the owner was told).
  */
@@ -370,9 +391,9 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		bool locks = false;
 		/* the run's one claimed hold so far (run_hold); @many: not that simple */
 		struct ds_lock *hold = NULL;
-		bool many = false, open = false;
+		bool many = false;
 
-		if (k == len && total == 0) {
+		if (prog_over(e)) {
 			prog_done(eng, e);
 			return;
 		}
@@ -387,13 +408,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 				continue;
 			}
 			if (st->op == DS_OP_ACQ) {
-				/* a lock another run has claimed: at this instant its claim is
-				 * settled (split, or dropped when past its hold); for an ACQ
-				 * later in the run, only a claim already past its hold is */
-				if (!can_claim(st->lock, e) &&
-				    !(total == 0 ? (ds_lock_resolve(eng, st->lock, e),
-						    can_claim(st->lock, e)) :
-				      claim_free_past(eng, st->lock, e)))
+				if (!claim_try(eng, st->lock, e, total))
 					break;
 				if (st->lock->opt != e) {
 					st->lock->opt = e;
@@ -402,7 +417,6 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 				st->lock->opt_rel = -1;		/* in its hold */
 				many |= hold != NULL;
 				hold = st->lock;
-				open = true;
 			} else if (st->lock->holder == e) {
 				k++;		/* a real release ends the run */
 				locks = true;
@@ -411,7 +425,6 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 			} else if (st->lock->opt == e) {
 				st->lock->opt_rel = total;	/* out of it from there */
 				many |= st->lock != hold;
-				open = false;
 			} else {
 				many = true;
 			}
@@ -430,7 +443,8 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		e->run_end = k;
 		e->run_locks = locks;
 		e->run_tag = tag;
-		e->run_hold = hold && !many && !open ? hold : NULL;
+		/* (the hold is closed when its REL came after its ACQ: opt_rel set again) */
+		e->run_hold = hold && !many && hold->opt_rel >= 0 ? hold : NULL;
 		if (total == 0) {
 			run_finish(eng, e);
 			continue;
@@ -459,7 +473,7 @@ void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e)
 	run_finish(eng, e);
 	/* the program is over (a task's release run nearly always ends it): what advance()
 	 * would do first, without its call */
-	if (e->pc == e->nsteps && e->extra == 0) {
+	if (prog_over(e)) {
 		prog_done(eng, e);
 		return;
 	}

@@ -279,14 +279,6 @@ static inline void area_close(struct ds_pool *pool, uint64_t now)
 	pool->obs_t = now;
 }
 
-/* swap attempts are arrivals of pages to the pool (analytic cross-check): tested inline,
- * since most observations come after no attempt */
-static inline void arrivals_observe(struct ds_backend_result *res, uint64_t now)
-{
-	if (res->swap_arrivals.seen < res->swaps + res->swap_failures)
-		ds_arrivals_observe(&res->swap_arrivals, res->swaps + res->swap_failures, now);
-}
-
 void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 {
 	struct ds_backend_result *res = pool->res;
@@ -299,7 +291,7 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 		pool->obs_free = st.free;
 		res->pool_free_min = MIN(res->pool_free_min, st.free);
 	}
-	arrivals_observe(res, now);
+	ds_pool_arrivals_observe(res, now);
 	held = st.percpu_nonempty + st.queued + st.draining;
 	res->peak_pages_held = MAX(res->peak_pages_held, held);
 	if (pool->pending_values > res->peak_pending_values) {

@@ -228,6 +228,14 @@ void ds_pool_index_enable(struct ds_pool *pool);
  */
 void ds_pool_observe(struct ds_pool *pool, uint64_t now);
 
+/* ds_pool_arrivals_observe() - the swap attempts (swaps and failed ones) since the last
+ * observation arrived at @now: arrivals of pages to the pool (analytic cross-check); inline,
+ * since most observations come after no attempt (ds_arrivals_observe() then only tests) */
+static inline void ds_pool_arrivals_observe(struct ds_backend_result *res, uint64_t now)
+{
+	ds_arrivals_observe(&res->swap_arrivals, res->swaps + res->swap_failures, now);
+}
+
 /**
  * ds_pool_observe_same() - the same after a change that left the page counts and the pending
  * values as they were (a fallback): only a swap attempt may need counting.  Inline: once per
@@ -235,16 +243,12 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now);
  */
 static inline void ds_pool_observe_same(struct ds_pool *pool, uint64_t now)
 {
-	struct ds_backend_result *res = pool->res;
-	uint64_t attempts = res->swaps + res->swap_failures;
-
 	/* what needs the state, or a call at this very time, takes the whole path */
 	if (G_UNLIKELY(pool->observe_all)) {
 		ds_pool_observe(pool, now);
 		return;
 	}
-	if (res->swap_arrivals.seen < attempts)
-		ds_arrivals_observe(&res->swap_arrivals, attempts, now);
+	ds_pool_arrivals_observe(pool->res, now);
 }
 
 /* ds_pool_freeze() - end of the stream: close the occupancy integral at @now */
