@@ -22,8 +22,14 @@
  * build their info as they stream, which a shared stream could not reproduce.
  *
  * struct mem_source: a reader of the stream: a cursor into the shared array.
+ *
+ * The array is its own anonymous mapping, asked for in transparent huge pages: a 64-CPU
+ * trace's stream is ~1 GB, and faulted in 4 KiB at a time (as malloc's memory is, with THP
+ * in its "madvise" mode, the default of many kernels) the first write of each page costs a
+ * fault -- 250 000 of them, most of the load's time in a virtual machine (see stream_alloc()).
  */
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ds_synth.h"
 #include "source_impl.h"
@@ -33,6 +39,8 @@ struct ds_mem_stream {
 	char *path;
 	char key[33];			/* the trace's quick key when loaded */
 	struct ds_event *evs;
+	void *map;			/* the mapping holding @evs (stream_alloc()) */
+	size_t map_len;
 	size_t n;
 	struct ds_source *info_src;	/* the cache source read: its info */
 	uint64_t tasks_max;		/* releasing pids + exits: struct task_count */
@@ -147,6 +155,36 @@ static struct ds_source *open_cached(const char *path, const struct ds_trace_opt
 	return ds_source_open_trace(path, opts, error);
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/*
+ * Room for @n events at the start of a mapping aligned on 2 MiB (a huge page only covers an
+ * aligned 2 MiB), put in *@map and *@len for munmap(); NULL when the memory is not there.
+ * Huge pages are only a request (MADV_HUGEPAGE; THP "never" or fragmented memory get small
+ * pages, as before): the stream's content does not depend on it.  Measured on the 64-CPU trace
+ * (974 MiB) in this project's VM: bench/README.md, "The shared stream's load".
+ */
+static struct ds_event *stream_alloc(size_t n, void **map, size_t *len)
+{
+	size_t bytes = MAX(n, 1) * sizeof(struct ds_event);
+	uintptr_t start;
+	void *p;
+
+	if (bytes > G_MAXSIZE / 2 - 2 * HUGE_PAGE)
+		return NULL;
+	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	*len = bytes + HUGE_PAGE;	/* slack to align in */
+	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	*map = p;
+	start = ((uintptr_t)p + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+#ifdef MADV_HUGEPAGE
+	(void)madvise((void *)start, bytes, MADV_HUGEPAGE);	/* advice: failing it changes nothing */
+#endif
+	return (struct ds_event *)start;
+}
+
 static int too_many(GError **error, const char *path, uint64_t n)
 {
 	g_set_error(error, DS_ERROR, DS_ERROR_FORMAT, "%s: its cache delivered more than the %"
@@ -226,7 +264,7 @@ struct ds_mem_stream *ds_mem_stream_load(const char *path, const struct ds_trace
 	s = g_new0(struct ds_mem_stream, 1);
 	s->path = g_strdup(path);
 	memcpy(s->key, key, sizeof(s->key));
-	s->evs = g_try_new(struct ds_event, MAX(n, 1));
+	s->evs = stream_alloc(n, &s->map, &s->map_len);
 	if (!s->evs) {
 		ds_source_close(src);
 		ds_mem_stream_free(s);
@@ -287,7 +325,8 @@ void ds_mem_stream_free(struct ds_mem_stream *s)
 	if (!s)
 		return;
 	ds_source_close(s->info_src);
-	g_free(s->evs);
+	if (s->map)
+		munmap(s->map, s->map_len);
 	g_free(s->path);
 	g_free(s);
 }
