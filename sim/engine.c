@@ -507,7 +507,7 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 			struct ds_ent *e = top->obj;
 
 			task = e->kind == DS_ENT_TASK ? e->owner : NULL;
-			ds_evq_take(&eng->q, &ev);
+			ds_evq_vacate(&eng->q);
 			ds_ent_job_end(eng, e);
 			ds_evq_settle(&eng->q);
 			if (task)

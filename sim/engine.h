@@ -133,6 +133,12 @@ static inline void ds_evq_take(struct ds_evq *q, struct ds_sev *out)
 	*out = q->heap[0];
 	q->hole = true;
 }
+/* ds_evq_vacate() - ds_evq_take() without the copy, for a caller that read what it needs
+ * through ds_evq_peek() before (the slot may be overwritten by the next push) */
+static inline void ds_evq_vacate(struct ds_evq *q)
+{
+	q->hole = true;
+}
 void ds_evq_fill_hole(struct ds_evq *q);
 /* ds_evq_settle() - after a take: fill the vacant slot if no push did */
 static inline void ds_evq_settle(struct ds_evq *q)
