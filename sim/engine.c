@@ -431,9 +431,9 @@ static gboolean read_while(struct ds_engine *eng, gboolean have, uint64_t t, GEr
 	if (have && read_limit(eng, t, &limit)) {
 		/* limit >= 1; inert events change nothing but t_read: a run of them at once */
 		for (;;) {
-			/* then the next is not inert (or not read in place): the general read */
 			if (ds_engine_skip_inert(eng, (uint64_t)limit))
 				return TRUE;
+			/* the next is not inert (or not read in place): the general read */
 			if (ds_engine_read_event(eng, error) < 0)
 				return FALSE;
 			if (eng->eof || eng->read_error || eng->q.seq != seq || eng->ext.len != ext)
