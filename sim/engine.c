@@ -64,8 +64,7 @@ static gboolean next_due(const struct ds_engine *eng, const struct ds_sev *sev, 
 	return TRUE;
 }
 
-/* below this every time, shift and sum of two of them is held exactly by a double */
-#define EXACT_LIM ((int64_t)1 << 52)
+#define EXACT_LIM DS_EXACT_LIM
 
 /* must_read() in doubles: think_scale other than 1, or times beyond 2^52 ns */
 static G_GNUC_NO_INLINE bool must_read_fp(const struct ds_engine *eng, uint64_t t)
@@ -79,25 +78,20 @@ static G_GNUC_NO_INLINE bool must_read_fp(const struct ds_engine *eng, uint64_t 
 	return (double)t + 1.0 >= bound;
 }
 
+/*
+ * Before the first event t_read is 0 and no task waits: the bound is 0, and every t must
+ * read (no test of any_read needed).
+ */
 static inline bool must_read(const struct ds_engine *eng, uint64_t t)
 {
-	const struct ds_task *w = eng->wait_first;
-	int64_t bound;
-
 	if (eng->eof)
 		return false;
-	if (!eng->any_read)
-		return true;
 	/* the usual case in integers (asked once or twice per event read): with think_scale 1
 	 * and every term below 2^52, must_read_fp()'s arithmetic is exact: the same answer
-	 * without the conversions */
-	if (!eng->think_one || (t | eng->t_read) >= (uint64_t)EXACT_LIM ||
-	    (w && (w->delta <= -EXACT_LIM || w->delta >= EXACT_LIM)))
+	 * without the conversions; min(t_read, delta + t_read) is t_read + wait_min */
+	if (G_UNLIKELY(!eng->la_exact) || (t | eng->t_read) >= (uint64_t)EXACT_LIM)
 		return must_read_fp(eng, t);
-	bound = (int64_t)eng->t_read;
-	if (w)
-		bound = MIN(bound, w->delta + (int64_t)eng->t_read);
-	return (int64_t)t + 1 >= bound;
+	return (int64_t)t + 1 >= (int64_t)eng->t_read + eng->wait_min;
 }
 
 /* What the run reads, for errors about its content: the trace's path when the source has one
@@ -247,13 +241,11 @@ static inline int next_event(struct ds_engine *eng, struct ds_event *buf,
  * ds_engine_read_one()'s inline path; none when think_scale > 1 (event_ok() then scales each
  * time to test its range, which the inline path does not).
  */
-static uint32_t inert_types(const struct ds_engine *eng)
+static void inert_types(struct ds_engine *eng)
 {
-	uint32_t m = 0;
-
-	G_STATIC_ASSERT(DS_EV__COUNT <= 32);
+	memset(eng->inert, 0, sizeof(eng->inert));
 	if (eng->think_scale > 1.0)
-		return 0;
+		return;
 	for (unsigned int type = 0; type < DS_EV__COUNT; type++) {
 		switch (type) {
 		case DS_EV_RELEASE:
@@ -274,12 +266,11 @@ static uint32_t inert_types(const struct ds_engine *eng)
 		default:
 			break;
 		}
-		m |= 1u << type;
+		eng->inert[type] = 1;
 	}
-	return m;
 }
 
-int ds_engine_read_event(struct ds_engine *eng, GError **error)
+static G_GNUC_NO_INLINE int read_event_any(struct ds_engine *eng, GError **error)
 {
 	struct ds_event buf;
 	const struct ds_event *ev;
@@ -304,6 +295,27 @@ int ds_engine_read_event(struct ds_engine *eng, GError **error)
 	eng->r->rec_end_ts = ev->ts;
 	dispatch_read(eng, ev);
 	return 1;
+}
+
+/*
+ * A release read in place from the source's block, in order and within range (event_ok()),
+ * after the first event: once per release, no more than that (the rest, out of line in
+ * read_event_any(), keeps its registers to itself).
+ */
+int ds_engine_read_event(struct ds_engine *eng, GError **error)
+{
+	const struct ds_event *ev = eng->blk;
+
+	if (ev != eng->blk_end && ev->type == DS_EV_RELEASE && eng->any_read &&
+	    !eng->read_error && event_ok(eng, ev)) {
+		eng->blk++;
+		eng->r->events_in++;
+		eng->t_read = ev->ts;
+		eng->r->rec_end_ts = ev->ts;
+		ds_task_read_release(eng, ev);
+		return 1;
+	}
+	return read_event_any(eng, error);
 }
 
 static void handle_ext(struct ds_engine *eng)
@@ -390,18 +402,14 @@ static gboolean handle_sev(struct ds_engine *eng, const struct ds_sev *ev, GErro
 /*
  * must_read(eng, @t) as a bound on t_read, for read_while(): true with *@limit when, as long
  * as eng->wait_first does not change, must_read(eng, t) is exactly t_read <= *limit (its
- * integer form: t + 1 >= t_read + min(0, delta), while t_read < 2^52); false when the integer
- * form does not apply.
+ * integer form: t + 1 >= t_read + min(0, delta), while t_read < 2^52; before the first event
+ * too: t_read is 0 and no task waits); false when the integer form does not apply.
  */
 static bool read_limit(const struct ds_engine *eng, uint64_t t, int64_t *limit)
 {
-	const struct ds_task *w = eng->wait_first;
-	int64_t d = w ? w->delta : 0;
-
-	if (eng->eof || !eng->any_read || !eng->think_one || t >= (uint64_t)EXACT_LIM ||
-	    d <= -EXACT_LIM || d >= EXACT_LIM)
+	if (eng->eof || !eng->la_exact || t >= (uint64_t)EXACT_LIM)
 		return false;
-	*limit = (int64_t)t + 1 - MIN(d, 0);
+	*limit = (int64_t)t + 1 - eng->wait_min;
 	return true;
 }
 
@@ -421,14 +429,19 @@ static gboolean read_while(struct ds_engine *eng, gboolean have, uint64_t t, GEr
 	int64_t limit;
 
 	if (have && read_limit(eng, t, &limit)) {
-		do {
-			if (ds_engine_read_one(eng, error) < 0)
+		/* limit >= 1; inert events change nothing but t_read: a run of them at once */
+		for (;;) {
+			if (ds_engine_skip_inert(eng, (uint64_t)limit))
+				return TRUE;
+			/* the next is not inert (or not read in place): the general read */
+			if (ds_engine_read_event(eng, error) < 0)
 				return FALSE;
-		} while (!eng->eof && !eng->read_error && eng->q.seq == seq &&
-			 eng->ext.len == ext &&
-			 (eng->t_read < (uint64_t)EXACT_LIM ? (int64_t)eng->t_read <= limit :
-			  must_read(eng, t)));
-		return TRUE;
+			if (eng->eof || eng->read_error || eng->q.seq != seq || eng->ext.len != ext)
+				return TRUE;
+			if (eng->t_read < (uint64_t)EXACT_LIM ? (int64_t)eng->t_read > limit :
+			    !must_read(eng, t))
+				return TRUE;
+		}
 	}
 	do {
 		if (ds_engine_read_one(eng, error) < 0)
@@ -494,7 +507,7 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 			struct ds_ent *e = top->obj;
 
 			task = e->kind == DS_ENT_TASK ? e->owner : NULL;
-			ds_evq_take(&eng->q, &ev);
+			ds_evq_vacate(&eng->q);
 			ds_ent_job_end(eng, e);
 			ds_evq_settle(&eng->q);
 			if (task)
@@ -634,6 +647,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	if (!resolve_think_scale(eng, src, error))
 		return FALSE;
 	eng->think_one = eng->think_scale == 1.0;
+	ds_engine_wait_changed(eng);
 	resolve_builtin_sync(eng);
 	seed[0] = (guint32)params->seed;
 	seed[1] = (guint32)(params->seed >> 32);
@@ -650,7 +664,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
 		ds_hist_init(&eng->rec_dur[be]);
 	eng->pools_active = eng->ops->create != NULL;
-	eng->inert = inert_types(eng);
+	inert_types(eng);
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {
 		struct ds_pool *pool = &eng->pools[be];
 

@@ -69,6 +69,15 @@ static inline bool ds_sev_before(const struct ds_sev *a, const struct ds_sev *b)
 	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
+/* ds_sev_before_nb() - the same as one 128-bit compare (a compare and a subtract with borrow),
+ * for a result used as a number, not branched on */
+static inline unsigned int ds_sev_before_nb(const struct ds_sev *a, const struct ds_sev *b)
+{
+	__extension__ typedef unsigned __int128 key;
+
+	return ((key)a->time << 64 | a->seq) < ((key)b->time << 64 | b->seq);
+}
+
 /* ds_evq_sift_down() - put @ev in the vacant root of a heap of @n and sift it down */
 static inline void ds_evq_sift_down(struct ds_sev *h, size_t n, const struct ds_sev *evp)
 {
@@ -80,8 +89,9 @@ static inline void ds_evq_sift_down(struct ds_sev *h, size_t n, const struct ds_
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && ds_sev_before(&h[c + 1], &h[c]))
-			c++;
+		/* the smaller child without a branch: which one it is is the data's coin toss */
+		if (c + 1 < n)
+			c += ds_sev_before_nb(&h[c + 1], &h[c]);
 		if (!ds_sev_before(&h[c], &ev))
 			break;
 		h[i] = h[c];
@@ -121,6 +131,12 @@ void ds_evq_pop(struct ds_evq *q, struct ds_sev *out);
 static inline void ds_evq_take(struct ds_evq *q, struct ds_sev *out)
 {
 	*out = q->heap[0];
+	q->hole = true;
+}
+/* ds_evq_vacate() - ds_evq_take() without the copy, for a caller that read what it needs
+ * through ds_evq_peek() before (the slot may be overwritten by the next push) */
+static inline void ds_evq_vacate(struct ds_evq *q)
+{
 	q->hole = true;
 }
 void ds_evq_fill_hole(struct ds_evq *q);
@@ -638,7 +654,11 @@ void ds_task_row_freed(struct ds_engine *eng, guint index);
 /* ds_tasks_summarise() - the end: every row not out yet goes out; results->task_sum filled */
 void ds_tasks_summarise(struct ds_engine *eng);
 
-void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev);
+/* ds_task_read_release() - a release was read (inline, after struct ds_engine: its usual
+ * case, once per release); ds_task_read_release_any() - any case */
+void ds_task_read_release_any(struct ds_engine *eng, const struct ds_event *ev);
+/* ds_task_wake() - the item a WAITING task waited for was read: it sleeps until its time */
+void ds_task_wake(struct ds_engine *eng, struct ds_task *t);
 void ds_task_read_exit(struct ds_engine *eng, const struct ds_event *ev);
 /* ds_task_read_switch() - a sched_switch that moves a simulated task on or off a CPU */
 void ds_task_read_switch(struct ds_engine *eng, const struct ds_event *ev);
@@ -776,7 +796,9 @@ struct ds_engine {
 	const struct ds_event *blk_end;	/* or its latest chunk (@chunked), read in place; both
 					 * NULL and not @chunked: read with ds_source_next() */
 	bool chunked;		/* the source gives chunks (ds_source_chunk()) */
-	uint32_t inert;		/* bit per event type read without effect (ds_engine_read_one()) */
+	/* per event type (all 256 values of the byte): read without effect in this run
+	 * (ds_engine_read_one()): one load per event, no range test */
+	uint8_t inert[256];
 	bool eof;
 	bool any_read;
 	uint64_t t_read;	/* timestamp of the latest event read */
@@ -805,7 +827,33 @@ struct ds_engine {
 	uint64_t task_end_max;	/* latest simulated end of a task */
 	const struct ds_sim_observer *obs;	/* params.observer (observe.c), usually NULL */
 	bool think_one;		/* think_scale is 1 (engine.c: the lookahead in integers) */
+	/* the lookahead's bound (engine.c: must_read()), kept by task.c at every change of
+	 * @wait_first: @wait_min is min(0, wait_first->delta) (0 without one); @la_exact says
+	 * the integer form applies (think_scale 1 and that delta within +-2^52) */
+	int64_t wait_min;
+	bool la_exact;
 };
+
+/* below this every time, shift and sum of two of them is held exactly by a double */
+#define DS_EXACT_LIM ((int64_t)1 << 52)
+
+/* ds_engine_vcpu() - the virtual CPU of recorded CPU @cpu (modulo the virtual CPUs): the
+ * same value as @cpu % ncpus, without a division (tens of cycles, once per release) when
+ * @cpu is already below ncpus (always with cpus=recorded) */
+static inline unsigned int ds_engine_vcpu(const struct ds_engine *eng, unsigned int cpu)
+{
+	return G_LIKELY(cpu < eng->ncpus) ? cpu : cpu % eng->ncpus;
+}
+
+/* ds_engine_wait_changed() - eng->wait_first was set: its bound terms follow (task.c) */
+static inline void ds_engine_wait_changed(struct ds_engine *eng)
+{
+	const struct ds_task *w = eng->wait_first;
+	int64_t d = w ? w->delta : 0;
+
+	eng->wait_min = MIN(d, 0);
+	eng->la_exact = eng->think_one && d > -DS_EXACT_LIM && d < DS_EXACT_LIM;
+}
 
 static inline void ds_lock_count(struct ds_engine *eng, const struct ds_lock *l)
 {
@@ -916,17 +964,35 @@ static inline void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uin
 int ds_engine_read_event(struct ds_engine *eng, GError **error);
 
 /*
+ * ds_task_read_release() - the usual case inline: the pid is eng->recent's for its CPU (task.c's
+ * open_task_of() hit) and no object sizes are followed: the release joins its task's FIFO.
+ */
+static inline void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev)
+{
+	struct ds_task *t = eng->recent[ev->cpu % DS_RECENT];
+
+	if (G_UNLIKELY(!t || t->pid != ev->pid || eng->objsize.active)) {
+		ds_task_read_release_any(eng, ev);
+		return;
+	}
+	ds_evring_push(&t->fifo, ev);
+	if (t->phase == DS_TP_WAITING)
+		ds_task_wake(eng, t);
+}
+
+/*
  * ds_engine_read_one() - the same, with the commonest case inline: an event read in place from
  * the source's block that has no effect on the model (eng->inert: a release's end, a zs_free
  * when no object sizes are followed, workqueue events...) is only counted.  Two of every three
  * events of a trace with durations and zs_free are such.  The tests are event_ok()'s (engine.c)
- * for such an event: in order, within range (eng->inert is 0 when think_scale > 1 scales times).
+ * for such an event: in order, within range (eng->inert is all 0 when think_scale > 1 scales
+ * times).
  */
 static inline int ds_engine_read_one(struct ds_engine *eng, GError **error)
 {
 	const struct ds_event *ev = eng->blk;
 
-	if (ev != eng->blk_end && ev->type < 32 && (eng->inert >> ev->type & 1) &&
+	if (ev != eng->blk_end && eng->inert[ev->type] &&
 	    ev->ts >= eng->t_read && ev->ts <= DS_EV_TS_MAX && eng->any_read &&
 	    !eng->read_error) {
 		eng->blk++;
@@ -936,6 +1002,40 @@ static inline int ds_engine_read_one(struct ds_engine *eng, GError **error)
 		return 1;
 	}
 	return ds_engine_read_event(eng, error);
+}
+
+/*
+ * ds_engine_skip_inert() - a run of ds_engine_read_one()'s inline case in one go, for the
+ * loops that read "while t_read <= @lim" and whose other conditions no inert event changes
+ * (engine.c's read_while(), task.c's read-ahead): reads inert events as long as each is read
+ * with t_read <= @lim before it; true when t_read went past @lim.  The stream of a trace
+ * with durations and zs_free is release, end, zs_free: the two inert ones cost a few
+ * instructions each here, the counters written once per run of them.  Times are held below
+ * 2^52 here (past that read_while() asks must_read() in doubles per event).
+ */
+static inline bool ds_engine_skip_inert(struct ds_engine *eng, uint64_t lim)
+{
+	const struct ds_event *p = eng->blk, *end = eng->blk_end;
+	uint64_t tr = eng->t_read;
+	bool over = false;
+
+	if (p == end || !eng->inert[p->type] || !eng->any_read || eng->read_error)
+		return false;
+	do {
+		if (p->ts < tr || p->ts >= (uint64_t)DS_EXACT_LIM)
+			break;
+		tr = p->ts;
+		p++;
+		if (tr > lim) {
+			over = true;
+			break;
+		}
+	} while (p != end && eng->inert[p->type]);
+	eng->r->events_in += (uint64_t)(p - eng->blk);
+	eng->blk = p;
+	eng->t_read = tr;
+	eng->r->rec_end_ts = tr;
+	return over;
 }
 
 #endif

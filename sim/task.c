@@ -158,13 +158,15 @@ static gint wait_cmp(gconstpointer a, gconstpointer b, gpointer data)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* eng->wait_first: the head of eng->waiting, kept at every change (engine.c reads it at every
- * turn of its loop: a pointer instead of a walk down the GSequence). */
+/* eng->wait_first: the head of eng->waiting, kept at every change with the lookahead's bound
+ * terms drawn from it (engine.c reads them at every turn of its loop: a pointer and an integer
+ * instead of a walk down the GSequence). */
 static void waiting_changed(struct ds_engine *eng)
 {
 	GSequenceIter *it = g_sequence_get_begin_iter(eng->waiting);
 
 	eng->wait_first = g_sequence_iter_is_end(it) ? NULL : g_sequence_get(it);
+	ds_engine_wait_changed(eng);
 }
 
 /*
@@ -248,8 +250,9 @@ static uint64_t wait_map(const struct ds_engine *eng, const struct ds_task *t, u
 	return at <= (double)eng->now ? eng->now : (uint64_t)llround(at);
 }
 
-/* The next item of a WAITING task was read: its gap ends at the mapped time. */
-static void task_wake(struct ds_engine *eng, struct ds_task *t)
+/* The next item of a WAITING task was read: its gap ends at the mapped time.  (Out of line:
+ * ds_task_read_release() is inline in the reading of every release.) */
+void ds_task_wake(struct ds_engine *eng, struct ds_task *t)
 {
 	const struct ds_event *next = ds_evring_peek(&t->fifo);
 
@@ -269,7 +272,7 @@ static struct ds_task *task_new(struct ds_engine *eng, const struct ds_event *ev
 	t->index = eng->ntasks++;
 	t->phase = DS_TP_FIRST;
 	t->oncpu = true;	/* it is releasing: it runs */
-	t->vcpu = ev->cpu % eng->ncpus;
+	t->vcpu = (int)ds_engine_vcpu(eng, ev->cpu);
 	ds_ent_init(&t->ent, DS_ENT_TASK, t);
 	res.pid = ev->pid;
 	res.first_ts = ev->ts;
@@ -290,15 +293,17 @@ static inline void task_push(struct ds_engine *eng, struct ds_task *t, const str
 {
 	ds_evring_push(&t->fifo, ev);
 	if (t->phase == DS_TP_WAITING)
-		task_wake(eng, t);
+		ds_task_wake(eng, t);
 }
 
-void ds_task_read_release(struct ds_engine *eng, const struct ds_event *ev)
+/* ds_task_read_release()'s general case (engine.h): a pid not in eng->recent, a new task, or
+ * object sizes followed */
+void ds_task_read_release_any(struct ds_engine *eng, const struct ds_event *ev)
 {
 	struct ds_task *t = open_task_of(eng, ev);
 
 	if (t) {
-		if (eng->objsize.active)	/* (tested here: once per release) */
+		if (eng->objsize.active)
 			ds_objsize_release_read(eng, t, ev);
 		task_push(eng, t, ev);
 		return;
@@ -424,6 +429,25 @@ static uint64_t gap_take(struct ds_engine *eng, struct ds_task *t, const struct 
 }
 
 /*
+ * Read until @t has an item queued, or its gap is known to exceed busy_gap_ns (the stream's
+ * time passed rec_pos + busy_gap_ns), or the stream ends; false on a read error.  An inert
+ * event changes none of that but t_read: runs of them go at once (ds_engine_skip_inert()).
+ */
+static inline bool read_ahead(struct ds_engine *eng, struct ds_task *t)
+{
+	uint64_t lim = t->rec_pos + eng->p->busy_gap_ns;
+
+	while (!t->fifo.len && !eng->eof && eng->t_read <= lim) {
+		if (ds_engine_skip_inert(eng, lim))
+			break;
+		/* the next is not inert (or not read in place): the general read */
+		if (ds_engine_read_event(eng, &eng->read_error) < 0)
+			return false;
+	}
+	return true;
+}
+
+/*
  * When the item after a release is already read and its gap is CPU work, the release's
  * program goes on with that work: one run instead of two (the release's end is a tagged
  * step, its time read back exactly).  Otherwise the gap is found when the release ends.
@@ -435,9 +459,8 @@ static bool merge_think(struct ds_engine *eng, struct ds_task *t)
 	uint64_t span;
 
 	/* the same bounded read-ahead as task_gap()'s, done earlier */
-	while (!t->fifo.len && !eng->eof && eng->t_read <= t->rec_pos + eng->p->busy_gap_ns)
-		if (ds_engine_read_one(eng, &eng->read_error) < 0)
-			return false;
+	if (!read_ahead(eng, t))
+		return false;
 	next = ds_evring_peek(&t->fifo);
 	if (!next || next->ts < t->rec_pos)
 		return false;
@@ -466,19 +489,22 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		.now = eng->now,
 		.sync_cost = recorded ? m : prof->sync_free_ns[be],
 		.drain_cost = recorded ? m : prof->drain_entry_ns[be],
-		.cpu = ev->cpu % eng->ncpus,
+		.cpu = ds_engine_vcpu(eng, ev->cpu),
 		.novalue = ev->flags & DS_EVF_NOVALUE,
 		.rec_ts = ev->ts,
 		.pid = ev->pid,
 		.task = t->index,
-		.obj_size = eng->objsize.active ? ds_objsize_take(eng, t, ev) : 0,
 	};
 	struct ds_release_out out = { .ent = &t->ent };
 
-	/* the pool has size classes only where class locks are modelled or the policy needs
-	 * them (most runs: none; cls stays 0): tested here, without a call */
-	if (pool->classes.n)
-		rel.cls = ds_pool_class_of(pool, &rel);
+	/* object sizes are followed, and the pools have size classes, only where class locks
+	 * are modelled or the policy needs them (pool.c, engine.c: objsize.active; most runs:
+	 * neither, obj_size and cls stay 0): one test for both */
+	if (G_UNLIKELY(eng->objsize.active)) {
+		rel.obj_size = ds_objsize_take(eng, t, ev);
+		if (pool->classes.n)
+			rel.cls = ds_pool_class_of(pool, &rel);
+	}
 	ds_ent_prog_reset(&t->ent);
 	ds_ledger_add(eng, rel.id);
 	eng->ops->release(pool, &rel, &out);
@@ -547,7 +573,7 @@ static void task_item(struct ds_engine *eng, struct ds_task *t)
 		t->rec_pos = MAX(t->rec_pos, ev.ts);
 		t->oncpu = ev.flags == SW_IN;
 		if (t->oncpu)
-			t->vcpu = ev.cpu % eng->ncpus;
+			t->vcpu = (int)ds_engine_vcpu(eng, ev.cpu);
 		task_gap(eng, t);
 		return;
 	default:
@@ -567,9 +593,8 @@ static void task_gap(struct ds_engine *eng, struct ds_task *t)
 	struct gap g;
 	uint64_t span;
 
-	while (!t->fifo.len && !eng->eof && eng->t_read <= t->rec_pos + eng->p->busy_gap_ns)
-		if (ds_engine_read_one(eng, &eng->read_error) < 0)
-			return;
+	if (!read_ahead(eng, t))
+		return;
 	next = ds_evring_peek(&t->fifo);
 	if (!next && eng->eof) {
 		task_finish(eng, t, eng->now, t->rec_end, false);
