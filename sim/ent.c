@@ -37,6 +37,10 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->nclaims = e->claims_cap = 0;
 	e->vmark = 0;
 	e->run_hold = NULL;
+	e->prog_ns = e->prog_tag_ns = e->prog_acq_ns = e->prog_rel_ns = 0;
+	e->prog_lock = NULL;
+	e->prog_shape = DS_PROG_NOLOCK;
+	e->prog_tagged = false;
 	e->ps_blocked = e->spinlisted = false;
 	ds_job_init(&e->job);
 }
@@ -51,14 +55,6 @@ void ds_ent_clear(struct ds_ent *e)
 	ds_job_clear(&e->job);
 }
 
-void ds_ent_prog_reset(struct ds_ent *e)
-{
-	e->nsteps = 0;
-	e->pc = 0;
-	e->run_end = 0;
-	e->extra = 0;
-}
-
 void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
 		     uint32_t tag)
 {
@@ -66,7 +62,7 @@ void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64
 		e->cap = e->cap ? 2 * e->cap : 8;
 		e->prog = g_renew(struct ds_step, e->prog, e->cap);
 	}
-	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = ns, .op = op, .tag = tag };
+	ds_ent_put_step(e, op, lock, ns, tag);
 }
 
 static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
@@ -380,6 +376,43 @@ static inline bool prog_over(const struct ds_ent *e)
 }
 
 /*
+ * advance()'s common case, a fresh program (no step passed, no hand-over work) without lock
+ * steps or with one hold of one lock that @e may claim now (every release but a contended
+ * fallback's), passed whole from the summaries ds_ent_work() and co. kept: the run the walk
+ * would build, without the walk.  Exact: the program's work is whole ns adding up to less
+ * than 2^53, so every partial sum the walk would form in doubles (from e->extra = 0) is that
+ * integer sum itself.  The claim is tried as the walk would at the ACQ (the same sum, so the
+ * same outcome); false (nothing built) when the walk must decide: a failed try leaves
+ * nothing the walk's second try would see differently (claim_try() is idempotent then).
+ */
+static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e)
+{
+	struct ds_lock *l = e->prog_lock;
+
+	if (e->pc || e->extra != 0 || e->prog_ns >= (UINT64_C(1) << 53))
+		return false;
+	if (e->prog_shape == DS_PROG_HOLD) {
+		if (!claim_try(eng, l, e, (double)e->prog_acq_ns))
+			return false;
+		if (l->opt != e) {
+			l->opt = e;
+			claim_add(e, l);
+		}
+		l->opt_rel = (double)e->prog_rel_ns;	/* out of its hold from there */
+		e->run_locks = true;
+		e->run_hold = l;
+	} else if (e->prog_shape == DS_PROG_NOLOCK) {
+		e->run_locks = false;
+		e->run_hold = NULL;
+	} else {
+		return false;
+	}
+	e->run_end = e->nsteps;
+	e->run_tag = e->prog_tagged ? (double)e->prog_tag_ns : -1;
+	return true;
+}
+
+/*
  * Build the next run from e->pc and start it; runs without work end at once.  Returns when
  * a job is in progress, the entity spins, or the program is done (the owner was told).
  */
@@ -396,6 +429,10 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		if (prog_over(e)) {
 			prog_done(eng, e);
 			return;
+		}
+		if (run_whole(eng, e)) {
+			total = (double)e->prog_ns;
+			goto built;
 		}
 		while (k < len) {
 			struct ds_step *st = step_at(e, k);
@@ -445,6 +482,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		e->run_tag = tag;
 		/* (the hold is closed when its REL came after its ACQ: opt_rel set again) */
 		e->run_hold = hold && !many && hold->opt_rel >= 0 ? hold : NULL;
+built:
 		if (total == 0) {
 			run_finish(eng, e);
 			continue;
