@@ -90,7 +90,7 @@ static bool on_clock_cpu(const struct ds_ent *e)
 }
 
 /* the explicit case inline (hot), processor sharing in cpu.c */
-static void charge(struct ds_engine *eng, struct ds_ent *e)
+static inline void charge(struct ds_engine *eng, struct ds_ent *e)
 {
 	if (on_clock_cpu(e)) {
 		ds_cpu_charge_ent(eng, e);
@@ -359,7 +359,7 @@ static bool claim_free_past(struct ds_engine *eng, struct ds_lock *l, const stru
  * (@total 0) another's claim is settled here (split, or dropped when past its hold); for an
  * ACQ later in the run, only a claim already past its hold is (claim_free_past()).
  */
-static bool claim_try(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e, double total)
+static inline bool claim_try(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e, double total)
 {
 	if (can_claim(l, e))
 		return true;
