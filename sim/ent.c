@@ -17,6 +17,13 @@
  * it free: a fallback behind another's pool-lock hold is one run, not three events (ACQ,
  * REL, end); only a hold somebody waits for or splits is real.
  *
+ * Most programs are a release's: work, or work, one hold of the pool lock, work.  Their
+ * builders (ds_ent_work(), ds_ent_acq(), ds_ent_rel(), engine.h) keep summaries as they go
+ * (the total work, the work up to the last tag, and with one hold its lock and where it
+ * begins and ends), so advance() starts such a fresh program's run whole without walking its
+ * steps (run_whole()): the same run, sums and claim as the walk's.  The steps stay: a split,
+ * a later run and run_finish_steps() read them.
+ *
  * Why runs are safe: a claim is only made when the lock is free with no waiter and no other
  * claim, and every other entity must resolve it (lock.c) before acting on that lock; a run
  * that ends inside an optimistic hold turns it into a real hold, so a hold never "leaks"
