@@ -277,8 +277,18 @@ static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, dou
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate);
 /* ds_job_set_total() - the job is cut (or extended) to @total ns of work; true: end moved */
 bool ds_job_set_total(struct ds_job *j, uint64_t now, double total);
-/* ds_job_done() - ns of work done by @now */
-double ds_job_done(const struct ds_job *j, uint64_t now);
+/* ds_job_ps_left() - ns of work left at @now of a job following a clock (ds_job_done()'s
+ * slow path) */
+double ds_job_ps_left(const struct ds_job *j, uint64_t now);
+/* ds_job_done() - ns of work done by @now (inline: a fallback asks it of the pool lock's
+ * last claimer) */
+static inline double ds_job_done(const struct ds_job *j, uint64_t now)
+{
+	double left = G_UNLIKELY(j->ps) ? ds_job_ps_left(j, now) :
+		j->remaining - (double)(now - j->since) * j->rate;
+
+	return j->total - MAX(left, 0.0);
+}
 /* ds_job_time_at() - when the work done reached @work (exact, from the breakpoints) */
 uint64_t ds_job_time_at(const struct ds_job *j, double work);
 /* ds_job_ps_attach() - from @now on the job follows clock @k (its progress so far kept) */
@@ -374,6 +384,7 @@ struct ds_ent {
 	 * ACQ and REL both inside the run (a fallback's pool lock), else NULL */
 	bool run_locks;
 	double run_tag;
+	uint64_t run_tag_ns;	/* run_whole(): @run_tag as the exact integer it is, 0 if not known */
 	struct ds_lock *run_hold;
 	/* summaries kept while the program is built (ds_ent_work(), ds_ent_acq(), ds_ent_rel()),
 	 * so that advance() passes a fresh program of a common shape whole without walking its

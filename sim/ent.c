@@ -44,6 +44,7 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->nclaims = e->claims_cap = 0;
 	e->vmark = 0;
 	e->run_hold = NULL;
+	e->run_tag_ns = 0;
 	e->prog_ns = e->prog_tag_ns = e->prog_acq_ns = e->prog_rel_ns = 0;
 	e->prog_lock = NULL;
 	e->prog_shape = DS_PROG_NOLOCK;
@@ -331,9 +332,18 @@ static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		claim_drop(e, e->run_hold);
 		e->run_hold = NULL;
 	}
-	if (e->run_tag >= 0)
-		ds_task_mark(e->owner, e->job.active ?
-			     run_time_at(&e->job, job_plain(&e->job), e->run_tag) : eng->now);
+	if (e->run_tag >= 0) {
+		const struct ds_job *j = &e->job;
+		uint64_t t;
+
+		if (!j->active)
+			t = eng->now;
+		else if (e->run_tag_ns && job_plain(j))	/* run_time_at()'s answer, directly */
+			t = MIN(j->start + e->run_tag_ns, j->end);
+		else
+			t = run_time_at(j, job_plain(j), e->run_tag);
+		ds_task_mark(e->owner, t);
+	}
 	run_close(eng, e);
 }
 
@@ -416,6 +426,7 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e)
 	}
 	e->run_end = e->nsteps;
 	e->run_tag = e->prog_tagged ? (double)e->prog_tag_ns : -1;
+	e->run_tag_ns = e->prog_tagged ? e->prog_tag_ns : 0;
 	return true;
 }
 
@@ -487,6 +498,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		e->run_end = k;
 		e->run_locks = locks;
 		e->run_tag = tag;
+		e->run_tag_ns = 0;
 		/* (the hold is closed when its REL came after its ACQ: opt_rel set again) */
 		e->run_hold = hold && !many && hold->opt_rel >= 0 ? hold : NULL;
 built:
