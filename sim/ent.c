@@ -376,7 +376,8 @@ static bool claim_free_past(struct ds_engine *eng, struct ds_lock *l, const stru
  * (@total 0) another's claim is settled here (split, or dropped when past its hold); for an
  * ACQ later in the run, only a claim already past its hold is (claim_free_past()).
  */
-static inline bool claim_try(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e, double total)
+static inline bool claim_try(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e,
+			     double total)
 {
 	if (can_claim(l, e))
 		return true;
