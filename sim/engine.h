@@ -293,8 +293,18 @@ static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, dou
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate);
 /* ds_job_set_total() - the job is cut (or extended) to @total ns of work; true: end moved */
 bool ds_job_set_total(struct ds_job *j, uint64_t now, double total);
-/* ds_job_done() - ns of work done by @now */
-double ds_job_done(const struct ds_job *j, uint64_t now);
+/* ds_job_ps_left() - ns of work left at @now of a job following a clock (ds_job_done()'s
+ * slow path) */
+double ds_job_ps_left(const struct ds_job *j, uint64_t now);
+/* ds_job_done() - ns of work done by @now (inline: a fallback asks it of the pool lock's
+ * last claimer) */
+static inline double ds_job_done(const struct ds_job *j, uint64_t now)
+{
+	double left = G_UNLIKELY(j->ps) ? ds_job_ps_left(j, now) :
+		j->remaining - (double)(now - j->since) * j->rate;
+
+	return j->total - MAX(left, 0.0);
+}
 /* ds_job_time_at() - when the work done reached @work (exact, from the breakpoints) */
 uint64_t ds_job_time_at(const struct ds_job *j, double work);
 /* ds_job_ps_attach() - from @now on the job follows clock @k (its progress so far kept) */
@@ -352,6 +362,10 @@ struct ds_step {
 
 enum ds_ent_kind { DS_ENT_TASK = 0, DS_ENT_WORKER };
 
+/* The lock steps of a program (struct ds_ent @prog_shape): none; one ACQ so far; one ACQ then
+ * the REL of the same lock (a fallback's pool-lock hold); anything else (the general walk) */
+enum ds_prog_shape { DS_PROG_NOLOCK = 0, DS_PROG_OPEN, DS_PROG_HOLD, DS_PROG_MANY };
+
 /*
  * struct ds_ent - a task or a worker as the CPUs and locks see it.
  * @prog: its program (struct ds_step), @pc the first step not passed yet.
@@ -386,7 +400,21 @@ struct ds_ent {
 	 * ACQ and REL both inside the run (a fallback's pool lock), else NULL */
 	bool run_locks;
 	double run_tag;
+	uint64_t run_tag_ns;	/* run_whole(): @run_tag as the exact integer it is, 0 if not known */
 	struct ds_lock *run_hold;
+	/* summaries kept while the program is built (ds_ent_work(), ds_ent_acq(), ds_ent_rel()),
+	 * so that advance() passes a fresh program of a common shape whole without walking its
+	 * steps: @prog_ns: its WORK ns (UINT64_MAX if that overflows); @prog_tag_ns: that sum up
+	 * to its last tagged step (@prog_tagged: it has one); @prog_shape: enum ds_prog_shape;
+	 * with DS_PROG_HOLD, @prog_lock is the one lock and @prog_acq_ns / @prog_rel_ns the work
+	 * before its ACQ / its REL */
+	uint64_t prog_ns;
+	uint64_t prog_tag_ns;
+	uint64_t prog_acq_ns;
+	uint64_t prog_rel_ns;
+	struct ds_lock *prog_lock;
+	uint32_t prog_shape;
+	bool prog_tagged;
 	struct ds_lock **claims;
 	guint nclaims;
 	guint claims_cap;
@@ -405,50 +433,84 @@ struct ds_ent {
 
 void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner);
 void ds_ent_clear(struct ds_ent *e);
-/* ds_ent_prog_reset() - empty the program, to build the next one */
-void ds_ent_prog_reset(struct ds_ent *e);
-/* ds_ent_add_step() - append a step, growing the program (ds_ent_work()'s slow path) */
+/* ds_ent_prog_reset() - empty the program, to build the next one (inline: every release) */
+static inline void ds_ent_prog_reset(struct ds_ent *e)
+{
+	e->nsteps = 0;
+	e->pc = 0;
+	e->run_end = 0;
+	e->extra = 0;
+	e->prog_ns = 0;
+	e->prog_shape = DS_PROG_NOLOCK;
+	e->prog_tagged = false;
+}
+/* ds_ent_add_step() - append a step, growing the program (the slow path of ds_ent_work(),
+ * ds_ent_acq(), ds_ent_rel(), which keep the summaries) */
 void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
 		     uint32_t tag);
+
+/* append the step at @e->nsteps (room checked); field by field: no zeroed temporary */
+static inline void ds_ent_put_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock,
+				   uint64_t ns, uint32_t tag)
+{
+	struct ds_step *st = &e->prog[e->nsteps++];
+
+	st->lock = lock;
+	st->ns = ns;
+	st->op = op;
+	st->tag = tag;
+}
 
 /* ds_ent_work() - append WORK @ns (tag 0: none); inline: two or more per release */
 static inline void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
 {
 	struct ds_step *last;
 
-	/* consecutive untagged work is one step (fewer steps to walk, same times) */
-	if (e->nsteps && !tag) {
+	if (G_UNLIKELY(__builtin_add_overflow(e->prog_ns, ns, &e->prog_ns)))
+		e->prog_ns = UINT64_MAX;
+	if (tag) {
+		e->prog_tagged = true;
+		e->prog_tag_ns = e->prog_ns;
+	} else if (e->nsteps) {
+		/* consecutive untagged work is one step (fewer steps to walk, same times) */
 		last = &e->prog[e->nsteps - 1];
 		if (last->op == DS_OP_WORK && !last->tag) {
 			last->ns += ns;
 			return;
 		}
 	}
-	if (e->nsteps == e->cap) {
+	if (G_UNLIKELY(e->nsteps == e->cap)) {
 		ds_ent_add_step(e, DS_OP_WORK, NULL, ns, tag);
 		return;
 	}
-	e->prog[e->nsteps++] = (struct ds_step){ .lock = NULL, .ns = ns, .op = DS_OP_WORK,
-						 .tag = tag };
+	ds_ent_put_step(e, DS_OP_WORK, NULL, ns, tag);
 }
 
 /* ds_ent_acq(), ds_ent_rel() - append ACQ / REL @lock; inline: every fallback has both */
 static inline void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock)
 {
-	if (e->nsteps == e->cap) {
+	/* (the lock and the sum are only read while the shape is DS_PROG_HOLD, which only an
+	 * ACQ from DS_PROG_NOLOCK leads to: written every time, without a test) */
+	e->prog_shape = e->prog_shape == DS_PROG_NOLOCK ? DS_PROG_OPEN : DS_PROG_MANY;
+	e->prog_lock = lock;
+	e->prog_acq_ns = e->prog_ns;
+	if (G_UNLIKELY(e->nsteps == e->cap)) {
 		ds_ent_add_step(e, DS_OP_ACQ, lock, 0, 0);
 		return;
 	}
-	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = 0, .op = DS_OP_ACQ, .tag = 0 };
+	ds_ent_put_step(e, DS_OP_ACQ, lock, 0, 0);
 }
 
 static inline void ds_ent_rel(struct ds_ent *e, struct ds_lock *lock)
 {
-	if (e->nsteps == e->cap) {
+	e->prog_shape = e->prog_shape == DS_PROG_OPEN && e->prog_lock == lock ? DS_PROG_HOLD :
+		DS_PROG_MANY;
+	e->prog_rel_ns = e->prog_ns;
+	if (G_UNLIKELY(e->nsteps == e->cap)) {
 		ds_ent_add_step(e, DS_OP_REL, lock, 0, 0);
 		return;
 	}
-	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = 0, .op = DS_OP_REL, .tag = 0 };
+	ds_ent_put_step(e, DS_OP_REL, lock, 0, 0);
 }
 
 /* ds_ent_locked() - ACQ @lock, WORK @ns (tagged), REL @lock; without a lock just the work */

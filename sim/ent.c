@@ -17,6 +17,13 @@
  * it free: a fallback behind another's pool-lock hold is one run, not three events (ACQ,
  * REL, end); only a hold somebody waits for or splits is real.
  *
+ * Most programs are a release's: work, or work, one hold of the pool lock, work.  Their
+ * builders (ds_ent_work(), ds_ent_acq(), ds_ent_rel(), engine.h) keep summaries as they go
+ * (the total work, the work up to the last tag, and with one hold its lock and where it
+ * begins and ends), so advance() starts such a fresh program's run whole without walking its
+ * steps (run_whole()): the same run, sums and claim as the walk's.  The steps stay: a split,
+ * a later run and run_finish_steps() read them.
+ *
  * Why runs are safe: a claim is only made when the lock is free with no waiter and no other
  * claim, and every other entity must resolve it (lock.c) before acting on that lock; a run
  * that ends inside an optimistic hold turns it into a real hold, so a hold never "leaks"
@@ -37,6 +44,11 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->nclaims = e->claims_cap = 0;
 	e->vmark = 0;
 	e->run_hold = NULL;
+	e->run_tag_ns = 0;
+	e->prog_ns = e->prog_tag_ns = e->prog_acq_ns = e->prog_rel_ns = 0;
+	e->prog_lock = NULL;
+	e->prog_shape = DS_PROG_NOLOCK;
+	e->prog_tagged = false;
 	e->ps_blocked = e->spinlisted = false;
 	ds_job_init(&e->job);
 }
@@ -51,14 +63,6 @@ void ds_ent_clear(struct ds_ent *e)
 	ds_job_clear(&e->job);
 }
 
-void ds_ent_prog_reset(struct ds_ent *e)
-{
-	e->nsteps = 0;
-	e->pc = 0;
-	e->run_end = 0;
-	e->extra = 0;
-}
-
 void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64_t ns,
 		     uint32_t tag)
 {
@@ -66,7 +70,7 @@ void ds_ent_add_step(struct ds_ent *e, uint32_t op, struct ds_lock *lock, uint64
 		e->cap = e->cap ? 2 * e->cap : 8;
 		e->prog = g_renew(struct ds_step, e->prog, e->cap);
 	}
-	e->prog[e->nsteps++] = (struct ds_step){ .lock = lock, .ns = ns, .op = op, .tag = tag };
+	ds_ent_put_step(e, op, lock, ns, tag);
 }
 
 static inline struct ds_step *step_at(const struct ds_ent *e, guint k)
@@ -94,7 +98,7 @@ static bool on_clock_cpu(const struct ds_ent *e)
 }
 
 /* the explicit case inline (hot), processor sharing in cpu.c */
-static void charge(struct ds_engine *eng, struct ds_ent *e)
+static inline void charge(struct ds_engine *eng, struct ds_ent *e)
 {
 	if (on_clock_cpu(e)) {
 		ds_cpu_charge_ent(eng, e);
@@ -328,9 +332,18 @@ static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		claim_drop(e, e->run_hold);
 		e->run_hold = NULL;
 	}
-	if (e->run_tag >= 0)
-		ds_task_mark(e->owner, e->job.active ?
-			     run_time_at(&e->job, job_plain(&e->job), e->run_tag) : eng->now);
+	if (e->run_tag >= 0) {
+		const struct ds_job *j = &e->job;
+		uint64_t t;
+
+		if (!j->active)
+			t = eng->now;
+		else if (e->run_tag_ns && job_plain(j))	/* run_time_at()'s answer, directly */
+			t = MIN(j->start + e->run_tag_ns, j->end);
+		else
+			t = run_time_at(j, job_plain(j), e->run_tag);
+		ds_task_mark(e->owner, t);
+	}
 	run_close(eng, e);
 }
 
@@ -363,7 +376,8 @@ static bool claim_free_past(struct ds_engine *eng, struct ds_lock *l, const stru
  * (@total 0) another's claim is settled here (split, or dropped when past its hold); for an
  * ACQ later in the run, only a claim already past its hold is (claim_free_past()).
  */
-static bool claim_try(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e, double total)
+static inline bool claim_try(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e,
+			     double total)
 {
 	if (can_claim(l, e))
 		return true;
@@ -377,6 +391,44 @@ static bool claim_try(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e
 static inline bool prog_over(const struct ds_ent *e)
 {
 	return e->pc == e->nsteps && e->extra == 0;
+}
+
+/*
+ * advance()'s common case, a fresh program (no step passed, no hand-over work) without lock
+ * steps or with one hold of one lock that @e may claim now (every release but a contended
+ * fallback's), passed whole from the summaries ds_ent_work() and co. kept: the run the walk
+ * would build, without the walk.  Exact: the program's work is whole ns adding up to less
+ * than 2^53, so every partial sum the walk would form in doubles (from e->extra = 0) is that
+ * integer sum itself.  The claim is tried as the walk would at the ACQ (the same sum, so the
+ * same outcome); false (nothing built) when the walk must decide: a failed try leaves
+ * nothing the walk's second try would see differently (claim_try() is idempotent then).
+ */
+static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e)
+{
+	struct ds_lock *l = e->prog_lock;
+
+	if (e->pc || e->extra != 0 || e->prog_ns >= (UINT64_C(1) << 53))
+		return false;
+	if (e->prog_shape == DS_PROG_HOLD) {
+		if (!claim_try(eng, l, e, (double)e->prog_acq_ns))
+			return false;
+		if (l->opt != e) {
+			l->opt = e;
+			claim_add(e, l);
+		}
+		l->opt_rel = (double)e->prog_rel_ns;	/* out of its hold from there */
+		e->run_locks = true;
+		e->run_hold = l;
+	} else if (e->prog_shape == DS_PROG_NOLOCK) {
+		e->run_locks = false;
+		e->run_hold = NULL;
+	} else {
+		return false;
+	}
+	e->run_end = e->nsteps;
+	e->run_tag = e->prog_tagged ? (double)e->prog_tag_ns : -1;
+	e->run_tag_ns = e->prog_tagged ? e->prog_tag_ns : 0;
+	return true;
 }
 
 /*
@@ -396,6 +448,10 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		if (prog_over(e)) {
 			prog_done(eng, e);
 			return;
+		}
+		if (run_whole(eng, e)) {
+			total = (double)e->prog_ns;
+			goto built;
 		}
 		while (k < len) {
 			struct ds_step *st = step_at(e, k);
@@ -443,8 +499,10 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		e->run_end = k;
 		e->run_locks = locks;
 		e->run_tag = tag;
+		e->run_tag_ns = 0;
 		/* (the hold is closed when its REL came after its ACQ: opt_rel set again) */
 		e->run_hold = hold && !many && hold->opt_rel >= 0 ? hold : NULL;
+built:
 		if (total == 0) {
 			run_finish(eng, e);
 			continue;

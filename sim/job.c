@@ -81,22 +81,19 @@ void ds_job_bp_room(struct ds_job *j)
 	j->bp = g_renew(struct ds_job_bp, j->bp, j->bp_cap);
 }
 
-/* Work left at @now: following a clock, the way to the finish tag. */
-static double left_at(const struct ds_job *j, uint64_t now)
+double ds_job_ps_left(const struct ds_job *j, uint64_t now)
 {
-	if (j->ps) {
-		ds_vtime v = ds_psclock_v(j->ps, now);
+	ds_vtime v = ds_psclock_v(j->ps, now);
 
-		return j->ps_f > v ? ds_vt_ns(j->ps_f - v) : 0.0;
-	}
-	return j->remaining - (double)(now - j->since) * j->rate;
+	return j->ps_f > v ? ds_vt_ns(j->ps_f - v) : 0.0;
 }
 
-double ds_job_done(const struct ds_job *j, uint64_t now)
+/* Work left at @now: following a clock, the way to the finish tag (as ds_job_done()). */
+static double left_at(const struct ds_job *j, uint64_t now)
 {
-	double left = left_at(j, now);
-
-	return j->total - MAX(left, 0.0);
+	if (j->ps)
+		return ds_job_ps_left(j, now);
+	return j->remaining - (double)(now - j->since) * j->rate;
 }
 
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate)
