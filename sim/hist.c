@@ -92,7 +92,7 @@ void ds_hist_add_pairs(struct ds_hist *a, struct ds_hist *b, const uint64_t *v, 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t x = v[i];
 		unsigned int k = bucket_of(x);
-		double d = (double)x;
+		double d = (double)(int64_t)x;	/* exact below 2^63: else redone below */
 
 		lo = MIN(lo, x);
 		hi = MAX(hi, x);
@@ -100,6 +100,14 @@ void ds_hist_add_pairs(struct ds_hist *a, struct ds_hist *b, const uint64_t *v, 
 		sb += d;
 		ba[k]++;
 		bb[k]++;
+	}
+	if (G_UNLIKELY(hi >> 63)) {
+		sa = a->sum;
+		sb = b->sum;
+		for (size_t i = 0; i < n; i++) {
+			sa += (double)v[i];
+			sb += (double)v[i];
+		}
 	}
 	a->sum = sa;
 	b->sum = sb;

@@ -141,12 +141,16 @@ batch_values(struct ds_pool *pool, const struct ds_batch *b, struct ds_hist *sec
 	struct ds_engine *eng = pool->eng;
 	/* without rows mode (implied by !@each) the rows are results->tasks */
 	struct ds_task_result *rows = each ? NULL : (struct ds_task_result *)eng->r->tasks->data;
+	/* in locals: the stores to the task rows would otherwise make them reloaded per value */
+	const struct ds_entry *ents = page->e;
+	const uint64_t *freed_at = b->freed_at;
+	unsigned int count = page->count;
 	uint64_t stale = 0, lat[LAT_RUN];
 	unsigned int nlat = 0;
 
-	for (unsigned int i = 0; i < page->count; i++) {
-		const struct ds_entry *e = &page->e[i];
-		uint64_t freed = b->freed_at[i];
+	for (unsigned int i = 0; i < count; i++) {
+		const struct ds_entry *e = &ents[i];
+		uint64_t freed = freed_at[i];
 		struct ds_task_result *tr = each ? ds_task_result_of(eng, e->task) : &rows[e->task];
 
 		if (each) {
