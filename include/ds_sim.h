@@ -457,65 +457,53 @@ void ds_hist_quantiles(const struct ds_hist *h, const double *qs, size_t n, uint
 /**
  * struct ds_arrivals - statistics of an arrival process (a pool's swap attempts), kept for
  * the analytic cross-check (include/ds_analytic.h): how many, when, how regular
- * @n: arrivals
- * @first_ts, @last_ts: first and last arrival (sim time)
- * @seen: the counter value last observed (ds_arrivals_observe())
- * @gap_sum, @gap_sumsq: sum and sum of squares of the inter-arrival gaps (ns)
+ * @n: arrivals (also the running counter's value last observed: ds_arrivals_observe())
+ * @first_ts, @last_ts: first and last arrival (sim time); the inter-arrival gaps' sum is
+ *	@last_ts - @first_ts
+ * @gap_sumsq: sum of squares of the inter-arrival gaps (ns)
  * @scale: per window width 2^(DS_ARRIVAL_SCALE0 + k) ns, windows aligned on @first_ts: the
- *	window being counted (@window; @start: @n when it began, its count is @n - @start: an
- *	arrival then moves nothing in the windows that go on) and, over the windows already
- *	closed (empty ones included), their number, the sum and the sum of squares of their counts
+ *	window being counted (@window, from 0: also the number of windows already closed, empty
+ *	ones included; @start: @n when it began, also the sum of the closed windows' counts; the
+ *	count being kept is @n - @start: an arrival then moves nothing in the windows that go on)
+ *	and the sum of squares of the closed windows' counts
  */
 struct ds_arrivals {
 	uint64_t n;
 	uint64_t first_ts;
 	uint64_t last_ts;
-	uint64_t seen;
-	double gap_sum;
 	double gap_sumsq;
 	struct {
 		uint64_t window;
 		uint64_t start;
-		uint64_t closed;
-		double sum;
 		double sumsq;
 	} scale[DS_ARRIVAL_SCALES];
 };
 
-/* ds_arrivals_window() - the slow part of ds_arrival_add(): windows moved (sim/analytic.c) */
+/* ds_arrivals_window() - the slow part of ds_arrivals_observe(): windows moved (sim/analytic.c) */
 void ds_arrivals_window(struct ds_arrivals *a, uint64_t now);
 
-/*
- * ds_arrival_add() - one arrival at @now; inline (once per swap attempt, i.e. per fallback of
- * a pool too small): most arrivals fall in the window being counted at every scale, where the
- * counts (@n - @start) move with @n and only the gaps' sums change.
+/**
+ * ds_arrivals_observe() - the running arrival counter is @total at sim time @now: count the
+ * arrivals since the last observation as arriving at @now.  Inline: once per swap attempt,
+ * i.e. per fallback of a pool too small.  Several arrivals at once cost no more than one:
+ * after the first, each has a gap of 0 (adding 0.0 to @gap_sumsq changes nothing) and falls in
+ * the window being counted at every scale, where the counts (@n - @start) move with @n.
  */
-static inline void ds_arrival_add(struct ds_arrivals *a, uint64_t now)
+static inline void ds_arrivals_observe(struct ds_arrivals *a, uint64_t total, uint64_t now)
 {
+	if (a->n >= total)
+		return;
 	if (!a->n) {
 		a->first_ts = now;
 	} else {
 		double gap = (double)(now - a->last_ts);
 
-		a->gap_sum += gap;
 		a->gap_sumsq += gap * gap;
 	}
 	if ((now - a->first_ts) >> DS_ARRIVAL_SCALE0 != a->scale[0].window)
 		ds_arrivals_window(a, now);
-	a->n++;
+	a->n = total;
 	a->last_ts = now;
-}
-
-/**
- * ds_arrivals_observe() - the running arrival counter is @total at sim time @now: count the
- * arrivals since the last observation as arriving at @now
- */
-static inline void ds_arrivals_observe(struct ds_arrivals *a, uint64_t total, uint64_t now)
-{
-	while (a->seen < total) {
-		ds_arrival_add(a, now);
-		a->seen++;
-	}
 }
 
 /**

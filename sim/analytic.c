@@ -40,35 +40,41 @@
 /* --- arrival statistics ------------------------------------------------------------------ */
 
 /*
- * An arrival at @now opened a new window at scale 0 (ds_arrival_add(), ds_sim.h): close the
+ * An arrival at @now opened a new window at scale 0 (ds_arrivals_observe(), ds_sim.h): close the
  * window being counted at each scale whose window moved, and the empty ones after it.  Window
- * k + 1 is window k shifted right, so the first scale whose window goes on ends the walk.
+ * k is the offset from @first_ts shifted right by DS_ARRIVAL_SCALE0 + k, and the windows being
+ * counted are those of the last arrival, so the scales that moved are those below the top bit
+ * where the two offsets differ: no test per scale.  The empty windows add nothing to @sumsq;
+ * their number and the counts' sum follow from @window and @start (struct ds_arrivals).
  */
 void ds_arrivals_window(struct ds_arrivals *a, uint64_t now)
 {
-	for (unsigned int k = 0; k < DS_ARRIVAL_SCALES; k++) {
-		uint64_t w = (now - a->first_ts) >> (DS_ARRIVAL_SCALE0 + k);
-		double c;
+	uint64_t d = now - a->first_ts;
+	uint64_t diff = (d ^ (a->last_ts - a->first_ts)) >> DS_ARRIVAL_SCALE0;
+	unsigned int top = diff ? MIN(64u - (unsigned int)__builtin_clzll(diff),
+				      (unsigned int)DS_ARRIVAL_SCALES) : 0;
 
-		if (w == a->scale[k].window)
-			break;
-		c = (double)(a->n - a->scale[k].start);
-		a->scale[k].closed += w - a->scale[k].window;
-		a->scale[k].sum += c;
+	for (unsigned int k = 0; k < top; k++) {
+		/* a count is at most @n arrivals, far below 2^63: a signed conversion is exact */
+		double c = (double)(int64_t)(a->n - a->scale[k].start);
+
 		a->scale[k].sumsq += c * c;
-		a->scale[k].window = w;
+		a->scale[k].window = d >> (DS_ARRIVAL_SCALE0 + k);
 		a->scale[k].start = a->n;
 	}
 }
 
 double ds_arrivals_cv(const struct ds_arrivals *a)
 {
-	double m, var;
+	double m, var, sum;
 	uint64_t gaps = a->n ? a->n - 1 : 0;
 
-	if (gaps < 2 || a->gap_sum <= 0)
+	/* the gaps' sum: exact; the sum of the gaps as doubles it replaces was the same value
+	 * while the arrivals spanned less than 2^53 ns (104 days) */
+	sum = (double)(a->last_ts - a->first_ts);
+	if (gaps < 2 || sum <= 0)
 		return -1;
-	m = a->gap_sum / (double)gaps;
+	m = sum / (double)gaps;
 	var = (a->gap_sumsq - (double)gaps * m * m) / (double)(gaps - 1);
 	return sqrt(MAX(var, 0.0)) / m;
 }
@@ -76,14 +82,17 @@ double ds_arrivals_cv(const struct ds_arrivals *a)
 double ds_arrivals_idc(const struct ds_arrivals *a, unsigned int scale, uint64_t min_windows)
 {
 	uint64_t m;
-	double mean, var;
+	double mean, var, sum;
 
 	if (scale >= DS_ARRIVAL_SCALES)
 		return -1;
-	m = a->scale[scale].closed;
-	if (m < MAX(min_windows, 2) || a->scale[scale].sum <= 0)
+	/* the windows closed: those before the one being counted; their counts' sum: the
+	 * arrivals before it (exact in a double, as the sum of the counts was) */
+	m = a->scale[scale].window;
+	sum = (double)a->scale[scale].start;
+	if (m < MAX(min_windows, 2) || sum <= 0)
 		return -1;
-	mean = a->scale[scale].sum / (double)m;
+	mean = sum / (double)m;
 	var = (a->scale[scale].sumsq - (double)m * mean * mean) / (double)(m - 1);
 	return MAX(var, 0.0) / mean;
 }

@@ -28,14 +28,16 @@ void ds_hist_clear(struct ds_hist *h)
 	memset(h, 0, sizeof(*h));
 }
 
-static unsigned int bucket_of(uint64_t v)
+/*
+ * The same bucket without a branch (once per drained value): for v >= 256, with s = k - 7,
+ * (v >> s) is in [128, 256), so EXACT + (k - 8) * SUB + ((v >> s) & 127) = (s << 7) + (v >> s);
+ * and for v < 256 the OR with 128 makes s = 0, giving v itself.
+ */
+static inline unsigned int bucket_of(uint64_t v)
 {
-	unsigned int k;
+	unsigned int s = 56u - (unsigned int)__builtin_clzll(v | 128u);
 
-	if (v < EXACT)
-		return (unsigned int)v;
-	k = 63u - (unsigned int)__builtin_clzll(v);
-	return EXACT + (k - 8u) * SUB + (unsigned int)((v >> (k - 7u)) & (SUB - 1u));
+	return (s << 7) + (unsigned int)(v >> s);
 }
 
 /* Smallest value of bucket @b and how many values it spans. */
@@ -78,24 +80,37 @@ void ds_hist_add(struct ds_hist *h, uint64_t v)
  */
 void ds_hist_add_pairs(struct ds_hist *a, struct ds_hist *b, const uint64_t *v, size_t n)
 {
-	uint64_t lo, hi;
+	uint64_t lo, hi, *ba = a->buckets, *bb = b->buckets;
+	double sa, sb;		/* the sums in registers: the same additions in the same order */
 	struct ds_hist *h[2] = { a, b };
 
 	if (!n)
 		return;
 	lo = hi = v[0];
+	sa = a->sum;
+	sb = b->sum;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t x = v[i];
 		unsigned int k = bucket_of(x);
-		double d = (double)x;
+		double d = (double)(int64_t)x;	/* exact below 2^63: else redone below */
 
 		lo = MIN(lo, x);
 		hi = MAX(hi, x);
-		a->sum += d;
-		b->sum += d;
-		a->buckets[k]++;
-		b->buckets[k]++;
+		sa += d;
+		sb += d;
+		ba[k]++;
+		bb[k]++;
 	}
+	if (G_UNLIKELY(hi >> 63)) {
+		sa = a->sum;
+		sb = b->sum;
+		for (size_t i = 0; i < n; i++) {
+			sa += (double)v[i];
+			sb += (double)v[i];
+		}
+	}
+	a->sum = sa;
+	b->sum = sb;
 	for (unsigned int j = 0; j < 2; j++) {
 		if (!h[j]->count || lo < h[j]->min)
 			h[j]->min = lo;

@@ -125,37 +125,41 @@ static void index_forget(struct ds_pool *pool, struct ds_entry *e)
 /*
  * Each value was freed when its step of the worker's program ended (worker.c): exact.  What
  * is the same for the whole page (teardown or not, stranded or not, rows mode, the ledger, the
- * pending index) is tested once per page; the values' latencies go to free_latency and to the
- * page's own histogram (drain or teardown) in runs of up to LAT_RUN (one bucket computation a
- * value, the histograms' min, max and count once a run).
+ * pending index) is tested once per page: batch_values() is compiled twice, with and without
+ * the per-value work of the index, the ledger and rows mode (@each), so that the usual run's
+ * loop has none of their tests.  The values' latencies go to free_latency and to the page's
+ * own histogram (drain or teardown) in runs of up to LAT_RUN (one bucket computation a value,
+ * the histograms' min, max and count once a run).  Returns the stale values.
  */
 #define LAT_RUN 64
 
-void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
+static inline __attribute__((always_inline)) uint64_t
+batch_values(struct ds_pool *pool, const struct ds_batch *b, struct ds_hist *second, bool each)
 {
 	struct ds_backend_result *res = pool->res;
-	struct ds_page *page = b->page;
+	const struct ds_page *page = b->page;
 	struct ds_engine *eng = pool->eng;
-	GArray *rows = eng->rows_out ? NULL : eng->r->tasks;
-	struct ds_hist *second = page->teardown ? &res->teardown_latency : &res->drain_latency;
-	bool each = pool->pending_index || eng->ledger || eng->rows_out;
-	uint64_t stale = 0, drained, lat[LAT_RUN];
+	/* without rows mode (implied by !@each) the rows are results->tasks */
+	struct ds_task_result *rows = each ? NULL : (struct ds_task_result *)eng->r->tasks->data;
+	/* in locals: the stores to the task rows would otherwise make them reloaded per value */
+	const struct ds_entry *ents = page->e;
+	const uint64_t *freed_at = b->freed_at;
+	unsigned int count = page->count;
+	uint64_t stale = 0, lat[LAT_RUN];
 	unsigned int nlat = 0;
 
-	for (unsigned int i = 0; i < page->count; i++) {
-		struct ds_entry *e = &page->e[i];
-		uint64_t freed = b->freed_at[i];
-		struct ds_task_result *tr = rows ?
-			&g_array_index(rows, struct ds_task_result, e->task) :
-			ds_task_result_of(eng, e->task);
+	for (unsigned int i = 0; i < count; i++) {
+		const struct ds_entry *e = &ents[i];
+		uint64_t freed = freed_at[i];
+		struct ds_task_result *tr = each ? ds_task_result_of(eng, e->task) : &rows[e->task];
 
-		if (G_UNLIKELY(each)) {
-			index_forget(pool, e);
+		if (each) {
+			index_forget(pool, &page->e[i]);
 			if (page->ids)
 				ds_ledger_free(eng, page->ids[i]);
 		}
 		tr->freed_ts = MAX(tr->freed_ts, freed);
-		if (G_UNLIKELY(each))
+		if (each)
 			ds_task_row_unhold(eng, e->task);
 		if (e->flags & DS_ENTRY_STALE) {
 			stale++;
@@ -168,6 +172,21 @@ void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
 		}
 	}
 	ds_hist_add_pairs(&res->free_latency, second, lat, nlat);
+	return stale;
+}
+
+void ds_pool_batch_freed(struct ds_pool *pool, const struct ds_batch *b)
+{
+	struct ds_backend_result *res = pool->res;
+	struct ds_page *page = b->page;
+	struct ds_engine *eng = pool->eng;
+	struct ds_hist *second = page->teardown ? &res->teardown_latency : &res->drain_latency;
+	uint64_t stale, drained;
+
+	if (G_UNLIKELY(pool->pending_index || eng->ledger || eng->rows_out))
+		stale = batch_values(pool, b, second, true);
+	else
+		stale = batch_values(pool, b, second, false);
 	drained = page->count - stale;
 	res->stale_drains += stale;
 	res->drained += drained;
@@ -279,6 +298,26 @@ static inline void area_close(struct ds_pool *pool, uint64_t now)
 	pool->obs_t = now;
 }
 
+/* ds_pool_observe()'s part for a time series, an observer or invariant checks: out of line,
+ * so that the usual observation (once per stored value) keeps few registers */
+static void __attribute__((noinline))
+observe_all(struct ds_pool *pool, uint64_t now, const struct ds_pool_state *st)
+{
+	pool_sample(pool, now, st);
+	if (pool->eng->obs)
+		ds_obs_pool(pool, now, ds_pool_state_pool_free(st));
+	if (pool->eng->p->check_invariants &&
+	    st->free + st->queued + st->draining + st->percpu != ds_pool_pages_total(pool))
+		pool->eng->r->inv.pages_violations++;
+}
+
+/* ds_pool_arrivals_observe() out of line, where it is called only when there are arrivals to
+ * count: ds_pool_observe() then needs fewer registers saved around its call of the policy */
+static void __attribute__((noinline)) observe_arrivals(struct ds_backend_result *res, uint64_t now)
+{
+	ds_pool_arrivals_observe(res, now);
+}
+
 void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 {
 	struct ds_backend_result *res = pool->res;
@@ -286,26 +325,21 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 	uint64_t held;
 
 	pool->ops->state(pool, &st);
-	if (!pool->obs_frozen && st.free != pool->obs_free) {
+	if (st.free != pool->obs_free && !pool->obs_frozen) {
 		area_close(pool, now);
 		pool->obs_free = st.free;
 		res->pool_free_min = MIN(res->pool_free_min, st.free);
 	}
-	ds_pool_arrivals_observe(res, now);
+	if (res->swap_arrivals.n < res->swaps + res->swap_failures)
+		observe_arrivals(res, now);
 	held = st.percpu_nonempty + st.queued + st.draining;
 	res->peak_pages_held = MAX(res->peak_pages_held, held);
 	if (pool->pending_values > res->peak_pending_values) {
 		res->peak_pending_values = pool->pending_values;
 		res->peak_pending_bytes = pool->pending_values * pool->eng->prof->object_bytes;
 	}
-	if (G_LIKELY(!pool->observe_all))
-		return;		/* no time series, observer or invariants: nothing below to do */
-	pool_sample(pool, now, &st);
-	if (pool->eng->obs)
-		ds_obs_pool(pool, now, ds_pool_state_pool_free(&st));
-	if (pool->eng->p->check_invariants &&
-	    st.free + st.queued + st.draining + st.percpu != ds_pool_pages_total(pool))
-		pool->eng->r->inv.pages_violations++;
+	if (G_UNLIKELY(pool->observe_all))
+		observe_all(pool, now, &st);
 }
 
 void ds_pool_freeze(struct ds_pool *pool, uint64_t now, uint64_t start)

@@ -559,6 +559,36 @@ static void test_hist_pair(void)
 	ds_hist_clear(&b);
 }
 
+/*
+ * The top of the range (hist.c: the bucket without a branch, the pairs' sums with a signed
+ * conversion redone for a value >= 2^63).  2^63 + 2048 is a double exactly (doubles near 2^63
+ * are 2048 apart), and adding 1.0 to it rounds back to it: both sums are 2^63 + 2048.  Its top
+ * bit is 63: bucket 256 + (63 - 8) * 128 + ((v >> 56) & 127) = 7296; UINT64_MAX's is 256 + 55 *
+ * 128 + 127 = 7423, the last one; 1 is bucket 1.
+ */
+static void test_hist_top(void)
+{
+	struct ds_hist a, b;
+	const uint64_t big = (1ull << 63) + 2048;
+	const uint64_t vals[] = { big, 1 };
+	const double want = ldexp(1.0, 63) + 2048.0;
+
+	ds_hist_init(&a);
+	ds_hist_init(&b);
+	ds_hist_add_pairs(&a, &b, vals, G_N_ELEMENTS(vals));
+	g_assert_cmpfloat(a.sum, ==, want);
+	g_assert_cmpfloat(b.sum, ==, want);
+	g_assert_cmpuint(a.min, ==, 1);
+	g_assert_cmpuint(a.max, ==, big);
+	g_assert_cmpuint(a.buckets[7296], ==, 1);
+	g_assert_cmpuint(b.buckets[1], ==, 1);
+	ds_hist_add(&a, UINT64_MAX);
+	g_assert_cmpuint(a.buckets[DS_HIST_BUCKETS - 1], ==, 1);
+	g_assert_cmpuint(ds_hist_quantile(&a, 1.0), ==, UINT64_MAX);
+	ds_hist_clear(&a);
+	ds_hist_clear(&b);
+}
+
 static gint u64_cmp(gconstpointer a, gconstpointer b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -651,5 +681,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/hist/relative-error", test_hist_relative_error);
 	g_test_add_func("/sim/hist/quantiles-one-pass", test_hist_quantiles);
 	g_test_add_func("/sim/hist/pair", test_hist_pair);
+	g_test_add_func("/sim/hist/top", test_hist_top);
 	return g_test_run();
 }
