@@ -64,8 +64,6 @@ static gboolean next_due(const struct ds_engine *eng, const struct ds_sev *sev, 
 	return TRUE;
 }
 
-#define EXACT_LIM DS_EXACT_LIM
-
 /* must_read() in doubles: think_scale other than 1, or times beyond 2^52 ns */
 static G_GNUC_NO_INLINE bool must_read_fp(const struct ds_engine *eng, uint64_t t)
 {
@@ -89,7 +87,7 @@ static inline bool must_read(const struct ds_engine *eng, uint64_t t)
 	/* the usual case in integers (asked once or twice per event read): with think_scale 1
 	 * and every term below 2^52, must_read_fp()'s arithmetic is exact: the same answer
 	 * without the conversions; min(t_read, delta + t_read) is t_read + wait_min */
-	if (G_UNLIKELY(!eng->la_exact) || (t | eng->t_read) >= (uint64_t)EXACT_LIM)
+	if (G_UNLIKELY(!eng->la_exact) || (t | eng->t_read) >= (uint64_t)DS_EXACT_LIM)
 		return must_read_fp(eng, t);
 	return (int64_t)t + 1 >= (int64_t)eng->t_read + eng->wait_min;
 }
@@ -407,7 +405,7 @@ static gboolean handle_sev(struct ds_engine *eng, const struct ds_sev *ev, GErro
  */
 static bool read_limit(const struct ds_engine *eng, uint64_t t, int64_t *limit)
 {
-	if (eng->eof || !eng->la_exact || t >= (uint64_t)EXACT_LIM)
+	if (eng->eof || !eng->la_exact || t >= (uint64_t)DS_EXACT_LIM)
 		return false;
 	*limit = (int64_t)t + 1 - eng->wait_min;
 	return true;
@@ -438,7 +436,7 @@ static gboolean read_while(struct ds_engine *eng, gboolean have, uint64_t t, GEr
 				return FALSE;
 			if (eng->eof || eng->read_error || eng->q.seq != seq || eng->ext.len != ext)
 				return TRUE;
-			if (eng->t_read < (uint64_t)EXACT_LIM ? (int64_t)eng->t_read > limit :
+			if (eng->t_read < (uint64_t)DS_EXACT_LIM ? (int64_t)eng->t_read > limit :
 			    !must_read(eng, t))
 				return TRUE;
 		}

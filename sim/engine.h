@@ -293,17 +293,21 @@ static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, dou
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate);
 /* ds_job_set_total() - the job is cut (or extended) to @total ns of work; true: end moved */
 bool ds_job_set_total(struct ds_job *j, uint64_t now, double total);
-/* ds_job_ps_left() - ns of work left at @now of a job following a clock (ds_job_done()'s
+/* ds_job_ps_left() - ns of work left at @now of a job following a clock (ds_job_left()'s
  * slow path) */
 double ds_job_ps_left(const struct ds_job *j, uint64_t now);
+/* ds_job_left() - ns of work left at @now (following a clock, the way to the finish tag);
+ * may be below 0 past the job's end */
+static inline double ds_job_left(const struct ds_job *j, uint64_t now)
+{
+	return G_UNLIKELY(j->ps) ? ds_job_ps_left(j, now) :
+		j->remaining - (double)(now - j->since) * j->rate;
+}
 /* ds_job_done() - ns of work done by @now (inline: a fallback asks it of the pool lock's
  * last claimer) */
 static inline double ds_job_done(const struct ds_job *j, uint64_t now)
 {
-	double left = G_UNLIKELY(j->ps) ? ds_job_ps_left(j, now) :
-		j->remaining - (double)(now - j->since) * j->rate;
-
-	return j->total - MAX(left, 0.0);
+	return j->total - MAX(ds_job_left(j, now), 0.0);
 }
 /* ds_job_time_at() - when the work done reached @work (exact, from the breakpoints) */
 uint64_t ds_job_time_at(const struct ds_job *j, double work);

@@ -88,14 +88,6 @@ double ds_job_ps_left(const struct ds_job *j, uint64_t now)
 	return j->ps_f > v ? ds_vt_ns(j->ps_f - v) : 0.0;
 }
 
-/* Work left at @now: following a clock, the way to the finish tag (as ds_job_done()). */
-static double left_at(const struct ds_job *j, uint64_t now)
-{
-	if (j->ps)
-		return ds_job_ps_left(j, now);
-	return j->remaining - (double)(now - j->since) * j->rate;
-}
-
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate)
 {
 	uint64_t end;
@@ -124,7 +116,7 @@ void ds_job_ps_attach(struct ds_job *j, struct ds_psclock *k, uint64_t now)
 {
 	ds_vtime v = ds_psclock_v(k, now);
 
-	j->remaining = MAX(left_at(j, now), 0.0);
+	j->remaining = MAX(ds_job_left(j, now), 0.0);
 	j->since = now;
 	j->ps = k;
 	j->ps_idx = k->base + k->hist->len - 1;
@@ -151,7 +143,7 @@ void ds_job_ps_detach(struct ds_job *j, uint64_t now, double rate)
 	bp_add(j, j->since, j->ps_done0, seg_rate(&h[first]));
 	for (guint i = first + 1; i < k->hist->len; i++)
 		bp_add(j, h[i].t, j->ps_done0 + ds_vt_ns(h[i].v - j->ps_v0), seg_rate(&h[i]));
-	j->remaining = MAX(left_at(j, now), 0.0);
+	j->remaining = MAX(ds_job_left(j, now), 0.0);
 	j->ps = NULL;
 	j->since = now;
 	j->rate = rate;

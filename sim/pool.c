@@ -23,7 +23,9 @@ void ds_pool_init(struct ds_engine *eng, struct ds_pool *pool, enum ds_backend b
 	pool->observe_all = eng->obs || eng->p->timeseries_ns || eng->p->check_invariants;
 	pool->pool_lock = g_new0(struct ds_lock, 1);
 	ds_lock_init(pool->pool_lock, eng->ops == &ds_policy_v2 ? DS_LOCK_V2_ARRAY : DS_LOCK_POOL);
-	if (eng->class_locks || eng->ops->needs_obj_size)
+	/* size classes exactly where object sizes are followed (engine.c sets objsize.active
+	 * first): task_start_release() looks up a class only then */
+	if (eng->objsize.active)
 		ds_zs_classes_init(&pool->classes, eng->page_size, eng->p->zs_chain_size);
 	if (eng->class_locks) {
 		pool->class_locks = g_new0(struct ds_lock, pool->classes.n);
