@@ -307,7 +307,9 @@ static inline double ds_job_left(const struct ds_job *j, uint64_t now)
  * last claimer) */
 static inline double ds_job_done(const struct ds_job *j, uint64_t now)
 {
-	return j->total - MAX(ds_job_left(j, now), 0.0);
+	double left = ds_job_left(j, now);	/* once: MAX() evaluates its arguments twice */
+
+	return j->total - MAX(left, 0.0);
 }
 /* ds_job_time_at() - when the work done reached @work (exact, from the breakpoints) */
 uint64_t ds_job_time_at(const struct ds_job *j, double work);

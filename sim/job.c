@@ -115,8 +115,9 @@ bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate)
 void ds_job_ps_attach(struct ds_job *j, struct ds_psclock *k, uint64_t now)
 {
 	ds_vtime v = ds_psclock_v(k, now);
+	double left = ds_job_left(j, now);	/* once: MAX() evaluates its arguments twice */
 
-	j->remaining = MAX(ds_job_left(j, now), 0.0);
+	j->remaining = MAX(left, 0.0);
 	j->since = now;
 	j->ps = k;
 	j->ps_idx = k->base + k->hist->len - 1;
@@ -138,12 +139,14 @@ void ds_job_ps_detach(struct ds_job *j, uint64_t now, double rate)
 	const struct ds_psclock *k = j->ps;
 	const struct ds_ps_seg *h = (const struct ds_ps_seg *)(void *)k->hist->data;
 	guint first = (guint)(j->ps_idx - k->base);
+	double left;
 
 	/* the clock's segments become the job's breakpoints */
 	bp_add(j, j->since, j->ps_done0, seg_rate(&h[first]));
 	for (guint i = first + 1; i < k->hist->len; i++)
 		bp_add(j, h[i].t, j->ps_done0 + ds_vt_ns(h[i].v - j->ps_v0), seg_rate(&h[i]));
-	j->remaining = MAX(ds_job_left(j, now), 0.0);
+	left = ds_job_left(j, now);
+	j->remaining = MAX(left, 0.0);
 	j->ps = NULL;
 	j->since = now;
 	j->rate = rate;
