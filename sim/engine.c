@@ -596,6 +596,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	eng->p = params;
 	eng->prof = prof;
 	eng->src = src;
+	eng->ext.pool = &eng->evblks;
 	if (ds_source_block(src, &eng->blk, &nblk)) {
 		eng->blk_end = eng->blk + nblk;
 	} else {
@@ -707,6 +708,7 @@ static void engine_clear(struct ds_engine *eng)
 	if (eng->waiting)
 		g_sequence_free(eng->waiting);
 	ds_evring_clear(&eng->ext);
+	ds_evblk_pool_clear(&eng->evblks);	/* every FIFO was cleared: tasks and @ext */
 	ds_objsize_clear(eng);
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
 		ds_hist_clear(&eng->rec_dur[be]);

@@ -7,8 +7,9 @@
  *   batch ends, idle-flush timers), ordered by (time, insertion sequence) so that ties are
  *   resolved the same way on every run.  Rescheduling bumps the owner's generation; heap
  *   entries with an old generation are skipped when they come out.
- * - struct ds_evring (evring.c): FIFO of struct ds_event: a task's queued items, and the
- *   events that act at their recorded time (sched_switch, slot writes).
+ * - struct ds_evring (evring.c): FIFO of struct ds_event in page-sized blocks from a free
+ *   list of the run's: a task's queued items, and the events that act at their recorded time
+ *   (sched_switch, slot writes).
  * - struct ds_job (job.c): CPU work progressing at a rate (1, or params.shared_cpu_rate while
  *   a worker shares the CPU): a task's hot path or busy think gap, a worker's batch.
  * - struct ds_cpu (cpu.c): a virtual CPU: active simulated tasks, workers on it, recorded CPUs
@@ -149,37 +150,77 @@ static inline void ds_evq_settle(struct ds_evq *q)
 
 /* --- evring.c --- */
 
-struct ds_evring {
-	struct ds_event *buf;
-	size_t cap;
-	size_t head;
-	size_t len;
+/*
+ * A FIFO of events in fixed blocks of one page (struct ds_evblk), linked head to tail; blocks
+ * come from and go back to a free list (struct ds_evblk_pool) shared by every FIFO of a run.
+ * A task lagging its recorded times holds in its FIFO all that was read ahead for it: on a
+ * 64-CPU trace whose pool lock saturates, 10^4..10^5 events a task, 10^2 MiB in all.  A ring
+ * doubling by realloc() copied all of it at each doubling and kept each task's peak; blocks
+ * are never copied, the memory follows what is held, and the block a pop empties is the next
+ * one pushed into (the free list is a stack): a block just read is written again while it is
+ * still in the cache.
+ */
+#define DS_EVBLK_EVENTS 127	/* + a 32-byte header: 4096 bytes, events on 32-byte bounds */
+
+struct ds_evblk {
+	struct ds_evblk *next;
+	uint8_t pad[32 - sizeof(struct ds_evblk *)];
+	struct ds_event ev[DS_EVBLK_EVENTS];
 };
 
-/* ds_evring_grow() - double the capacity (the slow path of ds_evring_push()) */
+_Static_assert(sizeof(struct ds_evblk) == 4096, "one page a block");
+
+/* ds_evblk_pool - free blocks (a stack through @next); @nfree of them; @nalloc made in all */
+struct ds_evblk_pool {
+	struct ds_evblk *free;
+	size_t nfree;
+	size_t nalloc;
+};
+
+/*
+ * struct ds_evring - @len events: from @head->ev[@hi] to @tail->ev[@ti - 1]; @hi < DS_EVBLK_EVENTS
+ * while @len > 0 (a pop that ends a block moves to the next); @pool: where blocks come from
+ * and go (NULL: the allocator; a zeroed ring is an empty one of that kind)
+ */
+struct ds_evring {
+	struct ds_evblk *head;
+	struct ds_evblk *tail;
+	unsigned int hi;
+	unsigned int ti;
+	size_t len;
+	struct ds_evblk_pool *pool;
+};
+
+/* ds_evring_grow() - a block for the next push (the slow path of ds_evring_push()) */
 void ds_evring_grow(struct ds_evring *r);
+/* ds_evring_next_block() - the head block was read to its end (the slow path of pop) */
+void ds_evring_next_block(struct ds_evring *r);
+/* ds_evring_clear() - free the ring's blocks (to its pool); it is empty after, same pool */
 void ds_evring_clear(struct ds_evring *r);
+/* ds_evblk_pool_clear() - free the pool's blocks (every ring using it cleared first) */
+void ds_evblk_pool_clear(struct ds_evblk_pool *pool);
 
 /* push, peek and pop are inline: every event read goes through one or two of them */
 static inline void ds_evring_push(struct ds_evring *r, const struct ds_event *ev)
 {
-	if (r->len == r->cap)
+	if (G_UNLIKELY(r->ti == DS_EVBLK_EVENTS || !r->tail))
 		ds_evring_grow(r);
-	r->buf[(r->head + r->len) & (r->cap - 1)] = *ev;
+	r->tail->ev[r->ti++] = *ev;
 	r->len++;
 }
 
 /* ds_evring_peek() - the oldest event, NULL when empty */
 static inline const struct ds_event *ds_evring_peek(const struct ds_evring *r)
 {
-	return r->len ? &r->buf[r->head] : NULL;
+	return r->len ? &r->head->ev[r->hi] : NULL;
 }
 
 static inline void ds_evring_pop(struct ds_evring *r, struct ds_event *out)
 {
-	*out = r->buf[r->head];
-	r->head = (r->head + 1) & (r->cap - 1);
+	*out = r->head->ev[r->hi++];
 	r->len--;
+	if (G_UNLIKELY(r->hi == DS_EVBLK_EVENTS))
+		ds_evring_next_block(r);
 }
 
 /* --- job.c --- */
@@ -853,6 +894,7 @@ struct ds_engine {
 	GArray *occupant;	/* int32 pid per recorded CPU (sched_switch) */
 	struct ds_evq q;
 	struct ds_evring ext;	/* recorded-time events: switches, slot writes */
+	struct ds_evblk_pool evblks;	/* free blocks of @ext and the tasks' FIFOs */
 	GHashTable *open_tasks;	/* pid -> struct ds_task * (exit not read yet) */
 	struct ds_task *recent[DS_RECENT];	/* per recorded CPU: open task of its last
 						 * release (task.c) */

@@ -1,37 +1,100 @@
 // SPDX-License-Identifier: MIT
 /*
- * evring.c - a growable ring buffer (FIFO) of struct ds_event.  GQueue would allocate a list
- * node per event; tasks queue one or two items at a time, millions of times.  The capacity is
- * a power of two so that wrapping is a mask.  Push, peek and pop are inline (engine.h).
+ * evring.c - a FIFO of struct ds_event in page-sized blocks (struct ds_evblk, engine.h).
+ * GQueue would allocate a list node per event; tasks queue one or two items at a time,
+ * millions of times, and a task lagging its recorded times queues 10^4..10^5.  Blocks are
+ * taken from a free list shared by the run's FIFOs (a stack: the block a pop emptied is the
+ * next one filled) and never copied.  Push, peek and pop are inline (engine.h).
  */
 #include <string.h>
 
 #include "engine.h"
 
+static struct ds_evblk *blk_get(struct ds_evblk_pool *pool)
+{
+	struct ds_evblk *b;
+
+	if (pool && pool->free) {
+		b = pool->free;
+		pool->free = b->next;
+		pool->nfree--;
+	} else {
+		/* 64-byte aligned: each event within one cache line of its pair */
+		b = g_aligned_alloc(1, sizeof(*b), 64);
+		if (pool)
+			pool->nalloc++;
+	}
+	b->next = NULL;
+	return b;
+}
+
+static void blk_put(struct ds_evblk_pool *pool, struct ds_evblk *b)
+{
+	if (!pool) {
+		g_aligned_free(b);
+		return;
+	}
+	b->next = pool->free;
+	pool->free = b;
+	pool->nfree++;
+}
+
 void ds_evring_grow(struct ds_evring *r)
 {
-	size_t old = r->cap, cap = old ? old * 2 : 4;
-	size_t first = MIN(r->len, old - r->head);	/* from head to the end of the buffer */
-	size_t wrapped = r->len - first;		/* the rest, from the start of the buffer */
+	struct ds_evblk *b;
 
-	/* The ring of a task lagging its recorded times holds all that was read ahead for it
-	 * (memory follows drift), and grows while full.  realloc() keeps the old buffer's
-	 * contents where they are (a large block is remapped, not copied); then only the
-	 * smaller part of the ring moves: the wrapped part after the old end, or the first part
-	 * to the new end. */
-	r->buf = g_renew(struct ds_event, r->buf, cap);
-	if (wrapped <= first) {
-		if (wrapped)
-			memcpy(r->buf + old, r->buf, wrapped * sizeof(*r->buf));
-	} else {
-		memcpy(r->buf + r->head + old, r->buf + r->head, first * sizeof(*r->buf));
-		r->head += old;
+	if (r->tail && !r->len) {
+		/* empty: its one block is written again from the start */
+		r->hi = r->ti = 0;
+		return;
 	}
-	r->cap = cap;
+	b = blk_get(r->pool);
+	if (r->tail) {
+		r->tail->next = b;
+	} else {
+		r->head = b;
+		r->hi = 0;
+	}
+	r->tail = b;
+	r->ti = 0;
+}
+
+void ds_evring_next_block(struct ds_evring *r)
+{
+	struct ds_evblk *b = r->head;
+
+	if (b == r->tail) {
+		/* it was the last block, read whole: the ring is empty and keeps it */
+		r->hi = r->ti = 0;
+		return;
+	}
+	r->head = b->next;
+	r->hi = 0;
+	blk_put(r->pool, b);
 }
 
 void ds_evring_clear(struct ds_evring *r)
 {
-	g_free(r->buf);
+	struct ds_evblk_pool *pool = r->pool;
+	struct ds_evblk *b = r->head;
+
+	while (b) {
+		struct ds_evblk *next = b->next;
+
+		blk_put(pool, b);
+		b = next;
+	}
 	memset(r, 0, sizeof(*r));
+	r->pool = pool;
+}
+
+void ds_evblk_pool_clear(struct ds_evblk_pool *pool)
+{
+	while (pool->free) {
+		struct ds_evblk *b = pool->free;
+
+		pool->free = b->next;
+		g_aligned_free(b);
+	}
+	pool->nfree = 0;
 }

@@ -268,6 +268,7 @@ static struct ds_task *task_new(struct ds_engine *eng, const struct ds_event *ev
 	struct ds_task *t = g_new0(struct ds_task, 1);
 	struct ds_task_result res = { 0 };
 
+	t->fifo.pool = &eng->evblks;	/* (t->zsf: blocks of its own, few and short) */
 	t->pid = ev->pid;
 	t->index = eng->ntasks++;
 	t->phase = DS_TP_FIRST;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * test_evring.c - sim/'s event FIFO (sim/evring.c): a ring that doubles while full keeps
- * first-in first-out order wherever its head stands when it grows (growing moves either the
- * wrapped part or the part up to the old end, whichever is smaller).
+ * test_evring.c - sim/'s event FIFO (sim/evring.c): a ring of page-sized blocks of
+ * DS_EVBLK_EVENTS (127) events keeps first-in first-out order wherever its head and tail
+ * stand in their blocks, and the blocks of rings sharing a pool are recycled: a run makes no
+ * more blocks than it ever holds at once.
  *
  * Each event's ts is its sequence number: whatever the ring does inside, pops must answer
  * 0, 1, 2, ... in order.
@@ -56,11 +57,88 @@ static void test_fifo_order(void)
 			ring_case(offset, 300, pop_every);
 }
 
-/* a large ring (the block realloc() moves by remapping) */
+/* a large ring: thousands of blocks */
 static void test_large(void)
 {
 	ring_case(100003, 1u << 18, 0);
 	ring_case(3, 1u << 18, 3);
+}
+
+static void push_n(struct ds_evring *r, uint64_t *next_in, size_t n)
+{
+	struct ds_event ev = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		ev.ts = (*next_in)++;
+		ds_evring_push(r, &ev);
+	}
+}
+
+static void pop_n(struct ds_evring *r, uint64_t *next_out, size_t n)
+{
+	struct ds_event out;
+
+	for (size_t i = 0; i < n; i++) {
+		ds_evring_pop(r, &out);
+		g_assert_cmpuint(out.ts, ==, (*next_out)++);
+	}
+}
+
+/*
+ * Worked by hand: 300 events take blocks of 127 + 127 + 46: 3 made.  Popping them all hands
+ * the two full blocks back as each is read to its end (2 free); the third stays with the
+ * (empty) ring at position 46.  300 more: 81 fill the third block, then the two free blocks
+ * are taken (127 + 92): still 3 made, none free.  Clearing gives all 3 back.
+ */
+static void test_pool_reuse(void)
+{
+	struct ds_evblk_pool pool = { 0 };
+	struct ds_evring r = { .pool = &pool };
+	uint64_t next_in = 0, next_out = 0;
+
+	push_n(&r, &next_in, 300);
+	g_assert_cmpuint(pool.nalloc, ==, 3);
+	g_assert_cmpuint(pool.nfree, ==, 0);
+	pop_n(&r, &next_out, 300);
+	g_assert_cmpuint(pool.nalloc, ==, 3);
+	g_assert_cmpuint(pool.nfree, ==, 2);
+	g_assert_null(ds_evring_peek(&r));
+	push_n(&r, &next_in, 300);
+	g_assert_cmpuint(pool.nalloc, ==, 3);
+	g_assert_cmpuint(pool.nfree, ==, 0);
+	pop_n(&r, &next_out, 300);
+	ds_evring_clear(&r);
+	g_assert_cmpuint(pool.nfree, ==, 3);
+	g_assert_true(r.pool == &pool);
+	ds_evblk_pool_clear(&pool);
+	g_assert_cmpuint(pool.nfree, ==, 0);
+}
+
+/*
+ * Two rings taking turns on one pool, worked by hand: ring A holds 127 * 4 events (4 blocks,
+ * the last full) while ring B fills and drains 127 * 3 at a time, ten times.  B's first
+ * round makes 3 blocks (7 in all); draining gives back the first two as each is read to its
+ * end and keeps the third (read to its end as the last: the empty ring starts it again);
+ * every later round fills that one and takes the two free ones: 7 made, never more.
+ */
+static void test_pool_shared(void)
+{
+	struct ds_evblk_pool pool = { 0 };
+	struct ds_evring a = { .pool = &pool }, b = { .pool = &pool };
+	uint64_t a_in = 0, a_out = 0, b_in = 0, b_out = 0;
+
+	push_n(&a, &a_in, 127 * 4);
+	for (int round = 0; round < 10; round++) {
+		push_n(&b, &b_in, 127 * 3);
+		pop_n(&b, &b_out, 127 * 3);
+	}
+	g_assert_cmpuint(pool.nalloc, ==, 4 + 3);
+	g_assert_cmpuint(pool.nfree, ==, 2);
+	pop_n(&a, &a_out, 127 * 4);
+	ds_evring_clear(&a);
+	ds_evring_clear(&b);
+	g_assert_cmpuint(pool.nfree, ==, pool.nalloc);
+	ds_evblk_pool_clear(&pool);
 }
 
 int main(int argc, char **argv)
@@ -68,5 +146,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/sim/evring/fifo-order", test_fifo_order);
 	g_test_add_func("/sim/evring/large", test_large);
+	g_test_add_func("/sim/evring/pool-reuse", test_pool_reuse);
+	g_test_add_func("/sim/evring/pool-shared", test_pool_shared);
 	return g_test_run();
 }
