@@ -179,8 +179,10 @@ struct ds_evblk_pool {
 
 /*
  * struct ds_evring - @len events: from @head->ev[@hi] to @tail->ev[@ti - 1]; @hi < DS_EVBLK_EVENTS
- * while @len > 0 (a pop that ends a block moves to the next); @pool: where blocks come from
- * and go (NULL: the allocator; a zeroed ring is an empty one of that kind)
+ * while @len > 0 (a pop that ends a block moves to the next); an empty ring holds no block
+ * (the pop that empties it gives its block back: a task that waits holds no memory);
+ * @pool: where blocks come from and go (NULL: the allocator; a zeroed ring is an empty one
+ * of that kind)
  */
 struct ds_evring {
 	struct ds_evblk *head;
@@ -193,7 +195,8 @@ struct ds_evring {
 
 /* ds_evring_grow() - a block for the next push (the slow path of ds_evring_push()) */
 void ds_evring_grow(struct ds_evring *r);
-/* ds_evring_next_block() - the head block was read to its end (the slow path of pop) */
+/* ds_evring_next_block() - the head block was read to its end, or the ring emptied (the
+ * slow path of pop) */
 void ds_evring_next_block(struct ds_evring *r);
 /* ds_evring_clear() - free the ring's blocks (to its pool); it is empty after, same pool */
 void ds_evring_clear(struct ds_evring *r);
@@ -219,7 +222,7 @@ static inline void ds_evring_pop(struct ds_evring *r, struct ds_event *out)
 {
 	*out = r->head->ev[r->hi++];
 	r->len--;
-	if (G_UNLIKELY(r->hi == DS_EVBLK_EVENTS))
+	if (G_UNLIKELY(r->hi == DS_EVBLK_EVENTS || !r->len))
 		ds_evring_next_block(r);
 }
 

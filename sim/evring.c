@@ -41,14 +41,8 @@ static void blk_put(struct ds_evblk_pool *pool, struct ds_evblk *b)
 
 void ds_evring_grow(struct ds_evring *r)
 {
-	struct ds_evblk *b;
+	struct ds_evblk *b = blk_get(r->pool);
 
-	if (r->tail && !r->len) {
-		/* empty: its one block is written again from the start */
-		r->hi = r->ti = 0;
-		return;
-	}
-	b = blk_get(r->pool);
 	if (r->tail) {
 		r->tail->next = b;
 	} else {
@@ -63,8 +57,10 @@ void ds_evring_next_block(struct ds_evring *r)
 {
 	struct ds_evblk *b = r->head;
 
-	if (b == r->tail) {
-		/* it was the last block, read whole: the ring is empty and keeps it */
+	if (!r->len) {
+		/* empty: its one block goes back (next push takes the free list's top: this one) */
+		blk_put(r->pool, b);
+		r->head = r->tail = NULL;
 		r->hi = r->ti = 0;
 		return;
 	}

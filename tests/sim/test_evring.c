@@ -86,9 +86,9 @@ static void pop_n(struct ds_evring *r, uint64_t *next_out, size_t n)
 
 /*
  * Worked by hand: 300 events take blocks of 127 + 127 + 46: 3 made.  Popping them all hands
- * the two full blocks back as each is read to its end (2 free); the third stays with the
- * (empty) ring at position 46.  300 more: 81 fill the third block, then the two free blocks
- * are taken (127 + 92): still 3 made, none free.  Clearing gives all 3 back.
+ * the two full blocks back as each is read to its end, and the third when the ring empties
+ * (3 free).  300 more take the three again: still 3 made, none free.  Clearing a ring that
+ * holds 1 event gives its one block back: 3 free.
  */
 static void test_pool_reuse(void)
 {
@@ -101,12 +101,13 @@ static void test_pool_reuse(void)
 	g_assert_cmpuint(pool.nfree, ==, 0);
 	pop_n(&r, &next_out, 300);
 	g_assert_cmpuint(pool.nalloc, ==, 3);
-	g_assert_cmpuint(pool.nfree, ==, 2);
+	g_assert_cmpuint(pool.nfree, ==, 3);
 	g_assert_null(ds_evring_peek(&r));
 	push_n(&r, &next_in, 300);
 	g_assert_cmpuint(pool.nalloc, ==, 3);
 	g_assert_cmpuint(pool.nfree, ==, 0);
-	pop_n(&r, &next_out, 300);
+	pop_n(&r, &next_out, 299);
+	g_assert_cmpuint(pool.nfree, ==, 2);
 	ds_evring_clear(&r);
 	g_assert_cmpuint(pool.nfree, ==, 3);
 	g_assert_true(r.pool == &pool);
@@ -117,9 +118,8 @@ static void test_pool_reuse(void)
 /*
  * Two rings taking turns on one pool, worked by hand: ring A holds 127 * 4 events (4 blocks,
  * the last full) while ring B fills and drains 127 * 3 at a time, ten times.  B's first
- * round makes 3 blocks (7 in all); draining gives back the first two as each is read to its
- * end and keeps the third (read to its end as the last: the empty ring starts it again);
- * every later round fills that one and takes the two free ones: 7 made, never more.
+ * round makes 3 blocks (7 in all); draining gives all three back (the last when B empties);
+ * every later round takes those three again: 7 made, never more, 3 free after the rounds.
  */
 static void test_pool_shared(void)
 {
@@ -133,7 +133,7 @@ static void test_pool_shared(void)
 		pop_n(&b, &b_out, 127 * 3);
 	}
 	g_assert_cmpuint(pool.nalloc, ==, 4 + 3);
-	g_assert_cmpuint(pool.nfree, ==, 2);
+	g_assert_cmpuint(pool.nfree, ==, 3);
 	pop_n(&a, &a_out, 127 * 4);
 	ds_evring_clear(&a);
 	ds_evring_clear(&b);
