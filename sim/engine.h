@@ -436,7 +436,8 @@ struct ds_ent {
 	 * @ps_blocked: a spinner found unable to run at the last update (rate 0) */
 	ds_vtime vmark;
 	bool ps_blocked;
-	bool spinlisted;	/* in its CPU's @spinners */
+	bool spinlisted;	/* in its CPU's @spinners, at index @spin_at */
+	guint spin_at;
 };
 
 void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner);
@@ -598,7 +599,12 @@ struct ds_cpu {
 	unsigned int workers;
 	unsigned int foreign;
 	double consumed;	/* ns of CPU time given to entities */
-	GPtrArray *spinners;	/* entities of @rq spinning on a lock */
+	/* entities of @rq spinning on a lock, @nspinners of them (room for @spinners_cap): a
+	 * plain array, each entity knowing its index (struct ds_ent @spin_at), so that taking
+	 * one out is no search and no call (once per contended acquisition) */
+	struct ds_ent **spinners;
+	guint nspinners;
+	guint spinners_cap;
 	/* processor-sharing mode (cpu.c): a virtual clock per entity kind; @ps_load: CPU
 	 * time given out per ns since @ps_at */
 	bool ps;
