@@ -59,7 +59,6 @@ void ds_cpus_init(struct ds_engine *eng)
 	eng->cpus = g_new0(struct ds_cpu, eng->ncpus);
 	for (unsigned int c = 0; c < eng->ncpus; c++) {
 		g_queue_init(&eng->cpus[c].rq);
-		eng->cpus[c].spinners = g_ptr_array_new();
 		ds_psclock_init(&eng->cpus[c].clock[0]);
 		ds_psclock_init(&eng->cpus[c].clock[1]);
 	}
@@ -69,7 +68,7 @@ void ds_cpus_init(struct ds_engine *eng)
 void ds_cpus_clear(struct ds_engine *eng)
 {
 	for (unsigned int c = 0; eng->cpus && c < eng->ncpus; c++) {
-		g_ptr_array_free(eng->cpus[c].spinners, TRUE);
+		g_free(eng->cpus[c].spinners);
 		ds_psclock_clear(&eng->cpus[c].clock[0]);
 		ds_psclock_clear(&eng->cpus[c].clock[1]);
 	}
@@ -209,8 +208,8 @@ static void ps_update(struct ds_engine *eng, struct ds_cpu *c)
 	uint32_t m[2] = { 0, 0 };
 
 	ps_account(eng, c);
-	for (guint i = 0; i < c->spinners->len; i++) {
-		struct ds_ent *s = g_ptr_array_index(c->spinners, i);
+	for (guint i = 0; i < c->nspinners; i++) {
+		struct ds_ent *s = c->spinners[i];
 		bool b = blocked(s);
 
 		if (b != s->ps_blocked) {
@@ -302,11 +301,29 @@ void ds_cpu_job_total(struct ds_engine *eng, struct ds_ent *e, double total)
 	ps_resched(eng, k, k->sched == e);
 }
 
+static void spin_list(struct ds_cpu *c, struct ds_ent *e)
+{
+	if (c->nspinners == c->spinners_cap) {
+		c->spinners_cap = c->spinners_cap ? 2 * c->spinners_cap : 8;
+		c->spinners = g_renew(struct ds_ent *, c->spinners, c->spinners_cap);
+	}
+	e->spin_at = c->nspinners;
+	c->spinners[c->nspinners++] = e;
+	e->spinlisted = true;
+}
+
+/* the last spinner takes @e's place (the order g_ptr_array_remove_fast() left, which
+ * ps_update() walks: its sums are made in that order) */
 static void spin_unlist(struct ds_cpu *c, struct ds_ent *e)
 {
+	struct ds_ent *last;
+
 	if (!e->spinlisted)
 		return;
-	g_ptr_array_remove_fast(c->spinners, e);
+	g_assert(e->spin_at < c->nspinners && c->spinners[e->spin_at] == e);
+	last = c->spinners[--c->nspinners];
+	c->spinners[e->spin_at] = last;
+	last->spin_at = e->spin_at;
 	e->spinlisted = false;
 }
 
@@ -317,8 +334,7 @@ void ds_cpu_spin(struct ds_engine *eng, struct ds_ent *e)
 	if (e->cpu < 0 || e->spinlisted)
 		return;
 	c = &eng->cpus[e->cpu];
-	g_ptr_array_add(c->spinners, e);
-	e->spinlisted = true;
+	spin_list(c, e);
 	/* explicitly ds_lock_acquire() re-rated the CPU already, the list not knowing @e yet */
 	if (c->ps && blocked(e))
 		ds_cpu_update(eng, (unsigned int)e->cpu);
@@ -413,10 +429,8 @@ void ds_cpu_enter(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 	e->vc = c;
 	e->rate = 0;
 	e->charged_at = eng->now;
-	if (e->spin) {
-		g_ptr_array_add(c->spinners, e);
-		e->spinlisted = true;
-	}
+	if (e->spin)
+		spin_list(c, e);
 	if (c->ps)
 		ps_join(eng, c, e);
 	else if (eng->p->cpu_sharing == DS_SHARE_FAIR && c->rq.length >= PS_ENTER)

@@ -425,7 +425,8 @@ enum ds_prog_shape { DS_PROG_NOLOCK = 0, DS_PROG_OPEN, DS_PROG_HOLD, DS_PROG_MAN
  * @claims: locks whose ACQ this run passes optimistically (struct ds_lock.opt == this),
  *	@nclaims of them (room for @claims_cap): a plain array, since a claim is added and
  *	dropped in every fallback's run and GPtrArray's calls cost more than the work.
- * @spin: lock it spins on (NULL: not spinning), since @spin_since.
+ * @spin: lock it spins on (NULL: not spinning), since @spin_since; @wait_next: the next
+ *	waiter of that lock (struct ds_lock @wait_head), NULL if last.
  * @held: locks it really holds (a spinner on its CPU cannot run meanwhile: cpu.c).
  * @cpu: virtual CPU it is runnable on, -1 when off-CPU; @link: in that CPU's run queue.
  * @cpu_ns: CPU time it consumed (work and spinning), for worker CPU time and the capacity
@@ -469,6 +470,7 @@ struct ds_ent {
 	guint nclaims;
 	guint claims_cap;
 	struct ds_lock *spin;
+	struct ds_ent *wait_next;
 	uint64_t spin_since;
 	unsigned int held;
 	double rate;		/* its current speed on its CPU (0 off-CPU) */
@@ -478,7 +480,8 @@ struct ds_ent {
 	 * @ps_blocked: a spinner found unable to run at the last update (rate 0) */
 	ds_vtime vmark;
 	bool ps_blocked;
-	bool spinlisted;	/* in its CPU's @spinners */
+	bool spinlisted;	/* in its CPU's @spinners, at index @spin_at */
+	guint spin_at;
 };
 
 void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner);
@@ -598,6 +601,9 @@ void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e);
  * hands over in arrival order), and at most one entity passing it optimistically inside a
  * run (@opt): nobody else wanted it when that run began; whoever wants it first splits that
  * run (ds_ent_split()) to find whether it is held at that instant.
+ * @wait_head, @wait_tail: the waiters, an intrusive singly linked FIFO through
+ * struct ds_ent @wait_next (an entity spins on one lock at a time): a contended acquisition
+ * allocates nothing (a GQueue's node cost ~300 instructions per wait, push and pop).
  */
 struct ds_lock {
 	enum ds_lock_kind kind;
@@ -606,7 +612,8 @@ struct ds_lock {
 	/* @opt's run passes its last step of this lock, a REL, once it has done @opt_rel ns of
 	 * work (< 0: that step is an ACQ, or not known): ds_ent_split() needs no walk after */
 	double opt_rel;
-	GQueue waiters;
+	struct ds_ent *wait_head;
+	struct ds_ent *wait_tail;
 };
 
 void ds_lock_init(struct ds_lock *l, enum ds_lock_kind kind);
@@ -636,7 +643,12 @@ struct ds_cpu {
 	unsigned int workers;
 	unsigned int foreign;
 	double consumed;	/* ns of CPU time given to entities */
-	GPtrArray *spinners;	/* entities of @rq spinning on a lock */
+	/* entities of @rq spinning on a lock, @nspinners of them (room for @spinners_cap): a
+	 * plain array, each entity knowing its index (struct ds_ent @spin_at), so that taking
+	 * one out is no search and no call (once per contended acquisition) */
+	struct ds_ent **spinners;
+	guint nspinners;
+	guint spinners_cap;
 	/* processor-sharing mode (cpu.c): a virtual clock per entity kind; @ps_load: CPU
 	 * time given out per ns since @ps_at */
 	bool ps;

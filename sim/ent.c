@@ -50,6 +50,8 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->prog_shape = DS_PROG_NOLOCK;
 	e->prog_tagged = false;
 	e->ps_blocked = e->spinlisted = false;
+	e->spin = NULL;
+	e->wait_next = NULL;
 	ds_job_init(&e->job);
 }
 
@@ -349,7 +351,7 @@ static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
 
 static bool can_claim(const struct ds_lock *l, const struct ds_ent *e)
 {
-	return !l->holder && !l->waiters.length && (!l->opt || l->opt == e);
+	return !l->holder && !l->wait_head && (!l->opt || l->opt == e);
 }
 
 /*
@@ -364,7 +366,7 @@ static bool claim_free_past(struct ds_engine *eng, struct ds_lock *l, const stru
 {
 	struct ds_ent *o = l->opt;
 
-	if (l->holder || l->waiters.length || !o || o == e || l->opt_rel < 0 ||
+	if (l->holder || l->wait_head || !o || o == e || l->opt_rel < 0 ||
 	    !claim_passed(l, o, o->job.active ? ds_job_done(&o->job, eng->now) : 0))
 		return false;
 	claim_drop(o, l);

@@ -4,7 +4,7 @@
  * class), the deferred scheme's pool lock, v2's array lock.
  *
  * struct ds_lock (engine.h) has a real holder, FIFO waiters (a queued spinlock serves them in
- * arrival order) and at most one optimistic claim by a run (ent.c).  A waiter spins: it stays
+ * arrival order; an intrusive list through the entities, no allocation per wait) and at most one optimistic claim by a run (ent.c).  A waiter spins: it stays
  * runnable on its CPU and burns its share of it (cpu.c) until the holder releases; it then
  * holds the lock after lock_handover_ns of extra work (the lock's cache line and the data it
  * guards move to the new CPU).  An uncontended acquisition costs what the profile's step
@@ -20,12 +20,12 @@ void ds_lock_init(struct ds_lock *l, enum ds_lock_kind kind)
 	l->holder = NULL;
 	l->opt = NULL;
 	l->opt_rel = -1;
-	g_queue_init(&l->waiters);
+	l->wait_head = l->wait_tail = NULL;
 }
 
 void ds_lock_clear(struct ds_lock *l)
 {
-	g_queue_clear(&l->waiters);
+	l->wait_head = l->wait_tail = NULL;
 	l->holder = NULL;
 	l->opt = NULL;
 }
@@ -61,7 +61,12 @@ bool ds_lock_acquire(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
 	st->contended++;
 	e->spin = l;
 	e->spin_since = eng->now;
-	g_queue_push_tail(&l->waiters, e);
+	e->wait_next = NULL;
+	if (l->wait_tail)
+		l->wait_tail->wait_next = e;
+	else
+		l->wait_head = e;
+	l->wait_tail = e;
 	if (e->cpu >= 0 && l->holder->cpu == e->cpu)
 		ds_cpu_update(eng, (unsigned int)e->cpu);	/* it cannot run there */
 	return false;
@@ -76,9 +81,13 @@ void ds_lock_release(struct ds_engine *eng, struct ds_lock *l, struct ds_ent *e)
 	g_assert(l->holder == e && e->held);
 	e->held--;
 	l->holder = NULL;
-	if (!l->waiters.length)
+	w = l->wait_head;
+	if (!w)
 		return;		/* the common case: no call */
-	w = g_queue_pop_head(&l->waiters);
+	l->wait_head = w->wait_next;
+	if (!l->wait_head)
+		l->wait_tail = NULL;
+	w->wait_next = NULL;
 	waited = eng->now - w->spin_since;
 	st->handovers++;
 	st->wait_ns += waited;

@@ -258,6 +258,59 @@ static void test_class_lock(void)
 }
 
 /*
+ * Hand-over order with two waiters queued at once (lock.c's intrusive FIFO: a tail append
+ * behind a waiter, a pop that leaves one).  Class lock as above (zs_class_hold_ns 200,
+ * lock_handover_ns 30): tasks 100, 200, 300 on CPUs 0, 1, 2 (3 virtual CPUs), one release
+ * each at 10000 (100 of work, then 200 under the lock), exit recorded at 10400 (think 100).
+ *   10100: all three reach the ACQ; 100's run claimed the free lock first and wins the tie
+ *          (it holds it to 10300); 200's run ends first (it started first), so 200 queues,
+ *          then 300 behind it;
+ *   10300: 100 releases: 200 gets it (waited 200), 30 + 200: releases at 10530;
+ *   10530: 300 gets it (waited 430), 30 + 200: 10760.
+ * FIFO, so hot 300, 530, 760 (LIFO would give 200 760 and 300 530); exits 10400, 10630,
+ * 10860.  3 acquisitions, 2 contended, 2 hand-overs, waited 630 (worst 430), each spinner
+ * alone on its CPU: 630 ns burnt spinning.
+ */
+static void test_lock_fifo(void)
+{
+	GArray *evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	struct ds_profile *prof = simtest_profile();
+	struct ds_params p = sync_params(0);
+	struct ds_results *r;
+	const struct ds_lock_result *l;
+	struct ds_event ev;
+
+	for (int32_t t = 0; t < 3; t++) {
+		ev = simtest_release(10000, 100 * (t + 1), (uint16_t)t, (uint64_t)t);
+		g_array_append_val(evs, ev);
+	}
+	for (int32_t t = 0; t < 3; t++) {
+		ev = simtest_exit(10400, 100 * (t + 1), (uint16_t)t);
+		g_array_append_val(evs, ev);
+	}
+	prof->zs_class_hold_ns = 200;
+	prof->lock_handover_ns = 30;
+	r = simtest_run(evs, &p, prof, 3);
+	simtest_assert_clean(r);
+	l = &r->locks[DS_LOCK_CLASS];
+	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 300);
+	g_assert_cmpuint(simtest_task(r, 200)->hot_ns, ==, 530);
+	g_assert_cmpuint(simtest_task(r, 300)->hot_ns, ==, 760);
+	g_assert_cmpuint(simtest_task(r, 100)->sim_end_ts, ==, 10400);
+	g_assert_cmpuint(simtest_task(r, 200)->sim_end_ts, ==, 10630);
+	g_assert_cmpuint(simtest_task(r, 300)->sim_end_ts, ==, 10860);
+	g_assert_cmpuint(l->acquisitions, ==, 3);
+	g_assert_cmpuint(l->contended, ==, 2);
+	g_assert_cmpuint(l->handovers, ==, 2);
+	g_assert_cmpuint(l->wait_ns, ==, 630);
+	g_assert_cmpuint(l->max_wait_ns, ==, 430);
+	g_assert_cmpfloat_with_epsilon(l->spin_cpu_ns, 630, 1e-6);
+	ds_results_free(r);
+	ds_profile_free(prof);
+	g_array_free(evs, TRUE);
+}
+
+/*
  * A lock released at the very instant another run reaches its ACQ is free for it (spec §4.3
  * leaves the order of same-instant steps open; the engine's rule: a run that claimed a free
  * lock passes its steps at an instant before anybody else acts on that lock there, so its
@@ -471,6 +524,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/timing/stale-event-clock", test_stale_event_clock);
 	g_test_add_func("/sim/timing/class-lock", test_class_lock);
 	g_test_add_func("/sim/timing/lock-same-instant", test_lock_same_instant);
+	g_test_add_func("/sim/timing/lock-fifo", test_lock_fifo);
 	g_test_add_func("/sim/timing/think-time", test_think_time);
 	g_test_add_func("/sim/timing/switch-offcpu", test_switch_offcpu);
 	g_test_add_func("/sim/timing/probe-overhead", test_probe_overhead);
