@@ -102,27 +102,14 @@ static const char *stream_name(const struct ds_engine *eng)
 }
 
 /*
- * An event's time, and that time times think_scale (task.c maps a waiting task's recorded
- * time r to delta + think_scale * r through a signed 64-bit integer), are held to
- * DS_EV_TS_MAX; with every cost at most 10^12 ns and every parameter's ns at most 10^15,
- * sim time then stays far below 2^63 (and run_loop() stops a run that still gets there).
+ * An event's time, and that time times think_scale, are held to DS_EV_TS_MAX; with every
+ * cost at most 10^12 ns and every parameter's ns at most 10^15, sim time then stays far below
+ * 2^63 (and run_loop() stops a run that still gets there).
  *
- * event_ok() is the test, inline (every event read goes through it); check_order() says
- * which bound an event broke, out of line: the error messages' code stays off the hot path.
+ * ds_engine_event_ok() (engine.h) is the test, inline (every event read goes through it);
+ * check_order() says which bound an event broke, out of line: the error messages' code stays
+ * off the hot path.
  */
-static inline bool event_ok(const struct ds_engine *eng, const struct ds_event *ev)
-{
-	/* with think_scale <= 1 the scaled time is within range whenever the time is: no
-	 * multiplication per event then */
-	if (ev->ts > DS_EV_TS_MAX || ev->ts < eng->t_read)	/* t_read is 0 before any */
-		return false;
-	if (G_UNLIKELY(eng->think_scale > 1.0) &&
-	    (double)ev->ts * eng->think_scale > (double)DS_EV_TS_MAX)
-		return false;
-	return !((ev->flags & DS_EVF_DURATION) && ev->type == DS_EV_RELEASE &&
-		 ev->aux > DS_EV_DURATION_MAX);
-}
-
 static G_GNUC_NO_INLINE gboolean check_order(struct ds_engine *eng, const struct ds_event *ev,
 					     GError **error)
 {
@@ -236,7 +223,7 @@ static inline int next_event(struct ds_engine *eng, struct ds_event *buf,
 
 /*
  * The event types dispatch_read() does nothing with in this run, as a bit mask for
- * ds_engine_read_one()'s inline path; none when think_scale > 1 (event_ok() then scales each
+ * ds_engine_read_one()'s inline path; none when think_scale > 1 (ds_engine_event_ok() scales each
  * time to test its range, which the inline path does not).
  */
 static void inert_types(struct ds_engine *eng)
@@ -268,7 +255,7 @@ static void inert_types(struct ds_engine *eng)
 	}
 }
 
-static G_GNUC_NO_INLINE int read_event_any(struct ds_engine *eng, GError **error)
+int ds_engine_read_any(struct ds_engine *eng, GError **error)
 {
 	struct ds_event buf;
 	const struct ds_event *ev;
@@ -284,7 +271,7 @@ static G_GNUC_NO_INLINE int read_event_any(struct ds_engine *eng, GError **error
 		ds_tasks_eof(eng);
 		return 0;
 	}
-	if (G_UNLIKELY(!event_ok(eng, ev)) && !check_order(eng, ev, error))
+	if (G_UNLIKELY(!ds_engine_event_ok(eng, ev)) && !check_order(eng, ev, error))
 		return -1;
 	if (!eng->any_read)
 		first_event(eng, ev->ts);
@@ -293,27 +280,6 @@ static G_GNUC_NO_INLINE int read_event_any(struct ds_engine *eng, GError **error
 	eng->r->rec_end_ts = ev->ts;
 	dispatch_read(eng, ev);
 	return 1;
-}
-
-/*
- * A release read in place from the source's block, in order and within range (event_ok()),
- * after the first event: once per release, no more than that (the rest, out of line in
- * read_event_any(), keeps its registers to itself).
- */
-int ds_engine_read_event(struct ds_engine *eng, GError **error)
-{
-	const struct ds_event *ev = eng->blk;
-
-	if (ev != eng->blk_end && ev->type == DS_EV_RELEASE && eng->any_read &&
-	    !eng->read_error && event_ok(eng, ev)) {
-		eng->blk++;
-		eng->r->events_in++;
-		eng->t_read = ev->ts;
-		eng->r->rec_end_ts = ev->ts;
-		ds_task_read_release(eng, ev);
-		return 1;
-	}
-	return read_event_any(eng, error);
 }
 
 static void handle_ext(struct ds_engine *eng)
@@ -411,6 +377,13 @@ static bool read_limit(const struct ds_engine *eng, uint64_t t, int64_t *limit)
 	return true;
 }
 
+/* read_while()'s outcomes */
+enum read_end {
+	READ_FAILED = -1,	/* a read error (in @error) */
+	READ_AGAIN = 0,		/* reading changed what is due (or the stream ended): look again */
+	READ_DUE = 1,		/* only t_read moved, past the bound: the item at @t is due */
+};
+
 /*
  * Read until the item due at @t (@have: there is one) may be processed.  Equivalent to one
  * read per turn of run_loop(), without the turns: as long as reading schedules nothing (the
@@ -418,9 +391,13 @@ static bool read_limit(const struct ds_engine *eng, uint64_t t, int64_t *limit)
  * the one at @t, so only must_read() need be asked again -- and nothing changes what it
  * depends on but t_read (eng->wait_first changes only when a waiting task wakes, which
  * pushes an event, or at the end of the stream), so it is a bound on t_read (read_limit());
- * past 2^52 ns must_read() itself decides (its arithmetic in doubles).
+ * past 2^52 ns must_read() itself decides (its arithmetic in doubles).  READ_DUE when it
+ * stopped for that bound alone: the queues, their earliest item and eng->eof are as they
+ * were and must_read(eng, @t) is false, so run_loop() goes on with that item without asking
+ * again (most reads of a run whose tasks lag their recorded times end so).
  */
-static gboolean read_while(struct ds_engine *eng, gboolean have, uint64_t t, GError **error)
+static enum read_end read_while(struct ds_engine *eng, gboolean have, uint64_t t,
+				GError **error)
 {
 	uint64_t seq = eng->q.seq;
 	size_t ext = eng->ext.len;
@@ -430,23 +407,23 @@ static gboolean read_while(struct ds_engine *eng, gboolean have, uint64_t t, GEr
 		/* limit >= 1; inert events change nothing but t_read: a run of them at once */
 		for (;;) {
 			if (ds_engine_skip_inert(eng, (uint64_t)limit))
-				return TRUE;
+				return READ_DUE;
 			/* the next is not inert (or not read in place): the general read */
 			if (ds_engine_read_event(eng, error) < 0)
-				return FALSE;
+				return READ_FAILED;
 			if (eng->eof || eng->read_error || eng->q.seq != seq || eng->ext.len != ext)
-				return TRUE;
+				return READ_AGAIN;
 			if (eng->t_read < (uint64_t)DS_EXACT_LIM ? (int64_t)eng->t_read > limit :
 			    !must_read(eng, t))
-				return TRUE;
+				return READ_DUE;
 		}
 	}
 	do {
 		if (ds_engine_read_one(eng, error) < 0)
-			return FALSE;
+			return READ_FAILED;
 	} while (!eng->eof && !eng->read_error && eng->q.seq == seq && eng->ext.len == ext &&
 		 (!have || must_read(eng, t)));
-	return TRUE;
+	return READ_AGAIN;
 }
 
 static gboolean run_loop(struct ds_engine *eng, GError **error)
@@ -465,9 +442,13 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 		}
 		have = next_due(eng, top, &t, &is_ext);
 		if (!eng->eof && (!have || must_read(eng, t))) {
-			if (!read_while(eng, have, t, error))
+			enum read_end end = read_while(eng, have, t, error);
+
+			if (end == READ_FAILED)
 				return FALSE;
-			continue;
+			if (end == READ_AGAIN)
+				continue;
+			/* READ_DUE: top, t and is_ext stand; eng->read_error is not set */
 		}
 		if (!have)
 			return TRUE;

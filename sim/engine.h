@@ -1085,8 +1085,27 @@ static inline void ds_pool_sync_free(struct ds_pool *pool, struct ds_ent *e, uin
 	ds_pool_free_steps(pool, e, ds_pool_class_lock(pool, cls), cost, 0);
 }
 
-/* ds_engine_read_event() - read one event from the source (lookahead); -1 on error */
-int ds_engine_read_event(struct ds_engine *eng, GError **error);
+/* ds_engine_read_any() - read one event from the source (lookahead), any case (engine.c); -1
+ * on error */
+int ds_engine_read_any(struct ds_engine *eng, GError **error);
+
+/*
+ * ds_engine_event_ok() - an event read may be taken as it is: within range (its time, and that
+ * time times think_scale: task.c maps a waiting task's recorded time through a signed 64-bit
+ * integer; its duration) and in order; engine.c's check_order() says which bound one broke
+ */
+static inline bool ds_engine_event_ok(const struct ds_engine *eng, const struct ds_event *ev)
+{
+	/* with think_scale <= 1 the scaled time is within range whenever the time is: no
+	 * multiplication per event then */
+	if (ev->ts > DS_EV_TS_MAX || ev->ts < eng->t_read)	/* t_read is 0 before any */
+		return false;
+	if (G_UNLIKELY(eng->think_scale > 1.0) &&
+	    (double)ev->ts * eng->think_scale > (double)DS_EV_TS_MAX)
+		return false;
+	return !((ev->flags & DS_EVF_DURATION) && ev->type == DS_EV_RELEASE &&
+		 ev->aux > DS_EV_DURATION_MAX);
+}
 
 /*
  * ds_task_read_release() - the usual case inline: the pid is eng->recent's for its CPU (task.c's
@@ -1106,10 +1125,33 @@ static inline void ds_task_read_release(struct ds_engine *eng, const struct ds_e
 }
 
 /*
+ * ds_engine_read_event() - read one event from the source (lookahead); -1 on error.  Inline: a
+ * release read in place from the source's block, in order and within range, after the first
+ * event (once per release: engine.c's read_while() and task.c's read-ahead read most of them
+ * here, without a call); the rest, out of line in ds_engine_read_any(), keeps its registers
+ * to itself.
+ */
+static inline int ds_engine_read_event(struct ds_engine *eng, GError **error)
+{
+	const struct ds_event *ev = eng->blk;
+
+	if (ev != eng->blk_end && ev->type == DS_EV_RELEASE && eng->any_read &&
+	    !eng->read_error && ds_engine_event_ok(eng, ev)) {
+		eng->blk++;
+		eng->r->events_in++;
+		eng->t_read = ev->ts;
+		eng->r->rec_end_ts = ev->ts;
+		ds_task_read_release(eng, ev);
+		return 1;
+	}
+	return ds_engine_read_any(eng, error);
+}
+
+/*
  * ds_engine_read_one() - the same, with the commonest case inline: an event read in place from
  * the source's block that has no effect on the model (eng->inert: a release's end, a zs_free
  * when no object sizes are followed, workqueue events...) is only counted.  Two of every three
- * events of a trace with durations and zs_free are such.  The tests are event_ok()'s (engine.c)
+ * events of a trace with durations and zs_free are such.  The tests are ds_engine_event_ok()'s
  * for such an event: in order, within range (eng->inert is all 0 when think_scale > 1 scales
  * times).
  */

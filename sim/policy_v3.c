@@ -3,7 +3,8 @@
  * policy_v3.c - RFC v3 (spec §2): per-CPU buffer pages, a pool of free pages, a drain list.
  *
  * Data structures: struct v3 per pool: per CPU a struct v3_cpu (its buffer page, whether it
- * owns one, whether it is stranded full and since when, its last push for the idle flush);
+ * owns one, whether it is full (kept, not recomputed: every release asks), whether it is
+ * stranded full and since when, its last push for the idle flush);
  * @free, the count of pages in the pool (a free page has no storage until a CPU takes it);
  * @drain, the GQueue of full pages; @draining, pages the workers hold.  Counters @percpu and
  * @nonempty keep state() O(1), since it runs at every state change.  @returned: of @free, the
@@ -23,6 +24,8 @@
 struct v3_cpu {
 	struct ds_page *page;	/* NULL until the first push (storage is lazy) */
 	bool has_page;
+	bool full;		/* no page, or its page holds CAP values: read on every release,
+			 * set where either changes (v3_store(), v3_swap_page(), teardown) */
 	bool stranded;
 	uint64_t stranded_since;
 	uint64_t last_push;
@@ -56,6 +59,8 @@ static void *v3_create(struct ds_pool *pool)
 		v->cpu[c].has_page = true;
 		v->percpu++;
 	}
+	for (unsigned int c = 0; c < pool->ncpus; c++)
+		v->cpu[c].full = !v->cpu[c].has_page;
 	return v;
 }
 
@@ -74,11 +79,6 @@ static void v3_destroy(struct ds_pool *pool)
 	g_ptr_array_free(v->draining, TRUE);
 	g_free(v->cpu);
 	g_free(v);
-}
-
-static bool v3_full(const struct ds_pool *pool, const struct v3_cpu *pc)
-{
-	return !pc->has_page || (pc->page && pc->page->count == pool->cap);
 }
 
 static void stranded_end(struct ds_pool *pool, struct v3_cpu *pc, uint64_t now)
@@ -104,32 +104,41 @@ static void v3_swap_page(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc)
 	}
 	if (!pc->page)
 		pc->page = ds_pool_page_get(pool);
+	pc->full = false;	/* a fresh page */
 	pool->res->swaps++;
 }
 
-/* Take a page from the pool for a full buffer (or a CPU without one), under the pool lock.
- * Inline: most fallbacks of a pool too small come through here (one call less per release). */
-static inline __attribute__((always_inline)) bool
-v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
-	    struct ds_release_out *out)
+/*
+ * A swap attempt that found the pool empty: the pool lock for lock_ns, and the CPU stands
+ * stranded.  Once it is, its page (if any) is marked already and stays its page until a swap
+ * ends the stranding (v3_swap_page() then stranded_end()): the marks need no writing again.
+ * Inline: every fallback of a pool too small comes through here.
+ */
+static inline __attribute__((always_inline)) void
+v3_swap_failed(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
+	       struct ds_release_out *out)
+{
+	ds_ent_locked(out->ent, pool->pool_lock, pool->eng->prof->lock_ns, 0);
+	pool->res->swap_failures++;
+	if (!pc->stranded) {
+		if (pc->page)
+			pc->page->stranded = true;
+		pc->stranded = true;
+		pc->stranded_since = now;
+		pool->res->stranded_episodes++;
+	}
+	if (G_UNLIKELY(pool->eng->obs))
+		ds_obs_swap(pool, (unsigned int)(pc - v->cpu), now, false);
+}
+
+/* Take a page from the pool (it has one) for a full buffer (or a CPU without one), under the
+ * pool lock. */
+static void v3_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
+		    struct ds_release_out *out)
 {
 	const struct ds_profile *prof = pool->eng->prof;
 	bool queues = pc->page && pc->page->count;
 
-	if (!v->free) {
-		ds_ent_locked(out->ent, pool->pool_lock, prof->lock_ns, 0);
-		pool->res->swap_failures++;
-		if (pc->page)
-			pc->page->stranded = true;
-		if (!pc->stranded) {
-			pc->stranded = true;
-			pc->stranded_since = now;
-			pool->res->stranded_episodes++;
-		}
-		if (G_UNLIKELY(pool->eng->obs))
-			ds_obs_swap(pool, (unsigned int)(pc - v->cpu), now, false);
-		return false;
-	}
 	v3_swap_page(pool, v, pc);
 	if (G_UNLIKELY(pool->eng->obs))
 		ds_obs_swap(pool, (unsigned int)(pc - v->cpu), now, true);
@@ -139,10 +148,10 @@ v3_try_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
 		out->queue_work = true;
 	}
 	stranded_end(pool, pc, now);
-	return true;
 }
 
-/* Store the value in this CPU's buffer.  Inline: once per stored value (two call sites). */
+/* Store the value in this CPU's buffer (not full).  Inline: once per stored value (two call
+ * sites). */
 static inline __attribute__((always_inline)) void
 v3_store(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, const struct ds_release *rel,
 	 struct ds_release_out *out)
@@ -154,6 +163,7 @@ v3_store(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, const struct ds_
 	if (!pc->page->count)
 		v->nonempty++;
 	ds_pool_push(pool, pc->page, rel);
+	pc->full = pc->page->count == pool->cap;
 	pc->last_push = rel->now;
 	out->pushed = true;
 	if (p->idle_flush_ns)
@@ -163,27 +173,33 @@ v3_store(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, const struct ds_
 static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
 		       struct ds_release_out *out)
 {
-	const struct ds_params *p = pool->eng->p;
 	struct v3 *v = pool->priv;
 	struct v3_cpu *pc = &v->cpu[rel->cpu];
 
 	ds_ent_work(out->ent, pool->eng->prof->push_ns, 0);
-	if (v3_full(pool, pc)) {
+	if (pc->full) {
 		/* Eager: the attempt at fill time failed (stranded), retry only if allowed.
 		 * Lazy (or a CPU without a page): the first attempt is now. */
-		bool attempt = !pc->stranded || p->retry_swap_on_full;
-
-		if (attempt && v3_try_swap(pool, v, pc, rel->now, out)) {
-			v3_store(pool, v, pc, rel, out);
-			return;
+		if (!pc->stranded || pool->eng->p->retry_swap_on_full) {
+			if (v->free) {
+				v3_swap(pool, v, pc, rel->now, out);
+				v3_store(pool, v, pc, rel, out);
+				return;
+			}
+			v3_swap_failed(pool, v, pc, rel->now, out);
 		}
 		out->fallback = true;	/* the value is not stored: freed synchronously */
 		ds_pool_sync_free(pool, out->ent, rel->cls, rel->sync_cost);
 		return;
 	}
 	v3_store(pool, v, pc, rel, out);
-	if (p->push_semantics == DS_PUSH_EAGER && pc->page->count == pool->cap)
-		v3_try_swap(pool, v, pc, rel->now, out);	/* the filling value is stored */
+	if (pc->full && pool->eng->p->push_semantics == DS_PUSH_EAGER) {
+		/* the filling value is stored */
+		if (v->free)
+			v3_swap(pool, v, pc, rel->now, out);
+		else
+			v3_swap_failed(pool, v, pc, rel->now, out);
+	}
 }
 
 static bool v3_has_work(const struct ds_pool *pool)
@@ -288,6 +304,7 @@ static bool v3_teardown(struct ds_pool *pool, uint64_t now)
 		}
 		pc->page = NULL;
 		pc->has_page = false;
+		pc->full = true;
 		v->percpu--;
 	}
 	return v->drain.length > 0;

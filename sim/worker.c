@@ -148,26 +148,33 @@ static void batch_program(struct ds_pool *pool, struct ds_worker *w)
 	ds_ent_work(e, b->before, 0);
 	if (b->lock && !b->hold_all)
 		ds_ent_rel(e, b->lock);
-	for (unsigned int i = 0; i < page->count; i++) {
-		const struct ds_entry *en = &page->e[i];
-		struct ds_lock *cl = (en->flags & DS_ENTRY_STALE) ? NULL :
-			ds_pool_class_lock(pool, en->cls);
+	if (!pool->class_locks) {
+		/* no class locks (most runs): every value is its cost alone, tagged; the loop
+		 * below would find no lock for any of them (ds_pool_class_lock()) */
+		for (unsigned int i = 0; i < page->count; i++)
+			ds_ent_work(e, page->e[i].cost, i + 1);
+	} else {
+		for (unsigned int i = 0; i < page->count; i++) {
+			const struct ds_entry *en = &page->e[i];
+			struct ds_lock *cl = (en->flags & DS_ENTRY_STALE) ? NULL :
+				ds_pool_class_lock(pool, en->cls);
 
-		if (b->class_runs) {
-			if (open != cl) {
-				if (open)
-					ds_ent_rel(e, open);
-				if (cl)
-					ds_ent_acq(e, cl);
-				open = cl;
+			if (b->class_runs) {
+				if (open != cl) {
+					if (open)
+						ds_ent_rel(e, open);
+					if (cl)
+						ds_ent_acq(e, cl);
+					open = cl;
+				}
+				ds_ent_work(e, en->cost, i + 1);
+				continue;
 			}
-			ds_ent_work(e, en->cost, i + 1);
-			continue;
+			if (!cl)	/* what ds_pool_free_steps() does without a lock, inline */
+				ds_ent_work(e, en->cost, i + 1);
+			else
+				ds_pool_free_steps(pool, e, cl, en->cost, i + 1);
 		}
-		if (!cl)	/* what ds_pool_free_steps() does without a lock, inline */
-			ds_ent_work(e, en->cost, i + 1);
-		else
-			ds_pool_free_steps(pool, e, cl, en->cost, i + 1);
 	}
 	if (open)
 		ds_ent_rel(e, open);

@@ -258,8 +258,8 @@ static void test_lookahead_exact(void)
  * one of lookahead-exact (zs_free, workqueue events and release ends between the model's
  * events, switches, slot writes, exits), once from an array and once from a .dsev file (read
  * as it goes), under every policy, with object sizes followed (zsonly, or class locks on:
- * zs_free is not inert) or not, and with think_scale 1.5 (nothing inert: event_ok() scales
- * every time).
+ * zs_free is not inert) or not, and with think_scale 1.5 (nothing inert: ds_engine_event_ok()
+ * scales every time).
  */
 static struct ds_results *run_dsev(const char *path, const struct ds_params *p,
 				   const struct ds_profile *prof)

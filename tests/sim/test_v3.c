@@ -64,6 +64,7 @@ static void test_eager_pool1(void)
 	g_assert_cmpuint(z->swap_failures, ==, 3);
 	g_assert_cmpuint(z->stranded_episodes, ==, 1);
 	g_assert_cmpuint(z->stranded_ns, ==, 945);
+	g_assert_cmpuint(z->stranded_values, ==, 4);	/* B's values 4..7: stranded at k=7 */
 	g_assert_cmpuint(z->queue_work_calls, ==, 2);
 	g_assert_cmpuint(z->queue_work_noops, ==, 0);
 	g_assert_cmpuint(z->worker_runs, ==, 3);
@@ -132,6 +133,9 @@ static void test_lazy_pool1(void)
 	g_assert_cmpuint(z->swap_failures, ==, 3);
 	g_assert_cmpuint(z->stranded_ns, ==, 1245);
 	g_assert_cmpuint(z->stranded_episodes, ==, 1);
+	/* B (values 4..7) marked at its first failed attempt (k=8), still marked after the
+	 * failed retries at k=9 and 10 (which do not write the mark again) */
+	g_assert_cmpuint(z->stranded_values, ==, 4);
 	g_assert_cmpuint(z->teardown_drained, ==, 1);
 	simtest_assert_hist(&z->drain_latency, 8, 1515, 2940,
 			    1545 + 1535 + 1525 + 1515 + 2940 + 2780 + 2770 + 2760);
@@ -164,6 +168,7 @@ static void test_no_retry(void)
 	g_assert_cmpuint(z->fallbacks, ==, 4);
 	g_assert_cmpuint(z->swap_failures, ==, 1);
 	g_assert_cmpuint(z->stranded_ns, ==, 1755);
+	g_assert_cmpuint(z->stranded_values, ==, 4);	/* B, drained at teardown */
 	g_assert_cmpuint(z->drained, ==, 8);
 	g_assert_cmpuint(z->teardown_drained, ==, 4);
 	g_assert_cmpuint(z->drain_latency.count, ==, 4);
@@ -205,11 +210,13 @@ static void test_percpu_from_pool(void)
 	g_assert_cmpuint(c->be[DS_BE_ZRAM].fallbacks, ==, 8);
 	g_assert_cmpuint(c->be[DS_BE_ZRAM].swaps, ==, 0);
 	g_assert_cmpuint(c->be[DS_BE_ZRAM].teardown_drained, ==, 4);
+	g_assert_cmpuint(c->be[DS_BE_ZRAM].stranded_values, ==, 4);	/* stranded from k=3 */
 	g_assert_cmpuint(c->inv.pages_violations, ==, 0);
 	ds_results_free(c);
 	q.pool_pages = 1;
 	c = simtest_run_hand(evs, &q, 2);
 	g_assert_cmpuint(c->be[DS_BE_ZRAM].fallbacks, ==, 8);
+	g_assert_cmpuint(c->be[DS_BE_ZRAM].stranded_values, ==, 4);
 	g_assert_cmpuint(c->inv.pages_violations, ==, 0);
 	ds_results_free(a);
 	ds_results_free(b);
