@@ -206,8 +206,20 @@ void ds_evblk_pool_clear(struct ds_evblk_pool *pool);
 /* push, peek and pop are inline: every event read goes through one or two of them */
 static inline void ds_evring_push(struct ds_evring *r, const struct ds_event *ev)
 {
-	if (G_UNLIKELY(r->ti == DS_EVBLK_EVENTS || !r->tail))
+	struct ds_evblk_pool *pool = r->pool;
+
+	if (!r->tail && pool && pool->free) {
+		/* empty: the free list's top (inline: a task whose FIFO empties between its
+		 * releases comes here once a release) */
+		struct ds_evblk *b = pool->free;
+
+		pool->free = b->next;
+		pool->nfree--;
+		b->next = NULL;
+		r->head = r->tail = b;
+	} else if (G_UNLIKELY(r->ti == DS_EVBLK_EVENTS || !r->tail)) {
 		ds_evring_grow(r);
+	}
 	r->tail->ev[r->ti++] = *ev;
 	r->len++;
 }
@@ -220,10 +232,19 @@ static inline const struct ds_event *ds_evring_peek(const struct ds_evring *r)
 
 static inline void ds_evring_pop(struct ds_evring *r, struct ds_event *out)
 {
-	*out = r->head->ev[r->hi++];
-	r->len--;
-	if (G_UNLIKELY(r->hi == DS_EVBLK_EVENTS || !r->len))
+	struct ds_evblk *b = r->head;
+
+	*out = b->ev[r->hi++];
+	if (!--r->len && r->pool) {
+		/* emptied: its block back to the free list's top (inline, as in push) */
+		b->next = r->pool->free;
+		r->pool->free = b;
+		r->pool->nfree++;
+		r->head = r->tail = NULL;
+		r->hi = r->ti = 0;
+	} else if (G_UNLIKELY(r->hi == DS_EVBLK_EVENTS || !r->len)) {
 		ds_evring_next_block(r);
+	}
 }
 
 /* --- job.c --- */
