@@ -15,9 +15,7 @@
  *    (each policy: sync, v2, v3, zsonly) consumes an identical array source.  Events/s and
  *    releases/s of each and the ratio to the baseline measured in the same run are printed.
  * 2. Real traces: each .dat file in traces/ of the source tree (or the files given) is read once
- *    through its binary cache into memory the way a sweep shares a trace among its points
- *    (ds_mem_stream_load(): one mapping, in huge pages where the kernel gives them), then
- *    baseline and each policy as above (best of 5), each reading it in place.
+ *    through its binary cache into memory, then baseline and each policy as above (best of 5).
  * 3. lmk64: issue 11's SYNTHETIC 64-CPU trace (`defersim synth lmk -s cpus=64 -s procs=256
  *    -s footprint_mib=64-256 -s window=2000000000`: 31.9 M events, 10.6 M releases),
  *    generated into memory by ds_synth_open() (never a file), then as above; --lmk64-procs
@@ -185,14 +183,15 @@ static struct ds_results *run_sim(const char *policy, struct ds_source *src,
 }
 
 /* Best of @reps: pulling every event of @evs from an array source, doing nothing. */
-static double time_baseline(const struct ds_event *evs, size_t n, int reps)
+static double time_baseline(const GArray *evs, int reps)
 {
 	double best = G_MAXDOUBLE;
 	uint64_t sum = 0;
 	struct ds_event ev;
 
 	for (int i = 0; i < reps; i++) {
-		struct ds_source *src = ds_source_new_array(evs, n);
+		struct ds_source *src = ds_source_new_array(
+			(const struct ds_event *)(void *)evs->data, evs->len);
 		double t0 = now_s();
 
 		while (ds_source_next(src, &ev, NULL) > 0)
@@ -206,14 +205,15 @@ static double time_baseline(const struct ds_event *evs, size_t n, int reps)
 }
 
 /* Best of @reps: ds_sim_run() on an array source over @evs (its CPU time: *@cpu). */
-static double time_sim(const struct ds_event *evs, size_t n, const char *policy,
-		       unsigned int ncpus, int reps, uint64_t *fallbacks, double *cpu)
+static double time_sim(const GArray *evs, const char *policy, unsigned int ncpus, int reps,
+		       uint64_t *fallbacks, double *cpu)
 {
 	double best = G_MAXDOUBLE;
 
 	*cpu = G_MAXDOUBLE;
 	for (int i = 0; i < reps; i++) {
-		struct ds_source *src = ds_source_new_array(evs, n);
+		struct ds_source *src = ds_source_new_array(
+			(const struct ds_event *)(void *)evs->data, evs->len);
 		double t0 = now_s(), c0 = cpu_s();
 		struct ds_results *r = run_sim(policy, src, ncpus);
 
@@ -227,31 +227,32 @@ static double time_sim(const struct ds_event *evs, size_t n, const char *policy,
 }
 
 /* Releases in @evs: the issue's unit (an engine's work follows them, not the other events). */
-static uint64_t count_releases(const struct ds_event *ev, size_t n)
+static uint64_t count_releases(const GArray *evs)
 {
-	uint64_t rel = 0;
+	const struct ds_event *ev = (const struct ds_event *)(void *)evs->data;
+	uint64_t n = 0;
 
-	for (size_t i = 0; i < n; i++)
-		rel += ev[i].type == DS_EV_RELEASE;
-	return rel;
+	for (guint i = 0; i < evs->len; i++)
+		n += ev[i].type == DS_EV_RELEASE;
+	return n;
 }
 
-static void report_throughput(const struct ds_event *evs, size_t n, unsigned int ncpus,
-			      int reps, char **policies)
+static void report_throughput(const GArray *evs, unsigned int ncpus, int reps,
+			      char **policies)
 {
-	double base = time_baseline(evs, n, reps);
-	uint64_t rel = count_releases(evs, n);
+	double base = time_baseline(evs, reps);
+	uint64_t rel = count_releases(evs);
 
 	printf("  baseline (pull every event, no work): %.4f s, %.1f M events/s\n", base,
-	       n / base / 1e6);
+	       evs->len / base / 1e6);
 	for (size_t i = 0; policies[i]; i++) {
 		uint64_t fb = 0;
 		double cpu;
-		double sim = time_sim(evs, n, policies[i], ncpus, reps, &fb, &cpu);
+		double sim = time_sim(evs, policies[i], ncpus, reps, &fb, &cpu);
 
 		printf("  sim %-6s: %.4f s, %.2f M events/s, %.2f M releases/s = %.1fx the "
 		       "baseline's time (fallbacks %" G_GUINT64_FORMAT "; CPU time %.4f s: %.2f M "
-		       "releases/s)\n", policies[i], sim, n / sim / 1e6, rel / sim / 1e6,
+		       "releases/s)\n", policies[i], sim, evs->len / sim / 1e6, rel / sim / 1e6,
 		       sim / base, fb, cpu, cpu > 0 ? rel / cpu / 1e6 : 0.0);
 	}
 }
@@ -267,8 +268,7 @@ static void bench_synthetic(uint64_t releases, int reps, char **policies)
 	ds_source_close(gen);
 	printf("synthetic stream: %u events (%" G_GUINT64_FORMAT " releases), in memory, "
 	       "%d CPUs\n", evs->len, releases, NCPUS);
-	report_throughput((const struct ds_event *)(void *)evs->data, evs->len, NCPUS, reps,
-			  policies);
+	report_throughput(evs, NCPUS, reps, policies);
 	g_array_free(evs, TRUE);
 }
 
@@ -307,46 +307,40 @@ static void bench_lmk64(unsigned int procs, int reps, char **policies)
 	printf("lmk64 (SYNTHETIC: defersim synth lmk -s cpus=64 -s procs=%u -s "
 	       "footprint_mib=64-256 -s window=%s): %u events, %" G_GUINT64_FORMAT " releases, "
 	       "64 CPUs, generated into memory in %.1f s (best of %d)\n", procs, window,
-	       evs->len, count_releases((const struct ds_event *)(void *)evs->data, evs->len),
-	       now_s() - t0, reps);
-	report_throughput((const struct ds_event *)(void *)evs->data, evs->len, 64, reps,
-			  policies);
+	       evs->len, count_releases(evs), now_s() - t0, reps);
+	report_throughput(evs, 64, reps, policies);
 	g_array_free(evs, TRUE);
 }
 
-/*
- * A trace is held the way a sweep holds it for its points (replay/memsource.c: read once
- * through the binary cache into one mapping, in transparent huge pages where the kernel
- * gives them); every run reads it in place, as a sweep point does.
- */
 static void bench_trace(const char *path, int reps, char **policies)
 {
 	struct ds_trace_opts opts = { .use_cache = TRUE };
 	GError *error = NULL;
-	struct ds_mem_stream *s;
-	struct ds_source *src;
-	const struct ds_event *evs;
-	const char *why = NULL;
-	uint64_t bytes;
-	size_t n;
+	struct ds_source *src = ds_source_open_trace(path, &opts, &error);
+	GArray *evs;
+	struct ds_event ev;
+	unsigned int ncpus;
+	int rc;
 
-	s = ds_mem_stream_load(path, &opts, G_MAXUINT64, &bytes, &why, &error);
-	if (!s) {
-		printf("trace %s: skipped (%s)\n", path, error ? error->message : why);
-		g_clear_error(&error);
+	if (!src) {
+		printf("trace %s: skipped (%s)\n", path, error->message);
+		g_error_free(error);
 		return;
 	}
-	src = ds_mem_stream_open(s);
-	if (!ds_source_block(src, &evs, &n)) {
-		/* a stream source always gives its events as one block */
-		printf("trace %s: skipped (no block)\n", path);
-	} else {
-		printf("trace %s: %zu events, %u CPUs, in memory (a sweep's shared stream, best "
-		       "of %d)\n", path, n, ds_source_info(src)->ncpus, reps);
-		report_throughput(evs, n, ds_source_info(src)->ncpus, reps, policies);
-	}
+	evs = g_array_new(FALSE, FALSE, sizeof(struct ds_event));
+	while ((rc = ds_source_next(src, &ev, &error)) > 0)
+		g_array_append_val(evs, ev);
+	ncpus = ds_source_info(src)->ncpus;
 	ds_source_close(src);
-	ds_mem_stream_free(s);
+	if (rc < 0) {
+		printf("trace %s: skipped (%s)\n", path, error->message);
+		g_error_free(error);
+	} else {
+		printf("trace %s: %u events, %u CPUs, in memory (best of %d)\n", path, evs->len,
+		       ncpus, reps);
+		report_throughput(evs, ncpus, reps, policies);
+	}
+	g_array_free(evs, TRUE);
 }
 
 static gint path_cmp(gconstpointer a, gconstpointer b)
