@@ -275,9 +275,7 @@ int ds_engine_read_any(struct ds_engine *eng, GError **error)
 		return -1;
 	if (!eng->any_read)
 		first_event(eng, ev->ts);
-	eng->r->events_in++;
-	eng->t_read = ev->ts;
-	eng->r->rec_end_ts = ev->ts;
+	ds_engine_took(eng, ev);
 	dispatch_read(eng, ev);
 	return 1;
 }

@@ -193,33 +193,56 @@ struct ds_evring {
 	struct ds_evblk_pool *pool;
 };
 
-/* ds_evring_grow() - a block for the next push (the slow path of ds_evring_push()) */
+/* ds_evblk_new() - a block for a ring whose pool has none free (allocated; counted in @pool) */
+struct ds_evblk *ds_evblk_new(struct ds_evblk_pool *pool);
+
+/* ds_evblk_get() - the free list's top (a stack: the block last given back), else a new one */
+static inline struct ds_evblk *ds_evblk_get(struct ds_evblk_pool *pool)
+{
+	struct ds_evblk *b;
+
+	if (!pool || !pool->free)
+		return ds_evblk_new(pool);
+	b = pool->free;
+	pool->free = b->next;
+	pool->nfree--;
+	b->next = NULL;
+	return b;
+}
+
+/* ds_evblk_put() - give @b back to @pool's free list (no pool: to the allocator) */
+static inline void ds_evblk_put(struct ds_evblk_pool *pool, struct ds_evblk *b)
+{
+	if (!pool) {
+		g_aligned_free(b);
+		return;
+	}
+	b->next = pool->free;
+	pool->free = b;
+	pool->nfree++;
+}
+
+/* ds_evring_grow() - the tail block is full: append one (the slow path of ds_evring_push()) */
 void ds_evring_grow(struct ds_evring *r);
-/* ds_evring_next_block() - the head block was read to its end, or the ring emptied (the
- * slow path of pop) */
+/* ds_evring_next_block() - the head block was read to its end, events remain (the slow path
+ * of pop) */
 void ds_evring_next_block(struct ds_evring *r);
 /* ds_evring_clear() - free the ring's blocks (to its pool); it is empty after, same pool */
 void ds_evring_clear(struct ds_evring *r);
 /* ds_evblk_pool_clear() - free the pool's blocks (every ring using it cleared first) */
 void ds_evblk_pool_clear(struct ds_evblk_pool *pool);
 
-/* push, peek and pop are inline: every event read goes through one or two of them */
+/*
+ * push, peek and pop are inline: every event read goes through one or two of them.  An empty
+ * ring's first block and the block of the pop that empties it go through the free list
+ * inline (a task whose FIFO empties between its releases does both once a release).
+ */
 static inline void ds_evring_push(struct ds_evring *r, const struct ds_event *ev)
 {
-	struct ds_evblk_pool *pool = r->pool;
-
-	if (!r->tail && pool && pool->free) {
-		/* empty: the free list's top (inline: a task whose FIFO empties between its
-		 * releases comes here once a release) */
-		struct ds_evblk *b = pool->free;
-
-		pool->free = b->next;
-		pool->nfree--;
-		b->next = NULL;
-		r->head = r->tail = b;
-	} else if (G_UNLIKELY(r->ti == DS_EVBLK_EVENTS || !r->tail)) {
+	if (!r->tail)
+		r->head = r->tail = ds_evblk_get(r->pool);	/* empty: @hi = @ti = 0 */
+	else if (G_UNLIKELY(r->ti == DS_EVBLK_EVENTS))
 		ds_evring_grow(r);
-	}
 	r->tail->ev[r->ti++] = *ev;
 	r->len++;
 }
@@ -235,14 +258,11 @@ static inline void ds_evring_pop(struct ds_evring *r, struct ds_event *out)
 	struct ds_evblk *b = r->head;
 
 	*out = b->ev[r->hi++];
-	if (!--r->len && r->pool) {
-		/* emptied: its block back to the free list's top (inline, as in push) */
-		b->next = r->pool->free;
-		r->pool->free = b;
-		r->pool->nfree++;
+	if (!--r->len) {
+		ds_evblk_put(r->pool, b);
 		r->head = r->tail = NULL;
 		r->hi = r->ti = 0;
-	} else if (G_UNLIKELY(r->hi == DS_EVBLK_EVENTS || !r->len)) {
+	} else if (G_UNLIKELY(r->hi == DS_EVBLK_EVENTS)) {
 		ds_evring_next_block(r);
 	}
 }
@@ -1145,6 +1165,14 @@ static inline void ds_task_read_release(struct ds_engine *eng, const struct ds_e
 		ds_task_wake(eng, t);
 }
 
+/* ds_engine_took() - the reading position moves to @ev, just read (the counts every read keeps) */
+static inline void ds_engine_took(struct ds_engine *eng, const struct ds_event *ev)
+{
+	eng->r->events_in++;
+	eng->t_read = ev->ts;
+	eng->r->rec_end_ts = ev->ts;
+}
+
 /*
  * ds_engine_read_event() - read one event from the source (lookahead); -1 on error.  Inline: a
  * release read in place from the source's block, in order and within range, after the first
@@ -1159,9 +1187,7 @@ static inline int ds_engine_read_event(struct ds_engine *eng, GError **error)
 	if (ev != eng->blk_end && ev->type == DS_EV_RELEASE && eng->any_read &&
 	    !eng->read_error && ds_engine_event_ok(eng, ev)) {
 		eng->blk++;
-		eng->r->events_in++;
-		eng->t_read = ev->ts;
-		eng->r->rec_end_ts = ev->ts;
+		ds_engine_took(eng, ev);
 		ds_task_read_release(eng, ev);
 		return 1;
 	}
@@ -1184,9 +1210,7 @@ static inline int ds_engine_read_one(struct ds_engine *eng, GError **error)
 	    ev->ts >= eng->t_read && ev->ts <= DS_EV_TS_MAX && eng->any_read &&
 	    !eng->read_error) {
 		eng->blk++;
-		eng->r->events_in++;
-		eng->t_read = ev->ts;
-		eng->r->rec_end_ts = ev->ts;
+		ds_engine_took(eng, ev);
 		return 1;
 	}
 	return ds_engine_read_event(eng, error);

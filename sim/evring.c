@@ -10,45 +10,22 @@
 
 #include "engine.h"
 
-static struct ds_evblk *blk_get(struct ds_evblk_pool *pool)
+struct ds_evblk *ds_evblk_new(struct ds_evblk_pool *pool)
 {
-	struct ds_evblk *b;
+	/* 64-byte aligned: each event within one cache line of its pair */
+	struct ds_evblk *b = g_aligned_alloc(1, sizeof(*b), 64);
 
-	if (pool && pool->free) {
-		b = pool->free;
-		pool->free = b->next;
-		pool->nfree--;
-	} else {
-		/* 64-byte aligned: each event within one cache line of its pair */
-		b = g_aligned_alloc(1, sizeof(*b), 64);
-		if (pool)
-			pool->nalloc++;
-	}
 	b->next = NULL;
+	if (pool)
+		pool->nalloc++;
 	return b;
-}
-
-static void blk_put(struct ds_evblk_pool *pool, struct ds_evblk *b)
-{
-	if (!pool) {
-		g_aligned_free(b);
-		return;
-	}
-	b->next = pool->free;
-	pool->free = b;
-	pool->nfree++;
 }
 
 void ds_evring_grow(struct ds_evring *r)
 {
-	struct ds_evblk *b = blk_get(r->pool);
+	struct ds_evblk *b = ds_evblk_get(r->pool);
 
-	if (r->tail) {
-		r->tail->next = b;
-	} else {
-		r->head = b;
-		r->hi = 0;
-	}
+	r->tail->next = b;
 	r->tail = b;
 	r->ti = 0;
 }
@@ -57,16 +34,9 @@ void ds_evring_next_block(struct ds_evring *r)
 {
 	struct ds_evblk *b = r->head;
 
-	if (!r->len) {
-		/* empty: its one block goes back (next push takes the free list's top: this one) */
-		blk_put(r->pool, b);
-		r->head = r->tail = NULL;
-		r->hi = r->ti = 0;
-		return;
-	}
 	r->head = b->next;
 	r->hi = 0;
-	blk_put(r->pool, b);
+	ds_evblk_put(r->pool, b);
 }
 
 void ds_evring_clear(struct ds_evring *r)
@@ -77,7 +47,7 @@ void ds_evring_clear(struct ds_evring *r)
 	while (b) {
 		struct ds_evblk *next = b->next;
 
-		blk_put(pool, b);
+		ds_evblk_put(pool, b);
 		b = next;
 	}
 	memset(r, 0, sizeof(*r));

@@ -4,13 +4,13 @@
  * class), the deferred scheme's pool lock, v2's array lock.
  *
  * struct ds_lock (engine.h) has a real holder, FIFO waiters (a queued spinlock serves them in
- * arrival order; an intrusive list through the entities, no allocation per wait) and at most one optimistic claim by a run (ent.c).  A waiter spins: it stays
- * runnable on its CPU and burns its share of it (cpu.c) until the holder releases; it then
- * holds the lock after lock_handover_ns of extra work (the lock's cache line and the data it
- * guards move to the new CPU).  An uncontended acquisition costs what the profile's step
- * costs already contain (lock_ns is part of them).  Counters go to results->locks[kind]:
- * acquisitions, contended ones, hand-overs, time spent waiting (total, worst) and the CPU
- * time burnt spinning.
+ * arrival order; an intrusive list through the entities, no allocation per wait) and at most
+ * one optimistic claim by a run (ent.c).  A waiter spins: it stays runnable on its CPU and
+ * burns its share of it (cpu.c) until the holder releases; it then holds the lock after
+ * lock_handover_ns of extra work (the lock's cache line and the data it guards move to the
+ * new CPU).  An uncontended acquisition costs what the profile's step costs already contain
+ * (lock_ns is part of them).  Counters go to results->locks[kind]: acquisitions, contended
+ * ones, hand-overs, time spent waiting (total, worst) and the CPU time burnt spinning.
  */
 #include "engine.h"
 
