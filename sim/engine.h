@@ -555,13 +555,20 @@ static inline void ds_ent_put_step(struct ds_ent *e, uint32_t op, struct ds_lock
 	st->tag = tag;
 }
 
+/* @a + @b, UINT64_MAX when it overflows (the summaries' sum, ds_ent_work()) */
+static inline uint64_t ds_ent_sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t s;
+
+	return __builtin_add_overflow(a, b, &s) ? UINT64_MAX : s;
+}
+
 /* ds_ent_work() - append WORK @ns (tag 0: none); inline: two or more per release */
 static inline void ds_ent_work(struct ds_ent *e, uint64_t ns, uint32_t tag)
 {
 	struct ds_step *last;
 
-	if (G_UNLIKELY(__builtin_add_overflow(e->prog_ns, ns, &e->prog_ns)))
-		e->prog_ns = UINT64_MAX;
+	e->prog_ns = ds_ent_sat_add(e->prog_ns, ns);
 	if (tag) {
 		e->prog_tagged = true;
 		e->prog_tag_ns = e->prog_ns;
@@ -616,6 +623,41 @@ static inline void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_
 	ds_ent_work(e, ns, tag);
 	if (lock)
 		ds_ent_rel(e, lock);
+}
+
+/*
+ * ds_ent_prog_hold() - the whole program of a release with one hold of @lock (not NULL):
+ * WORK @pre, ACQ @lock, WORK @hold, REL @lock, WORK @post, none tagged, on a fresh program
+ * (ds_ent_prog_reset()).  The same five steps and summaries as ds_ent_work(), ds_ent_locked()
+ * and ds_ent_work() would leave, written at once: a fallback on a pool too small (v3) is
+ * most releases of such a run, and building it call by call re-read the step count and
+ * the previous step at every call.
+ */
+static inline void ds_ent_prog_hold(struct ds_ent *e, uint64_t pre, struct ds_lock *lock,
+				    uint64_t hold, uint64_t post)
+{
+	struct ds_step *st;
+	uint64_t rel;
+
+	if (G_UNLIKELY(e->nsteps || e->cap < 5)) {
+		ds_ent_work(e, pre, 0);
+		ds_ent_locked(e, lock, hold, 0);
+		ds_ent_work(e, post, 0);
+		return;
+	}
+	st = e->prog;
+	st[0] = (struct ds_step){ .lock = NULL, .ns = pre, .op = DS_OP_WORK, .tag = 0 };
+	st[1] = (struct ds_step){ .lock = lock, .ns = 0, .op = DS_OP_ACQ, .tag = 0 };
+	st[2] = (struct ds_step){ .lock = NULL, .ns = hold, .op = DS_OP_WORK, .tag = 0 };
+	st[3] = (struct ds_step){ .lock = lock, .ns = 0, .op = DS_OP_REL, .tag = 0 };
+	st[4] = (struct ds_step){ .lock = NULL, .ns = post, .op = DS_OP_WORK, .tag = 0 };
+	e->nsteps = 5;
+	rel = ds_ent_sat_add(pre, hold);
+	e->prog_acq_ns = pre;
+	e->prog_rel_ns = rel;
+	e->prog_ns = ds_ent_sat_add(rel, post);
+	e->prog_lock = lock;
+	e->prog_shape = DS_PROG_HOLD;
 }
 /*
  * ds_ent_run() - start the program on virtual CPU @cpu at eng->now (the entity joins that

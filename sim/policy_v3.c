@@ -109,16 +109,15 @@ static void v3_swap_page(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc)
 }
 
 /*
- * A swap attempt that found the pool empty: the pool lock for lock_ns, and the CPU stands
- * stranded.  Once it is, its page (if any) is marked already and stays its page until a swap
- * ends the stranding (v3_swap_page() then stranded_end()): the marks need no writing again.
- * Inline: every fallback of a pool too small comes through here.
+ * A swap attempt that found the pool empty: the CPU stands stranded.  Once it is, its page
+ * (if any) is marked already and stays its page until a swap ends the stranding
+ * (v3_swap_page() then stranded_end()): the marks need no writing again.  Its cost, the pool
+ * lock for lock_ns, is the caller's to append.  Inline: every fallback of a pool too small
+ * comes through here.
  */
 static inline __attribute__((always_inline)) void
-v3_swap_failed(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now,
-	       struct ds_release_out *out)
+v3_swap_failed(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint64_t now)
 {
-	ds_ent_locked(out->ent, pool->pool_lock, pool->eng->prof->lock_ns, 0);
 	pool->res->swap_failures++;
 	if (!pc->stranded) {
 		if (pc->page)
@@ -170,35 +169,64 @@ v3_store(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, const struct ds_
 		out->flush_at = rel->now + p->idle_flush_ns;
 }
 
+/*
+ * A release that found its buffer full and the pool empty: push_ns, the failed swap attempt
+ * (the pool lock for lock_ns), then the synchronous free.  Without a class lock (the common
+ * case) that is one hold of the pool lock, written whole (ds_ent_prog_hold()).
+ */
+static inline __attribute__((always_inline)) void
+v3_fallback_failed(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc,
+		   const struct ds_release *rel, struct ds_release_out *out)
+{
+	const struct ds_profile *prof = pool->eng->prof;
+
+	if (G_LIKELY(!ds_pool_class_lock(pool, rel->cls) && !pool->eng->obs)) {
+		ds_ent_prog_hold(out->ent, prof->push_ns, pool->pool_lock, prof->lock_ns,
+				 rel->sync_cost);
+	} else {
+		ds_ent_work(out->ent, prof->push_ns, 0);
+		ds_ent_locked(out->ent, pool->pool_lock, prof->lock_ns, 0);
+		ds_pool_sync_free(pool, out->ent, rel->cls, rel->sync_cost);
+	}
+	v3_swap_failed(pool, v, pc, rel->now);
+	out->fallback = true;	/* the value is not stored: freed synchronously */
+}
+
 static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
 		       struct ds_release_out *out)
 {
+	const struct ds_profile *prof = pool->eng->prof;
 	struct v3 *v = pool->priv;
 	struct v3_cpu *pc = &v->cpu[rel->cpu];
 
-	ds_ent_work(out->ent, pool->eng->prof->push_ns, 0);
 	if (pc->full) {
 		/* Eager: the attempt at fill time failed (stranded), retry only if allowed.
 		 * Lazy (or a CPU without a page): the first attempt is now. */
 		if (!pc->stranded || pool->eng->p->retry_swap_on_full) {
-			if (v->free) {
-				v3_swap(pool, v, pc, rel->now, out);
-				v3_store(pool, v, pc, rel, out);
+			if (!v->free) {
+				v3_fallback_failed(pool, v, pc, rel, out);
 				return;
 			}
-			v3_swap_failed(pool, v, pc, rel->now, out);
+			ds_ent_work(out->ent, prof->push_ns, 0);
+			v3_swap(pool, v, pc, rel->now, out);
+			v3_store(pool, v, pc, rel, out);
+			return;
 		}
+		ds_ent_work(out->ent, prof->push_ns, 0);
 		out->fallback = true;	/* the value is not stored: freed synchronously */
 		ds_pool_sync_free(pool, out->ent, rel->cls, rel->sync_cost);
 		return;
 	}
+	ds_ent_work(out->ent, prof->push_ns, 0);
 	v3_store(pool, v, pc, rel, out);
 	if (pc->full && pool->eng->p->push_semantics == DS_PUSH_EAGER) {
 		/* the filling value is stored */
-		if (v->free)
+		if (v->free) {
 			v3_swap(pool, v, pc, rel->now, out);
-		else
-			v3_swap_failed(pool, v, pc, rel->now, out);
+		} else {
+			ds_ent_locked(out->ent, pool->pool_lock, prof->lock_ns, 0);
+			v3_swap_failed(pool, v, pc, rel->now);
+		}
 	}
 }
 
