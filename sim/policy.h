@@ -69,6 +69,10 @@ struct ds_release {
 struct ds_release_out {
 	struct ds_ent *ent;
 	bool pushed;
+	/* the value went to a page that held values already, no page changed hands: the page
+	 * counts (free, queued, draining, per-CPU, non-empty) are as they were, and observing
+	 * the release needs no state() (ds_pool_observe_push()) */
+	bool same_pages;
 	bool fallback;
 	bool sync;
 	bool queue_work;

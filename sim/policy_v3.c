@@ -139,6 +139,7 @@ static void v3_swap(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, uint6
 	bool queues = pc->page && pc->page->count;
 
 	v3_swap_page(pool, v, pc);
+	out->same_pages = false;	/* (eager: after the store that filled the page) */
 	if (G_UNLIKELY(pool->eng->obs))
 		ds_obs_swap(pool, (unsigned int)(pc - v->cpu), now, true);
 	ds_ent_locked(out->ent, pool->pool_lock, prof->swap_ns, 0);
@@ -161,6 +162,8 @@ v3_store(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc, const struct ds_
 		pc->page = ds_pool_page_get(pool);
 	if (!pc->page->count)
 		v->nonempty++;
+	else
+		out->same_pages = true;
 	ds_pool_push(pool, pc->page, rel);
 	pc->full = pc->page->count == pool->cap;
 	pc->last_push = rel->now;

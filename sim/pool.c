@@ -320,6 +320,14 @@ static void __attribute__((noinline)) observe_arrivals(struct ds_backend_result 
 	ds_pool_arrivals_observe(res, now);
 }
 
+void ds_pool_observe_pending(struct ds_pool *pool)
+{
+	struct ds_backend_result *res = pool->res;
+
+	res->peak_pending_values = pool->pending_values;
+	res->peak_pending_bytes = pool->pending_values * pool->eng->prof->object_bytes;
+}
+
 void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 {
 	struct ds_backend_result *res = pool->res;
@@ -336,10 +344,8 @@ void ds_pool_observe(struct ds_pool *pool, uint64_t now)
 		observe_arrivals(res, now);
 	held = st.percpu_nonempty + st.queued + st.draining;
 	res->peak_pages_held = MAX(res->peak_pages_held, held);
-	if (pool->pending_values > res->peak_pending_values) {
-		res->peak_pending_values = pool->pending_values;
-		res->peak_pending_bytes = pool->pending_values * pool->eng->prof->object_bytes;
-	}
+	if (pool->pending_values > res->peak_pending_values)
+		ds_pool_observe_pending(pool);
 	if (G_UNLIKELY(pool->observe_all))
 		observe_all(pool, now, &st);
 }

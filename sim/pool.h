@@ -228,6 +228,9 @@ void ds_pool_index_enable(struct ds_pool *pool);
  */
 void ds_pool_observe(struct ds_pool *pool, uint64_t now);
 
+/* ds_pool_observe_pending() - a new peak of pending values (ds_pool_observe()'s part) */
+void ds_pool_observe_pending(struct ds_pool *pool);
+
 /* ds_pool_arrivals_observe() - the swap attempts (swaps and failed ones) since the last
  * observation arrived at @now: arrivals of pages to the pool (analytic cross-check); inline,
  * since most observations come after no attempt (ds_arrivals_observe() then only tests) */
@@ -249,6 +252,26 @@ static inline void ds_pool_observe_same(struct ds_pool *pool, uint64_t now)
 		return;
 	}
 	ds_pool_arrivals_observe(pool->res, now);
+}
+
+/**
+ * ds_pool_observe_push() - the same after a value was pushed to a page that held values
+ * already, no page changing hands (struct ds_release_out.same_pages): the page counts are as
+ * the last observation left them (every change of them is observed: ds_pool_observe()), so
+ * only a swap attempt and the pending values' peak may need counting.  Inline: most stored
+ * values come here.
+ */
+static inline void ds_pool_observe_push(struct ds_pool *pool, uint64_t now)
+{
+	struct ds_backend_result *res = pool->res;
+
+	if (G_UNLIKELY(pool->observe_all)) {
+		ds_pool_observe(pool, now);
+		return;
+	}
+	ds_pool_arrivals_observe(res, now);
+	if (pool->pending_values > res->peak_pending_values)
+		ds_pool_observe_pending(pool);
 }
 
 /* ds_pool_freeze() - end of the stream: close the occupancy integral at @now */

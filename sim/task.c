@@ -531,6 +531,8 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 		/* a fallback stores nothing and takes no page: only its swap attempt counts */
 		if (out.fallback)
 			ds_pool_observe_same(pool, eng->now);
+		else if (out.same_pages)
+			ds_pool_observe_push(pool, eng->now);
 		else
 			ds_pool_observe(pool, eng->now);
 	}
