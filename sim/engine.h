@@ -626,6 +626,31 @@ static inline void ds_ent_locked(struct ds_ent *e, struct ds_lock *lock, uint64_
 }
 
 /*
+ * ds_ent_end_then() - append the end of what the program did so far (WORK 0 tagged @tag, not
+ * 0) and then WORK @ns untagged: the same two steps and summaries as ds_ent_work(e, 0, tag)
+ * and ds_ent_work(e, ns, 0) (a tagged step is never merged into, nor merged with the next),
+ * written at once: a release followed by on-CPU think time (task.c), nearly every release of
+ * a busy task.
+ */
+static inline void ds_ent_end_then(struct ds_ent *e, uint32_t tag, uint64_t ns)
+{
+	struct ds_step *st;
+
+	if (G_UNLIKELY(e->cap - e->nsteps < 2)) {
+		ds_ent_work(e, 0, tag);
+		ds_ent_work(e, ns, 0);
+		return;
+	}
+	st = &e->prog[e->nsteps];
+	st[0] = (struct ds_step){ .lock = NULL, .ns = 0, .op = DS_OP_WORK, .tag = tag };
+	st[1] = (struct ds_step){ .lock = NULL, .ns = ns, .op = DS_OP_WORK, .tag = 0 };
+	e->nsteps += 2;
+	e->prog_tagged = true;
+	e->prog_tag_ns = e->prog_ns;
+	e->prog_ns = ds_ent_sat_add(e->prog_ns, ns);
+}
+
+/*
  * ds_ent_prog_hold() - the whole program of a release with one hold of @lock (not NULL):
  * WORK @pre, ACQ @lock, WORK @hold, REL @lock, WORK @post, none tagged, on a fresh program
  * (ds_ent_prog_reset()).  The same five steps and summaries as ds_ent_work(), ds_ent_locked()

@@ -469,8 +469,7 @@ static bool merge_think(struct ds_engine *eng, struct ds_task *t)
 	if (!g.on || !g.span)
 		return false;	/* task_gap() will take it */
 	span = gap_take(eng, t, next, &g);
-	ds_ent_work(&t->ent, 0, 1);	/* tag 1: the release ends here */
-	ds_ent_work(&t->ent, span, 0);
+	ds_ent_end_then(&t->ent, 1, span);	/* tag 1: the release ends here */
 	t->acc.think_oncpu_ns += span;
 	return true;
 }
