@@ -521,7 +521,8 @@ built:
 
 void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 {
-	ds_cpu_enter(eng, e, cpu);
+	if (e->cpu != (int)cpu)		/* (a task's next release is mostly on the same CPU) */
+		ds_cpu_enter(eng, e, cpu);
 	e->pc = 0;
 	e->run_end = 0;
 	advance(eng, e);
