@@ -499,14 +499,17 @@ struct ds_ent {
 	 * steps: @prog_ns: its WORK ns (UINT64_MAX if that overflows); @prog_tag_ns: that sum up
 	 * to its last tagged step (@prog_tagged: it has one); @prog_shape: enum ds_prog_shape;
 	 * with DS_PROG_HOLD, @prog_lock is the one lock and @prog_acq_ns / @prog_rel_ns the work
-	 * before its ACQ / its REL */
+	 * before its ACQ / its REL, @prog_acq_at the ACQ's step and @prog_acq_tagged whether a
+	 * tagged step comes before it */
 	uint64_t prog_ns;
 	uint64_t prog_tag_ns;
 	uint64_t prog_acq_ns;
 	uint64_t prog_rel_ns;
 	struct ds_lock *prog_lock;
 	uint32_t prog_shape;
+	guint prog_acq_at;
 	bool prog_tagged;
+	bool prog_acq_tagged;
 	struct ds_lock **claims;
 	guint nclaims;
 	guint claims_cap;
@@ -595,6 +598,8 @@ static inline void ds_ent_acq(struct ds_ent *e, struct ds_lock *lock)
 	e->prog_shape = e->prog_shape == DS_PROG_NOLOCK ? DS_PROG_OPEN : DS_PROG_MANY;
 	e->prog_lock = lock;
 	e->prog_acq_ns = e->prog_ns;
+	e->prog_acq_at = e->nsteps;
+	e->prog_acq_tagged = e->prog_tagged;
 	if (G_UNLIKELY(e->nsteps == e->cap)) {
 		ds_ent_add_step(e, DS_OP_ACQ, lock, 0, 0);
 		return;
@@ -679,6 +684,8 @@ static inline void ds_ent_prog_hold(struct ds_ent *e, uint64_t pre, struct ds_lo
 	e->nsteps = 5;
 	rel = ds_ent_sat_add(pre, hold);
 	e->prog_acq_ns = pre;
+	e->prog_acq_at = 1;
+	e->prog_acq_tagged = false;	/* (a fresh program) */
 	e->prog_rel_ns = rel;
 	e->prog_ns = ds_ent_sat_add(rel, post);
 	e->prog_lock = lock;

@@ -48,7 +48,8 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->prog_ns = e->prog_tag_ns = e->prog_acq_ns = e->prog_rel_ns = 0;
 	e->prog_lock = NULL;
 	e->prog_shape = DS_PROG_NOLOCK;
-	e->prog_tagged = false;
+	e->prog_acq_at = 0;
+	e->prog_tagged = e->prog_acq_tagged = false;
 	e->ps_blocked = e->spinlisted = false;
 	e->spin = NULL;
 	e->wait_next = NULL;
@@ -396,16 +397,37 @@ static inline bool prog_over(const struct ds_ent *e)
 }
 
 /*
+ * run_whole() when the claim at the one ACQ of a fresh DS_PROG_HOLD program failed (a
+ * contended fallback): the walk would pass the WORK steps before it, untagged here, and stop
+ * at the ACQ on the same failed try -- the run is that work, whole.  False (the walk
+ * decides) when a tag comes before the ACQ or there is no work before it (the walk then
+ * takes the lock or spins).
+ */
+static inline bool run_to_acq(struct ds_ent *e, double *total)
+{
+	if (e->prog_acq_tagged || !e->prog_acq_ns)
+		return false;
+	e->run_end = e->prog_acq_at;
+	e->run_locks = false;
+	e->run_tag = -1;
+	e->run_tag_ns = 0;
+	e->run_hold = NULL;
+	*total = (double)e->prog_acq_ns;
+	return true;
+}
+
+/*
  * advance()'s common case, a fresh program (no step passed, no hand-over work) without lock
- * steps or with one hold of one lock that @e may claim now (every release but a contended
- * fallback's), passed whole from the summaries ds_ent_work() and co. kept: the run the walk
- * would build, without the walk.  Exact: the program's work is whole ns adding up to less
- * than 2^53, so every partial sum the walk would form in doubles (from e->extra = 0) is that
- * integer sum itself.  The claim is tried as the walk would at the ACQ (the same sum, so the
- * same outcome); false (nothing built) when the walk must decide: a failed try leaves
+ * steps or with one hold of one lock, passed from the summaries ds_ent_work() and co. kept:
+ * the run the walk would build, without the walk -- the whole program when @e may claim the
+ * lock now (every release but a contended fallback's), else the work before the ACQ
+ * (run_to_acq()).  *@total: the run's work.  Exact: the program's work is whole ns adding up
+ * to less than 2^53, so every partial sum the walk would form in doubles (from e->extra = 0)
+ * is that integer sum itself.  The claim is tried as the walk would at the ACQ (the same sum,
+ * so the same outcome); false (nothing built) when the walk must decide: a failed try leaves
  * nothing the walk's second try would see differently (claim_try() is idempotent then).
  */
-static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e)
+static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, double *total)
 {
 	struct ds_lock *l = e->prog_lock;
 
@@ -413,7 +435,7 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e)
 		return false;
 	if (e->prog_shape == DS_PROG_HOLD) {
 		if (!claim_try(eng, l, e, (double)e->prog_acq_ns))
-			return false;
+			return run_to_acq(e, total);
 		if (l->opt != e) {
 			l->opt = e;
 			claim_add(e, l);
@@ -430,6 +452,7 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e)
 	e->run_end = e->nsteps;
 	e->run_tag = e->prog_tagged ? (double)e->prog_tag_ns : -1;
 	e->run_tag_ns = e->prog_tagged ? e->prog_tag_ns : 0;
+	*total = (double)e->prog_ns;
 	return true;
 }
 
@@ -451,10 +474,8 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 			prog_done(eng, e);
 			return;
 		}
-		if (run_whole(eng, e)) {
-			total = (double)e->prog_ns;
+		if (run_whole(eng, e, &total))
 			goto built;
-		}
 		while (k < len) {
 			struct ds_step *st = step_at(e, k);
 
