@@ -197,8 +197,10 @@ static void ps_begin(struct ds_engine *eng, struct ds_cpu *c)
 	c->ps_load = 0;
 	ds_psclock_reset(&c->clock[0], eng->now);
 	ds_psclock_reset(&c->clock[1], eng->now);
-	for (GList *l = c->rq.head; l; l = l->next)
+	for (GList *l = c->rq.head; l; l = l->next) {
+		((struct ds_ent *)l->data)->on_ps = true;
 		ps_join(eng, c, l->data);
+	}
 }
 
 /* Same rates as rate_in() (fair), per clock; the blocked spinners found as explicitly. */
@@ -406,6 +408,7 @@ void ds_cpu_leave(struct ds_engine *eng, struct ds_ent *e)
 	e->ps_blocked = false;
 	e->cpu = -1;
 	e->vc = NULL;
+	e->on_ps = false;
 	if (c->ps && !c->rq.length) {	/* nobody left: explicit again, from scratch */
 		c->ps = false;
 		c->ps_load = 0;
@@ -427,6 +430,7 @@ void ds_cpu_enter(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 		c->workers++;
 	e->cpu = (int)cpu;
 	e->vc = c;
+	e->on_ps = c->ps;	/* (ps_begin() below sets it for every entity of @c) */
 	e->rate = 0;
 	e->charged_at = eng->now;
 	if (e->spin)

@@ -478,6 +478,8 @@ struct ds_ent {
 	void *owner;
 	int cpu;
 	struct ds_cpu *vc;	/* &eng->cpus[@cpu], NULL off-CPU: no index arithmetic per event */
+	bool on_ps;		/* @vc is in processor-sharing mode (@vc->ps), kept by cpu.c: ent.c
+			 * asks at every charge and job start */
 	GList link;
 	struct ds_job job;
 	struct ds_step *prog;	/* @nsteps steps (room for @cap): appended on every release */

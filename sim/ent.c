@@ -37,6 +37,7 @@ void ds_ent_init(struct ds_ent *e, enum ds_ent_kind kind, void *owner)
 	e->owner = owner;
 	e->cpu = -1;
 	e->vc = NULL;
+	e->on_ps = false;
 	e->link.data = e;
 	e->prog = NULL;
 	e->nsteps = e->cap = 0;
@@ -97,7 +98,7 @@ void ds_ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 
 static bool on_clock_cpu(const struct ds_ent *e)
 {
-	return e->vc && e->vc->ps;
+	return e->on_ps;	/* e->vc && e->vc->ps */
 }
 
 /* the explicit case inline (hot), processor sharing in cpu.c */
