@@ -457,6 +457,22 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, double *to
 	return true;
 }
 
+/* Start the run built, of @total ns of work: false when it has none (it ended at once) */
+static inline bool run_go(struct ds_engine *eng, struct ds_ent *e, double total)
+{
+	if (total == 0) {
+		run_finish(eng, e);
+		return false;
+	}
+	if (on_clock_cpu(e)) {
+		ds_cpu_job_start(eng, e, total);
+		return true;
+	}
+	ds_job_start(&e->job, eng->now, total, e->rate);
+	ent_schedule(eng, e);
+	return true;
+}
+
 /*
  * Build the next run from e->pc and start it; runs without work end at once.  Returns when
  * a job is in progress, the entity spins, or the program is done (the owner was told).
@@ -527,26 +543,23 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		/* (the hold is closed when its REL came after its ACQ: opt_rel set again) */
 		e->run_hold = hold && !many && hold->opt_rel >= 0 ? hold : NULL;
 built:
-		if (total == 0) {
-			run_finish(eng, e);
-			continue;
-		}
-		if (on_clock_cpu(e)) {
-			ds_cpu_job_start(eng, e, total);
+		if (run_go(eng, e, total))
 			return;
-		}
-		ds_job_start(&e->job, eng->now, total, e->rate);
-		ent_schedule(eng, e);
-		return;
 	}
 }
 
 void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 {
+	double total;
+
 	if (e->cpu != (int)cpu)		/* (a task's next release is mostly on the same CPU) */
 		ds_cpu_enter(eng, e, cpu);
 	e->pc = 0;
 	e->run_end = 0;
+	/* advance()'s first turn, for a fresh program (nearly always built whole): without its
+	 * loop's set-up and its test of the program's end (a release has steps) */
+	if (e->nsteps && run_whole(eng, e, &total) && run_go(eng, e, total))
+		return;
 	advance(eng, e);
 }
 
