@@ -557,7 +557,9 @@ void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 	e->pc = 0;
 	e->run_end = 0;
 	/* advance()'s first turn, for a fresh program (nearly always built whole): without its
-	 * loop's set-up and its test of the program's end (a release has steps) */
+	 * loop's set-up and its test of the program's end (a release has steps); a failed
+	 * run_whole() is tried again there, which changes nothing (claim_try() is idempotent
+	 * after a failure) */
 	if (e->nsteps && run_whole(eng, e, &total) && run_go(eng, e, total))
 		return;
 	advance(eng, e);
