@@ -351,21 +351,19 @@ static inline uint64_t ds_job_span1(double work)
 	return whole + ((double)(int64_t)whole < work - 1e-9);
 }
 
-/* ds_job_start() - a new job of @work at @rate from @now (inline: once per engine event) */
-static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
+/*
+ * ds_job_start_end() - a new job of @work at @rate from @now ending at @end (its
+ * ds_job_end_at()), for a caller that knows the end without the general computation
+ */
+static inline void ds_job_start_end(struct ds_job *j, uint64_t now, double work, double rate,
+				    uint64_t end)
 {
 	j->total = work;
 	j->remaining = work;
 	j->rate = rate;
 	j->since = now;
 	j->start = now;
-	if (rate == 1.0 && work >= 1.0 && work < 0x1p62) {
-		uint64_t s = ds_job_span1(work);
-
-		j->end = s > UINT64_MAX - now ? DS_NEVER : now + s;
-	} else {
-		j->end = ds_job_end_at(now, work, rate);
-	}
+	j->end = end;
 	j->gen++;
 	j->active = true;
 	j->ps = NULL;
@@ -373,6 +371,34 @@ static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, dou
 		ds_job_bp_room(j);
 	j->bp[0] = (struct ds_job_bp){ .t = now, .done = 0, .rate = rate };
 	j->nbp = 1;
+}
+
+/* ds_job_start() - a new job of @work at @rate from @now (inline: once per engine event) */
+static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, double rate)
+{
+	uint64_t end;
+
+	if (rate == 1.0 && work >= 1.0 && work < 0x1p62) {
+		uint64_t s = ds_job_span1(work);
+
+		end = s > UINT64_MAX - now ? DS_NEVER : now + s;
+	} else {
+		end = ds_job_end_at(now, work, rate);
+	}
+	ds_job_start_end(j, now, work, rate, end);
+}
+
+/*
+ * ds_job_start_ns() - ds_job_start() of a whole number @ns of work below 2^53 (exact as a
+ * double): at rate 1 it takes exactly @ns ns (ds_job_span1() of a whole number is itself),
+ * without the conversions
+ */
+static inline void ds_job_start_ns(struct ds_job *j, uint64_t now, uint64_t ns, double rate)
+{
+	if (rate == 1.0 && ns >= 1)
+		ds_job_start_end(j, now, (double)ns, rate, ns > UINT64_MAX - now ? DS_NEVER : now + ns);
+	else
+		ds_job_start(j, now, (double)ns, rate);
 }
 /* ds_job_set_rate() - change speed at @now; returns true when the end moved */
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate);

@@ -404,7 +404,7 @@ static inline bool prog_over(const struct ds_ent *e)
  * decides) when a tag comes before the ACQ or there is no work before it (the walk then
  * takes the lock or spins).
  */
-static inline bool run_to_acq(struct ds_ent *e, double *total)
+static inline bool run_to_acq(struct ds_ent *e, uint64_t *ns)
 {
 	if (e->prog_acq_tagged || !e->prog_acq_ns)
 		return false;
@@ -413,7 +413,7 @@ static inline bool run_to_acq(struct ds_ent *e, double *total)
 	e->run_tag = -1;
 	e->run_tag_ns = 0;
 	e->run_hold = NULL;
-	*total = (double)e->prog_acq_ns;
+	*ns = e->prog_acq_ns;
 	return true;
 }
 
@@ -422,13 +422,13 @@ static inline bool run_to_acq(struct ds_ent *e, double *total)
  * steps or with one hold of one lock, passed from the summaries ds_ent_work() and co. kept:
  * the run the walk would build, without the walk -- the whole program when @e may claim the
  * lock now (every release but a contended fallback's), else the work before the ACQ
- * (run_to_acq()).  *@total: the run's work.  Exact: the program's work is whole ns adding up
+ * (run_to_acq()).  *@ns: the run's work.  Exact: the program's work is whole ns adding up
  * to less than 2^53, so every partial sum the walk would form in doubles (from e->extra = 0)
  * is that integer sum itself.  The claim is tried as the walk would at the ACQ (the same sum,
  * so the same outcome); false (nothing built) when the walk must decide: a failed try leaves
  * nothing the walk's second try would see differently (claim_try() is idempotent then).
  */
-static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, double *total)
+static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, uint64_t *ns)
 {
 	struct ds_lock *l = e->prog_lock;
 
@@ -436,7 +436,7 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, double *to
 		return false;
 	if (e->prog_shape == DS_PROG_HOLD) {
 		if (!claim_try(eng, l, e, (double)e->prog_acq_ns))
-			return run_to_acq(e, total);
+			return run_to_acq(e, ns);
 		if (l->opt != e) {
 			l->opt = e;
 			claim_add(e, l);
@@ -453,7 +453,7 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, double *to
 	e->run_end = e->nsteps;
 	e->run_tag = e->prog_tagged ? (double)e->prog_tag_ns : -1;
 	e->run_tag_ns = e->prog_tagged ? e->prog_tag_ns : 0;
-	*total = (double)e->prog_ns;
+	*ns = e->prog_ns;
 	return true;
 }
 
@@ -473,6 +473,17 @@ static inline bool run_go(struct ds_engine *eng, struct ds_ent *e, double total)
 	return true;
 }
 
+/* run_go() of run_whole()'s run, @ns a whole number below 2^53: the same job, its end
+ * without the conversions (ds_job_start_ns()) */
+static inline bool run_go_ns(struct ds_engine *eng, struct ds_ent *e, uint64_t ns)
+{
+	if (!ns || on_clock_cpu(e))
+		return run_go(eng, e, (double)ns);
+	ds_job_start_ns(&e->job, eng->now, ns, e->rate);
+	ent_schedule(eng, e);
+	return true;
+}
+
 /*
  * Build the next run from e->pc and start it; runs without work end at once.  Returns when
  * a job is in progress, the entity spins, or the program is done (the owner was told).
@@ -481,6 +492,7 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 {
 	for (;;) {
 		double total = e->extra, tag = -1;
+		uint64_t ns;
 		guint k = e->pc, len = e->nsteps;
 		bool locks = false;
 		/* the run's one claimed hold so far (run_hold); @many: not that simple */
@@ -491,8 +503,11 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 			prog_done(eng, e);
 			return;
 		}
-		if (run_whole(eng, e, &total))
-			goto built;
+		if (run_whole(eng, e, &ns)) {
+			if (run_go_ns(eng, e, ns))
+				return;
+			continue;
+		}
 		while (k < len) {
 			struct ds_step *st = step_at(e, k);
 
@@ -542,7 +557,6 @@ static void advance(struct ds_engine *eng, struct ds_ent *e)
 		e->run_tag_ns = 0;
 		/* (the hold is closed when its REL came after its ACQ: opt_rel set again) */
 		e->run_hold = hold && !many && hold->opt_rel >= 0 ? hold : NULL;
-built:
 		if (run_go(eng, e, total))
 			return;
 	}
@@ -550,7 +564,7 @@ built:
 
 void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 {
-	double total;
+	uint64_t ns;
 
 	if (e->cpu != (int)cpu)		/* (a task's next release is mostly on the same CPU) */
 		ds_cpu_enter(eng, e, cpu);
@@ -560,7 +574,7 @@ void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 	 * loop's set-up and its test of the program's end (a release has steps); a failed
 	 * run_whole() is tried again there, which changes nothing (claim_try() is idempotent
 	 * after a failure) */
-	if (e->nsteps && run_whole(eng, e, &total) && run_go(eng, e, total))
+	if (e->nsteps && run_whole(eng, e, &ns) && run_go_ns(eng, e, ns))
 		return;
 	advance(eng, e);
 }
