@@ -317,6 +317,10 @@ struct ds_job {
 	uint64_t end;		/* scheduled completion, DS_NEVER at rate 0 */
 	uint32_t gen;		/* bumped at every (re)schedule */
 	bool active;
+	/* at one rate of 1 from its start, off any clock (ent.c's job_plain()): set by a start
+	 * alone, cleared by every breakpoint and clock after it (so false at times it need not
+	 * be: only a shortcut is then not taken) */
+	bool plain;
 	struct ds_job_bp *bp;	/* @nbp breakpoints, one per rate change since @start */
 	unsigned int nbp;
 	unsigned int bp_cap;
@@ -366,6 +370,7 @@ static inline void ds_job_start_end(struct ds_job *j, uint64_t now, double work,
 	j->end = end;
 	j->gen++;
 	j->active = true;
+	j->plain = rate == 1.0;
 	j->ps = NULL;
 	if (G_UNLIKELY(!j->bp_cap))
 		ds_job_bp_room(j);

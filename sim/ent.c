@@ -187,7 +187,7 @@ static bool lock_in(struct ds_lock *const *set, unsigned int n, const struct ds_
  */
 static inline bool job_plain(const struct ds_job *j)
 {
-	return j->nbp == 1 && !j->ps && j->bp[0].rate == 1.0 && j->bp[0].done == 0;
+	return j->plain;	/* j->nbp == 1 && !j->ps && j->bp[0].rate == 1.0 && !j->bp[0].done */
 }
 
 /* When the run's work done reached @cum (a value freed or a release ended: once per value,
@@ -584,8 +584,9 @@ void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e)
 	charge(eng, e);
 	run_finish(eng, e);
 	/* the program is over (a task's release run nearly always ends it): what advance()
-	 * would do first, without its call */
-	if (prog_over(e)) {
+	 * would do first, without its call; prog_over() without its test of e->extra, which
+	 * run_close() has just set to 0 (a lock handed over there goes to another entity) */
+	if (e->pc == e->nsteps) {
 		prog_done(eng, e);
 		return;
 	}

@@ -50,6 +50,7 @@ uint64_t ds_job_end_at(uint64_t now, double remaining, double rate)
 /* A plain array, not a GArray: it is appended to at every job start (hot). */
 static void bp_add(struct ds_job *j, uint64_t t, double done, double rate)
 {
+	j->plain = false;
 	if (j->nbp && j->bp[j->nbp - 1].t == t) {
 		j->bp[j->nbp - 1].rate = rate;	/* several changes at one instant: the last */
 		return;
@@ -63,6 +64,7 @@ static void bp_add(struct ds_job *j, uint64_t t, double done, double rate)
 
 void ds_job_init(struct ds_job *j)
 {
+	j->plain = false;
 	j->bp = NULL;
 	j->nbp = j->bp_cap = 0;
 	j->ps = NULL;
@@ -120,6 +122,7 @@ void ds_job_ps_attach(struct ds_job *j, struct ds_psclock *k, uint64_t now)
 	j->remaining = MAX(left, 0.0);
 	j->since = now;
 	j->ps = k;
+	j->plain = false;
 	j->ps_idx = k->base + k->hist->len - 1;
 	j->ps_v0 = v;
 	j->ps_done0 = j->total - j->remaining;
