@@ -496,7 +496,8 @@ enum ds_prog_shape { DS_PROG_NOLOCK = 0, DS_PROG_OPEN, DS_PROG_HOLD, DS_PROG_MAN
  *	start of the run that belong to no step (a contended lock's hand-over).
  * @claims: locks whose ACQ this run passes optimistically (struct ds_lock.opt == this),
  *	@nclaims of them (room for @claims_cap): a plain array, since a claim is added and
- *	dropped in every fallback's run and GPtrArray's calls cost more than the work.
+ *	dropped in every fallback's run and GPtrArray's calls cost more than the work.  A
+ *	task's run built whole (ent.c's run_whole()) keeps its one claim in @run_hold alone.
  * @spin: lock it spins on (NULL: not spinning), since @spin_since; @wait_next: the next
  *	waiter of that lock (struct ds_lock @wait_head), NULL if last.
  * @held: locks it really holds (a spinner on its CPU cannot run meanwhile: cpu.c).

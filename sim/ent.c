@@ -439,7 +439,10 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, uint64_t *
 			return run_to_acq(e, ns);
 		if (l->opt != e) {
 			l->opt = e;
-			claim_add(e, l);
+			/* a task's run_finish() drops its @run_hold itself, and a split drops it
+			 * too: no entry in @claims (a worker's run_finish_steps() walks them) */
+			if (e->kind != DS_ENT_TASK)
+				claim_add(e, l);
 		}
 		l->opt_rel = (double)e->prog_rel_ns;	/* out of its hold from there */
 		e->run_locks = true;
