@@ -355,6 +355,12 @@ static inline uint64_t ds_job_span1(double work)
 	return whole + ((double)(int64_t)whole < work - 1e-9);
 }
 
+/* ds_job_end_after() - @now + @s ns, DS_NEVER when that passes 2^64 - 1 (@s DS_NEVER too) */
+static inline uint64_t ds_job_end_after(uint64_t now, uint64_t s)
+{
+	return s > UINT64_MAX - now ? DS_NEVER : now + s;
+}
+
 /*
  * ds_job_start_end() - a new job of @work at @rate from @now ending at @end (its
  * ds_job_end_at()), for a caller that knows the end without the general computation
@@ -383,13 +389,10 @@ static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, dou
 {
 	uint64_t end;
 
-	if (rate == 1.0 && work >= 1.0 && work < 0x1p62) {
-		uint64_t s = ds_job_span1(work);
-
-		end = s > UINT64_MAX - now ? DS_NEVER : now + s;
-	} else {
+	if (rate == 1.0 && work >= 1.0 && work < 0x1p62)
+		end = ds_job_end_after(now, ds_job_span1(work));
+	else
 		end = ds_job_end_at(now, work, rate);
-	}
 	ds_job_start_end(j, now, work, rate, end);
 }
 
@@ -401,7 +404,7 @@ static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, dou
 static inline void ds_job_start_ns(struct ds_job *j, uint64_t now, uint64_t ns, double rate)
 {
 	if (rate == 1.0 && ns >= 1)
-		ds_job_start_end(j, now, (double)ns, rate, ns > UINT64_MAX - now ? DS_NEVER : now + ns);
+		ds_job_start_end(j, now, (double)ns, rate, ds_job_end_after(now, ns));
 	else
 		ds_job_start(j, now, (double)ns, rate);
 }

@@ -39,7 +39,7 @@ static inline uint64_t job_end(uint64_t now, double remaining, double rate)
 {
 	uint64_t s = span(remaining, rate);
 
-	return s == UINT64_MAX || s > UINT64_MAX - now ? DS_NEVER : now + s;
+	return ds_job_end_after(now, s);	/* (span()'s UINT64_MAX is DS_NEVER) */
 }
 
 uint64_t ds_job_end_at(uint64_t now, double remaining, double rate)
