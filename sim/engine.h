@@ -321,7 +321,10 @@ struct ds_job {
 	 * alone, cleared by every breakpoint and clock after it (so false at times it need not
 	 * be: only a shortcut is then not taken) */
 	bool plain;
-	struct ds_job_bp *bp;	/* @nbp breakpoints, one per rate change since @start */
+	/* @nbp breakpoints, one per rate change since @start; 0 until the first change: the
+	 * start's own {start, 0, rate} is implied then (written by job.c's bp_first() when a
+	 * change comes), so a job that keeps its rate -- nearly every one -- writes none */
+	struct ds_job_bp *bp;
 	unsigned int nbp;
 	unsigned int bp_cap;
 	/* following a CPU's virtual clock (@ps non-NULL, psclock.c): work done past @ps_done0
@@ -339,8 +342,6 @@ void ds_job_init(struct ds_job *j);
 void ds_job_clear(struct ds_job *j);
 /* ds_job_end_at() - when @remaining ns of work at @rate from @now end (DS_NEVER: never) */
 uint64_t ds_job_end_at(uint64_t now, double remaining, double rate);
-/* ds_job_bp_room() - room for the first breakpoint (ds_job_start()'s slow path) */
-void ds_job_bp_room(struct ds_job *j);
 
 /*
  * ds_job_span1() - span() of job.c at rate 1 for 1 <= @work < 2^62 (its common case): the
@@ -378,10 +379,7 @@ static inline void ds_job_start_end(struct ds_job *j, uint64_t now, double work,
 	j->active = true;
 	j->plain = rate == 1.0;
 	j->ps = NULL;
-	if (G_UNLIKELY(!j->bp_cap))
-		ds_job_bp_room(j);
-	j->bp[0] = (struct ds_job_bp){ .t = now, .done = 0, .rate = rate };
-	j->nbp = 1;
+	j->nbp = 0;	/* {now, 0, rate} implied */
 }
 
 /* ds_job_start() - a new job of @work at @rate from @now (inline: once per engine event) */

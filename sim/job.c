@@ -47,18 +47,37 @@ uint64_t ds_job_end_at(uint64_t now, double remaining, double rate)
 	return job_end(now, remaining, rate);
 }
 
-/* A plain array, not a GArray: it is appended to at every job start (hot). */
-static void bp_add(struct ds_job *j, uint64_t t, double done, double rate)
+/* room for one more breakpoint (a plain array, not a GArray) */
+static void bp_room(struct ds_job *j)
 {
-	j->plain = false;
-	if (j->nbp && j->bp[j->nbp - 1].t == t) {
-		j->bp[j->nbp - 1].rate = rate;	/* several changes at one instant: the last */
-		return;
-	}
 	if (j->nbp == j->bp_cap) {
 		j->bp_cap = j->bp_cap ? 2 * j->bp_cap : 4;
 		j->bp = g_renew(struct ds_job_bp, j->bp, j->bp_cap);
 	}
+}
+
+/*
+ * The start's breakpoint, implied until now (nbp 0: engine.h's ds_job_start_end() writes
+ * none): written before the first change of @rate, which until then is the start's (only
+ * ds_job_set_rate() and ds_job_ps_detach() change it, and both come here first).
+ */
+static void bp_first(struct ds_job *j)
+{
+	if (j->nbp)
+		return;
+	bp_room(j);
+	j->bp[j->nbp++] = (struct ds_job_bp){ .t = j->start, .done = 0, .rate = j->rate };
+}
+
+static void bp_add(struct ds_job *j, uint64_t t, double done, double rate)
+{
+	j->plain = false;
+	bp_first(j);
+	if (j->bp[j->nbp - 1].t == t) {
+		j->bp[j->nbp - 1].rate = rate;	/* several changes at one instant: the last */
+		return;
+	}
+	bp_room(j);
 	j->bp[j->nbp++] = (struct ds_job_bp){ .t = t, .done = done, .rate = rate };
 }
 
@@ -77,12 +96,6 @@ void ds_job_clear(struct ds_job *j)
 	j->nbp = j->bp_cap = 0;
 }
 
-void ds_job_bp_room(struct ds_job *j)
-{
-	j->bp_cap = 4;
-	j->bp = g_renew(struct ds_job_bp, j->bp, j->bp_cap);
-}
-
 double ds_job_ps_left(const struct ds_job *j, uint64_t now)
 {
 	ds_vtime v = ds_psclock_v(j->ps, now);
@@ -96,6 +109,7 @@ bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate)
 
 	if (rate == j->rate)
 		return false;
+	bp_first(j);	/* before @rate changes */
 	j->remaining -= (double)(now - j->since) * j->rate;
 	if (j->remaining < 0)
 		j->remaining = 0;
@@ -182,8 +196,9 @@ uint64_t ds_job_time_at(const struct ds_job *j, double work)
 	uint64_t s;
 
 	/* The earliest time the work done reached @work: from the last breakpoint below it
-	 * (its rate is > 0 unless it is the last one: work only stands still until the next). */
-	if (!j->nbp || work <= bp[0].done)
+	 * (its rate is > 0 unless it is the last one: work only stands still until the next).
+	 * The first breakpoint's work is 0, implied or written. */
+	if (work <= 0)
 		return j->start;
 	if (j->ps && work > j->ps_done0) {	/* past the work done when it joined the clock */
 		ds_vtime back = ds_vt_from_ns(j->total - work);
@@ -191,8 +206,8 @@ uint64_t ds_job_time_at(const struct ds_job *j, double work)
 		return ds_psclock_time_at(j->ps, j->ps_idx, j->ps_f > back ? j->ps_f - back : 0,
 					  j->end);
 	}
-	if (j->nbp == 1) {	/* no rate change: the common case */
-		s = span(work, bp[0].rate);
+	if (j->nbp <= 1) {	/* no rate change: the common case (rate: the start's) */
+		s = span(work, j->nbp ? bp[0].rate : j->rate);
 		return s == UINT64_MAX ? j->end : MIN(j->start + s, j->end);
 	}
 	while (hi - lo > 1) {
