@@ -591,6 +591,13 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 			    stream_name(eng));
 		return FALSE;
 	}
+	if (eng->ncpus > DS_SIM_MAX_CPUS) {
+		/* (params allow 4096, traces DS_TRACE_MAX_CPUS: a stream source's own count is
+		 * bounded here, where the engine event's CPU index needs it) */
+		g_set_error(error, DS_ERROR, DS_ERROR_PARAM, "%s: %u CPUs, more than the %u "
+			    "defersim simulates", stream_name(eng), eng->ncpus, DS_SIM_MAX_CPUS);
+		return FALSE;
+	}
 	eng->page_size = params->page_size ? params->page_size : prof->page_size;
 	if (eng->page_size < 8 || (eng->page_size & (eng->page_size - 1))) {
 		g_set_error(error, DS_ERROR, DS_ERROR_PROFILE,

@@ -46,14 +46,23 @@ enum ds_sev_kind {
 	DS_SEV_FLUSH,		/* an idle-flush timer (arg = CPU) */
 };
 
+/*
+ * struct ds_sev - one engine event: due at @time, @seq its push's number (ties go in push
+ * order), for @obj of @kind at generation @gen; @arg: a CPU index (an idle-flush timer's).
+ * 32 bytes, two to a cache line: a sift moves whole events level by level (a CPU index is
+ * below 2^16: DS_SIM_MAX_CPUS, checked when the engine is set up).
+ */
 struct ds_sev {
 	uint64_t time;
 	uint64_t seq;
 	void *obj;
-	uint32_t kind;
 	uint32_t gen;
-	uint32_t arg;
+	uint16_t kind;
+	uint16_t arg;
 };
+
+#define DS_SIM_MAX_CPUS 65536u	/* @arg's bound: CPU indexes 0..65535 */
+G_STATIC_ASSERT(sizeof(struct ds_sev) == 32);
 
 struct ds_evq {
 	struct ds_sev *heap;	/* binary min-heap of @len events, room for @cap */
@@ -109,8 +118,8 @@ void ds_evq_push_up(struct ds_evq *q, const struct ds_sev *ev);
 static inline void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj,
 			       uint32_t gen, uint32_t arg)
 {
-	struct ds_sev ev = { .time = time, .seq = q->seq++, .obj = obj, .kind = kind, .gen = gen,
-			     .arg = arg };
+	struct ds_sev ev = { .time = time, .seq = q->seq++, .obj = obj, .gen = gen,
+			     .kind = (uint16_t)kind, .arg = (uint16_t)arg };
 
 	if (q->hole) {
 		q->hole = false;
