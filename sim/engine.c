@@ -648,6 +648,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	ds_objsize_init(eng);
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++)
 		ds_hist_init(&eng->rec_dur[be]);
+	eng->rec_sample_in = 1;
 	eng->pools_active = eng->ops->create != NULL;
 	inert_types(eng);
 	for (unsigned int be = 0; be < DS_BE__COUNT; be++) {

@@ -1097,6 +1097,9 @@ struct ds_engine {
 	double think_scale;	/* resolved */
 	uint64_t builtin_sync[DS_BE__COUNT];	/* record_sync_<be>_ns's last resort */
 	struct ds_hist rec_dur[DS_BE__COUNT];	/* measured durations read so far */
+	/* measured releases until the next goes to @rec_dur: the first 64, then 1 in 16
+	 * (task.c's record_cost() needs a sample; a countdown instead of two tests a release) */
+	uint32_t rec_sample_in;
 	GError *read_error;	/* a read failed inside an event handler */
 	uint64_t probe_in;	/* probe_overhead_ns resolved (auto left: 0) */
 	uint64_t probe_gap;	/* probe_gap_ns resolved */

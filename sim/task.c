@@ -538,10 +538,13 @@ static void task_start_release(struct ds_engine *eng, struct ds_task *t,
 
 	if (measured) {
 		eng->r->probe_removed_ns += ev->aux - m;
-		/* record_cost()'s median needs a sample, not every release: 1 in 16, and the
-		 * first ones (the median of a few is still the best there is) */
-		if (eng->r->think_measured < 64 || !(eng->r->think_measured & 15))
+		/* record_cost()'s median needs a sample, not every release: the first 64 (the
+		 * median of a few is still the best there is), then 1 in 16 (the count n from 0:
+		 * n < 64 or n % 16 == 0) */
+		if (!--eng->rec_sample_in) {
 			ds_hist_add(&eng->rec_dur[be], m);
+			eng->rec_sample_in = eng->r->think_measured < 64 ? 1 : 16;
+		}
 		eng->r->think_measured++;
 	} else {
 		m = record_cost(eng, be);
