@@ -767,6 +767,9 @@ static void engine_finish(struct ds_engine *eng)
 	struct ds_results *r = eng->r;
 
 	r->sim_end_ts = MAX(eng->now, eng->task_end_max);
+	/* the last event read: t_read is the time of every event as it is read (in order), so
+	 * at the end it is the recording's last -- written once here, not at every read */
+	r->rec_end_ts = eng->t_read;
 	ds_tasks_summarise(eng);
 	for (unsigned int be = 0; eng->pools_active && be < DS_BE__COUNT; be++)
 		if (eng->pools[be].pending_values)

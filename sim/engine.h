@@ -1290,8 +1290,7 @@ static inline void ds_task_read_release(struct ds_engine *eng, const struct ds_e
 static inline void ds_engine_took(struct ds_engine *eng, const struct ds_event *ev)
 {
 	eng->r->events_in++;
-	eng->t_read = ev->ts;
-	eng->r->rec_end_ts = ev->ts;
+	eng->t_read = ev->ts;	/* (results' rec_end_ts: engine_finish()) */
 }
 
 /*
@@ -1367,7 +1366,6 @@ static inline bool ds_engine_skip_inert(struct ds_engine *eng, uint64_t lim)
 	eng->r->events_in += (uint64_t)(p - eng->blk);
 	eng->blk = p;
 	eng->t_read = tr;
-	eng->r->rec_end_ts = tr;
 	return over;
 }
 
