@@ -496,7 +496,8 @@ static inline void ds_arrivals_observe(struct ds_arrivals *a, uint64_t total, ui
 	if (!a->n) {
 		a->first_ts = now;
 	} else {
-		double gap = (double)(now - a->last_ts);
+		/* (a span of sim times, below 2^63: through int64_t, one instruction) */
+		double gap = (double)(int64_t)(now - a->last_ts);
 
 		a->gap_sumsq += gap * gap;
 	}

@@ -31,8 +31,6 @@
 
 #include "engine.h"
 
-/* the latest sim time a run may reach: DS_EV_TS_MAX and room for the costs after it */
-#define DS_SIM_TIME_MAX (((uint64_t)1 << 62) + ((uint64_t)1 << 61))
 
 static gboolean ext_due(const struct ds_engine *eng, uint64_t *t)
 {

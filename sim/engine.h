@@ -37,6 +37,21 @@
 #include "policy.h"
 #include "pool.h"
 
+/* the latest sim time a run may reach: DS_EV_TS_MAX and room for the costs after it
+ * (run_loop() stops a run before the clock passes it; the first event's time is at most
+ * DS_EV_TS_MAX) */
+#define DS_SIM_TIME_MAX (((uint64_t)1 << 62) + ((uint64_t)1 << 61))
+
+/*
+ * ds_span_d() - a span between two sim times (or any count below 2^63) as a double: every
+ * sim time is at most DS_SIM_TIME_MAX < 2^63, so through int64_t -- one instruction, and the
+ * same value as the uint64_t's conversion, which tests the top bit and branches first
+ */
+static inline double ds_span_d(uint64_t ns)
+{
+	return (double)(int64_t)ns;
+}
+
 /* --- evq.c --- */
 
 enum ds_sev_kind {
@@ -411,9 +426,9 @@ static inline void ds_job_start(struct ds_job *j, uint64_t now, double work, dou
 static inline void ds_job_start_ns(struct ds_job *j, uint64_t now, uint64_t ns, double rate)
 {
 	if (rate == 1.0 && ns >= 1)
-		ds_job_start_end(j, now, (double)ns, rate, ds_job_end_after(now, ns));
+		ds_job_start_end(j, now, ds_span_d(ns), rate, ds_job_end_after(now, ns));
 	else
-		ds_job_start(j, now, (double)ns, rate);
+		ds_job_start(j, now, ds_span_d(ns), rate);
 }
 /* ds_job_set_rate() - change speed at @now; returns true when the end moved */
 bool ds_job_set_rate(struct ds_job *j, uint64_t now, double rate);
@@ -427,7 +442,7 @@ double ds_job_ps_left(const struct ds_job *j, uint64_t now);
 static inline double ds_job_left(const struct ds_job *j, uint64_t now)
 {
 	return G_UNLIKELY(j->ps) ? ds_job_ps_left(j, now) :
-		j->remaining - (double)(now - j->since) * j->rate;
+		j->remaining - ds_span_d(now - j->since) * j->rate;
 }
 /* ds_job_done() - ns of work done by @now (inline: a fallback asks it of the pool lock's
  * last claimer) */
@@ -1174,7 +1189,7 @@ static inline void ds_task_row_unhold(struct ds_engine *eng, guint index)
 static inline void ds_cpu_charge(struct ds_engine *eng, struct ds_ent *e, uint64_t since,
 				 double rate)
 {
-	double used = (double)(eng->now - since) * rate;
+	double used = ds_span_d(eng->now - since) * rate;
 
 	e->vc->consumed += used;
 	e->cpu_ns += used;

@@ -434,8 +434,9 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, uint64_t *
 
 	if (e->pc || e->extra != 0 || e->prog_ns >= (UINT64_C(1) << 53))
 		return false;
+	/* below, every summary is at most prog_ns (partial sums of its steps): below 2^53 */
 	if (e->prog_shape == DS_PROG_HOLD) {
-		if (!claim_try(eng, l, e, (double)e->prog_acq_ns))
+		if (!claim_try(eng, l, e, ds_span_d(e->prog_acq_ns)))
 			return run_to_acq(e, ns);
 		if (l->opt != e) {
 			l->opt = e;
@@ -444,7 +445,7 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, uint64_t *
 			if (e->kind != DS_ENT_TASK)
 				claim_add(e, l);
 		}
-		l->opt_rel = (double)e->prog_rel_ns;	/* out of its hold from there */
+		l->opt_rel = ds_span_d(e->prog_rel_ns);	/* out of its hold from there */
 		e->run_locks = true;
 		e->run_hold = l;
 	} else if (e->prog_shape == DS_PROG_NOLOCK) {
@@ -454,7 +455,7 @@ static inline bool run_whole(struct ds_engine *eng, struct ds_ent *e, uint64_t *
 		return false;
 	}
 	e->run_end = e->nsteps;
-	e->run_tag = e->prog_tagged ? (double)e->prog_tag_ns : -1;
+	e->run_tag = e->prog_tagged ? ds_span_d(e->prog_tag_ns) : -1;
 	e->run_tag_ns = e->prog_tagged ? e->prog_tag_ns : 0;
 	*ns = e->prog_ns;
 	return true;
@@ -481,7 +482,7 @@ static inline bool run_go(struct ds_engine *eng, struct ds_ent *e, double total)
 static inline bool run_go_ns(struct ds_engine *eng, struct ds_ent *e, uint64_t ns)
 {
 	if (!ns || on_clock_cpu(e))
-		return run_go(eng, e, (double)ns);
+		return run_go(eng, e, ds_span_d(ns));	/* (below 2^53) */
 	ds_job_start_ns(&e->job, eng->now, ns, e->rate);
 	ent_schedule(eng, e);
 	return true;
