@@ -195,8 +195,8 @@ v3_fallback_failed(struct ds_pool *pool, struct v3 *v, struct v3_cpu *pc,
 	out->fallback = true;	/* the value is not stored: freed synchronously */
 }
 
-static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
-		       struct ds_release_out *out)
+static G_GNUC_NO_INLINE void v3_release_any(struct ds_pool *pool, const struct ds_release *rel,
+					    struct ds_release_out *out)
 {
 	const struct ds_profile *prof = pool->eng->prof;
 	struct v3 *v = pool->priv;
@@ -231,6 +231,32 @@ static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
 			v3_swap_failed(pool, v, pc, rel->now);
 		}
 	}
+}
+
+/*
+ * The release: a fallback on an empty pool (most releases of a pool too small) inline here,
+ * without a call -- the whole path fits in the registers a call may clobber, so this
+ * function saves none; every other case in v3_release_any() (the same tests again).
+ */
+static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
+		       struct ds_release_out *out)
+{
+	const struct ds_engine *eng = pool->eng;
+	struct v3 *v = pool->priv;
+	struct v3_cpu *pc = &v->cpu[rel->cpu];
+	struct ds_ent *e = out->ent;
+
+	if (pc->full && !v->free && (!pc->stranded || eng->p->retry_swap_on_full) &&
+	    !eng->obs && !ds_pool_class_lock(pool, rel->cls) && !e->nsteps && e->cap >= 5) {
+		const struct ds_profile *prof = eng->prof;
+
+		ds_ent_prog_hold(e, prof->push_ns, pool->pool_lock, prof->lock_ns,
+				 rel->sync_cost);
+		v3_swap_failed(pool, v, pc, rel->now);
+		out->fallback = true;	/* the value is not stored: freed synchronously */
+		return;
+	}
+	v3_release_any(pool, rel, out);
 }
 
 static bool v3_has_work(const struct ds_pool *pool)
