@@ -194,8 +194,9 @@ static inline bool job_plain(const struct ds_job *j)
  * hot); @plain: job_plain(), the same for the whole run, so asked once per run */
 static inline uint64_t run_time_at(const struct ds_job *j, bool plain, double cum)
 {
-	if (plain && cum > 0 && cum < 0x1p53 && cum == (double)(uint64_t)cum)
-		return MIN(j->start + (uint64_t)cum, j->end);
+	/* (below 2^53, through int64_t: ds_span_d()'s reason) */
+	if (plain && cum > 0 && cum < 0x1p53 && cum == (double)(int64_t)cum)
+		return MIN(j->start + (uint64_t)(int64_t)cum, j->end);
 	return ds_job_time_at(j, cum);
 }
 
