@@ -630,6 +630,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	if (!resolve_think_scale(eng, src, error))
 		return FALSE;
 	eng->think_one = eng->think_scale == 1.0;
+	eng->gap_plain = eng->think_one && !eng->probe_gap;
 	ds_engine_wait_changed(eng);
 	resolve_builtin_sync(eng);
 	seed[0] = (guint32)params->seed;

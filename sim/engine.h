@@ -1129,6 +1129,8 @@ struct ds_engine {
 	uint64_t task_end_max;	/* latest simulated end of a task */
 	const struct ds_sim_observer *obs;	/* params.observer (observe.c), usually NULL */
 	bool think_one;		/* think_scale is 1 (engine.c: the lookahead in integers) */
+	bool gap_plain;		/* think_one and no probe_gap: a gap is its recorded length
+				 * (task.c's gap_measure()) */
 	/* the lookahead's bound (engine.c: must_read()), kept by task.c at every change of
 	 * @wait_first: @wait_min is min(0, wait_first->delta) (0 without one); @la_exact says
 	 * the integer form applies (think_scale 1 and that delta within +-2^52) */

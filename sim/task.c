@@ -386,7 +386,8 @@ static uint64_t measured_cost(const struct ds_engine *eng, const struct ds_event
 /*
  * The gap from rec_pos to @next, measured without changing anything (merge_think() may
  * decline it): clamped at 0 when the recorded cost overruns it, the probes' time before a
- * release cut out, and whether it is spent on the CPU.  gap_take() moves past it.
+ * release cut out, and whether it is spent on the CPU.  gap_take() moves past it.  Inline
+ * always: once per release, and out of line it returns its struct through memory.
  */
 struct gap {
 	uint64_t clamped;	/* recorded overlap clamped away */
@@ -395,8 +396,8 @@ struct gap {
 	bool on;		/* spent on the CPU */
 };
 
-static struct gap gap_measure(const struct ds_engine *eng, const struct ds_task *t,
-			      const struct ds_event *next)
+static inline __attribute__((always_inline)) struct gap
+gap_measure(const struct ds_engine *eng, const struct ds_task *t, const struct ds_event *next)
 {
 	int64_t len = (int64_t)next->ts - (int64_t)t->rec_pos;
 	struct gap g = { 0 };
@@ -407,6 +408,11 @@ static struct gap gap_measure(const struct ds_engine *eng, const struct ds_task 
 		 * so that a replay's end can still be reconciled with the recording. */
 		g.clamped = (uint64_t)-len;
 		len = 0;
+	}
+	if (eng->gap_plain) {	/* (most runs: no cut, no scaling; one test for both) */
+		g.on = t->switch_seen ? t->oncpu : (uint64_t)len <= eng->p->busy_gap_ns;
+		g.span = (uint64_t)len;
+		return g;
 	}
 	if (next->type == DS_EV_RELEASE && eng->probe_gap) {
 		/* the probes' time outside the measured calls, once before each release */
