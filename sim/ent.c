@@ -318,15 +318,64 @@ static G_GNUC_NO_INLINE void run_finish_steps(struct ds_engine *eng, struct ds_e
 		ds_lock_release(eng, rel[i], e);
 }
 
+/* A task's finished run: the time of its last tagged step (if any) is its release's end
+ * (ds_task_mark(): only the last one is kept, so the walk's earlier ones need not be made),
+ * its work done there known from advance() (the same sum, in the same order) */
+static inline void run_mark_tag(struct ds_engine *eng, struct ds_ent *e)
+{
+	const struct ds_job *j = &e->job;
+	uint64_t t;
+
+	if (e->run_tag < 0)
+		return;
+	if (!j->active)
+		t = eng->now;
+	else if (e->run_tag_ns && job_plain(j))	/* run_time_at()'s answer, directly */
+		t = MIN(j->start + e->run_tag_ns, j->end);
+	else
+		t = run_time_at(j, job_plain(j), e->run_tag);
+	ds_task_mark(e->owner, t);
+}
+
+/*
+ * Is @e's program one hold (DS_PROG_HOLD) whose ACQ is behind its step @k?  Then its only lock
+ * step from @k on is the REL of that hold, and every step after that REL is work.
+ */
+static inline bool hold_past_acq(const struct ds_ent *e, guint k)
+{
+	return e->prog_shape == DS_PROG_HOLD && k > e->prog_acq_at;
+}
+
+/*
+ * run_finish_steps() of a task's run whose only lock step is its last, the REL of its
+ * program's one hold (its ACQ passed in an earlier run, so the run has no claim): a contended
+ * fallback's run in the hold after the hand-over.  What the walk would do, without it: the
+ * last tag's time, then the lock handed over if the task really holds it.  Other runs go to
+ * the walk.
+ */
+static G_GNUC_NO_INLINE void run_finish_locked(struct ds_engine *eng, struct ds_ent *e)
+{
+	struct ds_lock *l = e->prog_lock;
+
+	if (e->kind != DS_ENT_TASK || e->nclaims || !hold_past_acq(e, e->pc) ||
+	    e->run_end <= e->pc || step_at(e, e->run_end - 1)->op != DS_OP_REL) {
+		run_finish_steps(eng, e);
+		return;
+	}
+	run_mark_tag(eng, e);
+	run_close(eng, e);
+	if (l->holder == e)
+		ds_lock_release(eng, l, e);
+}
+
 /*
  * run_finish_steps(), with a task's run of work alone (no claim: it passes no ACQ) taken
- * inline: only its last tag's time is kept (ds_task_mark()), its work done there known from
- * advance() (the same sum, in the same order), so its steps need no second walk.
+ * inline: only its last tag's time is kept (run_mark_tag()), so its steps need no second walk.
  */
 static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
 {
 	if (e->kind != DS_ENT_TASK || ((e->run_locks || e->nclaims) && !e->run_hold)) {
-		run_finish_steps(eng, e);
+		run_finish_locked(eng, e);
 		return;
 	}
 	if (e->run_hold) {
@@ -336,18 +385,7 @@ static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		claim_drop(e, e->run_hold);
 		e->run_hold = NULL;
 	}
-	if (e->run_tag >= 0) {
-		const struct ds_job *j = &e->job;
-		uint64_t t;
-
-		if (!j->active)
-			t = eng->now;
-		else if (e->run_tag_ns && job_plain(j))	/* run_time_at()'s answer, directly */
-			t = MIN(j->start + e->run_tag_ns, j->end);
-		else
-			t = run_time_at(j, job_plain(j), e->run_tag);
-		ds_task_mark(e->owner, t);
-	}
+	run_mark_tag(eng, e);
 	run_close(eng, e);
 }
 
