@@ -526,6 +526,86 @@ static inline bool run_go_ns(struct ds_engine *eng, struct ds_ent *e, uint64_t n
 }
 
 /*
+ * advance()'s run from just past the REL of a DS_PROG_HOLD program's hold (the run before
+ * ended there, e->extra 0): the program's work after that REL, all of it work, from the
+ * summaries: its sum is @prog_ns - @prog_rel_ns, and its last tag is there if @prog_tag_ns is
+ * past @prog_rel_ns, else before the REL (none in the run).  Exact as run_whole()'s (whole ns
+ * below 2^53).  False (the walk decides) when the last tag's sum is @prog_rel_ns itself: a
+ * tagged step of no work either side of the REL.
+ */
+static inline bool run_after_rel(struct ds_ent *e, uint64_t *ns)
+{
+	if (step_at(e, e->pc - 1)->op != DS_OP_REL || e->prog_ns >= (UINT64_C(1) << 53) ||
+	    (e->prog_tagged && e->prog_tag_ns == e->prog_rel_ns))
+		return false;
+	e->run_end = e->nsteps;
+	e->run_locks = false;
+	e->run_hold = NULL;
+	if (e->prog_tagged && e->prog_tag_ns > e->prog_rel_ns) {
+		e->run_tag_ns = e->prog_tag_ns - e->prog_rel_ns;
+		e->run_tag = (double)e->run_tag_ns;
+	} else {
+		e->run_tag_ns = 0;
+		e->run_tag = -1;
+	}
+	*ns = e->prog_ns - e->prog_rel_ns;
+	return true;
+}
+
+/*
+ * advance()'s run from just past the ACQ of a DS_PROG_HOLD program's hold, the lock really
+ * held (a hand-over, or an acquisition at once): the walk passes the hold's work and stops
+ * after its REL (a real release ends a run).  The same sums in the same order, without
+ * advance()'s general walk; *@total: the run's work.
+ */
+static inline bool run_hold_rest(struct ds_ent *e, double *total)
+{
+	double sum = e->extra, tag = -1;
+	guint k = e->pc;
+	const struct ds_step *st;
+
+	if (e->prog_shape != DS_PROG_HOLD || k != e->prog_acq_at + 1 ||
+	    e->prog_lock->holder != e)
+		return false;
+	/* work up to the REL (the hold's only lock step after its ACQ) */
+	for (st = step_at(e, k); st->op == DS_OP_WORK; st = step_at(e, ++k)) {
+		sum += (double)st->ns;
+		if (st->tag)
+			tag = sum;
+	}
+	e->run_end = k + 1;
+	e->run_locks = true;
+	e->run_tag = tag;
+	e->run_tag_ns = 0;
+	e->run_hold = NULL;
+	*total = sum;
+	return true;
+}
+
+/*
+ * advance()'s first turn when the run before ended at the ACQ of a DS_PROG_HOLD program (the
+ * work before it, run_to_acq(): a contended fallback) with nothing left of it (e->extra 0):
+ * the walk would stop at once on that ACQ unless it can claim the lock (claim_try() with
+ * nothing done yet), then take the lock or spin.  True when @e spins; false when advance()
+ * goes on: from the ACQ if the lock can be claimed (its claim_try() answers the same), from
+ * past it if it was taken.
+ */
+static inline bool acq_wait(struct ds_engine *eng, struct ds_ent *e)
+{
+	struct ds_lock *l = e->prog_lock;
+
+	if (e->prog_shape != DS_PROG_HOLD || e->pc != e->prog_acq_at || !e->pc ||
+	    claim_try(eng, l, e, 0))
+		return false;
+	if (!ds_lock_acquire(eng, l, e)) {
+		ds_cpu_spin(eng, e);
+		return true;	/* spinning: ds_ent_granted() goes on */
+	}
+	e->pc++;
+	return false;
+}
+
+/*
  * Build the next run from e->pc and start it; runs without work end at once.  Returns when
  * a job is in progress, the entity spins, or the program is done (the owner was told).
  */
@@ -620,6 +700,24 @@ void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 	advance(eng, e);
 }
 
+/*
+ * advance() after a run that did not end the program, its turns in a fallback's hold in runs
+ * (a contended lock) taken without it.  Out of line: ds_ent_job_end()'s common case, the end
+ * of a program, keeps its own registers and stack frame.
+ */
+static G_GNUC_NO_INLINE void job_end_go_on(struct ds_engine *eng, struct ds_ent *e)
+{
+	uint64_t ns;
+
+	if (hold_past_acq(e, e->pc)) {
+		if (run_after_rel(e, &ns) && run_go_ns(eng, e, ns))
+			return;
+	} else if (acq_wait(eng, e)) {
+		return;
+	}
+	advance(eng, e);
+}
+
 void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e)
 {
 	charge(eng, e);
@@ -631,11 +729,13 @@ void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e)
 		prog_done(eng, e);
 		return;
 	}
-	advance(eng, e);
+	job_end_go_on(eng, e);
 }
 
 void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
 {
+	double total;
+
 	charge(eng, e);
 	e->spin = NULL;
 	ds_cpu_unspin(eng, e);
@@ -643,6 +743,8 @@ void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
 	e->extra = (double)eng->prof->lock_handover_ns;
 	if (e->cpu >= 0)
 		ds_cpu_update(eng, (unsigned int)e->cpu);	/* it may have been blocked */
+	if (run_hold_rest(e, &total) && run_go(eng, e, total))
+		return;
 	advance(eng, e);
 }
 
