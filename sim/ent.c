@@ -753,20 +753,19 @@ void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
  * passed: @e claimed the lock first, so it wins a tie at its ACQ, and its REL at this
  * instant already let go.
  */
-void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
+/*
+ * ds_ent_split()'s walk: where @e's run is at @done ns of work with respect to @l (*@in_l:
+ * inside its hold), and the cut: after l's REL if inside its hold, else before its next ACQ
+ * (e->run_end: none).  *@cut_work: the work before the cut, < 0 when not known here.
+ */
+static guint split_walk(const struct ds_ent *e, const struct ds_lock *l, double done,
+			bool *in_l, double *cut_work)
 {
-	double done = e->job.active ? ds_job_done(&e->job, eng->now) : 0;
-	double cum = e->extra, cut_work = -1;
-	guint k, pos = e->run_end, cut = e->run_end;
-	bool in_l = false;
+	double cum = e->extra;
+	guint k;
 
-	/* the common case: the run is past its last hold of @l (the walk below would pass
-	 * every step of @l, the last a REL: the same sums, so the same comparison) */
-	if (claim_passed(l, e, done)) {
-		claim_drop(e, l);
-		return;
-	}
-
+	*in_l = false;
+	*cut_work = -1;
 	for (k = e->pc; k < e->run_end; k++) {
 		const struct ds_step *st = step_at(e, k);
 
@@ -778,24 +777,72 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 			if (cum > done)
 				break;
 			if (st->lock == l)
-				in_l = true;
+				*in_l = true;
 		} else {
 			if (cum > done)
 				break;
 			if (st->lock == l)
-				in_l = false;
+				*in_l = false;
 		}
 	}
-	pos = k;
-	/* the cut: after l's REL if inside its hold, else before its next ACQ */
-	for (k = pos; k < e->run_end; k++) {
+	for (; k < e->run_end; k++) {
 		const struct ds_step *st = step_at(e, k);
 
-		if (st->lock == l && st->op == (in_l ? DS_OP_REL : DS_OP_ACQ)) {
-			cut = in_l ? k + 1 : k;
-			break;
-		}
+		if (st->lock == l && st->op == (*in_l ? DS_OP_REL : DS_OP_ACQ))
+			return *in_l ? k + 1 : k;
 	}
+	return e->run_end;
+}
+
+/*
+ * split_walk() of a run over a whole DS_PROG_HOLD program holding @l, from its first step
+ * with nothing before (run_whole()'s run, or the walk's over the same steps), from the
+ * summaries: the walk's partial sums are whole ns below 2^53, exact, and rise to
+ * @prog_acq_ns at the ACQ and @prog_rel_ns at the REL, so it stops before the ACQ if
+ * @prog_acq_ns > @done (cut there, the work before it), else inside the hold if
+ * @prog_rel_ns > @done (cut after the REL, found past the hold's work), else past the REL
+ * (no cut).  False when the run is not such a one.
+ */
+static bool split_hold(const struct ds_ent *e, const struct ds_lock *l, double done,
+		       bool *in_l, guint *cut, double *cut_work)
+{
+	guint k;
+
+	if (e->prog_shape != DS_PROG_HOLD || e->prog_lock != l || e->pc || e->extra != 0 ||
+	    e->run_end != e->nsteps || e->prog_ns >= (UINT64_C(1) << 53))
+		return false;
+	*in_l = false;
+	*cut_work = -1;
+	if ((double)e->prog_acq_ns > done) {
+		*cut = e->prog_acq_at;
+		*cut_work = (double)e->prog_acq_ns;
+	} else if ((double)e->prog_rel_ns > done) {
+		*in_l = true;
+		for (k = e->prog_acq_at + 1; step_at(e, k)->op == DS_OP_WORK; k++)
+			;
+		*cut = k + 1;
+		*cut_work = (double)e->prog_rel_ns;
+	} else {
+		*cut = e->run_end;
+	}
+	return true;
+}
+
+void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
+{
+	double done = e->job.active ? ds_job_done(&e->job, eng->now) : 0;
+	double cut_work;
+	guint k, cut;
+	bool in_l;
+
+	/* the common case: the run is past its last hold of @l (the walk below would pass
+	 * every step of @l, the last a REL: the same sums, so the same comparison) */
+	if (claim_passed(l, e, done)) {
+		claim_drop(e, l);
+		return;
+	}
+	if (!split_hold(e, l, done, &in_l, &cut, &cut_work))
+		cut = split_walk(e, l, done, &in_l, &cut_work);
 	claim_drop(e, l);
 	e->run_hold = NULL;	/* walked at its end: the run is cut, or holds @l for real */
 	if (in_l) {
@@ -803,9 +850,11 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 		e->held++;
 	}
 	if (cut != e->run_end) {
-		cut_work = e->extra;
-		for (k = e->pc; k < cut; k++)
-			cut_work += (double)step_at(e, k)->ns;
+		if (cut_work < 0) {
+			cut_work = e->extra;
+			for (k = e->pc; k < cut; k++)
+				cut_work += (double)step_at(e, k)->ns;
+		}
 		e->run_end = cut;
 		e->run_locks = true;	/* (it has one: the claim) */
 		for (guint i = 0; i < e->nclaims; i++)
