@@ -373,9 +373,11 @@ void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 
 	while (l) {
 		struct ds_ent *e = l->data;
+		double rate = rate_in(eng, c, n, first, e);
 
 		l = l->next;	/* a rate change can end a job, but not at this instant's past */
-		ds_ent_rate(eng, e, rate_in(eng, c, n, first, e));
+		if (rate != e->rate)	/* ds_ent_rate()'s own first test, without its call */
+			ds_ent_rate(eng, e, rate);
 	}
 }
 
