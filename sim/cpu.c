@@ -358,6 +358,17 @@ void ds_cpu_unspin(struct ds_engine *eng, struct ds_ent *e)
 
 /* --- both modes --- */
 
+/*
+ * The rate of the one entity of @c (explicitly): rate_in() with runnable()'s answer for it,
+ * n = 1 and first = @e unless it is blocked (then 0): 1 / (1 + foreign) in both sharings.
+ */
+static double rate_alone(const struct ds_cpu *c, const struct ds_ent *e)
+{
+	if (blocked(e))
+		return 0.0;
+	return 1.0 / (1.0 + (e->kind == DS_ENT_WORKER && c->foreign ? 1.0 : 0.0));
+}
+
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 {
 	struct ds_cpu *c = &eng->cpus[cpu];
@@ -367,6 +378,14 @@ void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 
 	if (c->ps) {
 		ps_update(eng, c);
+		return;
+	}
+	if (c->rq.length == 1) {	/* the common case: no walk of the queue */
+		struct ds_ent *e = l->data;
+		double rate = rate_alone(c, e);
+
+		if (rate != e->rate)
+			ds_ent_rate(eng, e, rate);
 		return;
 	}
 	n = runnable(c, &first);
