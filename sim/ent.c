@@ -346,21 +346,47 @@ static inline bool hold_past_acq(const struct ds_ent *e, guint k)
 	return e->prog_shape == DS_PROG_HOLD && k > e->prog_acq_at;
 }
 
+/* @run_tag found again from the steps of the run (a cut leaves advance()'s as it was): the
+ * work done by its last tagged step, the same sum in the same order as the walk's */
+static void run_tag_walk(struct ds_ent *e)
+{
+	double cum = e->extra, tag = -1;
+
+	for (guint k = e->pc; k < e->run_end; k++) {
+		const struct ds_step *st = step_at(e, k);
+
+		if (st->op != DS_OP_WORK)
+			continue;
+		cum += (double)st->ns;
+		if (st->tag)
+			tag = cum;
+	}
+	e->run_tag = tag;
+	e->run_tag_ns = 0;
+}
+
 /*
- * run_finish_steps() of a task's run whose only lock step is its last, the REL of its
- * program's one hold (its ACQ passed in an earlier run, so the run has no claim): a contended
- * fallback's run in the hold after the hand-over.  What the walk would do, without it: the
- * last tag's time, then the lock handed over if the task really holds it.  Other runs go to
- * the walk.
+ * run_finish_steps() of a task's run without claims that ends at the REL of its program's one
+ * hold (DS_PROG_HOLD): a contended fallback's run in the hold after the hand-over (its ACQ
+ * passed in an earlier run), or a run that ds_ent_split() cut after that REL (its ACQ passed
+ * inside it, the claim gone, the task the real holder).  What the walk would do, without its
+ * general machinery: the last tag's time (only the last one is kept), the ACQ counted if it
+ * is in the run, the lock handed over after run_close() if the task really holds it.  A run
+ * after a hand-over is never cut, so advance()'s @run_tag holds for it.  Other runs go to the
+ * walk.
  */
 static G_GNUC_NO_INLINE void run_finish_locked(struct ds_engine *eng, struct ds_ent *e)
 {
 	struct ds_lock *l = e->prog_lock;
 
-	if (e->kind != DS_ENT_TASK || e->nclaims || !hold_past_acq(e, e->pc) ||
+	if (e->kind != DS_ENT_TASK || e->nclaims || e->prog_shape != DS_PROG_HOLD ||
 	    e->run_end <= e->pc || step_at(e, e->run_end - 1)->op != DS_OP_REL) {
 		run_finish_steps(eng, e);
 		return;
+	}
+	if (e->pc <= e->prog_acq_at) {	/* the ACQ is in the run (the REL comes after it) */
+		run_tag_walk(e);
+		ds_lock_count(eng, l);
 	}
 	run_mark_tag(eng, e);
 	run_close(eng, e);
