@@ -24,6 +24,14 @@
  * steps (run_whole()): the same run, sums and claim as the walk's.  The steps stay: a split,
  * a later run and run_finish_steps() read them.
  *
+ * A fallback whose lock is contended runs its one hold in pieces: the work before the ACQ
+ * (run_to_acq()), the ACQ taken or spun on (acq_wait()), after the hand-over the hold up to
+ * its REL (run_hold_rest()), the rest after the REL (run_after_rel(), from the summaries);
+ * the run that ends at the REL is finished without the walk (run_finish_locked()), and a
+ * split of a run over the whole hold finds its cut from the summaries (split_hold()).  Each
+ * does what advance(), run_finish_steps() or ds_ent_split()'s walk would do there, the
+ * same sums in the same order, and leaves every other case to them.
+ *
  * Why runs are safe: a claim is only made when the lock is free with no waiter and no other
  * claim, and every other entity must resolve it (lock.c) before acting on that lock; a run
  * that ends inside an optimistic hold turns it into a real hold, so a hold never "leaks"
@@ -775,11 +783,6 @@ void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
 }
 
 /*
- * Where is @e's run at eng->now with respect to @l?  Steps at the exact instant count as
- * passed: @e claimed the lock first, so it wins a tie at its ACQ, and its REL at this
- * instant already let go.
- */
-/*
  * ds_ent_split()'s walk: where @e's run is at @done ns of work with respect to @l (*@in_l:
  * inside its hold), and the cut: after l's REL if inside its hold, else before its next ACQ
  * (e->run_end: none).  *@cut_work: the work before the cut, < 0 when not known here.
@@ -854,6 +857,11 @@ static bool split_hold(const struct ds_ent *e, const struct ds_lock *l, double d
 	return true;
 }
 
+/*
+ * Where is @e's run at eng->now with respect to @l?  Steps at the exact instant count as
+ * passed: @e claimed the lock first, so it wins a tie at its ACQ, and its REL at this
+ * instant already let go.
+ */
 void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 {
 	double done = e->job.active ? ds_job_done(&e->job, eng->now) : 0;
