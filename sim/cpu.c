@@ -358,6 +358,17 @@ void ds_cpu_unspin(struct ds_engine *eng, struct ds_ent *e)
 
 /* --- both modes --- */
 
+/*
+ * The rate of the one entity of @c (explicitly): rate_in() with runnable()'s answer for it,
+ * n = 1 and first = @e unless it is blocked (then 0): 1 / (1 + foreign) in both sharings.
+ */
+static double rate_alone(const struct ds_cpu *c, const struct ds_ent *e)
+{
+	if (blocked(e))
+		return 0.0;
+	return 1.0 / (1.0 + (e->kind == DS_ENT_WORKER && c->foreign ? 1.0 : 0.0));
+}
+
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 {
 	struct ds_cpu *c = &eng->cpus[cpu];
@@ -369,13 +380,23 @@ void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 		ps_update(eng, c);
 		return;
 	}
+	if (c->rq.length == 1) {	/* the common case: no walk of the queue */
+		struct ds_ent *e = l->data;
+		double rate = rate_alone(c, e);
+
+		if (rate != e->rate)
+			ds_ent_rate(eng, e, rate);
+		return;
+	}
 	n = runnable(c, &first);
 
 	while (l) {
 		struct ds_ent *e = l->data;
+		double rate = rate_in(eng, c, n, first, e);
 
 		l = l->next;	/* a rate change can end a job, but not at this instant's past */
-		ds_ent_rate(eng, e, rate_in(eng, c, n, first, e));
+		if (rate != e->rate)	/* ds_ent_rate()'s own first test, without its call */
+			ds_ent_rate(eng, e, rate);
 	}
 }
 

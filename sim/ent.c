@@ -24,6 +24,14 @@
  * steps (run_whole()): the same run, sums and claim as the walk's.  The steps stay: a split,
  * a later run and run_finish_steps() read them.
  *
+ * A fallback whose lock is contended runs its one hold in pieces: the work before the ACQ
+ * (run_to_acq()), the ACQ taken or spun on (acq_wait()), after the hand-over the hold up to
+ * its REL (run_hold_rest()), the rest after the REL (run_after_rel(), from the summaries);
+ * the run that ends at the REL is finished without the walk (run_finish_locked()), and a
+ * split of a run over the whole hold finds its cut from the summaries (split_hold()).  Each
+ * does what advance(), run_finish_steps() or ds_ent_split()'s walk would do there, the
+ * same sums in the same order, and leaves every other case to them.
+ *
  * Why runs are safe: a claim is only made when the lock is free with no waiter and no other
  * claim, and every other entity must resolve it (lock.c) before acting on that lock; a run
  * that ends inside an optimistic hold turns it into a real hold, so a hold never "leaks"
@@ -319,15 +327,90 @@ static G_GNUC_NO_INLINE void run_finish_steps(struct ds_engine *eng, struct ds_e
 		ds_lock_release(eng, rel[i], e);
 }
 
+/* A task's finished run: the time of its last tagged step (if any) is its release's end
+ * (ds_task_mark(): only the last one is kept, so the walk's earlier ones need not be made),
+ * its work done there known from advance() (the same sum, in the same order) */
+static inline void run_mark_tag(struct ds_engine *eng, struct ds_ent *e)
+{
+	const struct ds_job *j = &e->job;
+	uint64_t t;
+
+	if (e->run_tag < 0)
+		return;
+	if (!j->active)
+		t = eng->now;
+	else if (e->run_tag_ns && job_plain(j))	/* run_time_at()'s answer, directly */
+		t = MIN(j->start + e->run_tag_ns, j->end);
+	else
+		t = run_time_at(j, job_plain(j), e->run_tag);
+	ds_task_mark(e->owner, t);
+}
+
+/*
+ * Is @e's program one hold (DS_PROG_HOLD) whose ACQ is behind its step @k?  Then its only lock
+ * step from @k on is the REL of that hold, and every step after that REL is work.
+ */
+static inline bool hold_past_acq(const struct ds_ent *e, guint k)
+{
+	return e->prog_shape == DS_PROG_HOLD && k > e->prog_acq_at;
+}
+
+/* @run_tag found again from the steps of the run (a cut leaves advance()'s as it was): the
+ * work done by its last tagged step, the same sum in the same order as the walk's */
+static void run_tag_walk(struct ds_ent *e)
+{
+	double cum = e->extra, tag = -1;
+
+	for (guint k = e->pc; k < e->run_end; k++) {
+		const struct ds_step *st = step_at(e, k);
+
+		if (st->op != DS_OP_WORK)
+			continue;
+		cum += (double)st->ns;
+		if (st->tag)
+			tag = cum;
+	}
+	e->run_tag = tag;
+	e->run_tag_ns = 0;
+}
+
+/*
+ * run_finish_steps() of a task's run without claims that ends at the REL of its program's one
+ * hold (DS_PROG_HOLD): a contended fallback's run in the hold after the hand-over (its ACQ
+ * passed in an earlier run), or a run that ds_ent_split() cut after that REL (its ACQ passed
+ * inside it, the claim gone, the task the real holder).  What the walk would do, without its
+ * general machinery: the last tag's time (only the last one is kept), the ACQ counted if it
+ * is in the run, the lock handed over after run_close() if the task really holds it.  A run
+ * after a hand-over is never cut, so advance()'s @run_tag holds for it.  Other runs go to the
+ * walk.
+ */
+static G_GNUC_NO_INLINE void run_finish_locked(struct ds_engine *eng, struct ds_ent *e)
+{
+	struct ds_lock *l = e->prog_lock;
+
+	if (e->kind != DS_ENT_TASK || e->nclaims || e->prog_shape != DS_PROG_HOLD ||
+	    e->run_end <= e->pc || step_at(e, e->run_end - 1)->op != DS_OP_REL) {
+		run_finish_steps(eng, e);
+		return;
+	}
+	if (e->pc <= e->prog_acq_at) {	/* the ACQ is in the run (the REL comes after it) */
+		run_tag_walk(e);
+		ds_lock_count(eng, l);
+	}
+	run_mark_tag(eng, e);
+	run_close(eng, e);
+	if (l->holder == e)
+		ds_lock_release(eng, l, e);
+}
+
 /*
  * run_finish_steps(), with a task's run of work alone (no claim: it passes no ACQ) taken
- * inline: only its last tag's time is kept (ds_task_mark()), its work done there known from
- * advance() (the same sum, in the same order), so its steps need no second walk.
+ * inline: only its last tag's time is kept (run_mark_tag()), so its steps need no second walk.
  */
 static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
 {
 	if (e->kind != DS_ENT_TASK || ((e->run_locks || e->nclaims) && !e->run_hold)) {
-		run_finish_steps(eng, e);
+		run_finish_locked(eng, e);
 		return;
 	}
 	if (e->run_hold) {
@@ -337,18 +420,7 @@ static inline void run_finish(struct ds_engine *eng, struct ds_ent *e)
 		claim_drop(e, e->run_hold);
 		e->run_hold = NULL;
 	}
-	if (e->run_tag >= 0) {
-		const struct ds_job *j = &e->job;
-		uint64_t t;
-
-		if (!j->active)
-			t = eng->now;
-		else if (e->run_tag_ns && job_plain(j))	/* run_time_at()'s answer, directly */
-			t = MIN(j->start + e->run_tag_ns, j->end);
-		else
-			t = run_time_at(j, job_plain(j), e->run_tag);
-		ds_task_mark(e->owner, t);
-	}
+	run_mark_tag(eng, e);
 	run_close(eng, e);
 }
 
@@ -490,6 +562,86 @@ static inline bool run_go_ns(struct ds_engine *eng, struct ds_ent *e, uint64_t n
 }
 
 /*
+ * advance()'s run from just past the REL of a DS_PROG_HOLD program's hold (the run before
+ * ended there, e->extra 0): the program's work after that REL, all of it work, from the
+ * summaries: its sum is @prog_ns - @prog_rel_ns, and its last tag is there if @prog_tag_ns is
+ * past @prog_rel_ns, else before the REL (none in the run).  Exact as run_whole()'s (whole ns
+ * below 2^53).  False (the walk decides) when the last tag's sum is @prog_rel_ns itself: a
+ * tagged step of no work either side of the REL.
+ */
+static inline bool run_after_rel(struct ds_ent *e, uint64_t *ns)
+{
+	if (step_at(e, e->pc - 1)->op != DS_OP_REL || e->prog_ns >= (UINT64_C(1) << 53) ||
+	    (e->prog_tagged && e->prog_tag_ns == e->prog_rel_ns))
+		return false;
+	e->run_end = e->nsteps;
+	e->run_locks = false;
+	e->run_hold = NULL;
+	if (e->prog_tagged && e->prog_tag_ns > e->prog_rel_ns) {
+		e->run_tag_ns = e->prog_tag_ns - e->prog_rel_ns;
+		e->run_tag = (double)e->run_tag_ns;
+	} else {
+		e->run_tag_ns = 0;
+		e->run_tag = -1;
+	}
+	*ns = e->prog_ns - e->prog_rel_ns;
+	return true;
+}
+
+/*
+ * advance()'s run from just past the ACQ of a DS_PROG_HOLD program's hold, the lock really
+ * held (a hand-over, or an acquisition at once): the walk passes the hold's work and stops
+ * after its REL (a real release ends a run).  The same sums in the same order, without
+ * advance()'s general walk; *@total: the run's work.
+ */
+static inline bool run_hold_rest(struct ds_ent *e, double *total)
+{
+	double sum = e->extra, tag = -1;
+	guint k = e->pc;
+	const struct ds_step *st;
+
+	if (e->prog_shape != DS_PROG_HOLD || k != e->prog_acq_at + 1 ||
+	    e->prog_lock->holder != e)
+		return false;
+	/* work up to the REL (the hold's only lock step after its ACQ) */
+	for (st = step_at(e, k); st->op == DS_OP_WORK; st = step_at(e, ++k)) {
+		sum += (double)st->ns;
+		if (st->tag)
+			tag = sum;
+	}
+	e->run_end = k + 1;
+	e->run_locks = true;
+	e->run_tag = tag;
+	e->run_tag_ns = 0;
+	e->run_hold = NULL;
+	*total = sum;
+	return true;
+}
+
+/*
+ * advance()'s first turn when the run before ended at the ACQ of a DS_PROG_HOLD program (the
+ * work before it, run_to_acq(): a contended fallback) with nothing left of it (e->extra 0):
+ * the walk would stop at once on that ACQ unless it can claim the lock (claim_try() with
+ * nothing done yet), then take the lock or spin.  True when @e spins; false when advance()
+ * goes on: from the ACQ if the lock can be claimed (its claim_try() answers the same), from
+ * past it if it was taken.
+ */
+static inline bool acq_wait(struct ds_engine *eng, struct ds_ent *e)
+{
+	struct ds_lock *l = e->prog_lock;
+
+	if (e->prog_shape != DS_PROG_HOLD || e->pc != e->prog_acq_at || !e->pc ||
+	    claim_try(eng, l, e, 0))
+		return false;
+	if (!ds_lock_acquire(eng, l, e)) {
+		ds_cpu_spin(eng, e);
+		return true;	/* spinning: ds_ent_granted() goes on */
+	}
+	e->pc++;
+	return false;
+}
+
+/*
  * Build the next run from e->pc and start it; runs without work end at once.  Returns when
  * a job is in progress, the entity spins, or the program is done (the owner was told).
  */
@@ -584,6 +736,24 @@ void ds_ent_run(struct ds_engine *eng, struct ds_ent *e, unsigned int cpu)
 	advance(eng, e);
 }
 
+/*
+ * advance() after a run that did not end the program, its turns in a fallback's hold in runs
+ * (a contended lock) taken without it.  Out of line: ds_ent_job_end()'s common case, the end
+ * of a program, keeps its own registers and stack frame.
+ */
+static G_GNUC_NO_INLINE void job_end_go_on(struct ds_engine *eng, struct ds_ent *e)
+{
+	uint64_t ns;
+
+	if (hold_past_acq(e, e->pc)) {
+		if (run_after_rel(e, &ns) && run_go_ns(eng, e, ns))
+			return;
+	} else if (acq_wait(eng, e)) {
+		return;
+	}
+	advance(eng, e);
+}
+
 void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e)
 {
 	charge(eng, e);
@@ -595,11 +765,13 @@ void ds_ent_job_end(struct ds_engine *eng, struct ds_ent *e)
 		prog_done(eng, e);
 		return;
 	}
-	advance(eng, e);
+	job_end_go_on(eng, e);
 }
 
 void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
 {
+	double total;
+
 	charge(eng, e);
 	e->spin = NULL;
 	ds_cpu_unspin(eng, e);
@@ -607,28 +779,24 @@ void ds_ent_granted(struct ds_engine *eng, struct ds_ent *e)
 	e->extra = (double)eng->prof->lock_handover_ns;
 	if (e->cpu >= 0)
 		ds_cpu_update(eng, (unsigned int)e->cpu);	/* it may have been blocked */
+	if (run_hold_rest(e, &total) && run_go(eng, e, total))
+		return;
 	advance(eng, e);
 }
 
 /*
- * Where is @e's run at eng->now with respect to @l?  Steps at the exact instant count as
- * passed: @e claimed the lock first, so it wins a tie at its ACQ, and its REL at this
- * instant already let go.
+ * ds_ent_split()'s walk: where @e's run is at @done ns of work with respect to @l (*@in_l:
+ * inside its hold), and the cut: after l's REL if inside its hold, else before its next ACQ
+ * (e->run_end: none).  *@cut_work: the work before the cut, < 0 when not known here.
  */
-void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
+static guint split_walk(const struct ds_ent *e, const struct ds_lock *l, double done,
+			bool *in_l, double *cut_work)
 {
-	double done = e->job.active ? ds_job_done(&e->job, eng->now) : 0;
-	double cum = e->extra, cut_work = -1;
-	guint k, pos = e->run_end, cut = e->run_end;
-	bool in_l = false;
+	double cum = e->extra;
+	guint k;
 
-	/* the common case: the run is past its last hold of @l (the walk below would pass
-	 * every step of @l, the last a REL: the same sums, so the same comparison) */
-	if (claim_passed(l, e, done)) {
-		claim_drop(e, l);
-		return;
-	}
-
+	*in_l = false;
+	*cut_work = -1;
 	for (k = e->pc; k < e->run_end; k++) {
 		const struct ds_step *st = step_at(e, k);
 
@@ -640,24 +808,77 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 			if (cum > done)
 				break;
 			if (st->lock == l)
-				in_l = true;
+				*in_l = true;
 		} else {
 			if (cum > done)
 				break;
 			if (st->lock == l)
-				in_l = false;
+				*in_l = false;
 		}
 	}
-	pos = k;
-	/* the cut: after l's REL if inside its hold, else before its next ACQ */
-	for (k = pos; k < e->run_end; k++) {
+	for (; k < e->run_end; k++) {
 		const struct ds_step *st = step_at(e, k);
 
-		if (st->lock == l && st->op == (in_l ? DS_OP_REL : DS_OP_ACQ)) {
-			cut = in_l ? k + 1 : k;
-			break;
-		}
+		if (st->lock == l && st->op == (*in_l ? DS_OP_REL : DS_OP_ACQ))
+			return *in_l ? k + 1 : k;
 	}
+	return e->run_end;
+}
+
+/*
+ * split_walk() of a run over a whole DS_PROG_HOLD program holding @l, from its first step
+ * with nothing before (run_whole()'s run, or the walk's over the same steps), from the
+ * summaries: the walk's partial sums are whole ns below 2^53, exact, and rise to
+ * @prog_acq_ns at the ACQ and @prog_rel_ns at the REL, so it stops before the ACQ if
+ * @prog_acq_ns > @done (cut there, the work before it), else inside the hold if
+ * @prog_rel_ns > @done (cut after the REL, found past the hold's work), else past the REL
+ * (no cut).  False when the run is not such a one.
+ */
+static bool split_hold(const struct ds_ent *e, const struct ds_lock *l, double done,
+		       bool *in_l, guint *cut, double *cut_work)
+{
+	guint k;
+
+	if (e->prog_shape != DS_PROG_HOLD || e->prog_lock != l || e->pc || e->extra != 0 ||
+	    e->run_end != e->nsteps || e->prog_ns >= (UINT64_C(1) << 53))
+		return false;
+	*in_l = false;
+	*cut_work = -1;
+	if ((double)e->prog_acq_ns > done) {
+		*cut = e->prog_acq_at;
+		*cut_work = (double)e->prog_acq_ns;
+	} else if ((double)e->prog_rel_ns > done) {
+		*in_l = true;
+		for (k = e->prog_acq_at + 1; step_at(e, k)->op == DS_OP_WORK; k++)
+			;
+		*cut = k + 1;
+		*cut_work = (double)e->prog_rel_ns;
+	} else {
+		*cut = e->run_end;
+	}
+	return true;
+}
+
+/*
+ * Where is @e's run at eng->now with respect to @l?  Steps at the exact instant count as
+ * passed: @e claimed the lock first, so it wins a tie at its ACQ, and its REL at this
+ * instant already let go.
+ */
+void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
+{
+	double done = e->job.active ? ds_job_done(&e->job, eng->now) : 0;
+	double cut_work;
+	guint k, cut;
+	bool in_l;
+
+	/* the common case: the run is past its last hold of @l (the walk below would pass
+	 * every step of @l, the last a REL: the same sums, so the same comparison) */
+	if (claim_passed(l, e, done)) {
+		claim_drop(e, l);
+		return;
+	}
+	if (!split_hold(e, l, done, &in_l, &cut, &cut_work))
+		cut = split_walk(e, l, done, &in_l, &cut_work);
 	claim_drop(e, l);
 	e->run_hold = NULL;	/* walked at its end: the run is cut, or holds @l for real */
 	if (in_l) {
@@ -665,9 +886,11 @@ void ds_ent_split(struct ds_engine *eng, struct ds_ent *e, struct ds_lock *l)
 		e->held++;
 	}
 	if (cut != e->run_end) {
-		cut_work = e->extra;
-		for (k = e->pc; k < cut; k++)
-			cut_work += (double)step_at(e, k)->ns;
+		if (cut_work < 0) {
+			cut_work = e->extra;
+			for (k = e->pc; k < cut; k++)
+				cut_work += (double)step_at(e, k)->ns;
+		}
 		e->run_end = cut;
 		e->run_locks = true;	/* (it has one: the claim) */
 		for (guint i = 0; i < e->nclaims; i++)

@@ -188,6 +188,35 @@ static void test_worker_shares(void)
 }
 
 /*
+ * A worker alone on its CPU when a foreign task comes onto it (cpu.c's one-entity update:
+ * 1 / (1 + 1) for a worker).  simtest_burst(4, 100), v3, 2 CPUs: the page filled at 10330 is
+ * drained by the worker woken at 11330 on CPU 1 (lock 5, 4 x 100, page 20: 425 of work).  A
+ * sched_switch at 11385 puts a foreign task (pid 999) on recorded CPU 1: 55 of work done,
+ * the worker runs at 1/2 from then on.  Values end at 105, 205, 305, 405 of work: 11385 +
+ * 2 x 50 = 11485, then 11685, 11885, 12085; the page at 425: 12125.  Latencies (pushed 10000,
+ * 10110, 10220, 10330) 1485, 1575, 1665, 1755; busy 12125 - 11330, its CPU time 425.
+ */
+static void test_worker_foreign(void)
+{
+	g_autoptr(GArray) evs = simtest_burst(4, 100);
+	struct ds_event sw = simtest_switch(11385, 1, 0, 999);
+	struct ds_params p;
+	struct ds_results *r;
+	const struct ds_backend_result *z;
+
+	g_array_insert_val(evs, evs->len - 1, sw);	/* before the exit (11600) */
+	simtest_params(&p);
+	p.check_invariants = true;
+	r = simtest_run_hand(evs, &p, 2);
+	simtest_assert_clean(r);
+	z = &r->be[DS_BE_ZRAM];
+	simtest_assert_hist(&z->drain_latency, 4, 1485, 1755, 1485 + 1575 + 1665 + 1755);
+	g_assert_cmpuint(z->worker_busy_ns, ==, 12125 - 11330);
+	g_assert_cmpuint(z->worker_cpu_ns, ==, 425);
+	ds_results_free(r);
+}
+
+/*
  * An event made obsolete must not move the clock.  As test_worker_shares (fair) but the
  * task thinks 2000: at 11330 it has 1160 left, at 1/2 it would end at 13650 (an engine event
  * is queued for then).  The page ends first, at 11330 + 850 = 12180; the task, alone again,
@@ -521,6 +550,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/timing/capacity", test_capacity);
 	g_test_add_func("/sim/timing/many-share", test_many_share);
 	g_test_add_func("/sim/timing/worker-shares", test_worker_shares);
+	g_test_add_func("/sim/timing/worker-foreign", test_worker_foreign);
 	g_test_add_func("/sim/timing/stale-event-clock", test_stale_event_clock);
 	g_test_add_func("/sim/timing/class-lock", test_class_lock);
 	g_test_add_func("/sim/timing/lock-same-instant", test_lock_same_instant);

@@ -302,6 +302,45 @@ static void test_drainers(void)
 }
 
 /*
+ * A contended hold taken in runs (sim/ent.c: acq_wait(), run_hold_rest(), run_finish_locked(),
+ * run_after_rel()) with a hand-over that costs work and nothing tagged after the REL: the
+ * two-task stream of test_drainers() without its exits, lock_handover_ns 30.  Up to k=2
+ * nothing changes (s_3 = 10330, hot 10 each).  At k=3 both push 10, swap 100 under the pool
+ * lock, queue_work 50; with no item after it the release is not merged with think time, so
+ * its program ends untagged with the 50 after the REL.  100 claimed the lock first: at 10340
+ * 200's run ends at its ACQ and splits 100's, which holds the lock to 10440; 200 spins 100,
+ * gets the lock with the hand-over (30 + 100): REL at 10570, queue_work to 10620.  100's
+ * queue_work ends at 10490.  Hot: 100: 30 + 160 = 190; 200: 30 + 290 = 320.  Pool lock: one
+ * contended acquisition, one hand-over, 100 ns waited, 200 alone on CPU 1 burning 100 ns.
+ */
+static void test_handover_untagged(void)
+{
+	g_autoptr(GArray) evs = simtest_two_tasks();
+	struct ds_profile *prof = simtest_profile();
+	struct ds_params p;
+	struct ds_results *r;
+	const struct ds_lock_result *l;
+
+	g_array_set_size(evs, evs->len - 2);	/* the two exits */
+	prof->lock_handover_ns = 30;
+	simtest_params(&p);
+	p.pool_pages = 4;
+	p.check_invariants = true;
+	r = simtest_run(evs, &p, prof, 2);
+	simtest_assert_clean(r);
+	l = &r->locks[DS_LOCK_POOL];
+	g_assert_cmpuint(simtest_task(r, 100)->hot_ns, ==, 190);
+	g_assert_cmpuint(simtest_task(r, 200)->hot_ns, ==, 320);
+	g_assert_cmpuint(l->contended, ==, 1);
+	g_assert_cmpuint(l->handovers, ==, 1);
+	g_assert_cmpuint(l->wait_ns, ==, 100);
+	g_assert_cmpuint(l->max_wait_ns, ==, 100);
+	g_assert_cmpfloat_with_epsilon(l->spin_cpu_ns, 100, 1e-6);
+	ds_results_free(r);
+	ds_profile_free(prof);
+}
+
+/*
  * max_pages_per_run 1 on the two-task stream, one drainer: the run that drains 100's page
  * (11330 -> 11755) stops with 200's page still queued and re-queues itself: it wakes again
  * 1000 later, at 12755, and drains 200's page: freed 12860, 12960, 13060, 13160, latency
@@ -551,6 +590,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim/v3/no-retry", test_no_retry);
 	g_test_add_func("/sim/v3/percpu-from-pool", test_percpu_from_pool);
 	g_test_add_func("/sim/v3/drainers", test_drainers);
+	g_test_add_func("/sim/v3/handover-untagged", test_handover_untagged);
 	g_test_add_func("/sim/v3/max-pages-per-run", test_max_pages_per_run);
 	g_test_add_func("/sim/v3/drain-order", test_drain_order);
 	g_test_add_func("/sim/v3/idle-flush", test_idle_flush);
