@@ -579,7 +579,7 @@ static inline bool run_after_rel(struct ds_ent *e, uint64_t *ns)
 	e->run_hold = NULL;
 	if (e->prog_tagged && e->prog_tag_ns > e->prog_rel_ns) {
 		e->run_tag_ns = e->prog_tag_ns - e->prog_rel_ns;
-		e->run_tag = (double)e->run_tag_ns;
+		e->run_tag = ds_span_d(e->run_tag_ns);	/* (below 2^53) */
 	} else {
 		e->run_tag_ns = 0;
 		e->run_tag = -1;
@@ -844,15 +844,15 @@ static bool split_hold(const struct ds_ent *e, const struct ds_lock *l, double d
 		return false;
 	*in_l = false;
 	*cut_work = -1;
-	if ((double)e->prog_acq_ns > done) {
+	if (ds_span_d(e->prog_acq_ns) > done) {
 		*cut = e->prog_acq_at;
-		*cut_work = (double)e->prog_acq_ns;
-	} else if ((double)e->prog_rel_ns > done) {
+		*cut_work = ds_span_d(e->prog_acq_ns);
+	} else if (ds_span_d(e->prog_rel_ns) > done) {
 		*in_l = true;
 		for (k = e->prog_acq_at + 1; step_at(e, k)->op == DS_OP_WORK; k++)
 			;
 		*cut = k + 1;
-		*cut_work = (double)e->prog_rel_ns;
+		*cut_work = ds_span_d(e->prog_rel_ns);
 	} else {
 		*cut = e->run_end;
 	}
