@@ -103,26 +103,32 @@ static inline unsigned int ds_sev_before_nb(const struct ds_sev *a, const struct
 	return ((key)a->time << 64 | a->seq) < ((key)b->time << 64 | b->seq);
 }
 
-/* ds_evq_sift_down() - put @ev in the vacant root of a heap of @n and sift it down */
-static inline void ds_evq_sift_down(struct ds_sev *h, size_t n, const struct ds_sev *evp)
+/*
+ * ds_evq_sift_down() - the slot for an event due at (@time, @seq) in a heap of @n whose root
+ * is vacant: the smaller child moves up while it comes before the event, leaving its slot
+ * vacant in turn.  The caller writes the event there: built in registers at the push, never
+ * copied through memory first (only its key is compared on the way down).
+ */
+static inline size_t ds_evq_sift_down(struct ds_sev *h, size_t n, uint64_t time, uint64_t seq)
 {
-	const struct ds_sev ev = *evp;
-	size_t i = 0;
+	const struct ds_sev key = { .time = time, .seq = seq };
+	size_t i = 0, c;
 
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= n)
-			break;
+	/* both children there: one bound test a level */
+	while ((c = 2 * i + 1) + 1 < n) {
 		/* the smaller child without a branch: which one it is is the data's coin toss */
-		if (c + 1 < n)
-			c += ds_sev_before_nb(&h[c + 1], &h[c]);
-		if (!ds_sev_before(&h[c], &ev))
-			break;
+		c += ds_sev_before_nb(&h[c + 1], &h[c]);
+		if (!ds_sev_before(&h[c], &key))
+			return i;
 		h[i] = h[c];
 		i = c;
 	}
-	h[i] = ev;
+	/* a last child alone (c == n - 1) */
+	if (c < n && ds_sev_before(&h[c], &key)) {
+		h[i] = h[c];
+		i = c;
+	}
+	return i;
 }
 
 /* ds_evq_push_up() - ds_evq_push() when the root is not vacant: at the end, sifted up */
@@ -133,14 +139,19 @@ void ds_evq_push_up(struct ds_evq *q, const struct ds_sev *ev);
 static inline void ds_evq_push(struct ds_evq *q, uint64_t time, uint32_t kind, void *obj,
 			       uint32_t gen, uint32_t arg)
 {
-	struct ds_sev ev = { .time = time, .seq = q->seq++, .obj = obj, .gen = gen,
-			     .kind = (uint16_t)kind, .arg = (uint16_t)arg };
+	uint64_t seq = q->seq++;
+	struct ds_sev ev;
 
 	if (q->hole) {
+		size_t i = ds_evq_sift_down(q->heap, q->len, time, seq);
+
 		q->hole = false;
-		ds_evq_sift_down(q->heap, q->len, &ev);
+		q->heap[i] = (struct ds_sev){ .time = time, .seq = seq, .obj = obj, .gen = gen,
+					      .kind = (uint16_t)kind, .arg = (uint16_t)arg };
 		return;
 	}
+	ev = (struct ds_sev){ .time = time, .seq = seq, .obj = obj, .gen = gen,
+			      .kind = (uint16_t)kind, .arg = (uint16_t)arg };
 	ds_evq_push_up(q, &ev);
 }
 /* ds_evq_peek() - the earliest event, NULL when empty (inline: once per loop turn; never

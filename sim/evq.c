@@ -59,8 +59,12 @@ void ds_evq_fill_hole(struct ds_evq *q)
 
 	q->hole = false;
 	n = --q->len;
-	if (n)
-		ds_evq_sift_down(q->heap, n, &q->heap[n]);
+	/* the last event moves into the vacant root; the sift writes only slots below n */
+	if (n) {
+		size_t i = ds_evq_sift_down(q->heap, n, q->heap[n].time, q->heap[n].seq);
+
+		q->heap[i] = q->heap[n];
+	}
 }
 
 void ds_evq_pop(struct ds_evq *q, struct ds_sev *out)

@@ -104,6 +104,51 @@ static void test_take_settle(void)
 }
 
 /*
+ * The vacant root's only child (a heap of two): the sift's last level has one child.
+ * - Queue 10 (tag 0), 20 (tag 1); take 10, push 30 (tag 2) into the hole: the lone child 20
+ *   comes first and moves up, 30 goes below it; settle: 20 (tag 1) is the earliest.
+ * - Take 20, push 25 (tag 3): the lone child 30 comes after it: 25 stays at the root.
+ * - Pop 25 (tag 3); the queue holds 30 (tag 2) alone; push 1 (tag 4), 2 (tag 5): 1, 30, 2.
+ *   Take 1 and settle: the last event (2) fills the root and the lone child 30 stays below.
+ * Then 2 (tag 5), 30 (tag 2).
+ */
+static void test_lone_child(void)
+{
+	struct ds_evq q;
+	struct ds_sev ev;
+
+	ds_evq_init(&q);
+	push(&q, 10, 0);
+	push(&q, 20, 1);
+	ds_evq_take(&q, &ev);
+	g_assert_cmpuint(ev.arg, ==, 0);
+	push(&q, 30, 2);
+	ds_evq_settle(&q);
+	g_assert_cmpuint(q.len, ==, 2);
+	g_assert_cmpuint(ds_evq_peek(&q)->arg, ==, 1);
+	g_assert_cmpuint(q.heap[1].arg, ==, 2);
+
+	ds_evq_take(&q, &ev);
+	g_assert_cmpuint(ev.arg, ==, 1);
+	push(&q, 25, 3);
+	ds_evq_settle(&q);
+	g_assert_cmpuint(ds_evq_peek(&q)->arg, ==, 3);
+	g_assert_cmpuint(q.heap[1].arg, ==, 2);
+
+	g_assert_cmpuint(pop_tag(&q, 25), ==, 3);
+	push(&q, 1, 4);
+	push(&q, 2, 5);
+	ds_evq_take(&q, &ev);
+	g_assert_cmpuint(ev.arg, ==, 4);
+	ds_evq_settle(&q);
+	g_assert_cmpuint(q.len, ==, 2);
+	g_assert_cmpuint(pop_tag(&q, 2), ==, 5);
+	g_assert_cmpuint(pop_tag(&q, 30), ==, 2);
+	g_assert_cmpuint(q.len, ==, 0);
+	ds_evq_clear(&q);
+}
+
+/*
  * Past the first growth (64 slots), with nearly every time tied: push k = 0..299 at time
  * 7 - (k % 3 == 1) (so 6 for k = 1, 4, 7, ...), taking the earliest out after every fifth
  * push.  The reference is a stable sort by time in push order, kept as two lists (time 6
@@ -144,6 +189,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/evq/order-ties", test_order_ties);
 	g_test_add_func("/evq/take-settle", test_take_settle);
+	g_test_add_func("/evq/lone-child", test_lone_child);
 	g_test_add_func("/evq/growth-ties", test_growth_ties);
 	return g_test_run();
 }
