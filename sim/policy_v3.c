@@ -246,14 +246,11 @@ static void v3_release(struct ds_pool *pool, const struct ds_release *rel,
 	struct v3_cpu *pc = &v->cpu[rel->cpu];
 	struct ds_ent *e = out->ent;
 
+	/* (the tests that keep v3_fallback_failed() on its inline path without a call: no
+	 * observer, no class lock, a fresh program with room for its five steps) */
 	if (pc->full && !v->free && (!pc->stranded || eng->p->retry_swap_on_full) &&
 	    !eng->obs && !ds_pool_class_lock(pool, rel->cls) && !e->nsteps && e->cap >= 5) {
-		const struct ds_profile *prof = eng->prof;
-
-		ds_ent_prog_hold(e, prof->push_ns, pool->pool_lock, prof->lock_ns,
-				 rel->sync_cost);
-		v3_swap_failed(pool, v, pc, rel->now);
-		out->fallback = true;	/* the value is not stored: freed synchronously */
+		v3_fallback_failed(pool, v, pc, rel, out);
 		return;
 	}
 	v3_release_any(pool, rel, out);
