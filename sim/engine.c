@@ -325,7 +325,8 @@ static inline bool sev_stale(const struct ds_sev *ev)
 	return sev_stale_other(ev);
 }
 
-/* The task an engine event holds a reference on, NULL for the other kinds. */
+/* The task an engine event names (its memory must outlive the event: ds_engine_bury()),
+ * NULL for the other kinds. */
 static struct ds_task *sev_task(const struct ds_sev *ev)
 {
 	const struct ds_ent *e;
@@ -336,6 +337,45 @@ static struct ds_task *sev_task(const struct ds_sev *ev)
 		return NULL;
 	e = ev->obj;
 	return e->kind == DS_ENT_TASK ? e->owner : NULL;
+}
+
+/*
+ * Finished tasks (task.c's task_finish()) are not freed at once: task_finish() runs inside the
+ * handler of the task's own event, and an event still queued that names a finished task must
+ * find it when it comes up (sev_stale()).  Counting the events naming each task cost a test
+ * and an increment at every push and at every pop; instead
+ * the dead go to eng->graveyard, and when it holds more than the queue's length plus 64, the
+ * next turn of run_loop() (between two events: nothing is being handled, no slot is vacant)
+ * marks the tasks the queue's events name and frees the others.  Each sweep reads the queue
+ * and the graveyard once, and frees at least the 64 beyond what the queue could name: O(1)
+ * per finished task, amortized.
+ */
+void ds_engine_bury(struct ds_engine *eng, struct ds_task *t)
+{
+	g_ptr_array_add(eng->graveyard, t);
+	if (eng->graveyard->len >= eng->q.len + 64)
+		eng->grave_due = true;
+}
+
+static void grave_sweep(struct ds_engine *eng)
+{
+	GPtrArray *g = eng->graveyard;
+	unsigned int mark = ++eng->grave_sweeps;
+	guint kept = 0;
+	struct ds_task *t;
+
+	eng->grave_due = false;
+	for (size_t i = 0; i < eng->q.len; i++)
+		if ((t = sev_task(&eng->q.heap[i])) && t->dead)
+			t->grave_mark = mark;
+	for (guint i = 0; i < g->len; i++) {
+		t = g->pdata[i];
+		if (t->grave_mark == mark)
+			g->pdata[kept++] = t;	/* still named: kept for a later sweep */
+		else
+			ds_task_free(t);
+	}
+	g_ptr_array_set_size(g, kept);
 }
 
 static gboolean handle_sev(struct ds_engine *eng, const struct ds_sev *ev, GError **error)
@@ -430,11 +470,14 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 		gboolean have, ok = TRUE;
 		const struct ds_sev *top = ds_evq_peek(&eng->q);
 		struct ds_sev ev;
-		struct ds_task *task;
 
 		if (eng->read_error) {
 			g_propagate_error(error, g_steal_pointer(&eng->read_error));
 			return FALSE;
+		}
+		if (G_UNLIKELY(eng->grave_due)) {
+			grave_sweep(eng);
+			top = ds_evq_peek(&eng->q);	/* (unchanged: a sweep frees, never pops) */
 		}
 		have = next_due(eng, top, &t, &is_ext);
 		if (!eng->eof && (!have || must_read(eng, t))) {
@@ -452,8 +495,6 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 		 * (the top of the file says why reading first is the same run) */
 		if (!is_ext && sev_stale(top)) {
 			ds_evq_pop(&eng->q, &ev);
-			if ((task = sev_task(&ev)))
-				ds_task_unref(task);
 			continue;
 		}
 		if (t > DS_SIM_TIME_MAX) {
@@ -477,24 +518,18 @@ static gboolean run_loop(struct ds_engine *eng, GError **error)
 			continue;
 		}
 		if (top->kind == DS_SEV_ENT) {
-			/* a job's end, nearly every engine event: handle_sev() and sev_task() for
-			 * that kind, without their dispatch */
+			/* a job's end, nearly every engine event: handle_sev() for that kind,
+			 * without its dispatch */
 			struct ds_ent *e = top->obj;
 
-			task = e->kind == DS_ENT_TASK ? e->owner : NULL;
 			ds_evq_vacate(&eng->q);
 			ds_ent_job_end(eng, e);
 			ds_evq_settle(&eng->q);
-			if (task)
-				ds_task_unref(task);
 			continue;
 		}
 		ds_evq_take(&eng->q, &ev);
-		task = sev_task(&ev);
 		ok = handle_sev(eng, &ev, error);
 		ds_evq_settle(&eng->q);
-		if (task)
-			ds_task_unref(task);
 		if (!ok)
 			return FALSE;
 	}
@@ -640,6 +675,7 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	ds_cpus_init(eng);
 	eng->open_tasks = g_hash_table_new(g_direct_hash, g_direct_equal);
 	eng->live = g_hash_table_new(g_direct_hash, g_direct_equal);
+	eng->graveyard = g_ptr_array_new();
 	eng->waiting = g_sequence_new(NULL);
 	if (params->check_invariants)
 		eng->ledger = g_byte_array_new();
@@ -667,16 +703,15 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 
 static void engine_clear(struct ds_engine *eng)
 {
-	struct ds_sev ev;
 	GHashTableIter it;
 	gpointer t;
 
-	/* Finished tasks live until the last event naming them is gone; live ones (only after
-	 * an error) are in eng->live.  Each is freed exactly once. */
-	while (eng->q.len) {
-		ds_evq_pop(&eng->q, &ev);
-		if ((t = sev_task(&ev)))
-			ds_task_unref(t);
+	/* Finished tasks are in eng->graveyard until a sweep finds no event naming them; live
+	 * ones (only after an error) are in eng->live.  Each is freed exactly once. */
+	if (eng->graveyard) {
+		for (guint i = 0; i < eng->graveyard->len; i++)
+			ds_task_free(eng->graveyard->pdata[i]);
+		g_ptr_array_free(eng->graveyard, TRUE);
 	}
 	if (eng->live) {
 		g_hash_table_iter_init(&it, eng->live);

@@ -928,8 +928,8 @@ struct ds_task {
 	uint64_t hot_end;	/* sim time its latest hot path ended */
 	int64_t delta;		/* WAITING: sim - recorded shift of its next item */
 	GSequenceIter *wait_iter;
-	unsigned int heap_refs;	/* engine events still naming it */
-	bool dead;		/* finished: freed when @heap_refs drops to 0 */
+	unsigned int grave_mark;	/* dead: the sweep that last found an event naming it */
+	bool dead;		/* finished: in eng->graveyard until no engine event names it */
 	struct ds_evring zsf;	/* objsize.c: sizes found for its read releases (ts = release) */
 	bool zsf_await;		/* its latest read release still waits for its zs_free */
 	uint64_t await_ts;	/* recorded time of that release */
@@ -983,17 +983,8 @@ void ds_task_prog_done(struct ds_engine *eng, struct ds_task *t);
 /* ds_tasks_eof() - the stream ended: tasks waiting for an item are done */
 void ds_tasks_eof(struct ds_engine *eng);
 void ds_task_free(struct ds_task *t);
-/* ds_task_ref() - an engine event names @t (inline: once per engine event) */
-static inline void ds_task_ref(struct ds_task *t)
-{
-	t->heap_refs++;
-}
-/* ds_task_unref() - an engine event naming @t is gone; frees a dead task at the last one */
-static inline void ds_task_unref(struct ds_task *t)
-{
-	if (!--t->heap_refs && t->dead)
-		ds_task_free(t);
-}
+/* ds_engine_bury() - @t finished: freed once no engine event names it (engine.c) */
+void ds_engine_bury(struct ds_engine *eng, struct ds_task *t);
 
 /* --- worker.c --- */
 
@@ -1101,6 +1092,11 @@ struct ds_engine {
 	GSequence *waiting;	/* WAITING tasks, by delta */
 	const struct ds_task *wait_first;	/* its head (NULL: empty), task.c keeps it */
 	GHashTable *live;	/* set of tasks not finished yet (freed on error) */
+	/* finished tasks some engine event may still name (a stale job end, a sleep timer):
+	 * freed by a sweep of the event queue (engine.c's ds_engine_bury()) */
+	GPtrArray *graveyard;
+	unsigned int grave_sweeps;	/* sweeps so far: struct ds_task.grave_mark's clock */
+	bool grave_due;		/* the graveyard outgrew the queue: run_loop() sweeps next turn */
 	struct ds_source *src;
 	const struct ds_event *blk;	/* the source's block still to read (ds_source_block()), */
 	const struct ds_event *blk_end;	/* or its latest chunk (@chunked), read in place; both

@@ -94,8 +94,6 @@ static inline void ent_schedule(struct ds_engine *eng, struct ds_ent *e)
 {
 	if (e->job.end == DS_NEVER)
 		return;
-	if (e->kind == DS_ENT_TASK)
-		ds_task_ref(e->owner);
 	ds_evq_push(&eng->q, e->job.end, DS_SEV_ENT, e, e->job.gen, 0);
 }
 

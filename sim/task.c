@@ -144,7 +144,6 @@ void ds_task_free(struct ds_task *t)
 static void task_sleep_until(struct ds_engine *eng, struct ds_task *t, uint64_t at)
 {
 	t->sleep_gen++;
-	t->heap_refs++;
 	ds_evq_push(&eng->q, at, DS_SEV_TASK, t, t->sleep_gen, 0);
 }
 
@@ -238,8 +237,7 @@ static void task_finish(struct ds_engine *eng, struct ds_task *t, uint64_t sim_e
 	t->ent.job.gen++;	/* its job's end still queued (if any) is obsolete too */
 	t->dead = true;
 	g_hash_table_remove(eng->live, t);
-	if (!t->heap_refs)
-		ds_task_free(t);
+	ds_engine_bury(eng, t);
 }
 
 /* Recorded time @rec of this task's timeline in sim time, for a task WAITING with @key. */
