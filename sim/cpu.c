@@ -358,17 +358,6 @@ void ds_cpu_unspin(struct ds_engine *eng, struct ds_ent *e)
 
 /* --- both modes --- */
 
-/*
- * The rate of the one entity of @c (explicitly): rate_in() with runnable()'s answer for it,
- * n = 1 and first = @e unless it is blocked (then 0): 1 / (1 + foreign) in both sharings.
- */
-static double rate_alone(const struct ds_cpu *c, const struct ds_ent *e)
-{
-	if (blocked(e))
-		return 0.0;
-	return 1.0 / (1.0 + (e->kind == DS_ENT_WORKER && c->foreign ? 1.0 : 0.0));
-}
-
 void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 {
 	struct ds_cpu *c = &eng->cpus[cpu];
@@ -382,7 +371,9 @@ void ds_cpu_update(struct ds_engine *eng, unsigned int cpu)
 	}
 	if (c->rq.length == 1) {	/* the common case: no walk of the queue */
 		struct ds_ent *e = l->data;
-		double rate = rate_alone(c, e);
+		/* runnable()'s answer for one entity is n = 1, first = @e, unless @e is
+		 * blocked, and rate_in() answers 0 for a blocked one before using them */
+		double rate = rate_in(eng, c, 1, e, e);
 
 		if (rate != e->rate)
 			ds_ent_rate(eng, e, rate);

@@ -343,12 +343,11 @@ static struct ds_task *sev_task(const struct ds_sev *ev)
  * Finished tasks (task.c's task_finish()) are not freed at once: task_finish() runs inside the
  * handler of the task's own event, and an event still queued that names a finished task must
  * find it when it comes up (sev_stale()).  Counting the events naming each task cost a test
- * and an increment at every push and at every pop; instead
- * the dead go to eng->graveyard, and when it holds more than the queue's length plus 64, the
- * next turn of run_loop() (between two events: nothing is being handled, no slot is vacant)
- * marks the tasks the queue's events name and frees the others.  Each sweep reads the queue
- * and the graveyard once, and frees at least the 64 beyond what the queue could name: O(1)
- * per finished task, amortized.
+ * and an increment at every push and at every pop; instead the dead go to eng->graveyard, and
+ * when it holds more than the queue's length plus 64, the next turn of run_loop() (between
+ * two events: nothing is being handled, no slot is vacant) marks the tasks the queue's events
+ * name and frees the others.  Each sweep reads the queue and the graveyard once, and frees at
+ * least the 64 beyond what the queue could name: O(1) per finished task, amortized.
  */
 void ds_engine_bury(struct ds_engine *eng, struct ds_task *t)
 {
@@ -665,7 +664,6 @@ static gboolean engine_setup(struct ds_engine *eng, const struct ds_params *para
 	if (!resolve_think_scale(eng, src, error))
 		return FALSE;
 	eng->think_one = eng->think_scale == 1.0;
-	eng->gap_plain = eng->think_one && !eng->probe_gap;
 	ds_engine_wait_changed(eng);
 	resolve_builtin_sync(eng);
 	seed[0] = (guint32)params->seed;

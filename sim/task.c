@@ -407,18 +407,14 @@ gap_measure(const struct ds_engine *eng, const struct ds_task *t, const struct d
 		g.clamped = (uint64_t)-len;
 		len = 0;
 	}
-	if (eng->gap_plain) {	/* (most runs: no cut, no scaling; one test for both) */
-		g.on = t->switch_seen ? t->oncpu : (uint64_t)len <= eng->p->busy_gap_ns;
-		g.span = (uint64_t)len;
-		return g;
-	}
-	if (next->type == DS_EV_RELEASE && eng->probe_gap) {
+	/* (probe_gap first: most runs have none, and the test is an integer's) */
+	if (eng->probe_gap && next->type == DS_EV_RELEASE) {
 		/* the probes' time outside the measured calls, once before each release */
 		g.cut = MIN((uint64_t)len, eng->probe_gap);
 		len -= (int64_t)g.cut;
 	}
 	g.on = t->switch_seen ? t->oncpu : (uint64_t)len <= eng->p->busy_gap_ns;
-	g.span = eng->think_scale == 1.0 ? (uint64_t)len :
+	g.span = eng->think_one ? (uint64_t)len :
 		(uint64_t)llround(eng->think_scale * (double)len);
 	return g;
 }
